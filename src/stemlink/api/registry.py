@@ -1,0 +1,147 @@
+"""The method registry: every API method declares who may call it, what it takes, what it answers.
+
+A method module in `stemlink/api/methods/` registers its handlers with `@api_method`. The gateway
+(`stemlink.api.dispatch`) looks the method up, checks the token against `tokens` and the token's
+whitelist *before* the handler runs, validates parameters with `params`, and wraps what the
+handler returns in the envelope. The OpenAPI document is generated from the same declarations.
+
+A handler is `handler(ctx: CallContext, params: <params model>) -> dict`: the payload keys to put
+beside `status` and `message` (it may set `message` itself). It raises `StemlinkError`s for
+failures; the gateway turns them into answers.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from stemlink.customers.models import Customer
+    from stemlink.tenancy.models import Company
+
+
+class TokenType(enum.StrEnum):
+    COMPANY = "company"
+    CUSTOMER = "customer"
+    VENDOR = "vendor"
+    USER = "user"
+
+
+CO = TokenType.COMPANY
+CU = TokenType.CUSTOMER
+VE = TokenType.VENDOR
+US = TokenType.USER
+
+
+class Params(BaseModel):
+    """Base of every parameter schema: unknown parameters are ignored, as the spec says."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+
+class NoParams(Params):
+    pass
+
+
+@dataclass
+class CallContext:
+    """Who is calling: filled in by the gateway after the token is checked.
+
+    `customer` is the bound customer of a Customer token (None otherwise); `vendor_id` that of a
+    Vendor token; `user_id` that of a User token. Every query of company data filters by `company`.
+    """
+
+    company: Company
+    token_type: TokenType
+    token_id: int | None = None
+    customer: Customer | None = None
+    vendor_id: int | None = None
+    user_id: int | None = None
+    transactional: bool = False
+    sales_channel: str = ""
+    client_ip: str = ""
+    method: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[CallContext, Any], dict[str, Any]]
+H = TypeVar("H", bound=Handler)
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    name: str
+    handler: Handler
+    tokens: frozenset[TokenType]
+    params: type[Params]
+    answer_key: str | None
+    writes: bool
+    summary: str
+    requires_account: bool
+    envelope: bool
+    area: str
+    answer_fields: tuple[str, ...]
+    needs_token: bool
+
+
+REGISTRY: dict[str, MethodSpec] = {}
+
+
+def api_method(
+    name: str,
+    *,
+    tokens: set[TokenType] | frozenset[TokenType],
+    params: type[Params] = NoParams,
+    answer_key: str | None = None,
+    writes: bool = False,
+    summary: str = "",
+    requires_account: bool = False,
+    envelope: bool = True,
+    area: str = "Other",
+    answer_fields: tuple[str, ...] = (),
+    needs_token: bool = True,
+) -> Callable[[H], H]:
+    """Register a handler as API method `name`.
+
+    `requires_account`: the `X-ACCOUNT` header is required (ecommerce/*, web-order*, company.location.list).
+    `envelope=False`: the answer is the payload alone (company.list, company.location.list, as Komet).
+    `area`: the group the method is shown under in the token form and the docs.
+    `answer_fields`: the fields of each payload record, for the docs.
+    """
+
+    def register(handler: H) -> H:
+        if name in REGISTRY:
+            raise RuntimeError(f"API method {name!r} is registered twice")
+        REGISTRY[name] = MethodSpec(
+            name=name,
+            handler=handler,
+            tokens=frozenset(tokens),
+            params=params,
+            answer_key=answer_key,
+            writes=writes,
+            summary=summary or (handler.__doc__ or "").strip().splitlines()[0] if (summary or handler.__doc__) else "",
+            requires_account=requires_account,
+            envelope=envelope,
+            area=area,
+            answer_fields=answer_fields,
+            needs_token=needs_token,
+        )
+        return handler
+
+    return register
+
+
+def load_all_methods() -> dict[str, MethodSpec]:
+    """Import every module of `stemlink.api.methods` so their methods register; return the registry."""
+    import importlib
+    import pkgutil
+
+    from stemlink.api import methods
+
+    for info in pkgutil.iter_modules(methods.__path__):
+        importlib.import_module(f"{methods.__name__}.{info.name}")
+    return REGISTRY

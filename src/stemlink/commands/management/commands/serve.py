@@ -1,0 +1,45 @@
+"""`stemlink serve`: run the web application under gunicorn (not Django's development server)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Stemlink (API, back office, admin) with gunicorn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("STEMLINK_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("STEMLINK_PORT", "8000")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("STEMLINK_WEB_WORKERS", "2")),
+            help="gunicorn worker processes (default 2)",
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("STEMLINK_WEB_THREADS", "4")))
+        parser.add_argument("--no-collectstatic", action="store_true", help="skip collecting static files")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "stemlink.wsgi:application",
+            "--bind", f"{options['host']}:{options['port']}",
+            "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]),
+            "--worker-class", "gthread",
+            "--timeout", "60",
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", "127.0.0.1",
+        ]
+        self.stdout.write(f"Stemlink serving on http://{options['host']}:{options['port']}/")
+        self.stdout.flush()
+        # Replace this process so signals (Ctrl-C, a supervisor's TERM) reach gunicorn directly.
+        os.execv(sys.executable, argv)

@@ -1,0 +1,132 @@
+"""Stock: boxes on hand in a warehouse, and boxes confirmed to arrive (future lines).
+
+Both kinds count boxes held in open carts and boxes sold; the database refuses any row where the
+counts go negative or held + sold passes what there is, as the last guard against oversell.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from stemlink.catalog.models import BoxType, Product, Vendor
+from stemlink.customers.models import Customer
+from stemlink.tenancy.models import Company, Location
+
+
+class UnitType(models.TextChoices):
+    STEM = "Stem", "Stem"
+    BUNCH = "Bunch", "Bunch"
+
+
+class InventoryType(models.TextChoices):
+    OPEN_MARKET = "M", "Open market"
+    LOCAL = "L", "Local"
+    STANDING_ORDER = "S", "Standing order"
+    PREBOOK = "P", "Prebook"
+
+
+class Pack(models.Model):
+    """The product and how it is packed: shared by on-hand and future lines."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    box_type = models.ForeignKey(BoxType, on_delete=models.PROTECT, related_name="+")
+    unit_type = models.CharField(max_length=5, choices=UnitType.choices, default=UnitType.STEM)
+    bunches = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="Bunches per box.")
+    stems_bunch = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="Stems per bunch.")
+    units_per_box = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Stems per box for Stem lines, bunches per box for Bunch lines."
+    )
+    unit_cost = models.DecimalField(max_digits=10, decimal_places=3, validators=[MinValueValidator(Decimal("0"))])
+    # Price A per unit; empty means cost marked up by the company's gross margin.
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    reserved_for = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Offered to this customer only (e.g. inventory kept exclusively for a marketplace).",
+    )
+    created_on = models.DateTimeField(auto_now_add=True)
+    # Moves on every change a buyer could see (holds, sales, price, reservation): the delta feed's clock.
+    updated_on = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class InventoryLine(Pack):
+    """Boxes on hand (Komet's orderItemId): e-commerce origin 1."""
+
+    inventory_type = models.CharField(
+        max_length=1, choices=InventoryType.choices, default=InventoryType.OPEN_MARKET
+    )
+    boxes_on_hand = models.PositiveIntegerField(default=0)
+    boxes_held = models.PositiveIntegerField(default=0)
+    boxes_sold = models.PositiveIntegerField(default=0)
+    awb = models.CharField("AWB", max_length=40, blank=True)
+    lot_number = models.CharField(max_length=40, blank=True)
+    ship_date = models.DateField(null=True, blank=True)
+    arrival_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "on-hand line"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["company", "inventory_type"], name="invline_company_type"),
+            models.Index(fields=["company", "updated_on"], name="invline_company_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(boxes_on_hand__gte=0), name="invline_on_hand_nonneg"),
+            models.CheckConstraint(condition=Q(boxes_held__gte=0), name="invline_held_nonneg"),
+            models.CheckConstraint(condition=Q(boxes_sold__gte=0), name="invline_sold_nonneg"),
+            models.CheckConstraint(
+                condition=Q(boxes_held__lte=F("boxes_on_hand") - F("boxes_sold")),
+                name="invline_held_plus_sold_within_on_hand",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.boxes_on_hand} box(es) of product {self.product_id}"
+
+
+class FutureLine(Pack):
+    """A confirmed purchase line, boxes that will arrive (Komet's inventoryId): origin 2."""
+
+    boxes = models.PositiveIntegerField(default=0)
+    boxes_held = models.PositiveIntegerField(default=0)
+    boxes_sold = models.PositiveIntegerField(default=0)
+    available_from = models.DateField()
+    available_to = models.DateField()
+
+    class Meta:
+        verbose_name = "future line"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["company", "available_from"], name="futline_company_from"),
+            models.Index(fields=["company", "updated_on"], name="futline_company_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(boxes__gte=0), name="futline_boxes_nonneg"),
+            models.CheckConstraint(condition=Q(boxes_held__gte=0), name="futline_held_nonneg"),
+            models.CheckConstraint(condition=Q(boxes_sold__gte=0), name="futline_sold_nonneg"),
+            models.CheckConstraint(
+                condition=Q(boxes_held__lte=F("boxes") - F("boxes_sold")),
+                name="futline_held_plus_sold_within_boxes",
+            ),
+            models.CheckConstraint(
+                condition=Q(available_to__gte=F("available_from")), name="futline_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.boxes} future box(es) of product {self.product_id}"

@@ -1,0 +1,141 @@
+"""Stemlink settings: everything configurable comes from the environment, read once here.
+
+The defaults run the demo on one machine with nothing else installed (SQLite in WAL mode).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("STEMLINK_VAR_DIR", Path.cwd() / "var"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("STEMLINK_DEBUG", False)
+# A fixed development key keeps the demo and the tests runnable with nothing configured;
+# production sets STEMLINK_SECRET_KEY (token digests and sessions are keyed with it).
+SECRET_KEY = os.environ.get("STEMLINK_SECRET_KEY", "stemlink-dev-only-insecure-key-change-me-0123456789")
+# Token digests get their own key so that rotating the session key does not void every API token.
+TOKEN_HASH_KEY = os.environ.get("STEMLINK_TOKEN_KEY", SECRET_KEY)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("STEMLINK_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("STEMLINK_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "stemlink.tenancy",
+    "stemlink.catalog",
+    "stemlink.customers",
+    "stemlink.inventory",
+    "stemlink.orders",
+    "stemlink.api",
+    "stemlink.integrations",
+    "stemlink.web",
+    "stemlink.worker",
+    "stemlink.commands",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "stemlink.urls"
+WSGI_APPLICATION = "stemlink.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stemlink.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock at
+    # BEGIN so two writers queue instead of failing with "database is locked" halfway through.
+    _db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["CONN_MAX_AGE"] = 0
+else:
+    # Parallel test runs on one server (several developers, xdist) must not share a test database.
+    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
+        "STEMLINK_TEST_DB_NAME", f"test_stemlink_{os.getpid()}"
+    )
+    _db["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# Requests over 64 KB are refused by the API gateway itself; this keeps Django from buffering more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("STEMLINK_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Worker cadence, in seconds (how often it looks for due webhooks, expired carts, standing orders).
+WORKER_POLL_SECONDS = float(os.environ.get("STEMLINK_WORKER_POLL_SECONDS", "1.0"))
+# Webhook HTTP calls never wait longer than this.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))

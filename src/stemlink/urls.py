@@ -1,0 +1,10 @@
+"""Routes: the API under /api/, the Django admin under /admin/, the back office at the root."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("stemlink.api.urls")),
+    path("", include("stemlink.web.urls")),
+]
