@@ -1,0 +1,247 @@
+"""Order decisions as plain functions: status transitions, line totals, the transaction fee, dates.
+
+No Django here. Services feed these plain values and act on the answers; the status codes are
+the same integers the models store and the API speaks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from stemlink.errors import FieldError, InvalidState, ValidationFailed
+
+CENT = Decimal("0.01")
+DEFAULT_FEE_PERCENT = Decimal("1.50")
+
+
+def round_money(amount: Decimal) -> Decimal:
+    """Round to the cent, half a cent going up (0.125 -> 0.13, -0.125 -> -0.13)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------------------------
+# Invoice statuses: one table decides every move.
+# --------------------------------------------------------------------------------------------
+
+
+class InvoiceState(enum.IntEnum):
+    """Komet's invoice status codes."""
+
+    PENDING = 0
+    CONFIRMED = 1
+    DRAFT = 2
+    VOIDED = 4
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+
+_STATE_LABELS = {
+    InvoiceState.PENDING: "Pending Approval",
+    InvoiceState.CONFIRMED: "Confirmed",
+    InvoiceState.DRAFT: "Draft",
+    InvoiceState.VOIDED: "Voided",
+}
+
+
+class InvoiceAction(enum.StrEnum):
+    CHECKOUT = "checkout"
+    CONFIRM = "confirm"
+    VOID = "void"
+
+
+# (action, from) -> to. Draft → Pending Approval → Confirmed; Draft or Pending → Voided.
+INVOICE_TRANSITIONS: dict[tuple[InvoiceAction, InvoiceState], InvoiceState] = {
+    (InvoiceAction.CHECKOUT, InvoiceState.DRAFT): InvoiceState.PENDING,
+    (InvoiceAction.CONFIRM, InvoiceState.DRAFT): InvoiceState.CONFIRMED,
+    (InvoiceAction.CONFIRM, InvoiceState.PENDING): InvoiceState.CONFIRMED,
+    (InvoiceAction.VOID, InvoiceState.DRAFT): InvoiceState.VOIDED,
+    (InvoiceAction.VOID, InvoiceState.PENDING): InvoiceState.VOIDED,
+}
+
+_ACTION_WORDS = {
+    InvoiceAction.CHECKOUT: "checked out",
+    InvoiceAction.CONFIRM: "confirmed",
+    InvoiceAction.VOID: "voided",
+}
+
+
+def invoice_transition(current: int, action: InvoiceAction | str) -> InvoiceState:
+    """Return the status an invoice moves to when `action` is applied to it.
+
+    Raises InvalidState, naming the current status, for any move the table does not allow.
+    """
+    state = InvoiceState(current)
+    act = InvoiceAction(action)
+    target = INVOICE_TRANSITIONS.get((act, state))
+    if target is None:
+        raise InvalidState(f"An invoice that is {state.label} cannot be {_ACTION_WORDS[act]}.")
+    return target
+
+
+def invoice_may(current: int, action: InvoiceAction | str) -> bool:
+    """Return whether the table allows `action` on an invoice in status `current`."""
+    return (InvoiceAction(action), InvoiceState(current)) in INVOICE_TRANSITIONS
+
+
+def invoice_holds_stock(status: int) -> bool:
+    """Return whether an invoice in this status counts its boxes as sold (everything but Voided)."""
+    return InvoiceState(status) != InvoiceState.VOIDED
+
+
+# --------------------------------------------------------------------------------------------
+# Web orders
+# --------------------------------------------------------------------------------------------
+
+
+class WebOrderState(enum.IntEnum):
+    PENDING = 1
+    CHECKED_OUT = 2
+    EXPIRED = 3
+    CANCELLED = 4
+
+
+_WEB_ORDER_LABELS = {
+    WebOrderState.PENDING: "pending",
+    WebOrderState.CHECKED_OUT: "already checked out",
+    WebOrderState.EXPIRED: "expired (its checkout time ran out and its boxes were released)",
+    WebOrderState.CANCELLED: "deleted",
+}
+
+
+def require_pending(status: int, doing: str) -> None:
+    """Refuse to change a web order that is no longer Pending.
+
+    Raises InvalidState saying what became of the order and that `doing` is not possible.
+    """
+    state = WebOrderState(status)
+    if state != WebOrderState.PENDING:
+        raise InvalidState(f"This web order is {_WEB_ORDER_LABELS[state]}; it cannot {doing}.")
+
+
+def web_order_expires_at(start: dt.datetime, timer_minutes: int) -> dt.datetime:
+    """Return when a Pending web order expires: the company's checkout timer after `start`."""
+    return start + dt.timedelta(minutes=timer_minutes)
+
+
+def is_overdue(status: int, expires_at: dt.datetime, now: dt.datetime) -> bool:
+    """Return whether a web order should expire now: still Pending and past its time."""
+    return WebOrderState(status) == WebOrderState.PENDING and expires_at <= now
+
+
+def check_same_origin(order_origin: int | None, item_origin: int) -> None:
+    """Refuse to put on-hand and future lines in one web order.
+
+    Raises ValidationFailed (field `inventoryOrigin`) when the order already holds the other kind.
+    """
+    if order_origin is not None and order_origin != item_origin:
+        kinds = {1: "on-hand", 2: "future"}
+        raise ValidationFailed(
+            FieldError(
+                "inventoryOrigin",
+                f"this web order holds {kinds.get(order_origin, '?')} lines; "
+                f"add {kinds.get(item_origin, '?')} lines to a separate web order",
+            )
+        )
+
+
+def check_ship_date(
+    origin: int,
+    date: dt.date,
+    *,
+    today: dt.date,
+    available_from: dt.date | None = None,
+    available_to: dt.date | None = None,
+) -> None:
+    """Refuse a ship date the line cannot be shipped on.
+
+    On-hand boxes ship from today onward; future boxes between their available-from and
+    available-to dates. Raises ValidationFailed (field `date`) naming the dates that work.
+    """
+    if origin == 1:
+        if date < today:
+            raise ValidationFailed(
+                FieldError(
+                    "date",
+                    f"the ship date {date.isoformat()} is in the past; use {today.isoformat()} or later",
+                )
+            )
+        return
+    if available_from is None or available_to is None:
+        raise ValidationFailed(FieldError("date", "this line has no available dates"))
+    start = max(available_from, today)
+    if not (start <= date <= available_to):
+        if start > available_to:
+            raise ValidationFailed(
+                FieldError("date", "this line can no longer be shipped: its dates have passed")
+            )
+        raise ValidationFailed(
+            FieldError(
+                "date",
+                f"the ship date {date.isoformat()} is outside this line's available dates "
+                f"{start.isoformat()} to {available_to.isoformat()}",
+            )
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Amounts
+# --------------------------------------------------------------------------------------------
+
+
+def line_total(unit_price: Decimal, units_per_box: int, boxes: int) -> Decimal:
+    """Return the amount of a line: price per unit x units per box x boxes, to the cent."""
+    if boxes < 0 or units_per_box < 0:
+        raise ValueError("boxes and units per box cannot be negative")
+    return round_money(unit_price * units_per_box * boxes)
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    subtotal: Decimal
+    additional_charges: Decimal
+    total: Decimal
+
+
+def order_totals(line_totals: Iterable[Decimal], additional_charges: Decimal = Decimal("0")) -> OrderTotals:
+    """Return an order's subtotal (sum of its lines), its charges and its total."""
+    subtotal = round_money(sum(line_totals, Decimal("0")))
+    charges = round_money(additional_charges)
+    return OrderTotals(subtotal=subtotal, additional_charges=charges, total=subtotal + charges)
+
+
+def transaction_fee(amount: Decimal, rate_percent: Decimal, *, exempt: bool = False) -> Decimal:
+    """Return the transaction fee on an order amount: `rate_percent` of it, to the cent (half up).
+
+    Internal transactions between the company's own locations are exempt (fee 0).
+    Raises ValueError for a negative rate.
+    """
+    if rate_percent < 0:
+        raise ValueError("the transaction fee rate cannot be negative")
+    if exempt:
+        return Decimal("0.00")
+    return round_money(amount * rate_percent / Decimal(100))
+
+
+def fee_reversal(amount: Decimal) -> Decimal:
+    """Return the ledger amount that cancels an entry of `amount`."""
+    return -amount
+
+
+def check_boxes(boxes: int, field: str = "quantity") -> None:
+    """Refuse a box count that is not a whole number greater than 0.
+
+    Raises ValidationFailed on `field`.
+    """
+    if isinstance(boxes, bool) or not isinstance(boxes, int) or boxes < 1:
+        raise ValidationFailed(FieldError(field, "must be a whole number of boxes greater than 0"))
+
+
+def check_price_matches(sent: Decimal, current: Decimal) -> bool:
+    """Return whether the price a buyer sent is the current price (compared to the cent)."""
+    return round_money(sent) == round_money(current)
