@@ -1,0 +1,282 @@
+"""Token use cases (create, edit, regenerate, revoke, log in) and reading the audit log.
+
+The CLI, the back office and the `login` method all go through these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from stemlink.api import rules
+from stemlink.api.errors import InvalidToken
+from stemlink.api.models import ApiCall, ApiToken, TokenKind
+from stemlink.api.registry import TokenType, load_all_methods
+from stemlink.catalog.models import Vendor
+from stemlink.customers.models import Customer
+from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
+from stemlink.tenancy.models import Company, Membership
+
+# Writing last-use on every call would turn every read into a write; a minute is precise enough.
+LAST_USED_PRECISION = dt.timedelta(seconds=60)
+
+
+def methods_for_type(token_type: str) -> list[str]:
+    """Return the names of every registered method a token of this type may be allowed to call."""
+    registry = load_all_methods()
+    return sorted(name for name, spec in registry.items() if spec.needs_token and token_type in spec.tokens)
+
+
+def _resolve_methods(token_type: str, methods: Iterable[str] | str) -> list[str]:
+    allowed = methods_for_type(token_type)
+    if isinstance(methods, str):
+        if methods.strip().lower() == "all":
+            return allowed
+        methods = methods.split(",")
+    chosen = sorted({m.strip() for m in methods if m and m.strip()})
+    registry = load_all_methods()
+    unknown = [m for m in chosen if m not in registry]
+    if unknown:
+        raise ValidationFailed(FieldError("methods", f"unknown method(s): {', '.join(unknown)}"))
+    wrong = [m for m in chosen if m not in allowed]
+    if wrong:
+        raise ValidationFailed(FieldError("methods", f"a {token_type} token cannot call: {', '.join(wrong)}"))
+    return chosen
+
+
+def _check_binding(
+    company: Company, token_type: str, customer: Customer | None, vendor: Vendor | None
+) -> None:
+    if token_type not in TokenKind.values or token_type == TokenKind.USER:
+        raise ValidationFailed(
+            FieldError("type", "must be one of company, customer, vendor (user tokens come from login)")
+        )
+    if token_type == TokenKind.CUSTOMER:
+        if customer is None:
+            raise ValidationFailed(
+                FieldError("customer", "a customer token needs the customer it is bound to")
+            )
+        if customer.company_id != company.pk:
+            raise NotFound(f"Customer {customer.pk} is not a customer of {company.name}.")
+    elif customer is not None:
+        raise ValidationFailed(FieldError("customer", "only a customer token is bound to a customer"))
+    if token_type == TokenKind.VENDOR:
+        if vendor is None:
+            raise ValidationFailed(FieldError("vendor", "a vendor token needs the vendor it is bound to"))
+        if vendor.company_id != company.pk:
+            raise NotFound(f"Vendor {vendor.pk} is not a vendor of {company.name}.")
+    elif vendor is not None:
+        raise ValidationFailed(FieldError("vendor", "only a vendor token is bound to a vendor"))
+
+
+def _new_secret() -> tuple[str, str, str]:
+    raw = rules.new_token_secret()
+    return raw, rules.token_digest(raw, settings.TOKEN_HASH_KEY), rules.token_prefix(raw)
+
+
+def create_token(
+    company: Company,
+    *,
+    token_type: str,
+    description: str,
+    methods: Iterable[str] | str,
+    customer: Customer | None = None,
+    vendor: Vendor | None = None,
+    transactional: bool = False,
+    created_by: Any = None,
+) -> tuple[ApiToken, str]:
+    """Make a token and return it with its secret, which is never shown again.
+
+    `methods` is a list of method names or "all" (every method a token of that type may call).
+    Raises ValidationFailed (bad type, binding or methods), NotFound (customer or vendor of
+    another company) or InvalidState (the customer or vendor already has a live token).
+    """
+    token_type = str(token_type).strip().lower()
+    _check_binding(company, token_type, customer, vendor)
+    chosen = _resolve_methods(token_type, methods)
+    description = (description or "").strip()
+    if len(description) > 200:
+        raise ValidationFailed(FieldError("description", "must be at most 200 characters"))
+    raw, digest, prefix = _new_secret()
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                company=company,
+                token_type=token_type,
+                description=description,
+                customer=customer,
+                vendor=vendor,
+                digest=digest,
+                prefix=prefix,
+                methods=chosen,
+                transactional=bool(transactional),
+                created_by=created_by,
+            )
+    except IntegrityError:
+        bound = customer if customer is not None else vendor
+        raise InvalidState(
+            f"{bound} already has a token: revoke it first, or edit or regenerate it (one token each)."
+        ) from None
+    return token, raw
+
+
+def regenerate_token(token: ApiToken) -> tuple[ApiToken, str]:
+    """Give a token a new secret (the old one stops working at once) and return it once."""
+    raw, digest, prefix = _new_secret()
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(digest=digest, prefix=prefix, updated_on=timezone.now())
+    token.refresh_from_db()
+    return token, raw
+
+
+def update_token(
+    token: ApiToken,
+    *,
+    description: str | None = None,
+    methods: Iterable[str] | str | None = None,
+    transactional: bool | None = None,
+) -> ApiToken:
+    """Change a token's description, whitelist or Transactional API Access. Raises ValidationFailed."""
+    if description is not None:
+        description = description.strip()
+        if len(description) > 200:
+            raise ValidationFailed(FieldError("description", "must be at most 200 characters"))
+        token.description = description
+    if methods is not None:
+        token.methods = _resolve_methods(token.token_type, methods)
+    if transactional is not None:
+        token.transactional = bool(transactional)
+    with transaction.atomic():
+        token.save(update_fields=["description", "methods", "transactional", "updated_on"])
+    return token
+
+
+def revoke_token(token: ApiToken) -> ApiToken:
+    """Revoke a token for good: it stops working and its customer or vendor may get a new one."""
+    if token.revoked_on is None:
+        token.revoked_on = timezone.now()
+        with transaction.atomic():
+            token.save(update_fields=["revoked_on", "updated_on"])
+    return token
+
+
+def set_token_enabled(token: ApiToken, enabled: bool) -> ApiToken:
+    """Switch a token off or back on. Raises InvalidState for a revoked token."""
+    if token.revoked_on is not None and enabled:
+        raise InvalidState("A revoked token cannot be enabled again; make a new one.")
+    token.enabled = bool(enabled)
+    with transaction.atomic():
+        token.save(update_fields=["enabled", "updated_on"])
+    return token
+
+
+def token_of_company(company: Company, token_id: int) -> ApiToken:
+    """Return a token of this company. Raises NotFound."""
+    try:
+        return ApiToken.objects.get(pk=token_id, company=company)
+    except ApiToken.DoesNotExist:
+        raise NotFound(f"Token {token_id} was not found in {company.name}.") from None
+
+
+def tokens_of(company: Company) -> QuerySet[ApiToken]:
+    """Return the company's tokens, newest last, with their bindings loaded."""
+    return ApiToken.objects.filter(company=company).select_related("customer", "vendor", "user")
+
+
+def authenticate_token(raw: str | None) -> ApiToken:
+    """Return the live token for a secret. Raises InvalidToken (missing, unknown, disabled, revoked,
+    or its company, customer, vendor or user deactivated)."""
+    if raw is None or raw.strip() == "":
+        raise InvalidToken(
+            "authenticationToken is missing: send it in the authenticationToken header, "
+            "the query string or the JSON body."
+        )
+    raw = raw.strip()
+    if not rules.looks_like_token(raw):
+        raise InvalidToken("authenticationToken is not a valid token.")
+    digest = rules.token_digest(raw, settings.TOKEN_HASH_KEY)
+    token = (
+        ApiToken.objects.select_related("company", "customer", "vendor", "user").filter(digest=digest).first()
+    )
+    # The digest is the index key; comparing it again in constant time costs nothing.
+    if token is None or not hmac.compare_digest(token.digest, digest):
+        raise InvalidToken("authenticationToken is not a valid token.")
+    if token.revoked_on is not None:
+        raise InvalidToken("This token was revoked; ask the wholesaler for a new one.")
+    if not token.enabled:
+        raise InvalidToken("This token is disabled; ask the wholesaler to enable it.")
+    if not token.company.active:
+        raise InvalidToken("The company of this token is deactivated.")
+    if token.token_type == TokenKind.CUSTOMER and (token.customer is None or not token.customer.active):
+        raise InvalidToken("The customer of this token is deactivated.")
+    if token.token_type == TokenKind.VENDOR and (token.vendor is None or not token.vendor.active):
+        raise InvalidToken("The vendor of this token is deactivated.")
+    if token.token_type == TokenKind.USER:
+        if token.user is None or not token.user.is_active:
+            raise InvalidToken("The user of this token is deactivated.")
+        if not Membership.objects.filter(user=token.user, company=token.company, active=True).exists():
+            raise InvalidToken("The user of this token no longer works for this company.")
+    return token
+
+
+def record_token_use(token: ApiToken, ip: str | None, now: dt.datetime | None = None) -> None:
+    """Note when and from where a token was last used (at most once a minute per address)."""
+    now = now or timezone.now()
+    ip = ip or None
+    stale = token.last_used_on is None or now - token.last_used_on >= LAST_USED_PRECISION
+    if stale or token.last_used_ip != ip:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=now, last_used_ip=ip)
+        token.last_used_on, token.last_used_ip = now, ip
+
+
+def log_in(username: str, password: str, *, company_id: int | None = None) -> tuple[ApiToken, str]:
+    """Exchange a back-office user's name and password for a User token; return it with its secret.
+
+    Raises InvalidToken when the credentials are wrong or the user works for no (such) company.
+    """
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        raise InvalidToken("The username or password is wrong.")
+    memberships = Membership.objects.filter(user=user, active=True, company__active=True).select_related(
+        "company"
+    )
+    if company_id is not None:
+        memberships = memberships.filter(company_id=company_id)
+    membership = memberships.order_by("company_id").first()
+    if membership is None:
+        raise InvalidToken("This user has no active company to sign in to.")
+    raw, digest, prefix = _new_secret()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            company=membership.company,
+            token_type=TokenKind.USER,
+            description=f"login of {user.get_username()}"[:200],
+            user=user,
+            digest=digest,
+            prefix=prefix,
+            methods=methods_for_type(TokenType.USER),
+            created_by=user,
+        )
+    return token, raw
+
+
+def recent_calls(token: ApiToken, limit: int = 100) -> list[ApiCall]:
+    """Return a token's latest calls from the audit log, newest first."""
+    return list(ApiCall.objects.filter(token=token).order_by("-created_on", "-id")[: max(0, limit)])
+
+
+def recent_company_calls(company: Company, limit: int = 100) -> list[ApiCall]:
+    """Return a company's latest calls from the audit log, newest first."""
+    return list(
+        ApiCall.objects.filter(company=company)
+        .select_related("token")
+        .order_by("-created_on", "-id")[: max(0, limit)]
+    )
