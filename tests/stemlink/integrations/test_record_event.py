@@ -1,0 +1,103 @@
+"""record_event: the outbox is written in the caller's transaction and fans out to the right endpoints."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from tests.factories import make_customer
+
+from stemlink.integrations.models import Delivery, OutboxEvent
+from stemlink.integrations.services import add_endpoint, record_event, set_endpoint_active
+
+
+def test_records_an_event_with_a_unique_id_and_its_payload(world):
+    record_event(world.company.pk, "inventory.changed", {"lineId": 7, "price": Decimal("0.80")})
+    record_event(world.company.pk, "inventory.changed", {"lineId": 8})
+
+    events = list(OutboxEvent.objects.filter(company=world.company))
+    assert len(events) == 2
+    assert events[0].event_id != events[1].event_id
+    assert events[0].payload == {"lineId": 7, "price": "0.80"}
+    assert events[0].customer_id is None
+
+
+def test_event_rolls_back_with_the_change_it_describes(world):
+    add_endpoint(world.company, url="https://partner.example.com/hook")
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+        assert OutboxEvent.objects.count() == 1
+        raise Boom
+
+    assert OutboxEvent.objects.count() == 0
+    assert Delivery.objects.count() == 0
+
+
+def test_event_commits_with_the_change_it_describes(world):
+    add_endpoint(world.company, url="https://partner.example.com/hook")
+    with transaction.atomic():
+        record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    assert OutboxEvent.objects.count() == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.company_id) == ("pending", 0, world.company.pk)
+
+
+def test_refuses_an_unknown_event_type(world):
+    with pytest.raises(ValueError, match="unknown event type"):
+        record_event(world.company.pk, "inventory.teleported", {})
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_customer_events_go_to_that_customers_endpoints_and_unbound_ones_only(world):
+    florist = make_customer(world.company)
+    bloomnet_ep, _ = add_endpoint(
+        world.company, url="https://bloomnet.example/hook", customer_id=world.customer.pk
+    )
+    florist_ep, _ = add_endpoint(world.company, url="https://florist.example/hook", customer_id=florist.pk)
+    all_ep, _ = add_endpoint(world.company, url="https://erp.example/hook")
+
+    record_event(world.company.pk, "web_order.checked_out", {"webOrderId": 3}, customer_id=world.customer.pk)
+
+    assert set(Delivery.objects.values_list("endpoint_id", flat=True)) == {bloomnet_ep.pk, all_ep.pk}
+    assert florist_ep.pk not in set(Delivery.objects.values_list("endpoint_id", flat=True))
+
+
+def test_events_about_nobody_in_particular_go_to_every_endpoint(world):
+    bound, _ = add_endpoint(world.company, url="https://bloomnet.example/hook", customer_id=world.customer.pk)
+    unbound, _ = add_endpoint(world.company, url="https://erp.example/hook")
+    record_event(world.company.pk, "invoice.voided", {"invoiceId": 9})
+    assert set(Delivery.objects.values_list("endpoint_id", flat=True)) == {bound.pk, unbound.pk}
+
+
+def test_stock_changes_go_to_every_endpoint_of_the_company_even_for_one_customer(world):
+    florist = make_customer(world.company)
+    bound, _ = add_endpoint(world.company, url="https://bloomnet.example/hook", customer_id=world.customer.pk)
+    other, _ = add_endpoint(world.company, url="https://florist.example/hook", customer_id=florist.pk)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1}, customer_id=florist.pk)
+    assert set(Delivery.objects.values_list("endpoint_id", flat=True)) == {bound.pk, other.pk}
+
+
+def test_disabled_endpoints_and_other_companies_get_nothing(world, other_world):
+    off, _ = add_endpoint(world.company, url="https://off.example/hook")
+    set_endpoint_active(world.company, off.pk, False)
+    add_endpoint(other_world.company, url="https://other.example/hook")
+
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+
+    assert OutboxEvent.objects.filter(company=world.company).count() == 1
+    assert Delivery.objects.count() == 0
+
+
+def test_recording_costs_three_queries_whatever_the_number_of_endpoints(world):
+    for n in range(5):
+        add_endpoint(world.company, url=f"https://partner{n}.example/hook")
+    with CaptureQueriesContext(connection) as ctx:
+        record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    assert len(ctx.captured_queries) <= 3
+    assert Delivery.objects.count() == 5
