@@ -101,6 +101,9 @@ class DailyUsage(models.Model):
             models.UniqueConstraint(fields=["company", "day"], name="one_usage_row_per_company_day")
         ]
 
+    def __str__(self) -> str:
+        return f"company {self.company_id} on {self.day}: {self.calls} calls"
+
 
 class RateWindow(models.Model):
     """Calls in one minute under one key (a token, or an address for calls without a token)."""
