@@ -77,8 +77,8 @@ def _check_binding(
         raise ValidationFailed(FieldError("vendor", "only a vendor token is bound to a vendor"))
 
 
-def _new_secret() -> tuple[str, str, str]:
-    raw = rules.new_token_secret()
+def _new_secret(raw: str | None = None) -> tuple[str, str, str]:
+    raw = raw if raw is not None else rules.new_token_secret()
     return raw, rules.token_digest(raw, settings.TOKEN_HASH_KEY), rules.token_prefix(raw)
 
 
@@ -92,8 +92,12 @@ def create_token(
     vendor: Vendor | None = None,
     transactional: bool = False,
     created_by: Any = None,
+    secret: str | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a token and return it with its secret, which is never shown again.
+
+    `secret`: a secret made earlier by `rules.new_token_secret()` (the back office's Generate
+    shows it in the form before Save stores it); None makes a fresh one.
 
     `methods` is a list of method names or "all" (every method a token of that type may call).
     Raises ValidationFailed (bad type, binding or methods), NotFound (customer or vendor of
@@ -105,7 +109,13 @@ def create_token(
     description = (description or "").strip()
     if len(description) > 200:
         raise ValidationFailed(FieldError("description", "must be at most 200 characters"))
-    raw, digest, prefix = _new_secret()
+    if secret is not None and (
+        len(secret) != rules.TOKEN_LENGTH or any(ch not in rules.TOKEN_ALPHABET for ch in secret)
+    ):
+        raise ValidationFailed(
+            FieldError("secret", f"must be {rules.TOKEN_LENGTH} lowercase letters and digits: press Generate")
+        )
+    raw, digest, prefix = _new_secret(secret)
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
