@@ -139,3 +139,8 @@ LOGGING = {
 WORKER_POLL_SECONDS = float(os.environ.get("STEMLINK_WORKER_POLL_SECONDS", "1.0"))
 # Webhook HTTP calls never wait longer than this.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))
+
+# API burst limits, per minute: per token, and per address for calls without a valid token (login,
+# bad tokens). Generous by default so benchmarks and end-to-end runs are not throttled.
+API_BURST_PER_MINUTE = int(os.environ.get("STEMLINK_API_BURST_PER_MINUTE", "1200"))
+API_ANON_PER_MINUTE = int(os.environ.get("STEMLINK_API_ANON_PER_MINUTE", "600"))
