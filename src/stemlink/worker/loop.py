@@ -1,0 +1,270 @@
+"""The background loop: deliver due webhooks, expire overdue carts, make standing-order prebooks.
+
+Any number of workers may run against one database: deliveries are claimed with a lease
+(`stemlink.integrations.services.claim_due_deliveries`), so two workers never send the same
+delivery at the same time. The periodic jobs belong to other apps and are imported lazily, so a
+worker still delivers webhooks when one of them is missing or broken.
+
+Nothing logged here carries a secret: the URL, the delivery id, the event id and type, the
+status code and timings only (never headers, which hold the signature).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from django.conf import settings
+from django.db import close_old_connections
+
+from stemlink.integrations import services as integrations
+
+log = logging.getLogger("stemlink.worker")
+
+# How many deliveries one claim takes; small, so a slow partner holds few leases.
+DEFAULT_BATCH_SIZE = 10
+# How many claims one pass makes at most before turning to the periodic jobs.
+MAX_BATCHES_PER_PASS = 50
+
+
+@dataclass
+class PeriodicJob:
+    """A function of another app, run every `interval_seconds`, imported only when first due."""
+
+    name: str
+    target: str  # "package.module:function"
+    interval_seconds: float
+    last_run: float | None = None
+    _func: Callable[[], object] | None = None
+    _warned: bool = False
+
+    def due(self, clock: float) -> bool:
+        return self.last_run is None or clock - self.last_run >= self.interval_seconds
+
+    def resolve(self) -> Callable[[], object] | None:
+        """Import the job's function; warn once (not every pass) when it is not there."""
+        if self._func is not None:
+            return self._func
+        module_name, _, attr = self.target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+            func = getattr(module, attr)
+        except (ImportError, AttributeError) as exc:
+            if not self._warned:
+                log.warning(
+                    "periodic job %s is not available (%s cannot be imported: %s); "
+                    "the worker goes on without it",
+                    self.name,
+                    self.target,
+                    exc,
+                )
+                self._warned = True
+            return None
+        self._func = func
+        return func
+
+
+def default_jobs() -> list[PeriodicJob]:
+    """Return the periodic jobs every worker runs (each job is safe to run from several workers)."""
+    return [
+        PeriodicJob(
+            "expire overdue web orders",
+            "stemlink.orders.services:expire_overdue_web_orders",
+            float(getattr(settings, "WORKER_EXPIRE_WEB_ORDERS_SECONDS", 15.0)),
+        ),
+        PeriodicJob(
+            "generate standing-order prebooks",
+            "stemlink.orders.standing:generate_standing_order_prebooks",
+            float(getattr(settings, "WORKER_STANDING_ORDERS_SECONDS", 300.0)),
+        ),
+    ]
+
+
+@dataclass
+class PassReport:
+    """What one pass of the loop did."""
+
+    delivered: int = 0
+    failed: int = 0
+    lost_leases: int = 0
+    jobs_run: list[str] = field(default_factory=list)
+    job_results: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.failed
+
+
+def _describe_error(exc: Exception) -> str:
+    # The class name tells timeouts from refused connections; the message adds the detail.
+    text = str(exc) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"[:500]
+
+
+class Worker:
+    """One worker process's loop; `run_once` is one pass, `run_forever` loops until stopped."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        poll_seconds: float | None = None,
+        timeout_seconds: float | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        jobs: list[PeriodicJob] | None = None,
+        http_client: httpx.Client | None = None,
+        stop_event: threading.Event | None = None,
+    ) -> None:
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.poll_seconds = float(settings.WORKER_POLL_SECONDS if poll_seconds is None else poll_seconds)
+        self.timeout_seconds = float(
+            settings.WEBHOOK_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds
+        )
+        self.batch_size = max(1, batch_size)
+        self.jobs = default_jobs() if jobs is None else jobs
+        self.stop_event = stop_event or threading.Event()
+        self._own_client = http_client is None
+        self.client = http_client or httpx.Client(
+            timeout=httpx.Timeout(self.timeout_seconds), follow_redirects=False
+        )
+
+    @property
+    def lease_seconds(self) -> float:
+        # Long enough for a whole batch to time out one by one, plus a margin; a crashed worker's
+        # claims come back after this.
+        return self.batch_size * (self.timeout_seconds + 1.0) + 30.0
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the delivery in hand (signal handlers call this)."""
+        self.stop_event.set()
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    # --- deliveries --------------------------------------------------------------------------
+
+    def deliver_due(self, report: PassReport) -> None:
+        """Claim and send due deliveries batch by batch until none are due or the worker is stopping."""
+        for _ in range(MAX_BATCHES_PER_PASS):
+            if self.stop_event.is_set():
+                return
+            batch = integrations.claim_due_deliveries(limit=self.batch_size, lease_seconds=self.lease_seconds)
+            if not batch:
+                return
+            for index, request in enumerate(batch):
+                if self.stop_event.is_set():
+                    released = integrations.release_claims([r.claim_token for r in batch[index:]])
+                    log.info("stopping: gave back %s claimed deliveries", released)
+                    return
+                self._send(request, report)
+
+    def _send(self, request: integrations.OutgoingWebhook, report: PassReport) -> None:
+        started = time.monotonic()
+        status_code: int | None = None
+        error = ""
+        try:
+            response = self.client.post(request.url, content=request.body, headers=request.headers)
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}: {response.text[:200]}"
+        except httpx.HTTPError as exc:
+            error = _describe_error(exc)
+        duration_ms = int((time.monotonic() - started) * 1000)
+        kept = integrations.record_delivery_result(
+            request.delivery_id,
+            request.claim_token,
+            status_code=status_code,
+            error=error,
+            duration_ms=duration_ms,
+        )
+        if not kept:
+            report.lost_leases += 1
+        if status_code is not None and 200 <= status_code < 300:
+            report.delivered += 1
+            log.info(
+                "delivered #%s %s %s to %s: %s in %s ms",
+                request.delivery_id,
+                request.event_type,
+                request.event_id,
+                request.url,
+                status_code,
+                duration_ms,
+            )
+        else:
+            report.failed += 1
+            log.warning(
+                "delivery #%s %s %s to %s failed (%s ms): %s; will retry",
+                request.delivery_id,
+                request.event_type,
+                request.event_id,
+                request.url,
+                duration_ms,
+                error,
+            )
+
+    # --- periodic jobs -----------------------------------------------------------------------
+
+    def run_jobs(self, report: PassReport, *, force: bool = False) -> None:
+        """Run each periodic job that is due (all of them when forced); a failing job is logged, not fatal."""
+        clock = time.monotonic()
+        for job in self.jobs:
+            if self.stop_event.is_set():
+                return
+            if not (force or job.due(clock)):
+                continue
+            job.last_run = clock
+            func = job.resolve()
+            if func is None:
+                continue
+            try:
+                result = func()
+            except Exception:
+                log.exception("periodic job %s failed; it runs again in %s s", job.name, job.interval_seconds)
+                continue
+            report.jobs_run.append(job.name)
+            report.job_results[job.name] = result
+            if result:
+                log.info("periodic job %s: %s", job.name, result)
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def run_once(self, *, force_jobs: bool = True) -> PassReport:
+        """Do one pass: send every delivery due now, then run the periodic jobs."""
+        report = PassReport()
+        self.deliver_due(report)
+        self.run_jobs(report, force=force_jobs)
+        return report
+
+    def run_forever(self) -> None:
+        """Loop until stopped, sleeping the poll interval between passes that found nothing to send."""
+        log.info(
+            "worker %s started (poll %ss, webhook timeout %ss)",
+            self.name,
+            self.poll_seconds,
+            self.timeout_seconds,
+        )
+        try:
+            while not self.stop_event.is_set():
+                # A long-lived process must drop broken or expired connections itself (no request cycle).
+                close_old_connections()
+                try:
+                    report = self.run_once(force_jobs=False)
+                except Exception:
+                    # The database may be restarting; keep the process and try again next poll.
+                    log.exception("worker pass failed; retrying in %s s", self.poll_seconds)
+                    report = PassReport()
+                if report.attempted == 0:
+                    self.stop_event.wait(self.poll_seconds)
+        finally:
+            close_old_connections()
+            self.close()
+            log.info("worker %s stopped", self.name)

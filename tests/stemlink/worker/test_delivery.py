@@ -1,0 +1,249 @@
+"""The worker sends signed deliveries to a real HTTP server, retries with backoff, never loses one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+import orjson
+import pytest
+from django.utils import timezone
+
+from stemlink.integrations import rules
+from stemlink.integrations.models import Delivery, DeliveryAttempt, OutboxEvent
+from stemlink.integrations.services import (
+    add_endpoint,
+    claim_due_deliveries,
+    record_event,
+    retry_delivery,
+    set_endpoint_active,
+)
+from stemlink.worker.loop import Worker
+from tests.stemlink.worker.receiver import Receiver, closed_port_url
+
+
+def _worker(**kw) -> Worker:
+    return Worker(name="test-worker", timeout_seconds=3.0, jobs=[], **kw)
+
+
+def _make_due(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+
+
+def test_delivers_a_signed_event_the_partner_can_verify(world, receiver: Receiver):
+    endpoint, secret = add_endpoint(world.company, url=receiver.url, customer_id=world.customer.pk)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 42, "boxesAvailable": 3})
+    event = OutboxEvent.objects.get()
+
+    report = _worker().run_once()
+
+    assert report.delivered == 1
+    assert len(receiver.received) == 1
+    got = receiver.received[0]
+    assert got.path == "/hooks/stemlink"
+    assert got.headers["X-Stemlink-Event-Id"] == str(event.event_id)
+    assert got.headers["X-Stemlink-Event-Type"] == "inventory.changed"
+    assert got.headers["Content-Type"] == "application/json"
+    check = rules.verify_signature(
+        secret, got.headers["X-Stemlink-Signature"], got.body, now=int(time.time())
+    )
+    assert check.ok, check.reason
+    assert not rules.verify_signature(
+        "whsec_a-different-secret-123", got.headers["X-Stemlink-Signature"], got.body, now=int(time.time())
+    ).ok
+    body = orjson.loads(got.body)
+    assert body["id"] == str(event.event_id)
+    assert body["type"] == "inventory.changed"
+    assert body["companyId"] == world.company.pk
+    assert body["data"] == {"lineId": 42, "boxesAvailable": 3}
+    assert body["created"].endswith("Z")
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "delivered"
+    assert delivery.attempts == 1
+    assert delivery.last_status_code == 200
+    assert delivery.delivered_at is not None
+    assert delivery.claim_token is None
+    attempt = DeliveryAttempt.objects.get()
+    assert (attempt.status_code, attempt.error) == (200, "")
+
+
+def test_a_failed_delivery_is_retried_with_backoff_until_the_partner_takes_it(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    receiver.statuses.extend([500, 503])
+    record_event(world.company.pk, "invoice.confirmed", {"invoiceId": 5})
+    worker = _worker()
+
+    before = timezone.now()
+    first = worker.run_once()
+    assert (first.delivered, first.failed) == (0, 1)
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending"
+    assert (delivery.attempts, delivery.consecutive_failures, delivery.last_status_code) == (1, 1, 500)
+    # First retry after about 5 s (±20 % jitter), not at once.
+    wait = (delivery.next_attempt_at - before).total_seconds()
+    assert 3.9 <= wait <= 6.5
+    assert "HTTP 500" in delivery.last_error
+
+    # Not due yet: a pass now sends nothing.
+    assert worker.run_once().attempted == 0
+    assert len(receiver.received) == 1
+
+    _make_due(delivery)
+    after_second = timezone.now()
+    assert worker.run_once().failed == 1
+    delivery.refresh_from_db()
+    assert delivery.consecutive_failures == 2
+    assert 7.9 <= (delivery.next_attempt_at - after_second).total_seconds() <= 12.5
+
+    _make_due(delivery)
+    assert worker.run_once().delivered == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.consecutive_failures) == ("delivered", 3, 0)
+    assert [r.answered for r in receiver.received] == [500, 503, 200]
+    # Every retry carries the same event id, so the partner can drop duplicates.
+    assert len({r.headers["X-Stemlink-Event-Id"] for r in receiver.received}) == 1
+    assert DeliveryAttempt.objects.filter(delivery=delivery).count() == 3
+
+
+def test_an_unreachable_partner_is_recorded_and_kept_for_later(world):
+    add_endpoint(world.company, url=closed_port_url())
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+
+    report = _worker().run_once()
+
+    assert report.failed == 1
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending"
+    assert delivery.last_status_code is None
+    assert "ConnectError" in delivery.last_error
+    assert delivery.next_attempt_at > timezone.now()
+
+
+def test_after_many_failures_a_delivery_is_failing_but_still_retried_at_the_cap(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    receiver.default_status = 500
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    worker = _worker()
+    delivery = Delivery.objects.get()
+    for _ in range(rules.FAILING_AFTER_FAILURES + 3):
+        _make_due(delivery)
+        worker.run_once()
+    delivery.refresh_from_db()
+    assert delivery.status == "failing"
+    assert delivery.consecutive_failures == rules.FAILING_AFTER_FAILURES + 3
+    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert 0.79 * rules.BACKOFF_CAP_SECONDS <= wait <= rules.BACKOFF_CAP_SECONDS
+
+    receiver.default_status = 204
+    _make_due(delivery)
+    worker.run_once()
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+
+
+def test_a_redirect_is_not_taken_as_delivered(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    receiver.statuses.append(302)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    assert _worker().run_once().failed == 1
+    assert Delivery.objects.get().status == "pending"
+
+
+def test_manual_retry_sends_a_waiting_delivery_now(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    receiver.statuses.append(500)
+    record_event(world.company.pk, "invoice.voided", {"invoiceId": 1})
+    worker = _worker()
+    worker.run_once()
+    delivery = Delivery.objects.get()
+    assert delivery.next_attempt_at > timezone.now()
+
+    retry_delivery(world.company, delivery.pk)
+    assert worker.run_once().delivered == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert len(receiver.received) == 2
+
+
+def test_manual_retry_sends_a_delivered_event_again(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    record_event(world.company.pk, "invoice.voided", {"invoiceId": 1})
+    worker = _worker()
+    worker.run_once()
+    delivery = Delivery.objects.get()
+
+    retried = retry_delivery(world.company, delivery.pk)
+    assert (retried.status, retried.delivered_at) == ("pending", None)
+    worker.run_once()
+    assert len(receiver.received) == 2
+    assert receiver.received[0].body == receiver.received[1].body
+
+
+def test_deliveries_of_a_disabled_endpoint_wait_until_it_is_enabled(world, receiver: Receiver):
+    endpoint, _ = add_endpoint(world.company, url=receiver.url)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    set_endpoint_active(world.company, endpoint.pk, False)
+    worker = _worker()
+    assert worker.run_once().attempted == 0
+    assert Delivery.objects.get().status == "pending"
+
+    set_endpoint_active(world.company, endpoint.pk, True)
+    assert worker.run_once().delivered == 1
+
+
+def test_a_claimed_delivery_is_not_claimed_again_until_its_lease_runs_out(world):
+    add_endpoint(world.company, url="https://partner.example/hook")
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    now = timezone.now()
+
+    first = claim_due_deliveries(limit=10, lease_seconds=60, now=now)
+    second = claim_due_deliveries(limit=10, lease_seconds=60, now=now + dt.timedelta(seconds=30))
+    after_lease = claim_due_deliveries(limit=10, lease_seconds=60, now=now + dt.timedelta(seconds=61))
+
+    assert len(first) == 1
+    assert second == []
+    # A worker that died mid-send gives its deliveries back when the lease runs out.
+    assert [r.delivery_id for r in after_lease] == [first[0].delivery_id]
+
+
+def test_a_stopping_worker_gives_back_what_it_claimed(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    for n in range(3):
+        record_event(world.company.pk, "inventory.changed", {"lineId": n})
+    worker = _worker()
+    worker.stop()
+    assert worker.run_once().attempted == 0
+    assert not Delivery.objects.filter(claim_token__isnull=False).exists()
+    assert receiver.received == []
+
+
+def test_logs_never_show_the_secret_or_the_signature(world, receiver: Receiver, caplog):
+    _, secret = add_endpoint(world.company, url=receiver.url)
+    receiver.statuses.append(500)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    with caplog.at_level(logging.DEBUG):
+        worker = _worker()
+        worker.run_once()
+        Delivery.objects.update(next_attempt_at=timezone.now())
+        worker.run_once()
+    assert len(receiver.received) == 2
+    signature = receiver.received[0].headers["X-Stemlink-Signature"].split("v1=")[1]
+    text = caplog.text
+    assert "delivered" in text and "failed" in text
+    assert secret not in text
+    assert signature not in text
+
+
+@pytest.mark.parametrize("bad", ["", "not-a-secret"])
+def test_an_unreadable_secret_is_recorded_as_a_failed_attempt_not_a_crash(world, receiver: Receiver, bad):
+    endpoint, _ = add_endpoint(world.company, url=receiver.url)
+    type(endpoint).objects.filter(pk=endpoint.pk).update(secret_encrypted=bad)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    report = _worker().run_once()
+    assert report.attempted == 0
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending"
+    assert "cannot be decrypted" in delivery.last_error
+    assert receiver.received == []
