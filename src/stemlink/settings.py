@@ -6,6 +6,7 @@ The defaults run the demo on one machine with nothing else installed (SQLite in 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["CONN_MAX_AGE"] = 0
+    # Tests use a file, not Django's shared-cache in-memory database: there, concurrent writers
+    # fail at once with "database table is locked" instead of queueing on busy_timeout, so race
+    # tests with threads (stock holds, worker claims) could not run as they do in production.
+    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
+        "STEMLINK_TEST_DB_NAME",
+        os.path.join(tempfile.gettempdir(), f"test_stemlink_{os.getpid()}.sqlite3"),
+    )
 else:
     # Parallel test runs on one server (several developers, xdist) must not share a test database.
     _db.setdefault("TEST", {})["NAME"] = os.environ.get(

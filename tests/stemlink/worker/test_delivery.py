@@ -32,7 +32,7 @@ def _make_due(delivery: Delivery) -> None:
 
 
 def test_delivers_a_signed_event_the_partner_can_verify(world, receiver: Receiver):
-    endpoint, secret = add_endpoint(world.company, url=receiver.url, customer_id=world.customer.pk)
+    _, secret = add_endpoint(world.company, url=receiver.url, customer_id=world.customer.pk)
     record_event(world.company.pk, "inventory.changed", {"lineId": 42, "boxesAvailable": 3})
     event = OutboxEvent.objects.get()
 
