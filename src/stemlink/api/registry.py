@@ -123,7 +123,9 @@ def api_method(
             params=params,
             answer_key=answer_key,
             writes=writes,
-            summary=summary or (handler.__doc__ or "").strip().splitlines()[0] if (summary or handler.__doc__) else "",
+            summary=summary or (handler.__doc__ or "").strip().splitlines()[0]
+            if (summary or handler.__doc__)
+            else "",
             requires_account=requires_account,
             envelope=envelope,
             area=area,

@@ -6,129 +6,284 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('customers', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("customers", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_type', models.CharField(choices=[('company', 'Company'), ('customer', 'Customer'), ('vendor', 'Vendor'), ('user', 'User')], max_length=10)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(max_length=6)),
-                ('methods', models.JSONField(blank=True, default=list)),
-                ('transactional', models.BooleanField(default=False, help_text='Transactional API Access: unlocks the 🔒 parameters.')),
-                ('enabled', models.BooleanField(default=True)),
-                ('revoked_on', models.DateTimeField(blank=True, null=True)),
-                ('created_on', models.DateTimeField(auto_now_add=True)),
-                ('updated_on', models.DateTimeField(auto_now=True)),
-                ('last_used_on', models.DateTimeField(blank=True, null=True)),
-                ('last_used_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='tenancy.company')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='customers.customer')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
-                ('vendor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='catalog.vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token_type",
+                    models.CharField(
+                        choices=[
+                            ("company", "Company"),
+                            ("customer", "Customer"),
+                            ("vendor", "Vendor"),
+                            ("user", "User"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(max_length=6)),
+                ("methods", models.JSONField(blank=True, default=list)),
+                (
+                    "transactional",
+                    models.BooleanField(
+                        default=False, help_text="Transactional API Access: unlocks the 🔒 parameters."
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("revoked_on", models.DateTimeField(blank=True, null=True)),
+                ("created_on", models.DateTimeField(auto_now_add=True)),
+                ("updated_on", models.DateTimeField(auto_now=True)),
+                ("last_used_on", models.DateTimeField(blank=True, null=True)),
+                ("last_used_ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to="tenancy.company",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to="catalog.vendor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ApiCall',
+            name="ApiCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_on', models.DateTimeField(db_index=True)),
-                ('token_prefix', models.CharField(blank=True, max_length=6)),
-                ('method', models.CharField(max_length=100)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('status', models.PositiveSmallIntegerField(help_text='1 success, 0 failure')),
-                ('error_code', models.CharField(blank=True, max_length=40)),
-                ('http_status', models.PositiveSmallIntegerField()),
-                ('duration_ms', models.PositiveIntegerField()),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('sales_channel', models.CharField(blank=True, max_length=30)),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.company')),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='api.apitoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(db_index=True)),
+                ("token_prefix", models.CharField(blank=True, max_length=6)),
+                ("method", models.CharField(max_length=100)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("status", models.PositiveSmallIntegerField(help_text="1 success, 0 failure")),
+                ("error_code", models.CharField(blank=True, max_length=40)),
+                ("http_status", models.PositiveSmallIntegerField()),
+                ("duration_ms", models.PositiveIntegerField()),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("sales_channel", models.CharField(blank=True, max_length=30)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.company",
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="calls",
+                        to="api.apitoken",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_on', '-id'],
+                "ordering": ["-created_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DailyUsage',
+            name="DailyUsage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('calls', models.PositiveIntegerField(default=0)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("calls", models.PositiveIntegerField(default=0)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.company"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('method', models.CharField(max_length=100)),
-                ('fingerprint', models.CharField(help_text='SHA-256 of the method and its parameters.', max_length=64)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('body', models.BinaryField(blank=True, null=True)),
-                ('created_on', models.DateTimeField()),
-                ('token', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='api.apitoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("method", models.CharField(max_length=100)),
+                (
+                    "fingerprint",
+                    models.CharField(help_text="SHA-256 of the method and its parameters.", max_length=64),
+                ),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("body", models.BinaryField(blank=True, null=True)),
+                ("created_on", models.DateTimeField()),
+                (
+                    "token",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="api.apitoken"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RateWindow',
+            name="RateWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80)),
-                ('window', models.BigIntegerField(help_text='Minutes since the epoch.')),
-                ('calls', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("window", models.BigIntegerField(help_text="Minutes since the epoch.")),
+                ("calls", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['window'], name='ratewindow_window')],
-                'constraints': [models.UniqueConstraint(fields=('key', 'window'), name='one_rate_row_per_key_window')],
+                "indexes": [models.Index(fields=["window"], name="ratewindow_window")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("key", "window"), name="one_rate_row_per_key_window")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='apitoken',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_on__isnull', True), ('token_type', 'customer')), fields=('customer',), name='one_live_token_per_customer'),
+            model_name="apitoken",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_on__isnull", True), ("token_type", "customer")),
+                fields=("customer",),
+                name="one_live_token_per_customer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='apitoken',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_on__isnull', True), ('token_type', 'vendor')), fields=('vendor',), name='one_live_token_per_vendor'),
+            model_name="apitoken",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_on__isnull", True), ("token_type", "vendor")),
+                fields=("vendor",),
+                name="one_live_token_per_vendor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='apitoken',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('customer__isnull', True), ('token_type', 'company'), ('user__isnull', True), ('vendor__isnull', True)), models.Q(('customer__isnull', False), ('token_type', 'customer'), ('user__isnull', True), ('vendor__isnull', True)), models.Q(('customer__isnull', True), ('token_type', 'vendor'), ('user__isnull', True), ('vendor__isnull', False)), models.Q(('customer__isnull', True), ('token_type', 'user'), ('user__isnull', False), ('vendor__isnull', True)), _connector='OR'), name='token_binding_matches_type'),
+            model_name="apitoken",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("customer__isnull", True),
+                        ("token_type", "company"),
+                        ("user__isnull", True),
+                        ("vendor__isnull", True),
+                    ),
+                    models.Q(
+                        ("customer__isnull", False),
+                        ("token_type", "customer"),
+                        ("user__isnull", True),
+                        ("vendor__isnull", True),
+                    ),
+                    models.Q(
+                        ("customer__isnull", True),
+                        ("token_type", "vendor"),
+                        ("user__isnull", True),
+                        ("vendor__isnull", False),
+                    ),
+                    models.Q(
+                        ("customer__isnull", True),
+                        ("token_type", "user"),
+                        ("user__isnull", False),
+                        ("vendor__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="token_binding_matches_type",
+            ),
         ),
         migrations.AddIndex(
-            model_name='apicall',
-            index=models.Index(fields=['token', '-created_on'], name='apicall_token_time'),
+            model_name="apicall",
+            index=models.Index(fields=["token", "-created_on"], name="apicall_token_time"),
         ),
         migrations.AddIndex(
-            model_name='apicall',
-            index=models.Index(fields=['company', '-created_on'], name='apicall_company_time'),
+            model_name="apicall",
+            index=models.Index(fields=["company", "-created_on"], name="apicall_company_time"),
         ),
         migrations.AddConstraint(
-            model_name='dailyusage',
-            constraint=models.UniqueConstraint(fields=('company', 'day'), name='one_usage_row_per_company_day'),
+            model_name="dailyusage",
+            constraint=models.UniqueConstraint(
+                fields=("company", "day"), name="one_usage_row_per_company_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='idempotencykey',
-            index=models.Index(fields=['token', 'created_on'], name='idem_token_created'),
+            model_name="idempotencykey",
+            index=models.Index(fields=["token", "created_on"], name="idem_token_created"),
         ),
         migrations.AddConstraint(
-            model_name='idempotencykey',
-            constraint=models.UniqueConstraint(fields=('token', 'key'), name='one_idempotency_key_per_token'),
+            model_name="idempotencykey",
+            constraint=models.UniqueConstraint(fields=("token", "key"), name="one_idempotency_key_per_token"),
         ),
     ]

@@ -1,0 +1,289 @@
+"""The gateway: one view answers every API method, at `/api/<method>` and `/api/v2/<method>`.
+
+The order of the checks is the contract: size, method, token, limits, `X-ACCOUNT`, token type and
+whitelist, then parameters, and only then the handler. Everything a client sends that is wrong
+ends as an answer with `status` 0 and an `errorCode`; a 500 means a bug of ours, and is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import pydantic
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from stemlink.api import audit, envelope, idempotency, quota, rules, services
+from stemlink.api.errors import RequestTooLarge, UnknownMethod, WrongAccount
+from stemlink.api.models import ApiToken, TokenKind
+from stemlink.api.registry import CallContext, MethodSpec, TokenType, load_all_methods
+from stemlink.errors import FieldError, PermissionDenied, StemlinkError, ValidationFailed
+from stemlink.tenancy.models import Company
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PARAM = "authenticationToken"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_registry: dict[str, MethodSpec] | None = None
+
+
+def registry() -> dict[str, MethodSpec]:
+    """Return every registered method, importing the method modules once per process."""
+    global _registry
+    if _registry is None:
+        _registry = load_all_methods()
+    return _registry
+
+
+@dataclass
+class _Call:
+    """What the audit log needs to know about a call, filled in as the call goes."""
+
+    method: str
+    ip: str
+    sales_channel: str
+    params: dict[str, Any] = field(default_factory=dict)
+    token: ApiToken | None = None
+    company: Company | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+def _check_size(request: HttpRequest) -> bytes:
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    try:
+        length = int(declared)
+    except ValueError:
+        length = 0
+    if length > rules.MAX_BODY_BYTES:
+        raise RequestTooLarge(f"The request body is {length:,} bytes; the most the API takes is 64 KB.")
+    body = request.body
+    if len(body) > rules.MAX_BODY_BYTES:
+        raise RequestTooLarge(f"The request body is {len(body):,} bytes; the most the API takes is 64 KB.")
+    return body
+
+
+def _query_params(request: HttpRequest) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key in request.GET:
+        values = request.GET.getlist(key)
+        params[key] = values[-1] if len(values) == 1 else values
+    return params
+
+
+def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
+    content_type = (request.content_type or "").lower()
+    if content_type in FORM_TYPES:
+        form: dict[str, Any] = {}
+        for key in request.POST:
+            values = request.POST.getlist(key)
+            form[key] = values[-1] if len(values) == 1 else values
+        return form
+    if not body.strip():
+        return {}
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed(
+            FieldError("body", f"is not valid JSON ({exc.msg} at character {exc.pos})"),
+            "The request body is not valid JSON: send a JSON object of parameters.",
+        ) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            FieldError("body", 'must be a JSON object of parameters, e.g. {"customerId": 12}'),
+        )
+    return data
+
+
+def _token_secret(request: HttpRequest, query: dict[str, Any], body: dict[str, Any]) -> str | None:
+    # Header first (the e-commerce style), then the query string (GET), then the body (POST).
+    for source in (request.headers.get(TOKEN_PARAM), query.get(TOKEN_PARAM), body.get(TOKEN_PARAM)):
+        if source is None:
+            continue
+        if isinstance(source, list):
+            source = source[-1] if source else None
+        if isinstance(source, bool | dict) or source is None:
+            return "\x00"  # present but not a token: refused as invalid, not as missing
+        text = str(source)
+        if text.strip():
+            return text
+    return None
+
+
+def _validation_failed(error: pydantic.ValidationError) -> ValidationFailed:
+    errors = []
+    for item in error.errors(include_url=False):
+        location = ".".join(str(part) for part in item.get("loc", ())) or "body"
+        errors.append(FieldError(location, rules.human_field_message(str(item.get("msg", "is not valid")))))
+    return ValidationFailed(errors)
+
+
+def _context(spec: MethodSpec, token: ApiToken | None, call: _Call) -> CallContext:
+    if token is None:
+        # Methods without a token (login) get no company: they must not read company data.
+        return CallContext(
+            company=None,  # type: ignore[arg-type]
+            token_type=TokenType.USER,
+            sales_channel=call.sales_channel,
+            client_ip=call.ip,
+            method=spec.name,
+        )
+    return CallContext(
+        company=token.company,
+        token_type=TokenType(token.token_type),
+        token_id=token.pk,
+        customer=token.customer if token.token_type == TokenKind.CUSTOMER else None,
+        vendor_id=token.vendor_id if token.token_type == TokenKind.VENDOR else None,
+        user_id=token.user_id if token.token_type == TokenKind.USER else None,
+        transactional=token.transactional,
+        sales_channel=call.sales_channel,
+        client_ip=call.ip,
+        method=spec.name,
+        extra={"token": token},
+    )
+
+
+def _run(spec: MethodSpec, ctx: CallContext, params: Any) -> tuple[int, bytes]:
+    payload = spec.handler(ctx, params)
+    if not isinstance(payload, dict):
+        raise TypeError(f"{spec.name} returned {type(payload).__name__}, not a dict")
+    return 200, envelope.dumps(envelope.success(spec, payload))
+
+
+def _run_writing(
+    spec: MethodSpec, ctx: CallContext, params: Any, token: ApiToken | None, key: str | None, fingerprint: str
+) -> tuple[int, bytes, bool]:
+    """Run a write method in one transaction; with an idempotency key, claim it in that transaction."""
+    with transaction.atomic():
+        claimed = None
+        if key is not None and token is not None:
+            outcome = idempotency.claim(token, key, spec.name, fingerprint, timezone.now())
+            if isinstance(outcome, idempotency.Replay):
+                return outcome.http_status, outcome.body, True
+            claimed = outcome
+        try:
+            # A savepoint: a failure undoes the handler's work but keeps the claimed key, so
+            # the failure itself is the first answer that repeats get.
+            with transaction.atomic():
+                status, body = _run(spec, ctx, params)
+        except StemlinkError as error:
+            if claimed is None:
+                raise
+            status, body = error.http_status, envelope.dumps(envelope.failure(error))
+        if claimed is not None:
+            idempotency.store_answer(claimed, status, body)
+        return status, body, False
+
+
+def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, bytes, bool]:
+    if not verb_ok:
+        raise UnknownMethod("Call API methods with GET or POST.")
+    spec = registry().get(call.method)
+    if spec is None:
+        raise UnknownMethod(f"There is no API method {call.method[:100]!r}; see /api/docs for the list.")
+    body = _check_size(request)
+    query = _query_params(request)
+    body_params = _body_params(request, body)
+    params = {**query, **body_params}
+    call.params = params
+    now = timezone.now()
+
+    token: ApiToken | None = None
+    if spec.needs_token:
+        try:
+            token = services.authenticate_token(_token_secret(request, query, body_params))
+        except StemlinkError:
+            # Bad or missing tokens are limited per address, so guessing tokens gets slow.
+            anonymous = quota.count_anonymous_burst(call.ip, now)
+            call.headers.update(anonymous.headers())
+            quota.refuse_burst(anonymous, now)
+            raise
+        call.token, call.company = token, token.company
+        burst = quota.count_token_burst(token.pk, now)
+        call.headers.update(burst.headers())
+        quota.refuse_burst(burst, now)
+        daily = quota.count_daily_call(token.company, now)
+        call.headers.update(daily.headers())
+        quota.refuse_daily(token.company, daily, now)
+        services.record_token_use(token, call.ip or None, now)
+        refusal = rules.check_account(
+            request.headers.get("X-ACCOUNT"), token.company_id, required=spec.requires_account
+        )
+        if refusal is not None:
+            raise WrongAccount(refusal.message)
+        refusal = rules.check_method_access(
+            method=spec.name,
+            token_type=token.token_type,
+            token_methods=token.methods or (),
+            allowed_types={str(t) for t in spec.tokens},
+        )
+        if refusal is not None:
+            raise PermissionDenied(refusal.message)
+    else:
+        anonymous = quota.count_anonymous_burst(call.ip, now)
+        call.headers.update(anonymous.headers())
+        quota.refuse_burst(anonymous, now)
+
+    key = idempotency.clean_key(request.headers.get(idempotency.HEADER)) if spec.writes else None
+    try:
+        parsed = spec.params.model_validate(params)
+    except pydantic.ValidationError as error:
+        raise _validation_failed(error) from None
+    ctx = _context(spec, token, call)
+    if spec.writes:
+        return _run_writing(spec, ctx, parsed, token, key, rules.params_fingerprint(spec.name, params))
+    status, payload = _run(spec, ctx, parsed)
+    return status, payload, False
+
+
+@csrf_exempt
+def call_method(request: HttpRequest, method: str) -> HttpResponse:
+    """Answer one API call (any registered method, GET or POST)."""
+    started = time.perf_counter()
+    when = timezone.now()
+    call = _Call(
+        method=method.strip("/")[:200],
+        ip=_client_ip(request),
+        sales_channel=str(request.headers.get("X-SALES-CHANNEL", ""))[:30],
+    )
+    replayed = False
+    error_code = ""
+    try:
+        status, body, replayed = _answer(call, request, request.method in ("GET", "POST"))
+        if status >= 400:
+            error_code = str(orjson.loads(body).get("errorCode", ""))
+    except StemlinkError as error:
+        status, body, error_code = error.http_status, envelope.dumps(envelope.failure(error)), error.code
+        if "retryAfter" in error.extra:
+            call.headers["Retry-After"] = str(error.extra["retryAfter"])
+    except Exception:
+        logger.exception("API method %s failed", call.method)
+        status, body, error_code = 500, envelope.dumps(envelope.internal_error()), "internal_error"
+    response = HttpResponse(body, status=status, content_type="application/json")
+    for name, value in call.headers.items():
+        response[name] = value
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    audit.record_call(
+        when=when,
+        method=call.method,
+        params=call.params,
+        token=call.token,
+        company=call.company,
+        status=1 if status < 400 else 0,
+        error_code=error_code,
+        http_status=status,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+        ip=call.ip,
+        sales_channel=call.sales_channel,
+    )
+    return response

@@ -1,0 +1,208 @@
+"""Master data: box types, carriers, categories, products and vendors (growers).
+
+Filters as Komet: ids and codes match exactly (codes ignoring case), names and descriptions match
+a case-insensitive part.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from stemlink.api.params import Bool, Id
+from stemlink.api.registry import CO, VE, CallContext, Params, api_method
+from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
+
+Text = Annotated[str, Field(max_length=200)]
+AREA = "Master data"
+
+
+class BoxTypeListParams(Params):
+    id: Id | None = None
+    code: Annotated[str, Field(max_length=3)] | None = None
+
+
+@api_method(
+    "boxtype.list",
+    tokens={CO, VE},
+    params=BoxTypeListParams,
+    answer_key="boxtypes",
+    area=AREA,
+    answer_fields=("id", "code", "fbe", "kometNetworkId", "kometNetworkName"),
+    summary="The company's box types by code, with each one's full-box equivalent (fbe).",
+)
+def boxtype_list(ctx: CallContext, params: BoxTypeListParams) -> dict[str, Any]:
+    boxes = BoxType.objects.filter(company=ctx.company)
+    if params.id is not None:
+        boxes = boxes.filter(pk=params.id)
+    if params.code:
+        boxes = boxes.filter(code__iexact=params.code)
+    return {
+        "boxtypes": [
+            {
+                "id": box.pk,
+                "code": box.code,
+                "fbe": box.fbe,
+                "kometNetworkId": box.komet_network_id,
+                "kometNetworkName": box.komet_network_name,
+            }
+            for box in boxes.order_by("code", "id")
+        ]
+    }
+
+
+class CarrierListParams(Params):
+    id: Id | None = None
+    name: Text | None = None
+    code: Text | None = None
+    active: Bool | None = None
+
+
+@api_method(
+    "carrier.list",
+    tokens={CO, VE},
+    params=CarrierListParams,
+    answer_key="carriers",
+    area=AREA,
+    answer_fields=("id", "code", "name", "active", "street", "city", "state", "zipCode", "country", "phone"),
+    summary="The company's carriers; filter by id, code, part of the name, or active.",
+)
+def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
+    carriers = Carrier.objects.filter(company=ctx.company)
+    if params.id is not None:
+        carriers = carriers.filter(pk=params.id)
+    if params.name:
+        carriers = carriers.filter(name__icontains=params.name)
+    if params.code:
+        carriers = carriers.filter(code__iexact=params.code)
+    if params.active is not None:
+        carriers = carriers.filter(active=params.active)
+    return {
+        "carriers": [
+            {
+                "id": c.pk,
+                "code": c.code,
+                "name": c.name,
+                "active": c.active,
+                "street": c.street,
+                "city": c.city,
+                "state": c.state,
+                "zipCode": c.zip_code,
+                "country": c.country,
+                "phone": c.phone,
+            }
+            for c in carriers.order_by("name", "id")
+        ]
+    }
+
+
+@api_method(
+    "category.list",
+    tokens={CO},
+    answer_key="categoryItems",
+    area=AREA,
+    answer_fields=("categoryId", "categoryName", "active"),
+    summary="The company's product categories (flower types).",
+)
+def category_list(ctx: CallContext, params: Params) -> dict[str, Any]:
+    categories = Category.objects.filter(company=ctx.company).order_by("name", "id")
+    return {
+        "categoryItems": [
+            {"categoryId": cat.pk, "categoryName": cat.name, "active": cat.active} for cat in categories
+        ]
+    }
+
+
+class ProductListParams(Params):
+    id: Id | None = None
+    description: Text | None = None
+    legacy_code: Annotated[str, Field(max_length=40)] | None = Field(default=None, alias="legacyCode")
+
+
+@api_method(
+    "product.list",
+    tokens={CO, VE},
+    params=ProductListParams,
+    answer_key="products",
+    area=AREA,
+    answer_fields=(
+        "id",
+        "description",
+        "active",
+        "category",
+        "variety",
+        "color",
+        "grade",
+        "legacyCode",
+        "productCode",
+        "divisionId",
+        "divisionDescription",
+        "tags",
+    ),
+    summary="The company's products by description; filter by id, part of the description, or legacyCode.",
+)
+def product_list(ctx: CallContext, params: ProductListParams) -> dict[str, Any]:
+    products = Product.objects.filter(company=ctx.company).select_related("category")
+    if params.id is not None:
+        products = products.filter(pk=params.id)
+    if params.description:
+        products = products.filter(description__icontains=params.description)
+    if params.legacy_code:
+        products = products.filter(legacy_code__iexact=params.legacy_code)
+    return {
+        "products": [
+            {
+                "id": p.pk,
+                "description": p.description,
+                "active": p.active,
+                "category": p.category.name,
+                "variety": p.variety,
+                "color": p.color,
+                "grade": p.grade,
+                "legacyCode": p.legacy_code,
+                "productCode": p.code,
+                "divisionId": p.division_id,
+                "divisionDescription": p.division_description,
+                "tags": p.tags,
+            }
+            for p in products.order_by("description", "id")
+        ]
+    }
+
+
+class VendorListParams(Params):
+    id: Id | None = None
+    name: Text | None = None
+    code: Text | None = None
+    port_origin: Annotated[str, Field(max_length=60)] | None = Field(default=None, alias="portOrigin")
+    include_inactive: Bool = Field(default=False, alias="includeInactive")
+
+
+@api_method(
+    "vendor.list",
+    tokens={CO},
+    params=VendorListParams,
+    answer_key="vendors",
+    area=AREA,
+    answer_fields=("id", "name", "code", "portOrigin", "active"),
+    summary="The company's vendors (growers); inactive ones only with includeInactive.",
+)
+def vendor_list(ctx: CallContext, params: VendorListParams) -> dict[str, Any]:
+    vendors = Vendor.objects.filter(company=ctx.company)
+    if not params.include_inactive:
+        vendors = vendors.filter(active=True)
+    if params.id is not None:
+        vendors = vendors.filter(pk=params.id)
+    if params.name:
+        vendors = vendors.filter(name__icontains=params.name)
+    if params.code:
+        vendors = vendors.filter(code__iexact=params.code)
+    if params.port_origin:
+        vendors = vendors.filter(port_origin__iexact=params.port_origin)
+    return {
+        "vendors": [
+            {"id": v.pk, "name": v.name, "code": v.code, "portOrigin": v.port_origin, "active": v.active}
+            for v in vendors.order_by("name", "id")
+        ]
+    }

@@ -1,0 +1,115 @@
+"""The daily quota per company and the burst limit per token, counted in the database.
+
+Counters live in the database (one row per company per UTC day, one per token per minute) and
+grow by an atomic upsert, so several server processes share one count on SQLite and PostgreSQL
+alike; nothing is kept in a process's memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+
+from stemlink.api import rules
+from stemlink.api.errors import QuotaExceeded
+from stemlink.api.models import DailyUsage, RateWindow
+from stemlink.tenancy.models import Company
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What the rate-limit headers say: the limit, what is left of it, and when it resets."""
+
+    limit: int
+    calls: int
+    reset: dt.datetime
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.calls)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.calls > self.limit
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(int(self.reset.timestamp())),
+        }
+
+
+def _increment(table: str, key_columns: tuple[str, str], key_values: tuple[object, object]) -> int:
+    # One statement, atomic on both databases: insert the row at 1 or add 1 to it, and read it back.
+    a, b = key_columns
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(table)} ({qn(a)}, {qn(b)}, {qn('calls')}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({qn(a)}, {qn(b)}) DO UPDATE SET {qn('calls')} = {qn(table)}.{qn('calls')} + 1 "
+        f"RETURNING {qn('calls')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(key_values))
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def count_daily_call(company: Company, now: dt.datetime) -> Allowance:
+    """Count one call against the company's daily quota and return where it stands."""
+    limit = rules.daily_quota(company.paid_users)
+    day = now.astimezone(dt.UTC).date()
+    calls = _increment(DailyUsage._meta.db_table, ("company_id", "day"), (company.pk, day.isoformat()))
+    return Allowance(limit, calls, rules.next_utc_midnight(now))
+
+
+def refuse_daily(company: Company, allowance: Allowance, now: dt.datetime) -> None:
+    """Raise QuotaExceeded when the company's daily quota is used up."""
+    if allowance.exceeded:
+        raise QuotaExceeded(
+            f"{company.name} has used its {allowance.limit:,} API calls for today (1,000 per paid user); "
+            f"the count starts again at 00:00 UTC.",
+            retryAfter=int((allowance.reset - now).total_seconds()) + 1,
+        )
+
+
+def count_burst(key: str, now: dt.datetime, limit: int) -> Allowance:
+    """Count one call in this minute's window for `key` and return where it stands."""
+    window = rules.minute_window(now)
+    calls = _increment(RateWindow._meta.db_table, ("key", "window"), (key[:80], window))
+    if calls == 1:
+        # First call of a new minute for this key: sweep its old windows (keeps the table small).
+        RateWindow.objects.filter(key=key[:80], window__lt=window - 1).delete()
+    reset = dt.datetime.fromtimestamp((window + 1) * 60, tz=dt.UTC)
+    return Allowance(limit, calls, reset)
+
+
+def refuse_burst(allowance: Allowance, now: dt.datetime) -> None:
+    """Raise QuotaExceeded when this minute's burst allowance is used up."""
+    if allowance.exceeded:
+        raise QuotaExceeded(
+            f"Too many calls in one minute (at most {allowance.limit}); slow down and retry after "
+            f"{allowance.reset:%H:%M:%S} UTC.",
+            retryAfter=max(1, int((allowance.reset - now).total_seconds()) + 1),
+        )
+
+
+def count_token_burst(token_id: int, now: dt.datetime) -> Allowance:
+    """Count one call of a token in its per-minute burst window."""
+    return count_burst(f"token:{token_id}", now, settings.API_BURST_PER_MINUTE)
+
+
+def count_anonymous_burst(ip: str, now: dt.datetime) -> Allowance:
+    """Count one call without a valid token from an address (login, bad tokens)."""
+    return count_burst(f"ip:{ip or 'unknown'}", now, settings.API_ANON_PER_MINUTE)
+
+
+def usage_today(company: Company, now: dt.datetime) -> Allowance:
+    """Return the company's quota for today and what is left, without counting a call."""
+    limit = rules.daily_quota(company.paid_users)
+    day = now.astimezone(dt.UTC).date()
+    row = DailyUsage.objects.filter(company=company, day=day).first()
+    return Allowance(limit, row.calls if row else 0, rules.next_utc_midnight(now))
