@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,3 +54,39 @@ def boxes_available_to(stock: StockCounts, customer_id: int | None, *, reserved_
     else:
         visible = stock.reserved_for is None
     return boxes_free(stock) if visible else 0
+
+
+# --- when a line may be bought (the e-commerce calendar) ---------------------------------------
+
+# On-hand boxes are in the cooler: they ship from today, for a week (cut flowers keep about that long).
+ON_HAND_SHIP_DAYS = 7
+# With no date asked for, the e-commerce view offers what is on hand and what arrives within two months.
+ECOMMERCE_MONTHS_AHEAD = 2
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the same day `months` later, or that month's last day (Jan 31 + 1 month = Feb 28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def ecommerce_horizon(today: dt.date) -> dt.date:
+    """Return the last day the default e-commerce view looks ahead to."""
+    return add_months(today, ECOMMERCE_MONTHS_AHEAD)
+
+
+def on_hand_ship_dates(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the first and last day on-hand boxes may ship on."""
+    return today, today + dt.timedelta(days=ON_HAND_SHIP_DAYS - 1)
+
+
+def future_ship_dates(
+    available_from: dt.date, available_to: dt.date, today: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """Return the days a future line may ship on from today on, or None when its dates are past."""
+    first = max(available_from, today)
+    if first > available_to:
+        return None
+    return first, available_to

@@ -1,0 +1,202 @@
+"""The e-commerce view a marketplace syncs (API.md §4.4 and the delta of §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int
+from stemlink.api.registry import CO, CU, CallContext, Params, api_method
+from stemlink.api.scoping import customer_for
+from stemlink.catalog.models import Carrier
+from stemlink.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from stemlink.inventory import queries
+
+AREA = "E-commerce"
+LINE_FIELDS = (
+    "inventoryOrigin",
+    "inventoryIds",
+    "companyProductId",
+    "productCode",
+    "productDescription",
+    "category",
+    "variety",
+    "color",
+    "grade",
+    "boxTypeId",
+    "boxTypeCode",
+    "unitType",
+    "bunches",
+    "stemsBunch",
+    "unitsPerBox",
+    "quantity",
+    "price",
+    "availableFrom",
+    "availableTo",
+    "vendorName",
+    "locationId",
+    "updatedOn",
+)
+
+
+def _require_transactional(ctx: CallContext, reserved: bool) -> None:
+    if reserved and not ctx.transactional:
+        raise PermissionDenied(
+            "reservedInventory=true needs a token with Transactional API Access: ask the wholesaler to "
+            "switch it on for this token, or leave reservedInventory out to see the open inventory."
+        )
+
+
+def _origin(value: int | None, *, required: bool) -> int | None:
+    if value is None:
+        if required:
+            raise ValidationFailed(FieldError("inventoryOrigin", "is required: 1 (on hand) or 2 (future)"))
+        return None
+    if value not in (queries.ON_HAND, queries.FUTURE):
+        raise ValidationFailed(
+            FieldError("inventoryOrigin", f"must be 1 (on hand) or 2 (future), not {value}")
+        )
+    return value
+
+
+class InventoryListParams(Params):
+    customerId: Id | None = None
+    availableDate: Date | None = None
+    companyLocationId: Id | None = None
+    searchText: str = ""
+    categoryId: Id | None = None
+    color: str = ""
+    page: Int = 1
+    rows: Int = queries.DEFAULT_ROWS
+    reservedInventory: Bool = False
+    updatedAsOf: DateTime | None = None
+    inventoryOrigin: Int | None = None
+
+
+@api_method(
+    "ecommerce/inventory.list",
+    tokens={CO, CU},
+    params=InventoryListParams,
+    answer_key="inventoryItems",
+    requires_account=True,
+    area=AREA,
+    answer_fields=LINE_FIELDS,
+)
+def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, Any]:
+    """List what the customer may buy, priced for it, a page at a time (or what changed since updatedAsOf)."""
+    customer = customer_for(ctx, params.customerId)
+    _require_transactional(ctx, params.reservedInventory)
+    flt = queries.EcommerceFilter(
+        reserved=params.reservedInventory,
+        available_date=params.availableDate,
+        location_id=params.companyLocationId,
+        search_text=params.searchText,
+        category_id=params.categoryId,
+        color=params.color,
+        origin=_origin(params.inventoryOrigin, required=False),
+        updated_as_of=params.updatedAsOf,
+    )
+    page = queries.ecommerce_inventory(ctx.company, customer, flt, page=params.page, rows=params.rows)
+    return {
+        "total": page.total,
+        "page": params.page,
+        "rows": params.rows,
+        "inventoryItems": page.items,
+        # [ext] Pass this as the next poll's updatedAsOf: it overlaps a little so nothing is missed.
+        "nextUpdatedAsOf": page.next_updated_as_of,
+    }
+
+
+class InventoryGetParams(Params):
+    customerId: Id | None = None
+    inventoryLineIds: IdList
+    inventoryOrigin: Int
+    date: Date
+    companyLocationId: Id | None = None
+    carrierId: Id | None = None
+
+
+@api_method(
+    "ecommerce/inventory.get",
+    tokens={CO, CU},
+    params=InventoryGetParams,
+    answer_key="inventoryItems",
+    requires_account=True,
+    area=AREA,
+    answer_fields=LINE_FIELDS,
+)
+def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any]:
+    """Answer the given lines with the boxes the customer may buy on a date (0 when none)."""
+    customer = customer_for(ctx, params.customerId)
+    origin = _origin(params.inventoryOrigin, required=True)
+    assert origin is not None
+    if (
+        params.carrierId is not None
+        and not Carrier.objects.filter(company=ctx.company, pk=params.carrierId).exists()
+    ):
+        raise NotFound(f"Carrier {params.carrierId} was not found.")
+    items = queries.ecommerce_lines(
+        ctx.company,
+        customer,
+        origin,
+        params.inventoryLineIds,
+        on_date=params.date,
+        include_reserved=ctx.transactional,
+        location_id=params.companyLocationId,
+    )
+    return {"inventoryItems": items}
+
+
+class AvailableDatesParams(Params):
+    customerId: Id | None = None
+    inventoryLineIds: IdList
+    inventoryOrigin: Int
+    companyLocationId: Id | None = None
+
+
+@api_method(
+    "ecommerce/inventory-available-dates.list",
+    tokens={CO, CU},
+    params=AvailableDatesParams,
+    answer_key="availableDates",
+    requires_account=True,
+    area=AREA,
+)
+def available_dates_list(ctx: CallContext, params: AvailableDatesParams) -> dict[str, Any]:
+    """Answer the days on which the given lines may ship."""
+    customer = customer_for(ctx, params.customerId)
+    origin = _origin(params.inventoryOrigin, required=True)
+    assert origin is not None
+    dates = queries.available_dates(
+        ctx.company,
+        customer,
+        origin,
+        params.inventoryLineIds,
+        include_reserved=ctx.transactional,
+        location_id=params.companyLocationId,
+    )
+    return {
+        "availableDateFrom": dates.first.isoformat() if dates.first else None,
+        "availableDateTo": dates.last.isoformat() if dates.last else None,
+        "availableDates": [d.isoformat() for d in dates.dates],
+    }
+
+
+class CustomerCarriersParams(Params):
+    customerId: Id | None = None
+    date: Date
+    companyLocationId: Id | None = None
+
+
+@api_method(
+    "ecommerce/customer-carriers.list",
+    tokens={CO, CU},
+    params=CustomerCarriersParams,
+    answer_key="carriers",
+    requires_account=True,
+    area=AREA,
+    answer_fields=("carrierId", "carrierName"),
+)
+def customer_carriers_list(ctx: CallContext, params: CustomerCarriersParams) -> dict[str, Any]:
+    """Answer the customer's default carrier and the carriers it may choose for a ship date."""
+    customer = customer_for(ctx, params.customerId)
+    return queries.customer_carriers(ctx.company, customer)

@@ -1,0 +1,198 @@
+"""Inventory, the company's view (API.md §4.3): lists of on-hand and future lines, and inventory.add."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from stemlink.api.params import Bool, Date, Id, Int, Money
+from stemlink.api.registry import CO, VE, CallContext, Params, api_method
+from stemlink.api.scoping import customer_for
+from stemlink.inventory import queries, services
+
+AREA = "Inventory"
+
+
+class InventoryListParams(Params):
+    inventoryType: str | None = None
+    excludeHeldItems: Bool = False
+    lotNumber: str = ""
+    locationId: Id | None = None
+
+
+@api_method(
+    "inventory.list",
+    tokens={CO, VE},
+    params=InventoryListParams,
+    answer_key="inventoryItems",
+    area=AREA,
+    answer_fields=(
+        "orderItemId",
+        "companyProductId",
+        "productCode",
+        "productDescription",
+        "grade",
+        "quantity",
+        "totalUnits",
+        "unitType",
+        "bunches",
+        "stemsBunch",
+        "unitsPerBox",
+        "boxTypeId",
+        "boxTypeCode",
+        "growerId",
+        "growerName",
+        "unitCost",
+        "price",
+        "inventoryType",
+        "arrivalDate",
+        "aging",
+        "lotNumber",
+        "locationId",
+    ),
+)
+def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, Any]:
+    """List on-hand lines with boxes left, by inventory type (M open market by default)."""
+    items = queries.company_inventory(
+        ctx.company,
+        inventory_types=queries.parse_inventory_types(params.inventoryType),
+        exclude_held=params.excludeHeldItems,
+        lot_number=params.lotNumber,
+        location_id=params.locationId,
+        # A Vendor token sees only the lines of its own grower.
+        vendor_id=ctx.vendor_id if ctx.token_type == VE else None,
+    )
+    return {"inventoryItems": items}
+
+
+class ConsolidatedParams(Params):
+    locationId: Id | None = None
+
+
+@api_method(
+    "inventory.consolidated.openmarket.list",
+    tokens={CO},
+    params=ConsolidatedParams,
+    answer_key="inventoryItems",
+    area=AREA,
+    answer_fields=(
+        "companyProductId",
+        "inventoryItemIds",
+        "productCode",
+        "productDescription",
+        "grade",
+        "category",
+        "quantity",
+        "totalUnits",
+        "boxTypeId",
+        "boxTypeCode",
+        "unitType",
+        "bunches",
+        "stemsBunch",
+        "unitsPerBox",
+        "price",
+    ),
+)
+def consolidated_list(ctx: CallContext, params: ConsolidatedParams) -> dict[str, Any]:
+    """List free open-market boxes grouped by product, box type and pack, without cost or aging."""
+    return {"inventoryItems": queries.consolidated_open_market(ctx.company, location_id=params.locationId)}
+
+
+class FutureListParams(Params):
+    dateFrom: Date
+    dateTo: Date
+    locationId: Id | None = None
+    customerId: Id | None = None
+
+
+@api_method(
+    "future.inventory.openmarket.list",
+    tokens={CO},
+    params=FutureListParams,
+    answer_key="inventoryItems",
+    area=AREA,
+    answer_fields=(
+        "inventoryId",
+        "companyProductId",
+        "productCode",
+        "productDescription",
+        "grade",
+        "category",
+        "vendor",
+        "quantity",
+        "totalUnits",
+        "boxTypeId",
+        "boxTypeCode",
+        "unitType",
+        "bunches",
+        "stemsBunch",
+        "unitsPerBox",
+        "price",
+        "availableDate",
+    ),
+)
+def future_list(ctx: CallContext, params: FutureListParams) -> dict[str, Any]:
+    """List future open-market lines available between two dates, priced for a customer when named."""
+    customer = customer_for(ctx, params.customerId) if params.customerId is not None else None
+    items = queries.future_open_market(
+        ctx.company,
+        date_from=params.dateFrom,
+        date_to=params.dateTo,
+        location_id=params.locationId,
+        customer=customer,
+    )
+    return {"inventoryItems": items}
+
+
+class InventoryAddParams(Params):
+    vendorCode: str | None = None
+    growerId: Id | None = None
+    awb: str
+    shipDate: Date
+    arrivalDate: Date | None = None
+    productId: Id | None = None
+    productCode: str | None = None
+    quantity: Int
+    boxTypeId: Id | None = None
+    boxTypeCode: str | None = None
+    unitType: str
+    stemsBunch: Int
+    bunches: Int
+    unitCost: Money
+    price: Money | None = None
+    locationId: Id | None = None
+    lotNumber: str = Field(default="", max_length=40)
+
+
+@api_method(
+    "inventory.add",
+    tokens={CO},
+    params=InventoryAddParams,
+    answer_key="inventoryIds",
+    writes=True,
+    area=AREA,
+)
+def inventory_add(ctx: CallContext, params: InventoryAddParams) -> dict[str, Any]:
+    """Put 1 to 100 boxes of a product on hand; answer the new line ids."""
+    ids = services.add_on_hand_lines(
+        ctx.company,
+        vendor_code=params.vendorCode,
+        vendor_id=params.growerId,
+        awb=params.awb,
+        ship_date=params.shipDate,
+        arrival_date=params.arrivalDate,
+        product_id=params.productId,
+        product_code=params.productCode,
+        quantity=params.quantity,
+        box_type_id=params.boxTypeId,
+        box_type_code=params.boxTypeCode,
+        unit_type=params.unitType,
+        stems_bunch=params.stemsBunch,
+        bunches=params.bunches,
+        unit_cost=params.unitCost,
+        price=params.price,
+        location_id=params.locationId,
+        lot_number=params.lotNumber,
+    )
+    return {"inventoryIds": ids, "message": f"{params.quantity} box(es) added to inventory."}

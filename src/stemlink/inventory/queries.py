@@ -1,0 +1,890 @@
+"""Read side of inventory: the company's own view, and the e-commerce view one customer may buy from.
+
+The e-commerce view is what a marketplace syncs, page after page, every few minutes, so it is
+built for speed: one COUNT and one SELECT per page whatever the page size, both plain SQL over
+the line tables joined to the catalogue, answered as plain dicts ready for orjson. Prices come
+from `stemlink.customers.services.unit_price_for`, the same function that prices web orders,
+memoised per (line price, cost) pair because thousands of lines share a handful of prices.
+
+A delta (`updatedAsOf`) answers every line of the view whose sellable quantity, price or data may
+have changed since then, those no longer sellable with quantity 0, so that a copy kept by applying
+deltas equals a fresh full list. See `EcommerceFilter` and `_delta_condition` for what "may have
+changed" covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from stemlink.catalog.models import BoxType, Category, Product, Vendor
+from stemlink.customers.models import Customer
+from stemlink.customers.services import unit_price_for
+from stemlink.errors import FieldError, NotFound, ValidationFailed
+from stemlink.inventory import rules
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
+from stemlink.tenancy.models import Company
+
+ON_HAND = 1
+FUTURE = 2
+MAX_ROWS = 500
+DEFAULT_ROWS = 30
+# A delta cursor handed back to the client lags the clock: a change stamped a moment before a
+# poll may commit after it, and must still be in the next delta. Overlap costs only repeats.
+CURSOR_SAFETY = dt.timedelta(seconds=60)
+
+
+# --- value conversion: SQLite answers text and floats, PostgreSQL dates and Decimals ----------------
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back to the same float: the decimal stored.
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def _date_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:10]
+    return value.isoformat()
+
+
+def _datetime_text(value: Any) -> str:
+    """`YYYY-MM-DDTHH:MM:SS` in UTC, as the API answers datetimes."""
+    if isinstance(value, str):
+        return value[:10] + "T" + value[11:19]
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.isoformat()[:19]
+
+
+def format_api_datetime(value: dt.datetime) -> str:
+    """`YYYY-MM-DD hh:mm:ss` in UTC: the form `updatedAsOf` filters take."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _sql_date(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _sql_datetime(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _money(value: Decimal) -> float:
+    """Money leaves as a JSON number: the Decimal is exact to the cent, so its float prints the same."""
+    return float(value)
+
+
+# --- the e-commerce view ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EcommerceFilter:
+    """What one call of the e-commerce view asks for.
+
+    `reserved`: only lines reserved for this customer (else only lines reserved for nobody).
+    `available_date`: lines that may ship that day (None: on hand now and future lines arriving
+    within two months). `updated_as_of`: a delta since then. `line_ids` narrows to given lines.
+    """
+
+    reserved: bool = False
+    available_date: dt.date | None = None
+    location_id: int | None = None
+    search_text: str = ""
+    category_id: int | None = None
+    color: str = ""
+    origin: int | None = None
+    updated_as_of: dt.datetime | None = None
+    line_ids: tuple[int, ...] | None = None
+    # inventory.get reads a customer's own reserved lines beside the open ones.
+    both_reservation_views: bool = False
+    # Answer every line of the scope, those not sellable with quantity 0 (inventory.get).
+    all_in_scope: bool = False
+
+
+@dataclass
+class EcommercePage:
+    total: int
+    items: list[dict[str, Any]]
+    next_updated_as_of: str
+    queries: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Sql:
+    text: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, text: str, *params: Any) -> _Sql:
+        self.text.append(text)
+        self.params.extend(params)
+        return self
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+_T_ON_HAND = InventoryLine._meta.db_table
+_T_FUTURE = FutureLine._meta.db_table
+_T_PRODUCT = Product._meta.db_table
+_T_CATEGORY = Category._meta.db_table
+_T_BOX = BoxType._meta.db_table
+_T_VENDOR = Vendor._meta.db_table
+
+
+class _Origin:
+    """How one line table answers the e-commerce view: its columns and its conditions."""
+
+    def __init__(self, origin: int) -> None:
+        self.origin = origin
+        if origin == ON_HAND:
+            self.table, self.boxes = _T_ON_HAND, "l.boxes_on_hand"
+        else:
+            self.table, self.boxes = _T_FUTURE, "l.boxes"
+        self.free = f"({self.boxes} - l.boxes_held - l.boxes_sold)"
+
+    def date_condition(self, day: dt.date, wanted: dt.date | None) -> tuple[str, list[Any]]:
+        """SQL true for the lines that may ship on `wanted` (or in the default window), as seen on `day`."""
+        if self.origin == ON_HAND:
+            if wanted is None:
+                return "1=1", []
+            first, last = rules.on_hand_ship_dates(day)
+            return ("1=1" if first <= wanted <= last else "1=0"), []
+        if wanted is None:
+            return "(l.available_to >= %s AND l.available_from <= %s)", [
+                _sql_date(day),
+                _sql_date(rules.ecommerce_horizon(day)),
+            ]
+        if wanted < day:
+            return "1=0", []
+        return "(l.available_from <= %s AND l.available_to >= %s)", [_sql_date(wanted), _sql_date(wanted)]
+
+    def visible_condition(self, flt: EcommerceFilter, today: dt.date) -> tuple[str, list[Any]]:
+        """SQL true for the lines of the scope this customer may buy now."""
+        parts = [f"{self.free} > 0", "p.active = %s"]
+        params: list[Any] = [True]
+        if self.origin == ON_HAND:
+            parts.append("l.inventory_type = %s")
+            params.append(InventoryType.OPEN_MARKET.value)
+        date_sql, date_params = self.date_condition(today, flt.available_date)
+        parts.append(date_sql)
+        params.extend(date_params)
+        if flt.search_text:
+            pattern = _like(flt.search_text)
+            parts.append(
+                "(LOWER(p.description) LIKE %s ESCAPE '\\' OR LOWER(p.code) LIKE %s ESCAPE '\\' "
+                "OR LOWER(p.variety) LIKE %s ESCAPE '\\' OR LOWER(p.color) LIKE %s ESCAPE '\\')"
+            )
+            params.extend([pattern] * 4)
+        if flt.category_id is not None:
+            parts.append("p.category_id = %s")
+            params.append(flt.category_id)
+        if flt.color:
+            parts.append("LOWER(p.color) = %s")
+            params.append(flt.color.lower())
+        return "(" + " AND ".join(parts) + ")", params
+
+    def scope_condition(
+        self, company_id: int, customer_id: int, flt: EcommerceFilter
+    ) -> tuple[str, list[Any]]:
+        """SQL true for the lines that belong to this view at all, whatever their stock.
+
+        Reservations are part of the scope, not of visibility: a line is born reserved or not and
+        stays so (see `stemlink.inventory.services`), so no line ever leaves one view for another.
+        """
+        parts = ["l.company_id = %s"]
+        params: list[Any] = [company_id]
+        if flt.both_reservation_views:
+            parts.append("(l.reserved_for_id IS NULL OR l.reserved_for_id = %s)")
+            params.append(customer_id)
+        elif flt.reserved:
+            parts.append("l.reserved_for_id = %s")
+            params.append(customer_id)
+        else:
+            parts.append("l.reserved_for_id IS NULL")
+        if flt.location_id is not None:
+            parts.append("l.location_id = %s")
+            params.append(flt.location_id)
+        if flt.line_ids is not None:
+            parts.append("l.id IN (" + ",".join(["%s"] * len(flt.line_ids)) + ")")
+            params.extend(flt.line_ids)
+        return " AND ".join(parts), params
+
+    def from_clause(self, *, full: bool) -> str:
+        sql = f"{self.table} l JOIN {_T_PRODUCT} p ON p.id = l.product_id"
+        if full:
+            sql += (
+                f" JOIN {_T_CATEGORY} c ON c.id = p.category_id"
+                f" JOIN {_T_BOX} b ON b.id = l.box_type_id"
+                f" LEFT JOIN {_T_VENDOR} v ON v.id = l.vendor_id"
+            )
+        return sql
+
+    def columns(self, quantity_sql: str) -> str:
+        dates = "NULL, NULL" if self.origin == ON_HAND else "l.available_from, l.available_to"
+        return (
+            f"{self.origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade,"
+            f" l.box_type_id, b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box, {quantity_sql},"
+            f" l.price, l.unit_cost, {dates}, v.name, l.location_id, l.updated_on"
+        )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The WHERE of one origin for one call, and the quantity each line is answered with."""
+
+    origin: _Origin
+    where: str
+    where_params: list[Any]
+    quantity: str
+    quantity_params: list[Any]
+
+
+def _plan(
+    origin: _Origin, company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
+) -> _Plan:
+    today = now.date()
+    scope_sql, scope_params = origin.scope_condition(company.pk, customer.pk, flt)
+    visible_sql, visible_params = origin.visible_condition(flt, today)
+    if flt.all_in_scope:
+        return _Plan(
+            origin,
+            scope_sql,
+            scope_params,
+            f"CASE WHEN {visible_sql} THEN {origin.free} ELSE 0 END",
+            list(visible_params),
+        )
+    if flt.updated_as_of is None:
+        return _Plan(origin, f"{scope_sql} AND {visible_sql}", scope_params + visible_params, origin.free, [])
+    delta_sql, delta_params = _delta_condition(
+        origin, company, customer, flt, now, visible_sql, visible_params
+    )
+    return _Plan(
+        origin,
+        f"{scope_sql} AND ({delta_sql})",
+        scope_params + delta_params,
+        f"CASE WHEN {visible_sql} THEN {origin.free} ELSE 0 END",
+        list(visible_params),
+    )
+
+
+def _delta_condition(
+    origin: _Origin,
+    company: Company,
+    customer: Customer,
+    flt: EcommerceFilter,
+    now: dt.datetime,
+    visible_sql: str,
+    visible_params: list[Any],
+) -> tuple[str, list[Any]]:
+    """SQL true for every line of the scope whose answer may differ from what it was at `since`.
+
+    - the line or its product changed (every change a buyer can see moves `updated_on`);
+    - everything sellable now, when the customer's pricing terms or the company (its gross
+      margin) changed since, or the day changed (ship dates are counted from today);
+    - lines that were sellable on the day of `since` only by their dates and are not any more
+      (a future line whose last day passed), so they are answered with quantity 0.
+    """
+    since = flt.updated_as_of
+    assert since is not None
+    parts = ["l.updated_on > %s", "p.updated_on > %s"]
+    params: list[Any] = [_sql_datetime(since), _sql_datetime(since)]
+    since_day, today = since.astimezone(dt.UTC).date(), now.date()
+    pricing_changed = customer.pricing_updated_on > since or company.updated_on > since
+    if pricing_changed or since_day != today:
+        parts.append(visible_sql)
+        params.extend(visible_params)
+    if since_day != today:
+        then_sql, then_params = origin.date_condition(since_day, flt.available_date)
+        now_sql, now_params = origin.date_condition(today, flt.available_date)
+        parts.append(f"({then_sql} AND NOT {now_sql})")
+        params.extend(then_params + now_params)
+    return " OR ".join(parts), params
+
+
+class _Pricer:
+    """Price lines for one customer with the one pricing rule, once per distinct (price, cost)."""
+
+    def __init__(self, customer: Customer | None, company: Company, *, ecommerce: bool) -> None:
+        self.customer = customer
+        self.margin = company.gross_margin_percent
+        self.ecommerce = ecommerce
+        self.cache: dict[tuple[Any, Any], float] = {}
+
+    def __call__(self, price: Any, cost: Any) -> float:
+        key = (price, cost)
+        found = self.cache.get(key)
+        if found is None:
+            found = _money(self.decimal(price, cost))
+            self.cache[key] = found
+        return found
+
+    def decimal(self, price: Any, cost: Any) -> Decimal:
+        unit_cost = _decimal(cost)
+        assert unit_cost is not None
+        return unit_price_for(
+            self.customer,
+            line_price=_decimal(price),
+            unit_cost=unit_cost,
+            gross_margin_percent=self.margin,
+            ecommerce=self.ecommerce,
+        )
+
+
+def _items(
+    rows: Iterable[Sequence[Any]], pricer: _Pricer, today: dt.date, show_vendors: bool
+) -> list[dict[str, Any]]:
+    """Turn result rows into answer records: one pass, no query."""
+    on_hand_from, on_hand_to = (d.isoformat() for d in rules.on_hand_ship_dates(today))
+    today_text = today.isoformat()
+    date_text = _date_text
+    items: list[dict[str, Any]] = []
+    append = items.append
+    for (
+        origin,
+        line_id,
+        product_id,
+        code,
+        description,
+        category,
+        variety,
+        color,
+        grade,
+        box_type_id,
+        box_code,
+        unit_type,
+        bunches,
+        stems_bunch,
+        units_per_box,
+        quantity,
+        price,
+        cost,
+        available_from,
+        available_to,
+        vendor_name,
+        location_id,
+        updated_on,
+    ) in rows:
+        if origin == ON_HAND:
+            first, last = on_hand_from, on_hand_to
+        else:
+            first, last = date_text(available_from), date_text(available_to)
+            if first < today_text:  # type: ignore[operator]
+                first = today_text
+        append(
+            {
+                "inventoryOrigin": origin,
+                "inventoryIds": str(line_id),
+                "companyProductId": product_id,
+                "productCode": code,
+                "productDescription": description,
+                "category": category,
+                "variety": variety,
+                "color": color,
+                "grade": grade,
+                "boxTypeId": box_type_id,
+                "boxTypeCode": box_code,
+                "unitType": unit_type,
+                "bunches": bunches,
+                "stemsBunch": stems_bunch,
+                "unitsPerBox": units_per_box,
+                "quantity": quantity if quantity > 0 else 0,
+                "price": pricer(price, cost),
+                "availableFrom": first,
+                "availableTo": last,
+                "vendorName": vendor_name if show_vendors else None,
+                "locationId": location_id,
+                "updatedOn": _datetime_text(updated_on),
+            }
+        )
+    return items
+
+
+def _origins(flt: EcommerceFilter) -> list[_Origin]:
+    if flt.origin is None:
+        return [_Origin(ON_HAND), _Origin(FUTURE)]
+    if flt.origin not in (ON_HAND, FUTURE):
+        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
+    return [_Origin(flt.origin)]
+
+
+def ecommerce_inventory(
+    company: Company,
+    customer: Customer,
+    flt: EcommerceFilter,
+    *,
+    page: int = 1,
+    rows: int = DEFAULT_ROWS,
+    now: dt.datetime | None = None,
+) -> EcommercePage:
+    """Return one page of what this customer may buy, priced for it, with the total across pages.
+
+    Two queries whatever the page size: a count, then the page. Raises ValidationFailed for a
+    page below 1 or rows outside 1–500, and for a customer of another company (a programming
+    error: callers resolve the customer within the caller's company first).
+    """
+    if customer.company_id != company.pk:
+        raise NotFound(f"customer {customer.pk} not found")
+    errors = []
+    if page < 1:
+        errors.append(FieldError("page", "must be 1 or more"))
+    if not 1 <= rows <= MAX_ROWS:
+        errors.append(FieldError("rows", f"must be between 1 and {MAX_ROWS}"))
+    if errors:
+        raise ValidationFailed(errors)
+    now = now or timezone.now()
+    plans = [_plan(origin, company, customer, flt, now) for origin in _origins(flt)]
+    with connection.cursor() as cursor:
+        # The count needs the product only for its conditions; never the other joins.
+        count_sql = " + ".join(
+            f"(SELECT COUNT(*) FROM {plan.origin.from_clause(full=False)} WHERE {plan.where})"
+            for plan in plans
+        )
+        cursor.execute(f"SELECT {count_sql}", [p for plan in plans for p in plan.where_params])
+        total = int(cursor.fetchone()[0])
+        items: list[dict[str, Any]] = []
+        offset = (page - 1) * rows
+        if total > offset:
+            selects, params = [], []
+            for plan in plans:
+                selects.append(
+                    f"SELECT {plan.origin.columns(plan.quantity)} FROM {plan.origin.from_clause(full=True)}"
+                    f" WHERE {plan.where}"
+                )
+                params.extend(plan.quantity_params + plan.where_params)
+            sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2 LIMIT %s OFFSET %s"
+            cursor.execute(sql, [*params, rows, offset])
+            pricer = _Pricer(customer, company, ecommerce=True)
+            items = _items(cursor.fetchall(), pricer, now.date(), company.show_vendors)
+    return EcommercePage(
+        total=total,
+        items=items,
+        next_updated_as_of=format_api_datetime(now - CURSOR_SAFETY),
+    )
+
+
+def ecommerce_lines(
+    company: Company,
+    customer: Customer,
+    origin: int,
+    line_ids: Sequence[int],
+    *,
+    on_date: dt.date | None,
+    include_reserved: bool,
+    location_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Return the given lines as this customer sees them, with what may be bought on a date.
+
+    A line that is not sellable that day is answered with quantity 0. Raises NotFound when none of
+    the lines is in this customer's view, ValidationFailed for no line ids or a bad origin.
+    """
+    if not line_ids:
+        raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
+    ids = tuple(dict.fromkeys(line_ids))
+    flt = EcommerceFilter(
+        origin=origin,
+        available_date=on_date,
+        location_id=location_id,
+        line_ids=ids,
+        both_reservation_views=include_reserved,
+        all_in_scope=True,
+    )
+    answer = ecommerce_inventory(company, customer, flt, page=1, rows=MAX_ROWS, now=now)
+    if not answer.items:
+        raise NotFound(f"inventory line(s) {', '.join(map(str, ids))} of origin {origin} not found")
+    return answer.items
+
+
+@dataclass(frozen=True)
+class AvailableDates:
+    first: dt.date | None
+    last: dt.date | None
+    dates: list[dt.date]
+
+
+def available_dates(
+    company: Company,
+    customer: Customer,
+    origin: int,
+    line_ids: Sequence[int],
+    *,
+    include_reserved: bool,
+    location_id: int | None = None,
+    today: dt.date | None = None,
+) -> AvailableDates:
+    """Return the days on which every given line may ship (within the e-commerce horizon).
+
+    Raises NotFound when a line is not in this customer's view, ValidationFailed for no ids.
+    """
+    if not line_ids:
+        raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
+    today = today or timezone.now().date()
+    ids = list(dict.fromkeys(line_ids))
+    model = InventoryLine if origin == ON_HAND else FutureLine if origin == FUTURE else None
+    if model is None:
+        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
+    query = model.objects.filter(company=company, pk__in=ids)  # type: ignore[attr-defined]
+    if include_reserved:
+        query = query.filter(Q(reserved_for__isnull=True) | Q(reserved_for_id=customer.pk))
+    else:
+        query = query.filter(reserved_for__isnull=True)
+    if location_id is not None:
+        query = query.filter(location_id=location_id)
+    fields = ("id", "available_from", "available_to") if origin == FUTURE else ("id",)
+    found = {row[0]: row for row in query.values_list(*fields)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"inventory line(s) {', '.join(map(str, missing))} of origin {origin} not found")
+    first, last = (
+        rules.on_hand_ship_dates(today) if origin == ON_HAND else (today, rules.ecommerce_horizon(today))
+    )
+    for row in found.values():
+        if origin == FUTURE:
+            span = rules.future_ship_dates(row[1], row[2], today)
+            if span is None:
+                return AvailableDates(None, None, [])
+            first, last = max(first, span[0]), min(last, span[1])
+    if first > last:
+        return AvailableDates(None, None, [])
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return AvailableDates(first, last, days)
+
+
+# --- the company's own view ---------------------------------------------------------------------------
+
+
+def parse_inventory_types(text: str | None) -> list[str]:
+    """Read `inventoryType`: M (the default), L, S, P, `all`, or a comma list of them.
+
+    Raises ValidationFailed naming any unknown type.
+    """
+    if text is None or not text.strip():
+        return [InventoryType.OPEN_MARKET.value]
+    wanted = [t.strip().upper() for t in text.split(",") if t.strip()]
+    if any(t == "ALL" for t in wanted):
+        return list(InventoryType.values)
+    unknown = [t for t in wanted if t not in InventoryType.values]
+    if unknown:
+        raise ValidationFailed(
+            FieldError(
+                "inventoryType", f"unknown type {', '.join(unknown)}: use M, L, S, P, all or a comma list"
+            )
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def company_inventory(
+    company: Company,
+    *,
+    inventory_types: Sequence[str] = ("M",),
+    exclude_held: bool = False,
+    lot_number: str = "",
+    location_id: int | None = None,
+    vendor_id: int | None = None,
+    today: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Return the company's on-hand lines with boxes left (Komet's `inventory.list`), one query.
+
+    `quantity` is boxes on hand not sold, less those held in carts when `exclude_held`.
+    """
+    today = today or timezone.now().date()
+    query = InventoryLine.objects.filter(company=company, inventory_type__in=list(inventory_types))
+    remaining = F("boxes_on_hand") - F("boxes_sold") - (F("boxes_held") if exclude_held else 0)
+    query = query.annotate(remaining=remaining).filter(remaining__gt=0)
+    if lot_number:
+        query = query.filter(lot_number=lot_number)
+    if location_id is not None:
+        query = query.filter(location_id=location_id)
+    if vendor_id is not None:
+        query = query.filter(vendor_id=vendor_id)
+    rows = query.order_by("id").values_list(
+        "id",
+        "product_id",
+        "product__code",
+        "product__description",
+        "product__grade",
+        "remaining",
+        "unit_type",
+        "bunches",
+        "stems_bunch",
+        "units_per_box",
+        "box_type_id",
+        "box_type__code",
+        "vendor_id",
+        "vendor__name",
+        "unit_cost",
+        "price",
+        "inventory_type",
+        "arrival_date",
+        "lot_number",
+        "location_id",
+        "reserved_for_id",
+        "boxes_held",
+        "updated_on",
+    )
+    pricer = _Pricer(None, company, ecommerce=False)
+    items = []
+    for (
+        line_id,
+        product_id,
+        code,
+        description,
+        grade,
+        remaining_boxes,
+        unit_type,
+        bunches,
+        stems_bunch,
+        units_per_box,
+        box_type_id,
+        box_code,
+        vendor_id_,
+        vendor_name,
+        unit_cost,
+        price,
+        inventory_type,
+        arrival_date,
+        lot,
+        location,
+        reserved_for,
+        held,
+        updated_on,
+    ) in rows:
+        items.append(
+            {
+                "orderItemId": line_id,
+                "companyProductId": product_id,
+                "productCode": code,
+                "productDescription": description,
+                "grade": grade,
+                "quantity": remaining_boxes,
+                "totalUnits": remaining_boxes * units_per_box,
+                "unitType": unit_type,
+                "bunches": bunches,
+                "stemsBunch": stems_bunch,
+                "unitsPerBox": units_per_box,
+                "boxTypeId": box_type_id,
+                "boxTypeCode": box_code,
+                "growerId": vendor_id_,
+                "growerName": vendor_name,
+                "unitCost": float(unit_cost),
+                "price": pricer(price, unit_cost),
+                "inventoryType": inventory_type,
+                "arrivalDate": arrival_date.isoformat() if arrival_date else None,
+                "aging": (today - arrival_date).days if arrival_date else None,
+                "lotNumber": lot,
+                "locationId": location,
+                "heldBoxes": held,
+                "reservedForCustomerId": reserved_for,
+                "updatedOn": _datetime_text(updated_on),
+            }
+        )
+    return items
+
+
+def consolidated_open_market(company: Company, *, location_id: int | None = None) -> list[dict[str, Any]]:
+    """Return open-market boxes free to sell, one record per product, box type and pack; one query.
+
+    A group's price is the lowest Price A among its lines: the best a buyer can get. No cost or aging.
+    """
+    query = (
+        InventoryLine.objects.filter(
+            company=company, inventory_type=InventoryType.OPEN_MARKET, reserved_for__isnull=True
+        )
+        .annotate(free=F("boxes_on_hand") - F("boxes_held") - F("boxes_sold"))
+        .filter(free__gt=0)
+    )
+    if location_id is not None:
+        query = query.filter(location_id=location_id)
+    rows = query.order_by("product__description", "product_id", "box_type__code", "id").values_list(
+        "id",
+        "product_id",
+        "product__code",
+        "product__description",
+        "product__grade",
+        "product__category__name",
+        "box_type_id",
+        "box_type__code",
+        "unit_type",
+        "bunches",
+        "stems_bunch",
+        "units_per_box",
+        "free",
+        "price",
+        "unit_cost",
+    )
+    pricer = _Pricer(None, company, ecommerce=False)
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (
+        line_id,
+        product_id,
+        code,
+        description,
+        grade,
+        category,
+        box_type_id,
+        box_code,
+        unit_type,
+        bunches,
+        stems_bunch,
+        units_per_box,
+        free,
+        price,
+        cost,
+    ) in rows:
+        key = (product_id, box_type_id, unit_type, bunches, stems_bunch)
+        unit_price = pricer(price, cost)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = {
+                "companyProductId": product_id,
+                "inventoryItemIds": str(line_id),
+                "productCode": code,
+                "productDescription": description,
+                "grade": grade,
+                "category": category,
+                "quantity": free,
+                "totalUnits": free * units_per_box,
+                "boxTypeId": box_type_id,
+                "boxTypeCode": box_code,
+                "unitType": unit_type,
+                "bunches": bunches,
+                "stemsBunch": stems_bunch,
+                "unitsPerBox": units_per_box,
+                "price": unit_price,
+            }
+        else:
+            group["inventoryItemIds"] += f",{line_id}"
+            group["quantity"] += free
+            group["totalUnits"] += free * units_per_box
+            group["price"] = min(group["price"], unit_price)
+    return list(groups.values())
+
+
+def future_open_market(
+    company: Company,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    location_id: int | None = None,
+    customer: Customer | None = None,
+) -> list[dict[str, Any]]:
+    """Return future lines with free boxes available between two dates, priced for a customer if named.
+
+    Lines reserved for a customer are left out (they are not open market). One query.
+    Raises ValidationFailed when dateTo is before dateFrom.
+    """
+    if date_to < date_from:
+        raise ValidationFailed(FieldError("dateTo", "must not be before dateFrom"))
+    query = (
+        FutureLine.objects.filter(
+            company=company,
+            reserved_for__isnull=True,
+            available_from__lte=date_to,
+            available_to__gte=date_from,
+        )
+        .annotate(free=F("boxes") - F("boxes_held") - F("boxes_sold"))
+        .filter(free__gt=0)
+    )
+    if location_id is not None:
+        query = query.filter(location_id=location_id)
+    rows = query.order_by("available_from", "id").values_list(
+        "id",
+        "product_id",
+        "product__code",
+        "product__description",
+        "product__grade",
+        "product__category__name",
+        "vendor__name",
+        "free",
+        "box_type_id",
+        "box_type__code",
+        "unit_type",
+        "bunches",
+        "stems_bunch",
+        "units_per_box",
+        "price",
+        "unit_cost",
+        "available_from",
+        "available_to",
+        "location_id",
+    )
+    pricer = _Pricer(customer, company, ecommerce=False)
+    return [
+        {
+            "inventoryId": line_id,
+            "companyProductId": product_id,
+            "productCode": code,
+            "productDescription": description,
+            "grade": grade,
+            "category": category,
+            "vendor": vendor_name if (company.show_vendors or customer is None) else None,
+            "quantity": free,
+            "totalUnits": free * units_per_box,
+            "boxTypeId": box_type_id,
+            "boxTypeCode": box_code,
+            "unitType": unit_type,
+            "bunches": bunches,
+            "stemsBunch": stems_bunch,
+            "unitsPerBox": units_per_box,
+            "price": pricer(price, cost),
+            "availableDate": available_from.isoformat(),
+            "availableTo": available_to.isoformat(),
+            "locationId": location,
+        }
+        for (
+            line_id,
+            product_id,
+            code,
+            description,
+            grade,
+            category,
+            vendor_name,
+            free,
+            box_type_id,
+            box_code,
+            unit_type,
+            bunches,
+            stems_bunch,
+            units_per_box,
+            price,
+            cost,
+            available_from,
+            available_to,
+            location,
+        ) in rows
+    ]
+
+
+def customer_carriers(company: Company, customer: Customer) -> dict[str, Any]:
+    """Return the customer's default carrier and every active carrier of the company; one query."""
+    from stemlink.catalog.models import Carrier
+
+    carriers = list(
+        Carrier.objects.filter(company=company, active=True).order_by("name", "id").values_list("id", "name")
+    )
+    default_id = customer.default_carrier_id
+    names = dict(carriers)
+    if default_id not in names:
+        default_id = None
+    return {
+        "carrierId": default_id,
+        "carrierName": names.get(default_id) if default_id else None,
+        "carriers": [{"carrierId": cid, "carrierName": name} for cid, name in carriers],
+    }

@@ -1,0 +1,487 @@
+"""Inventory use cases: add lines, edit them, reserve boxes for one customer and release them.
+
+Each service is one transaction. Every change a buyer could see moves the line's `updated_on`
+(the delta feed's clock, `ecommerce/inventory.list?updatedAsOf=`) and records an
+`inventory.changed` event in the outbox, in the same transaction.
+
+Reservations never flip `reserved_for` on an existing line: reserving splits the free boxes off
+into a new line reserved for the customer, and releasing splits them back into a new unreserved
+line. A line therefore belongs to one view (everyone's, or one customer's reserved view) for its
+whole life, which is what lets a delta poll of one view ignore the lines of every other view
+without ever missing a line that left it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from stemlink.catalog.models import BoxType, Product, Vendor
+from stemlink.customers.models import Customer
+from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, ValidationFailed
+from stemlink.integrations.services import record_event
+from stemlink.inventory import rules
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, UnitType
+from stemlink.tenancy.models import Company, Location
+
+ON_HAND = 1
+FUTURE = 2
+MAX_BOXES_PER_ADD = 100
+_UNSET: Any = object()
+
+_PACK_FIELDS = (
+    "company_id",
+    "location_id",
+    "product_id",
+    "vendor_id",
+    "box_type_id",
+    "unit_type",
+    "bunches",
+    "stems_bunch",
+    "units_per_box",
+    "unit_cost",
+    "price",
+)
+
+
+def _line_model(origin: int) -> type[InventoryLine] | type[FutureLine]:
+    if origin == ON_HAND:
+        return InventoryLine
+    if origin == FUTURE:
+        return FutureLine
+    raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
+
+
+def record_line_change(line: InventoryLine | FutureLine, reason: str) -> None:
+    """Record that what buyers see of a line changed (an `inventory.changed` outbox event)."""
+    origin = ON_HAND if isinstance(line, InventoryLine) else FUTURE
+    record_event(
+        line.company_id,
+        "inventory.changed",
+        {"inventoryOrigin": origin, "inventoryIds": str(line.pk), "reason": reason},
+        customer_id=line.reserved_for_id,
+    )
+
+
+# --- adding lines ---------------------------------------------------------------------------------
+
+
+def _resolve_pack(
+    company: Company,
+    errors: list[FieldError],
+    *,
+    product_id: int | None,
+    product_code: str | None,
+    box_type_id: int | None,
+    box_type_code: str | None,
+    vendor_id: int | None,
+    vendor_code: str | None,
+    location_id: int | None,
+) -> tuple[Product | None, BoxType | None, Vendor | None, Location | None]:
+    """Look up product, box type, grower and location of this company, naming what is unknown."""
+    product = box_type = vendor = location = None
+    if product_id is not None:
+        product = Product.objects.filter(company=company, pk=product_id).first()
+        if product is None:
+            errors.append(FieldError("productId", f"product {product_id} is not a product of this company"))
+    elif product_code:
+        product = Product.objects.filter(company=company, code=product_code).first()
+        if product is None:
+            errors.append(
+                FieldError("productCode", f"product code {product_code!r} is not a product of this company")
+            )
+    else:
+        errors.append(FieldError("productId", "give productId or productCode"))
+    if box_type_id is not None:
+        box_type = BoxType.objects.filter(company=company, pk=box_type_id).first()
+        if box_type is None:
+            errors.append(
+                FieldError("boxTypeId", f"box type {box_type_id} is not a box type of this company")
+            )
+    elif box_type_code:
+        box_type = BoxType.objects.filter(company=company, code=box_type_code.upper()).first()
+        if box_type is None:
+            errors.append(
+                FieldError(
+                    "boxTypeCode", f"box type code {box_type_code!r} is not a box type of this company"
+                )
+            )
+    else:
+        errors.append(FieldError("boxTypeId", "give boxTypeId or boxTypeCode"))
+    if vendor_id is not None:
+        vendor = Vendor.objects.filter(company=company, pk=vendor_id).first()
+        if vendor is None:
+            errors.append(FieldError("growerId", f"grower {vendor_id} is not a grower of this company"))
+    elif vendor_code:
+        vendor = Vendor.objects.filter(company=company, code=vendor_code).first()
+        if vendor is None:
+            errors.append(
+                FieldError("vendorCode", f"vendor code {vendor_code!r} is not a grower of this company")
+            )
+    if location_id is not None:
+        location = Location.objects.filter(company=company, pk=location_id, active=True).first()
+        if location is None:
+            errors.append(
+                FieldError("locationId", f"location {location_id} is not a location of this company")
+            )
+    else:
+        # A company always has a location; single-location companies never name it.
+        location = Location.objects.filter(company=company, active=True).order_by("id").first()
+        if location is None:
+            errors.append(FieldError("locationId", "this company has no active location to put stock in"))
+    return product, box_type, vendor, location
+
+
+def _check_pack_numbers(
+    errors: list[FieldError],
+    *,
+    boxes: int,
+    boxes_field: str,
+    max_boxes: int | None,
+    unit_type: str,
+    bunches: int,
+    stems_bunch: int,
+    unit_cost: Decimal,
+    price: Decimal | None,
+) -> None:
+    if boxes < 1 or (max_boxes is not None and boxes > max_boxes):
+        limit = f" and at most {max_boxes}" if max_boxes is not None else ""
+        errors.append(FieldError(boxes_field, f"must be a whole number of boxes, at least 1{limit}"))
+    if unit_type not in UnitType.values:
+        errors.append(FieldError("unitType", f"must be Stem or Bunch, not {unit_type!r}"))
+    if bunches < 1:
+        errors.append(FieldError("bunches", "must be at least 1 bunch per box"))
+    if stems_bunch < 1:
+        errors.append(FieldError("stemsBunch", "must be at least 1 stem per bunch"))
+    if unit_cost < 0:
+        errors.append(FieldError("unitCost", "must not be negative"))
+    if price is not None and price < 0:
+        errors.append(FieldError("price", "must not be negative"))
+
+
+def _normal_unit_type(unit_type: str) -> str:
+    """Accept `stem`, `STEM`, `Bunch`…: Komet clients are not consistent about case."""
+    text = (unit_type or "").strip().capitalize()
+    return text
+
+
+@transaction.atomic
+def add_on_hand_lines(
+    company: Company,
+    *,
+    awb: str,
+    ship_date: dt.date,
+    quantity: int,
+    unit_type: str,
+    stems_bunch: int,
+    bunches: int,
+    unit_cost: Decimal,
+    product_id: int | None = None,
+    product_code: str | None = None,
+    box_type_id: int | None = None,
+    box_type_code: str | None = None,
+    vendor_id: int | None = None,
+    vendor_code: str | None = None,
+    arrival_date: dt.date | None = None,
+    price: Decimal | None = None,
+    location_id: int | None = None,
+    lot_number: str = "",
+    inventory_type: str = InventoryType.OPEN_MARKET,
+) -> list[int]:
+    """Put boxes on hand (Komet's `inventory.add`); return the new line ids.
+
+    Raises ValidationFailed naming every wrong field at once (an unknown product, box type or
+    grower by the id or code given), and nothing is added.
+    """
+    errors: list[FieldError] = []
+    unit_type = _normal_unit_type(unit_type)
+    if not (awb or "").strip():
+        errors.append(FieldError("awb", "is required: the air waybill the boxes came on"))
+    if inventory_type not in InventoryType.values:
+        errors.append(FieldError("inventoryType", "must be M, L, S or P"))
+    if arrival_date is not None and arrival_date < ship_date:
+        errors.append(FieldError("arrivalDate", "must not be before shipDate"))
+    _check_pack_numbers(
+        errors,
+        boxes=quantity,
+        boxes_field="quantity",
+        max_boxes=MAX_BOXES_PER_ADD,
+        unit_type=unit_type,
+        bunches=bunches,
+        stems_bunch=stems_bunch,
+        unit_cost=unit_cost,
+        price=price,
+    )
+    product, box_type, vendor, location = _resolve_pack(
+        company,
+        errors,
+        product_id=product_id,
+        product_code=product_code,
+        box_type_id=box_type_id,
+        box_type_code=box_type_code,
+        vendor_id=vendor_id,
+        vendor_code=vendor_code,
+        location_id=location_id,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    assert product is not None and box_type is not None and location is not None
+    line = InventoryLine.objects.create(
+        company=company,
+        location=location,
+        product=product,
+        vendor=vendor,
+        box_type=box_type,
+        unit_type=unit_type,
+        bunches=bunches,
+        stems_bunch=stems_bunch,
+        units_per_box=rules.units_per_box(unit_type, bunches, stems_bunch),  # type: ignore[arg-type]
+        unit_cost=unit_cost,
+        price=price,
+        inventory_type=inventory_type,
+        boxes_on_hand=quantity,
+        awb=awb.strip(),
+        lot_number=lot_number,
+        ship_date=ship_date,
+        arrival_date=arrival_date or timezone.now().date(),
+    )
+    record_line_change(line, "added")
+    return [line.pk]
+
+
+@transaction.atomic
+def add_future_line(
+    company: Company,
+    *,
+    boxes: int,
+    available_from: dt.date,
+    available_to: dt.date,
+    unit_type: str,
+    stems_bunch: int,
+    bunches: int,
+    unit_cost: Decimal,
+    product_id: int | None = None,
+    product_code: str | None = None,
+    box_type_id: int | None = None,
+    box_type_code: str | None = None,
+    vendor_id: int | None = None,
+    vendor_code: str | None = None,
+    price: Decimal | None = None,
+    location_id: int | None = None,
+) -> FutureLine:
+    """Offer boxes confirmed to arrive between two dates (a future line, origin 2).
+
+    Raises ValidationFailed naming every wrong field, and nothing is added.
+    """
+    errors: list[FieldError] = []
+    unit_type = _normal_unit_type(unit_type)
+    if available_to < available_from:
+        errors.append(FieldError("availableTo", "must not be before availableFrom"))
+    _check_pack_numbers(
+        errors,
+        boxes=boxes,
+        boxes_field="boxes",
+        max_boxes=None,
+        unit_type=unit_type,
+        bunches=bunches,
+        stems_bunch=stems_bunch,
+        unit_cost=unit_cost,
+        price=price,
+    )
+    product, box_type, vendor, location = _resolve_pack(
+        company,
+        errors,
+        product_id=product_id,
+        product_code=product_code,
+        box_type_id=box_type_id,
+        box_type_code=box_type_code,
+        vendor_id=vendor_id,
+        vendor_code=vendor_code,
+        location_id=location_id,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    assert product is not None and box_type is not None and location is not None
+    line = FutureLine.objects.create(
+        company=company,
+        location=location,
+        product=product,
+        vendor=vendor,
+        box_type=box_type,
+        unit_type=unit_type,
+        bunches=bunches,
+        stems_bunch=stems_bunch,
+        units_per_box=rules.units_per_box(unit_type, bunches, stems_bunch),  # type: ignore[arg-type]
+        unit_cost=unit_cost,
+        price=price,
+        boxes=boxes,
+        available_from=available_from,
+        available_to=available_to,
+    )
+    record_line_change(line, "added")
+    return line
+
+
+# --- editing lines --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edit_line(
+    company: Company,
+    origin: int,
+    line_id: int,
+    *,
+    price: Decimal | None = _UNSET,
+    unit_cost: Decimal = _UNSET,
+    boxes: int = _UNSET,
+) -> InventoryLine | FutureLine:
+    """Change a line's price (None: cost marked up by the company margin), cost or boxes.
+
+    Boxes (on hand, or to arrive for a future line) never go below those held or sold.
+    Raises NotFound for a line of another company, ValidationFailed for a negative number and
+    InvalidState when the boxes asked for are fewer than those already held or sold.
+    """
+    model = _line_model(origin)
+    boxes_field = "boxes_on_hand" if model is InventoryLine else "boxes"
+    errors: list[FieldError] = []
+    changes: dict[str, Any] = {}
+    if price is not _UNSET:
+        if price is not None and price < 0:
+            errors.append(FieldError("price", "must not be negative"))
+        changes["price"] = price
+    if unit_cost is not _UNSET:
+        if unit_cost is None or unit_cost < 0:
+            errors.append(FieldError("unitCost", "must be a number, not negative"))
+        changes["unit_cost"] = unit_cost
+    if boxes is not _UNSET:
+        if boxes is None or boxes < 0:
+            errors.append(FieldError("boxes", "must be a whole number of boxes, 0 or more"))
+        changes[boxes_field] = boxes
+    if errors:
+        raise ValidationFailed(errors)
+    if not changes:
+        raise ValidationFailed(FieldError("", "nothing to change: give a price, a cost or a number of boxes"))
+    # One conditional UPDATE: a hold committed a moment ago can never be pushed past the boxes.
+    query = model.objects.filter(company=company, pk=line_id)  # type: ignore[attr-defined]
+    if boxes_field in changes:
+        query = query.filter(boxes_held__lte=changes[boxes_field] - F("boxes_sold"))
+    changed = query.update(**changes, updated_on=timezone.now())
+    line = model.objects.filter(company=company, pk=line_id).first()  # type: ignore[attr-defined]
+    if line is None:
+        raise NotFound(f"inventory line {line_id} (origin {origin}) not found")
+    if not changed:
+        taken = line.boxes_held + line.boxes_sold
+        raise InvalidState(
+            f"line {line_id} has {line.boxes_held} box(es) held and {line.boxes_sold} sold: "
+            f"it cannot have fewer than {taken} box(es)"
+        )
+    record_line_change(line, "edited")
+    return line
+
+
+# --- reservations ---------------------------------------------------------------------------------
+
+
+def _copy_line(line: InventoryLine, **overrides: Any) -> InventoryLine:
+    fields = {name: getattr(line, name) for name in _PACK_FIELDS}
+    fields.update(
+        inventory_type=line.inventory_type,
+        awb=line.awb,
+        lot_number=line.lot_number,
+        ship_date=line.ship_date,
+        arrival_date=line.arrival_date,
+    )
+    fields.update(overrides)
+    return InventoryLine.objects.create(**fields)
+
+
+def _split_free_boxes(line_id: int, boxes: int) -> None:
+    """Take `boxes` free boxes off a line with one conditional UPDATE, or raise NotAvailable."""
+    base = InventoryLine.objects.filter(pk=line_id)
+    taken = base.filter(boxes_on_hand__gte=F("boxes_held") + F("boxes_sold") + boxes).update(
+        boxes_on_hand=F("boxes_on_hand") - boxes, updated_on=timezone.now()
+    )
+    if not taken:
+        current = base.values_list("boxes_on_hand", "boxes_held", "boxes_sold").first()
+        free = rules.boxes_free(rules.StockCounts(*current)) if current else 0
+        raise NotAvailable(f"line {line_id} has only {free} free box(es), not {boxes}", free)
+
+
+@transaction.atomic
+def reserve_boxes(
+    company: Company, line_id: int, customer_id: int, boxes: int | None = None
+) -> InventoryLine:
+    """Reserve free boxes of an open-market on-hand line for one customer (all free boxes by default).
+
+    The reserved boxes become a new line reserved for that customer; the line keeps the rest.
+    Raises NotFound for a line or customer of another company, InvalidState for a line already
+    reserved or not open market, NotAvailable when fewer boxes are free, ValidationFailed for
+    fewer than one box.
+    """
+    customer = Customer.objects.filter(company=company, pk=customer_id).first()
+    if customer is None:
+        raise NotFound(f"customer {customer_id} not found")
+    if not customer.active:
+        raise InvalidState(f"customer {customer.code} is inactive: activate it before reserving stock for it")
+    line = InventoryLine.objects.filter(company=company, pk=line_id).first()
+    if line is None:
+        raise NotFound(f"on-hand line {line_id} not found")
+    if line.reserved_for_id is not None:
+        raise InvalidState(
+            f"line {line_id} is already reserved for customer {line.reserved_for_id}: release it first"
+        )
+    if line.inventory_type != InventoryType.OPEN_MARKET:
+        raise InvalidState(f"line {line_id} is not open-market stock (type {line.inventory_type})")
+    if boxes is None:
+        boxes = rules.boxes_free(rules.StockCounts(line.boxes_on_hand, line.boxes_held, line.boxes_sold))
+        if boxes == 0:
+            raise NotAvailable(f"line {line_id} has no free boxes to reserve", 0)
+    if boxes < 1:
+        raise ValidationFailed(FieldError("boxes", "must be a whole number of boxes, at least 1"))
+    _split_free_boxes(line_id, boxes)
+    line.refresh_from_db()
+    reserved = _copy_line(line, boxes_on_hand=boxes, reserved_for=customer)
+    record_line_change(line, "reserved")
+    record_line_change(reserved, "reserved")
+    return reserved
+
+
+@transaction.atomic
+def release_reservation(company: Company, line_id: int, boxes: int | None = None) -> InventoryLine:
+    """Give a reserved line's free boxes (all by default) back to the open market.
+
+    They become a new unreserved line; the reserved line keeps what is held or sold for its customer.
+    Raises NotFound for a line of another company, InvalidState for a line not reserved,
+    NotAvailable when fewer boxes are free.
+    """
+    line = InventoryLine.objects.filter(company=company, pk=line_id).first()
+    if line is None:
+        raise NotFound(f"on-hand line {line_id} not found")
+    if line.reserved_for_id is None:
+        raise InvalidState(f"line {line_id} is not reserved for anyone")
+    if boxes is None:
+        boxes = rules.boxes_free(rules.StockCounts(line.boxes_on_hand, line.boxes_held, line.boxes_sold))
+        if boxes == 0:
+            raise NotAvailable(f"line {line_id} has no free boxes to release", 0)
+    if boxes < 1:
+        raise ValidationFailed(FieldError("boxes", "must be a whole number of boxes, at least 1"))
+    _split_free_boxes(line_id, boxes)
+    line.refresh_from_db()
+    released = _copy_line(line, boxes_on_hand=boxes, reserved_for=None)
+    record_line_change(line, "released")
+    record_line_change(released, "released")
+    return released
+
+
+def reserved_lines(company: Company, customer_id: int) -> list[InventoryLine]:
+    """Return the on-hand lines reserved for a customer that still have boxes on hand."""
+    return list(
+        InventoryLine.objects.filter(company=company, reserved_for_id=customer_id, boxes_on_hand__gt=0)
+        .select_related("product", "box_type")
+        .order_by("id")
+    )
