@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from tests.factories import make_customer
 
 from stemlink.integrations.models import Delivery, OutboxEvent
 from stemlink.integrations.services import add_endpoint, record_event, set_endpoint_active
+from tests.factories import make_customer
 
 
 def test_records_an_event_with_a_unique_id_and_its_payload(world):

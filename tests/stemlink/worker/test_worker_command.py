@@ -1,0 +1,118 @@
+"""`stemlink worker`: one pass with --once, periodic jobs that may be missing or broken, clean stop."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from stemlink.integrations.models import Delivery
+from stemlink.integrations.services import add_endpoint, record_event
+from stemlink.worker.loop import PassReport, PeriodicJob, Worker, default_jobs
+from tests.stemlink.worker import periodic_jobs_for_tests as fake_jobs
+from tests.stemlink.worker.receiver import Receiver
+
+FAKE = "tests.stemlink.worker.periodic_jobs_for_tests"
+
+
+def test_worker_once_delivers_what_is_due_and_says_so(world, receiver: Receiver):
+    add_endpoint(world.company, url=receiver.url)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    record_event(world.company.pk, "invoice.confirmed", {"invoiceId": 2})
+    out = io.StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "2 delivered, 0 failed" in out.getvalue()
+    assert Delivery.objects.filter(status="delivered").count() == 2
+    assert len(receiver.received) == 2
+
+
+def test_the_default_jobs_are_the_cart_expiry_and_standing_orders():
+    targets = {job.target for job in default_jobs()}
+    assert targets == {
+        "stemlink.orders.services:expire_overdue_web_orders",
+        "stemlink.orders.standing:generate_standing_order_prebooks",
+    }
+
+
+def test_runs_due_jobs_and_skips_them_until_their_interval_passes(db):
+    fake_jobs.calls.clear()
+    job = PeriodicJob("counter", f"{FAKE}:count_call", interval_seconds=3600)
+    worker = Worker(jobs=[job])
+    first = worker.run_once(force_jobs=False)
+    assert first.jobs_run == ["counter"]
+    assert first.job_results == {"counter": 1}
+    assert worker.run_once(force_jobs=False).jobs_run == []
+    assert worker.run_once(force_jobs=True).jobs_run == ["counter"]
+    assert fake_jobs.calls == ["count_call", "count_call"]
+    worker.close()
+
+
+def test_a_missing_job_is_warned_about_once_and_the_others_still_run(db, caplog):
+    fake_jobs.calls.clear()
+    jobs = [
+        PeriodicJob("not written yet", "stemlink.nowhere.services:does_not_exist", 0),
+        PeriodicJob("missing function", f"{FAKE}:no_such_function", 0),
+        PeriodicJob("counter", f"{FAKE}:count_call", 0),
+    ]
+    worker = Worker(jobs=jobs)
+    with caplog.at_level(logging.WARNING, logger="stemlink.worker"):
+        for _ in range(3):
+            report = worker.run_once()
+    assert report.jobs_run == ["counter"]
+    assert len(fake_jobs.calls) == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len([w for w in warnings if "not written yet" in w]) == 1
+    assert len([w for w in warnings if "missing function" in w]) == 1
+    assert "stemlink.nowhere.services:does_not_exist cannot be imported" in caplog.text
+    worker.close()
+
+
+def test_a_failing_job_is_logged_and_does_not_stop_the_worker(world, receiver: Receiver, caplog):
+    add_endpoint(world.company, url=receiver.url)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    worker = Worker(jobs=[PeriodicJob("broken", f"{FAKE}:explode", 0)])
+    with caplog.at_level(logging.ERROR, logger="stemlink.worker"):
+        report = worker.run_once()
+    assert isinstance(report, PassReport)
+    assert report.delivered == 1
+    assert "periodic job broken failed" in caplog.text
+    worker.close()
+
+
+def test_run_forever_stops_when_asked(db):
+    worker = Worker(jobs=[], poll_seconds=0.05)
+    worker.stop()
+    started = time.monotonic()
+    worker.run_forever()
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.slow
+def test_the_worker_process_exits_cleanly_on_sigterm(tmp_path: Path):
+    db_file = tmp_path / "worker.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "STEMLINK_WORKER_POLL_SECONDS": "0.2"}
+    stemlink = str(Path(sys.executable).with_name("stemlink"))
+    subprocess.run([stemlink, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=120)
+    proc = subprocess.Popen(
+        [stemlink, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert "running" in proc.stdout.readline()
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Stemlink worker stopped." in out
+    assert "received SIGTERM" in err
