@@ -25,8 +25,6 @@ from stemlink.customers.models import Customer, ShipTo
 from stemlink.inventory.models import FutureLine, InventoryLine, UnitType
 from stemlink.tenancy.models import Company, Location
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-UNIT_PRICE = {"max_digits": 10, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -142,8 +140,8 @@ class WebOrderItem(models.Model):
     stems_bunch = models.PositiveIntegerField(default=1)
     units_per_box = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     boxes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(**UNIT_PRICE)
-    total = models.DecimalField(**MONEY)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
     mark_code = models.CharField(max_length=60, blank=True)
     date = models.DateField(help_text="Ship date the buyer chose.")
     # Whether the boxes are still held for this item (False once sold at checkout or released).
@@ -216,9 +214,9 @@ class Invoice(models.Model):
         WebOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
     )
     void_reason = models.CharField(max_length=300, blank=True)
-    subtotal = models.DecimalField(**MONEY, default=ZERO)
-    additional_charges = models.DecimalField(**MONEY, default=ZERO)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    additional_charges = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -272,9 +270,9 @@ class InvoiceItem(models.Model):
     stems_bunch = models.PositiveIntegerField(default=1)
     units_per_box = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     boxes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(**UNIT_PRICE)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
-    total = models.DecimalField(**MONEY)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
     mark_code = models.CharField(max_length=60, blank=True)
     product_alias = models.CharField(max_length=200, blank=True)
     notes = models.CharField(max_length=300, blank=True)
@@ -372,7 +370,7 @@ class StandingOrderItem(models.Model):
     stems_bunch = models.PositiveIntegerField(null=True, blank=True)
     units_per_box = models.PositiveIntegerField(null=True, blank=True)
     boxes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(**UNIT_PRICE)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     mark_code = models.CharField(max_length=60, blank=True)
 
     class Meta:
@@ -419,8 +417,8 @@ class Prebook(models.Model):
         StandingOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="prebooks"
     )
     sales_channel = models.CharField(max_length=20, choices=SalesChannel.choices, blank=True, default="")
-    subtotal = models.DecimalField(**MONEY, default=ZERO)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -468,8 +466,8 @@ class PrebookItem(models.Model):
     stems_bunch = models.PositiveIntegerField(default=1)
     units_per_box = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     boxes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(**UNIT_PRICE)
-    total = models.DecimalField(**MONEY)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
     mark_code = models.CharField(max_length=60, blank=True)
     comments = models.CharField(max_length=300, blank=True)
     created_on = models.DateTimeField(auto_now_add=True)
@@ -517,9 +515,9 @@ class FeeEntry(models.Model):
     )
     document_number = models.CharField(max_length=20, help_text="With its prefix, e.g. W1042.")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
-    base_amount = models.DecimalField(**MONEY)
+    base_amount = models.DecimalField(max_digits=12, decimal_places=2)
     rate_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    amount = models.DecimalField(**MONEY, help_text="Negative for a reversal.")
+    amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="Negative for a reversal.")
     reversal_of = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )

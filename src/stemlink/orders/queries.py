@@ -1,0 +1,139 @@
+"""Read side of orders: web orders with their items and fee, invoices waiting for confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from stemlink.customers.models import Customer
+from stemlink.orders import rules
+from stemlink.orders.models import (
+    FeeEntry,
+    Invoice,
+    InvoiceStatus,
+    Prebook,
+    WebOrder,
+    WebOrderItem,
+    WebOrderStatus,
+)
+from stemlink.orders.services import expire_overdue_web_orders
+from stemlink.tenancy.models import Company
+
+
+@dataclass(frozen=True)
+class WebOrderView:
+    """A web order as a buyer sees it: its items, amounts, fee and the documents it became."""
+
+    order: WebOrder
+    items: list[WebOrderItem]
+    subtotal: Decimal
+    additional_charges: Decimal
+    total: Decimal
+    transaction_fee: Decimal
+    invoice_numbers: list[str]
+    prebook_numbers: list[str]
+
+
+def web_orders_for(
+    company: Company,
+    customer: Customer,
+    *,
+    web_order_id: int | None = None,
+    status: int | None = None,
+    location_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[WebOrderView]:
+    """Return a customer's web orders with items and fee, expiring overdue ones first.
+
+    Without `status`, Komet answers the orders not checked out yet (Pending); with `web_order_id`
+    that order whatever its status. The fee of a checked-out order is what the ledger holds for
+    its documents; of a Pending order, what checkout would charge.
+    """
+    expire_overdue_web_orders(now or timezone.now(), company_id=company.pk, customer_id=customer.pk)
+    orders = WebOrder.objects.filter(company=company, customer=customer).order_by("id")
+    if web_order_id is not None:
+        orders = orders.filter(id=web_order_id)
+    if status is not None:
+        orders = orders.filter(status=status)
+    elif web_order_id is None:
+        orders = orders.filter(status=WebOrderStatus.PENDING)
+    if location_id is not None:
+        orders = orders.filter(location_id=location_id)
+    found = list(orders[:500])
+    if not found:
+        return []
+    ids = [order.pk for order in found]
+    items_by_order: dict[int, list[WebOrderItem]] = defaultdict(list)
+    for item in WebOrderItem.objects.filter(web_order_id__in=ids).select_related("product", "box_type"):
+        items_by_order[item.web_order_id].append(item)
+    invoices: dict[int, list[str]] = defaultdict(list)
+    for invoice in Invoice.objects.filter(company=company, web_order_id__in=ids).order_by("id"):
+        invoices[int(invoice.web_order_id)].append(invoice.display_number)  # type: ignore[arg-type]
+    prebooks: dict[int, list[str]] = defaultdict(list)
+    for web_order_id_, number in (
+        Prebook.objects.filter(company=company, web_order_id__in=ids)
+        .order_by("id")
+        .values_list("web_order_id", "number")
+    ):
+        prebooks[int(web_order_id_)].append(str(number))
+    fees: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for row in (
+        FeeEntry.objects.filter(company=company, invoice__web_order_id__in=ids)
+        .values("invoice__web_order_id")
+        .annotate(total=Sum("amount"))
+    ):
+        fees[row["invoice__web_order_id"]] += row["total"]
+    for row in (
+        FeeEntry.objects.filter(company=company, prebook__web_order_id__in=ids)
+        .values("prebook__web_order_id")
+        .annotate(total=Sum("amount"))
+    ):
+        fees[row["prebook__web_order_id"]] += row["total"]
+    views = []
+    for order in found:
+        items = items_by_order.get(order.pk, [])
+        totals = rules.order_totals(item.total for item in items)
+        if order.status == WebOrderStatus.CHECKED_OUT:
+            fee = rules.round_money(fees[order.pk])
+        else:
+            fee = rules.transaction_fee(
+                totals.total, company.transaction_fee_percent, exempt=customer.is_internal
+            )
+        views.append(
+            WebOrderView(
+                order=order,
+                items=items,
+                subtotal=totals.subtotal,
+                additional_charges=totals.additional_charges,
+                total=totals.total,
+                transaction_fee=fee,
+                invoice_numbers=invoices.get(order.pk, []),
+                prebook_numbers=prebooks.get(order.pk, []),
+            )
+        )
+    return views
+
+
+def invoices_awaiting_confirmation(company: Company, *, location_id: int | None = None) -> QuerySet[Invoice]:
+    """Return the company's invoices in Pending Approval, oldest ship date first (the rep's queue)."""
+    invoices = Invoice.objects.filter(company=company, status=InvoiceStatus.PENDING)
+    if location_id is not None:
+        invoices = invoices.filter(location_id=location_id)
+    return invoices.select_related("customer", "carrier").order_by("ship_date", "number")
+
+
+def fee_total(
+    company: Company, *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> Decimal:
+    """Return the sum of the company's fee ledger (charges less reversals) over a period."""
+    entries = FeeEntry.objects.filter(company=company)
+    if since is not None:
+        entries = entries.filter(created_on__gte=since)
+    if until is not None:
+        entries = entries.filter(created_on__lt=until)
+    return entries.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -1,0 +1,1032 @@
+"""Order use cases: the marketplace cart, its checkout into invoices and prebooks, and what the
+sales rep does next (confirm, void). Each public function is one transaction.
+
+Stock moves only through `stemlink.inventory.stock` (conditional updates, lines in id order);
+every status change of an invoice goes through `rules.invoice_transition`; every document made
+through the API gets one fee entry, and a void reverses it with a negative one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from stemlink.catalog.models import Carrier
+from stemlink.customers.models import Customer, ShipTo
+from stemlink.customers.services import unit_price_for
+from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, PriceChanged, ValidationFailed
+from stemlink.integrations.services import record_event
+from stemlink.inventory import stock
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
+from stemlink.inventory.stock import StockMove
+from stemlink.orders import numbering, rules
+from stemlink.orders.models import (
+    CheckoutStatus,
+    DocumentKind,
+    FeeEntry,
+    FeeEntryType,
+    Invoice,
+    InvoiceItem,
+    InvoicePrefix,
+    InvoiceStatus,
+    Origin,
+    Prebook,
+    PrebookItem,
+    PrebookStatus,
+    PrebookType,
+    WebOrder,
+    WebOrderItem,
+    WebOrderStatus,
+)
+from stemlink.orders.rules import InvoiceAction
+from stemlink.tenancy.models import Company, Location
+
+# --------------------------------------------------------------------------------------------
+# Small lookups shared by the use cases
+# --------------------------------------------------------------------------------------------
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def _location(company: Company, location_id: int | None, field_name: str = "companyLocationId") -> Location:
+    if location_id is None:
+        found = Location.objects.filter(company=company, active=True).order_by("id").first()
+        if found is None:
+            raise ValidationFailed(FieldError(field_name, "the company has no active location"))
+        return found
+    try:
+        return Location.objects.get(company=company, id=location_id)
+    except Location.DoesNotExist:
+        raise NotFound(f"Location {location_id} was not found.") from None
+
+
+def _carrier(company: Company, carrier_id: int | None) -> Carrier:
+    if carrier_id is None:
+        raise ValidationFailed(FieldError("carrierId", "is required"))
+    carrier = Carrier.objects.filter(company=company, id=carrier_id).first()
+    if carrier is None:
+        raise NotFound(f"Carrier {carrier_id} was not found.")
+    if not carrier.active:
+        raise ValidationFailed(
+            FieldError("carrierId", f"carrier {carrier.code} is inactive; choose an active one")
+        )
+    return carrier
+
+
+def _ship_to(customer: Customer, ship_to_id: int | None) -> ShipTo | None:
+    if ship_to_id is None:
+        return None
+    ship_to = ShipTo.objects.filter(company_id=customer.company_id, customer=customer, id=ship_to_id).first()
+    if ship_to is None:
+        raise NotFound(f"Ship-to {ship_to_id} of customer {customer.pk} was not found.")
+    if not ship_to.active:
+        raise ValidationFailed(FieldError("shipToId", "this ship-to is inactive"))
+    return ship_to
+
+
+def _check_customer(company: Company, customer: Customer) -> None:
+    if customer.company_id != company.pk:
+        raise NotFound(f"Customer {customer.pk} was not found.")
+    if not customer.active:
+        raise InvalidState(f"Customer {customer.code} is inactive; it cannot order.")
+
+
+def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
+    orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
+    if lock:
+        orders = orders.select_for_update()
+    order = orders.first()
+    if order is None:
+        raise NotFound(f"Web order {web_order_id} was not found.")
+    return order
+
+
+def _expire_if_overdue(
+    company: Company, customer: Customer, web_order_id: int | None, now: dt.datetime
+) -> None:
+    """Expire the order a use case is about to touch if its time ran out, before the use case runs.
+
+    Its own transaction when the caller has none, so the holds go back even though the use case
+    then refuses the expired order. (Inside an API call's transaction a refusal rolls it back; the
+    worker or the next read expires it then.)
+    """
+    if web_order_id is None:
+        return
+    overdue = WebOrder.objects.filter(
+        company=company,
+        customer=customer,
+        id=web_order_id,
+        status=WebOrderStatus.PENDING,
+        expires_at__lte=now,
+    ).first()
+    if overdue is not None:
+        _expire(overdue, now)
+
+
+def _require_open(order: WebOrder, now: dt.datetime, doing: str) -> None:
+    status = order.status
+    if rules.is_overdue(order.status, order.expires_at, now):
+        status = WebOrderStatus.EXPIRED
+    rules.require_pending(status, doing)
+
+
+# --------------------------------------------------------------------------------------------
+# Web orders: create, add, delete items
+# --------------------------------------------------------------------------------------------
+
+
+def create_web_order(
+    company: Company,
+    customer: Customer,
+    *,
+    location_id: int | None = None,
+    ship_to_id: int | None = None,
+    carrier_id: int | None = None,
+    ship_date: dt.date | None = None,
+    sales_channel: str = "",
+    token_id: int | None = None,
+    user: Any = None,
+    now: dt.datetime | None = None,
+) -> WebOrder:
+    """Open a Pending web order (a cart) for a customer.
+
+    Raises NotFound for a location, carrier or ship-to the company does not have, InvalidState for
+    an inactive customer.
+    """
+    now = _now(now)
+    _check_customer(company, customer)
+    with transaction.atomic():
+        location = _location(company, location_id)
+        carrier = _carrier(company, carrier_id) if carrier_id is not None else None
+        ship_to = _ship_to(customer, ship_to_id)
+        return _new_web_order(
+            company, customer, location, carrier, ship_to, ship_date, sales_channel, token_id, user, now
+        )
+
+
+def _new_web_order(
+    company: Company,
+    customer: Customer,
+    location: Location,
+    carrier: Carrier | None,
+    ship_to: ShipTo | None,
+    ship_date: dt.date | None,
+    sales_channel: str,
+    token_id: int | None,
+    user: Any,
+    now: dt.datetime,
+) -> WebOrder:
+    return WebOrder.objects.create(
+        company=company,
+        location=location,
+        customer=customer,
+        carrier=carrier,
+        ship_to=ship_to,
+        ship_date=ship_date,
+        number=numbering.next_number(company.pk, location.pk, numbering.WEB_ORDER),
+        sales_channel=sales_channel
+        if sales_channel in {"WEB_APP", "MOBILE_APP", "K2K", "ECOMMERCE_LITE"}
+        else "",
+        created_by_token_id=token_id,
+        created_by=user if getattr(user, "pk", None) else None,
+        expires_at=rules.web_order_expires_at(now, company.checkout_timer_minutes),
+    )
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    """What a buyer asks to add: boxes of one or more lines (ids in the order to take them from)."""
+
+    origin: int
+    line_ids: Sequence[int]
+    boxes: int
+    price: Decimal
+    carrier_id: int
+    date: dt.date
+    ship_to_id: int | None = None
+    mark_code: str = ""
+    web_order_id: int | None = None
+    location_id: int | None = None
+    reserved_inventory: bool = False
+
+
+@dataclass
+class AddResult:
+    web_order: WebOrder
+    items: list[WebOrderItem]
+    available_boxes: int
+
+    @property
+    def item(self) -> WebOrderItem:
+        return self.items[0]
+
+
+def add_web_order_item(
+    company: Company,
+    customer: Customer,
+    request: ItemRequest,
+    *,
+    transactional: bool = False,
+    sales_channel: str = "",
+    token_id: int | None = None,
+    user: Any = None,
+    now: dt.datetime | None = None,
+) -> AddResult:
+    """Hold boxes for a customer's web order, opening one when needed.
+
+    Without `web_order_id` the boxes go to the customer's Pending web order with the same
+    location, ship-to, carrier, date and origin, or a new one. Raises NotAvailable (with the boxes
+    left) when the boxes are gone, PriceChanged (with the current price) when the price sent is
+    not the customer's, ValidationFailed for a date outside the line's dates or mixed origins,
+    NotFound for lines, orders, carriers or ship-tos the customer may not use, InvalidState for an
+    order that is no longer Pending. Nothing is held when anything is refused.
+    """
+    now = _now(now)
+    today = now.date()
+    _check_customer(company, customer)
+    rules.check_boxes(request.boxes)
+    if request.origin not in (Origin.ON_HAND, Origin.FUTURE):
+        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
+    line_ids = list(dict.fromkeys(request.line_ids))
+    if not line_ids:
+        raise ValidationFailed(FieldError("inventoryIds", "name at least one inventory line id"))
+    if len(line_ids) > 50:
+        raise ValidationFailed(FieldError("inventoryIds", "name at most 50 inventory line ids"))
+
+    _expire_if_overdue(company, customer, request.web_order_id, now)
+    with transaction.atomic():
+        carrier = _carrier(company, request.carrier_id)
+        ship_to = _ship_to(customer, request.ship_to_id)
+        lines = _lines_for_sale(company, customer, request, line_ids, transactional)
+        price = _check_price(company, customer, lines, request.price)
+        for line in lines:
+            rules.check_ship_date(
+                request.origin,
+                request.date,
+                today=today,
+                available_from=getattr(line, "available_from", None),
+                available_to=getattr(line, "available_to", None),
+            )
+
+        order = _order_for_item(
+            company, customer, request, lines, carrier, ship_to, sales_channel, token_id, user, now
+        )
+
+        taken, available = _hold_across(request.origin, lines, request.boxes, company.pk)
+        items = []
+        for line, boxes in taken:
+            items.append(
+                WebOrderItem(
+                    company=company,
+                    web_order=order,
+                    origin=request.origin,
+                    inventory_line=line if request.origin == Origin.ON_HAND else None,
+                    future_line=line if request.origin == Origin.FUTURE else None,
+                    product_id=line.product_id,
+                    box_type_id=line.box_type_id,
+                    vendor_id=line.vendor_id,
+                    unit_type=line.unit_type,
+                    bunches=line.bunches,
+                    stems_bunch=line.stems_bunch,
+                    units_per_box=line.units_per_box,
+                    boxes=boxes,
+                    unit_price=price,
+                    total=rules.line_total(price, line.units_per_box, boxes),
+                    mark_code=request.mark_code[:60],
+                    date=request.date,
+                )
+            )
+        WebOrderItem.objects.bulk_create(items)
+        # The timer counts from the latest hold: a buyer still filling the cart keeps it.
+        updates: dict[str, Any] = {
+            "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
+            "updated_on": now,
+        }
+        if order.origin is None:
+            updates["origin"] = request.origin
+        WebOrder.objects.filter(id=order.pk).update(**updates)
+        for name, value in updates.items():
+            setattr(order, name, value)
+    return AddResult(web_order=order, items=items, available_boxes=available)
+
+
+def _lines_for_sale(
+    company: Company, customer: Customer, request: ItemRequest, line_ids: list[int], transactional: bool
+) -> list[Any]:
+    model: type[InventoryLine] | type[FutureLine] = (
+        InventoryLine if request.origin == Origin.ON_HAND else FutureLine
+    )
+    found = {line.pk: line for line in model.objects.filter(company=company, id__in=line_ids)}
+    kind = "on-hand" if request.origin == Origin.ON_HAND else "future"
+    lines = []
+    for line_id in line_ids:
+        line = found.get(line_id)
+        if line is None:
+            raise NotFound(f"There is no {kind} inventory line {line_id}.")
+        if isinstance(line, InventoryLine) and line.inventory_type != InventoryType.OPEN_MARKET:
+            raise NotFound(f"There is no open-market {kind} inventory line {line_id}.")
+        if line.reserved_for_id is not None:
+            if line.reserved_for_id != customer.pk:
+                # Another customer's reservation is invisible to this one: not found, as if absent.
+                raise NotFound(f"There is no {kind} inventory line {line_id}.")
+            if not request.reserved_inventory or not transactional:
+                raise ValidationFailed(
+                    FieldError(
+                        "reservedInventory",
+                        f"line {line_id} is reserved for this customer; order it with reservedInventory=true "
+                        "using a token with Transactional API Access",
+                    )
+                )
+        lines.append(line)
+    first = lines[0]
+    for line in lines[1:]:
+        if (line.product_id, line.box_type_id, line.units_per_box, line.location_id) != (
+            first.product_id,
+            first.box_type_id,
+            first.units_per_box,
+            first.location_id,
+        ):
+            raise ValidationFailed(
+                FieldError("inventoryIds", "the lines named must be the same product, box type and pack")
+            )
+    return lines
+
+
+def _check_price(company: Company, customer: Customer, lines: list[Any], sent: Decimal) -> Decimal:
+    for line in lines:
+        current = unit_price_for(
+            customer,
+            line_price=line.price,
+            unit_cost=line.unit_cost,
+            gross_margin_percent=company.gross_margin_percent,
+            ecommerce=True,
+        )
+        if not rules.check_price_matches(sent, current):
+            raise PriceChanged(
+                f"The price of this line is now {current} per unit, not {sent}; "
+                "add it again at the current price.",
+                current,
+            )
+    return rules.round_money(sent)
+
+
+def _order_for_item(
+    company: Company,
+    customer: Customer,
+    request: ItemRequest,
+    lines: list[Any],
+    carrier: Carrier,
+    ship_to: ShipTo | None,
+    sales_channel: str,
+    token_id: int | None,
+    user: Any,
+    now: dt.datetime,
+) -> WebOrder:
+    line_location_id = lines[0].location_id
+    if request.location_id is not None and request.location_id != line_location_id:
+        raise ValidationFailed(FieldError("companyLocationId", "these lines are stocked at another location"))
+    if request.web_order_id is not None:
+        order = _web_order(company, customer, request.web_order_id, lock=True)
+        _require_open(order, now, "take more items")
+        rules.check_same_origin(order.origin, request.origin)
+        if order.location_id != line_location_id:
+            raise ValidationFailed(
+                FieldError(
+                    "inventoryIds", "these lines are stocked at another location than this web order's"
+                )
+            )
+        changed: list[str] = []
+        if order.carrier_id is None:
+            order.carrier, changed = carrier, [*changed, "carrier"]
+        if order.ship_to_id is None and ship_to is not None:
+            order.ship_to, changed = ship_to, [*changed, "ship_to"]
+        if order.ship_date is None:
+            order.ship_date, changed = request.date, [*changed, "ship_date"]
+        if changed:
+            order.save(update_fields=[*changed, "updated_on"])
+        return order
+    candidates = WebOrder.objects.filter(
+        company=company,
+        customer=customer,
+        status=WebOrderStatus.PENDING,
+        location_id=line_location_id,
+        carrier=carrier,
+        ship_to=ship_to,
+        ship_date=request.date,
+        origin=request.origin,
+        expires_at__gt=now,
+    ).order_by("-id")
+    existing = candidates.select_for_update().first()
+    if existing is not None:
+        return existing
+    location = Location.objects.get(id=line_location_id)
+    return _new_web_order(
+        company, customer, location, carrier, ship_to, request.date, sales_channel, token_id, user, now
+    )
+
+
+def _hold_across(
+    origin: int, lines: list[Any], boxes: int, company_id: int
+) -> tuple[list[tuple[Any, int]], int]:
+    """Hold `boxes` from the lines in id order, taking what each has; all or nothing.
+
+    Returns what was taken from each line and the boxes the lines still have free. Raises
+    NotAvailable with the boxes all the lines have left together when they fall short.
+    """
+    if len(lines) == 1:
+        result = stock.hold_boxes(origin, lines[0].pk, boxes, company_id=company_id)
+        return [(lines[0], boxes)], result.free
+    taken: list[tuple[Any, int]] = []
+    remaining, free_after = boxes, 0
+    for line in sorted(lines, key=lambda each: each.pk):
+        free = stock.line_stock(origin, line.pk, company_id).free
+        want = min(free, remaining)
+        while want > 0:
+            try:
+                result = stock.hold_boxes(origin, line.pk, want, company_id=company_id)
+            except NotAvailable as short:
+                # Someone took boxes between the read and the hold: take what is left now.
+                free = short.available_boxes
+                want = min(free, remaining)
+                continue
+            taken.append((line, want))
+            remaining -= want
+            free = result.free
+            break
+        free_after += free
+    if remaining:
+        # The caller's transaction rolls back the partial holds with this refusal.
+        raise NotAvailable(
+            f"Only {boxes - remaining} box(es) of these lines are available; {boxes} were asked for.",
+            boxes - remaining,
+        )
+    return taken, free_after
+
+
+def delete_web_order_item(
+    company: Company, customer: Customer, web_order_id: int, item_id: int, *, now: dt.datetime | None = None
+) -> WebOrder:
+    """Remove an item from a Pending web order and release its boxes.
+
+    Raises NotFound for an order or item the customer does not have, InvalidState when the order is
+    no longer Pending.
+    """
+    now = _now(now)
+    _expire_if_overdue(company, customer, web_order_id, now)
+    with transaction.atomic():
+        order = _web_order(company, customer, web_order_id, lock=True)
+        _require_open(order, now, "change its items")
+        item = WebOrderItem.objects.filter(web_order=order, id=item_id).first()
+        if item is None:
+            raise NotFound(f"Item {item_id} of web order {web_order_id} was not found.")
+        if item.holding:
+            stock.release_held_boxes(item.origin, item.line_id, item.boxes, company_id=company.pk)
+        item.delete()
+        remaining = WebOrderItem.objects.filter(web_order=order).exists()
+        order.origin = order.origin if remaining else None
+        order.save(update_fields=["origin", "updated_on"])
+    return order
+
+
+# --------------------------------------------------------------------------------------------
+# Expiry
+# --------------------------------------------------------------------------------------------
+
+
+def _release_items(order: WebOrder) -> None:
+    items = list(WebOrderItem.objects.filter(web_order=order, holding=True))
+    stock.release_held_lines(
+        [StockMove(item.origin, item.line_id, item.boxes) for item in items], company_id=order.company_id
+    )
+    WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
+
+
+def _expire(order: WebOrder, now: dt.datetime) -> None:
+    with transaction.atomic():
+        locked = WebOrder.objects.select_for_update().get(id=order.pk)
+        if not rules.is_overdue(locked.status, locked.expires_at, now):
+            order.status = locked.status
+            return
+        _release_items(locked)
+        WebOrder.objects.filter(id=order.pk).update(
+            status=WebOrderStatus.EXPIRED, ended_on=now, updated_on=now
+        )
+        order.status, order.ended_on = WebOrderStatus.EXPIRED, now
+
+
+def expire_overdue_web_orders(
+    now: dt.datetime | None = None,
+    *,
+    company_id: int | None = None,
+    customer_id: int | None = None,
+    limit: int = 500,
+) -> int:
+    """Expire Pending web orders past their checkout timer and release their holds; return how many.
+
+    The worker calls it for everything; reads call it for one customer before they answer. Each
+    order is its own transaction, so one failure does not keep the others' boxes held.
+    """
+    now = _now(now)
+    overdue = WebOrder.objects.filter(status=WebOrderStatus.PENDING, expires_at__lte=now)
+    if company_id is not None:
+        overdue = overdue.filter(company_id=company_id)
+    if customer_id is not None:
+        overdue = overdue.filter(customer_id=customer_id)
+    count = 0
+    for order in overdue.order_by("expires_at")[:limit]:
+        before = order.status
+        _expire(order, now)
+        if before != order.status and order.status == WebOrderStatus.EXPIRED:
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# Checkout
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckoutResult:
+    web_order: WebOrder
+    invoices: list[Invoice] = field(default_factory=list)
+    prebooks: list[Prebook] = field(default_factory=list)
+
+
+def checkout_web_order(
+    company: Company,
+    customer: Customer,
+    web_order_id: int,
+    *,
+    customer_po: str = "",
+    location_id: int | None = None,
+    user: Any = None,
+    token_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> CheckoutResult:
+    """Turn a Pending web order into documents, in one transaction.
+
+    On-hand items become an invoice per ship date (prefix W; Pending Approval, or Confirmed when
+    the company autoconfirms), future items a prebook per truck date (Checked Out); held boxes
+    become sold; each document gets its fee entry. Raises NotFound for an order the customer does
+    not have, InvalidState when it is checked out already, expired, deleted or empty.
+    """
+    now = _now(now)
+    _expire_if_overdue(company, customer, web_order_id, now)
+    with transaction.atomic():
+        order = _web_order(company, customer, web_order_id, lock=True)
+        _require_open(order, now, "be checked out")
+        if location_id is not None and location_id != order.location_id:
+            raise ValidationFailed(
+                FieldError("companyLocationId", "this web order belongs to another location")
+            )
+        items = list(WebOrderItem.objects.filter(web_order=order, holding=True))
+        if not items:
+            raise InvalidState("This web order has no items; add items before checking it out.")
+        stock.sell_held_lines(
+            [StockMove(item.origin, item.line_id, item.boxes) for item in items], company_id=company.pk
+        )
+        result = CheckoutResult(web_order=order)
+        po = (customer_po or order.customer_po or "")[:60]
+        by_date: dict[tuple[int, dt.date], list[WebOrderItem]] = {}
+        for item in items:
+            by_date.setdefault((item.origin, item.date), []).append(item)
+        autoconfirm = company.autoconfirm_on_checkout
+        for (origin, date), group in sorted(by_date.items()):
+            if origin == Origin.ON_HAND:
+                result.invoices.append(
+                    _invoice_from(order, group, date, po, autoconfirm, user, token_id, now)
+                )
+            else:
+                result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
+        WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
+        WebOrder.objects.filter(id=order.pk).update(
+            status=WebOrderStatus.CHECKED_OUT, checked_out_on=now, customer_po=po, updated_on=now
+        )
+        order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
+        record_event(
+            company.pk,
+            "web_order.checked_out",
+            {
+                "webOrderId": order.pk,
+                "webOrderNumber": order.number,
+                "customerId": customer.pk,
+                "invoices": [
+                    {"invoiceId": inv.pk, "invoiceNumber": inv.display_number} for inv in result.invoices
+                ],
+                "prebooks": [{"prebookId": pb.pk, "prebookNumber": pb.number} for pb in result.prebooks],
+            },
+            customer_id=customer.pk,
+        )
+        if autoconfirm:
+            for invoice in result.invoices:
+                _invoice_event("invoice.confirmed", invoice)
+    return result
+
+
+def _invoice_from(
+    order: WebOrder,
+    items: list[WebOrderItem],
+    ship_date: dt.date,
+    po: str,
+    autoconfirm: bool,
+    user: Any,
+    token_id: int | None,
+    now: dt.datetime,
+) -> Invoice:
+    totals = rules.order_totals(item.total for item in items)
+    status = InvoiceStatus.PENDING
+    if autoconfirm:
+        status = InvoiceStatus(rules.invoice_transition(status, InvoiceAction.CONFIRM))
+    invoice = Invoice.objects.create(
+        company_id=order.company_id,
+        location_id=order.location_id,
+        number=numbering.next_number(order.company_id, order.location_id, numbering.INVOICE),
+        prefix=InvoicePrefix.WEB,
+        customer_id=order.customer_id,
+        ship_to_id=order.ship_to_id,
+        carrier_id=order.carrier_id,
+        ship_date=ship_date,
+        status=status,
+        po_number=po,
+        is_ecommerce=True,
+        sales_channel=order.sales_channel,
+        web_order=order,
+        subtotal=totals.subtotal,
+        total=totals.total,
+        created_by=user if getattr(user, "pk", None) else None,
+        created_by_token_id=token_id,
+        confirmed_on=now if autoconfirm else None,
+    )
+    InvoiceItem.objects.bulk_create(
+        [
+            InvoiceItem(
+                company_id=order.company_id,
+                invoice=invoice,
+                inventory_line_id=item.inventory_line_id,
+                web_order_item=item,
+                product_id=item.product_id,
+                box_type_id=item.box_type_id,
+                vendor_id=item.vendor_id,
+                unit_type=item.unit_type,
+                bunches=item.bunches,
+                stems_bunch=item.stems_bunch,
+                units_per_box=item.units_per_box,
+                boxes=item.boxes,
+                unit_price=item.unit_price,
+                total=item.total,
+                mark_code=item.mark_code,
+            )
+            for item in items
+        ]
+    )
+    charge_fee(invoice=invoice)
+    return invoice
+
+
+def _prebook_from(
+    order: WebOrder, items: list[WebOrderItem], truck_date: dt.date, po: str, user: Any, token_id: int | None
+) -> Prebook:
+    totals = rules.order_totals(item.total for item in items)
+    prebook = Prebook.objects.create(
+        company_id=order.company_id,
+        location_id=order.location_id,
+        number=numbering.next_number(order.company_id, order.location_id, numbering.PREBOOK),
+        customer_id=order.customer_id,
+        ship_to_id=order.ship_to_id,
+        carrier_id=order.carrier_id,
+        truck_date=truck_date,
+        customer_po=po,
+        is_ecommerce=True,
+        type=PrebookType.REGULAR,
+        checkout_status=CheckoutStatus.CHECKED_OUT,
+        web_order=order,
+        sales_channel=order.sales_channel,
+        subtotal=totals.subtotal,
+        total=totals.total,
+        created_by=user if getattr(user, "pk", None) else None,
+        created_by_token_id=token_id,
+    )
+    PrebookItem.objects.bulk_create(
+        [
+            PrebookItem(
+                company_id=order.company_id,
+                prebook=prebook,
+                future_line_id=item.future_line_id,
+                web_order_item=item,
+                product_id=item.product_id,
+                box_type_id=item.box_type_id,
+                vendor_id=item.vendor_id,
+                unit_type=item.unit_type,
+                bunches=item.bunches,
+                stems_bunch=item.stems_bunch,
+                units_per_box=item.units_per_box,
+                boxes=item.boxes,
+                unit_price=item.unit_price,
+                total=item.total,
+                mark_code=item.mark_code,
+            )
+            for item in items
+        ]
+    )
+    charge_fee(prebook=prebook)
+    return prebook
+
+
+# --------------------------------------------------------------------------------------------
+# The fee ledger
+# --------------------------------------------------------------------------------------------
+
+
+def _fee_document(invoice: Invoice | None, prebook: Prebook | None) -> tuple[Invoice | Prebook, str]:
+    if (invoice is None) == (prebook is None):
+        raise ValueError("name exactly one document: an invoice or a prebook")
+    if invoice is not None:
+        return invoice, DocumentKind.INVOICE
+    assert prebook is not None
+    return prebook, DocumentKind.PREBOOK
+
+
+def _document_number(document: Invoice | Prebook) -> str:
+    return document.display_number if isinstance(document, Invoice) else str(document.number)
+
+
+def charge_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry:
+    """Record the transaction fee of a document made through the API: its one charge entry.
+
+    The amount is the company's rate of the document total, to the cent; customers of the company's
+    own locations (internal) are exempt, recorded at rate 0. Call inside the transaction that
+    creates the document. Raises IntegrityError if the document already has its charge.
+    """
+    document, kind = _fee_document(invoice, prebook)
+    company = Company.objects.only("transaction_fee_percent").get(id=document.company_id)
+    customer = document.customer
+    exempt = customer.is_internal
+    rate = Decimal("0.00") if exempt else company.transaction_fee_percent
+    return FeeEntry.objects.create(
+        company_id=document.company_id,
+        entry_type=FeeEntryType.CHARGE,
+        document_kind=kind,
+        invoice=invoice,
+        prebook=prebook,
+        document_number=_document_number(document),
+        customer_id=document.customer_id,
+        base_amount=document.total,
+        rate_percent=rate,
+        amount=rules.transaction_fee(document.total, rate, exempt=exempt),
+    )
+
+
+def adjust_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry | None:
+    """Bring a document's fee in line with its current total with an adjustment entry (None if equal).
+
+    For documents whose lines change after they were made (invoice.item.add/update/delete).
+    """
+    document, kind = _fee_document(invoice, prebook)
+    entries = list(FeeEntry.objects.filter(**{kind: document}))
+    charge = next((e for e in entries if e.entry_type == FeeEntryType.CHARGE), None)
+    if charge is None:
+        return charge_fee(invoice=invoice, prebook=prebook)
+    should = rules.transaction_fee(document.total, charge.rate_percent)
+    recorded = sum((e.amount for e in entries), Decimal("0.00"))
+    if should == recorded:
+        return None
+    return FeeEntry.objects.create(
+        company_id=document.company_id,
+        entry_type=FeeEntryType.ADJUSTMENT,
+        document_kind=kind,
+        invoice=invoice,
+        prebook=prebook,
+        document_number=_document_number(document),
+        customer_id=document.customer_id,
+        base_amount=document.total,
+        rate_percent=charge.rate_percent,
+        amount=should - recorded,
+    )
+
+
+def reverse_fees(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> list[FeeEntry]:
+    """Cancel every fee entry of a document with a negative entry pointing at it; return those made."""
+    document, kind = _fee_document(invoice, prebook)
+    open_entries = FeeEntry.objects.filter(**{kind: document}, reversed_by__isnull=True).exclude(
+        entry_type=FeeEntryType.REVERSAL
+    )
+    reversals = []
+    for entry in open_entries.order_by("id"):
+        reversals.append(
+            FeeEntry.objects.create(
+                company_id=entry.company_id,
+                entry_type=FeeEntryType.REVERSAL,
+                document_kind=entry.document_kind,
+                invoice_id=entry.invoice_id,
+                prebook_id=entry.prebook_id,
+                document_number=entry.document_number,
+                customer_id=entry.customer_id,
+                base_amount=entry.base_amount,
+                rate_percent=entry.rate_percent,
+                amount=rules.fee_reversal(entry.amount),
+                reversal_of=entry,
+            )
+        )
+    return reversals
+
+
+# --------------------------------------------------------------------------------------------
+# Invoices: confirm, void
+# --------------------------------------------------------------------------------------------
+
+
+def _invoice_event(event_type: str, invoice: Invoice) -> None:
+    record_event(
+        invoice.company_id,
+        event_type,
+        {
+            "invoiceId": invoice.pk,
+            "invoiceNumber": invoice.display_number,
+            "customerId": invoice.customer_id,
+            "webOrderId": invoice.web_order_id,
+            "status": int(invoice.status),
+            "total": str(invoice.total),
+        },
+        customer_id=invoice.customer_id,
+    )
+
+
+def find_invoice(
+    company: Company, number: Any, *, location_id: int | None = None, lock: bool = False
+) -> Invoice:
+    """Return the company's invoice with this bare number (a `W`/`T` prefix is accepted and dropped).
+
+    Numbers are unique per location: with several locations, `location_id` picks one. Raises
+    ValidationFailed for a number that is not one, NotFound when there is no such invoice.
+    """
+    text = str(number).strip().upper() if number is not None else ""
+    for prefix in ("W", "T"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    if not text.isdigit():
+        raise ValidationFailed(FieldError("invoiceNumber", "must be an invoice number, e.g. 1042"))
+    invoices = Invoice.objects.filter(company=company, number=int(text))
+    if location_id is not None:
+        invoices = invoices.filter(location_id=location_id)
+    if lock:
+        invoices = invoices.select_for_update()
+    found = list(invoices[:2])
+    if not found:
+        raise NotFound(f"Invoice {text} was not found.")
+    if len(found) > 1:
+        raise ValidationFailed(
+            FieldError("locationId", f"invoice number {text} exists at several locations; say which one")
+        )
+    return found[0]
+
+
+def confirm_invoices(
+    company: Company,
+    numbers: Iterable[Any],
+    *,
+    user: Any = None,
+    location_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[Invoice]:
+    """Confirm one or many invoices (the sales rep's "Confirm Orders"), all or none.
+
+    Raises NotFound for a number the company does not have, InvalidState (naming the invoice) for
+    one the transition table does not let be confirmed.
+    """
+    now = _now(now)
+    wanted = list(dict.fromkeys(str(n).strip() for n in numbers))
+    if not wanted:
+        raise ValidationFailed(FieldError("invoiceNumber", "name at least one invoice"))
+    confirmed = []
+    with transaction.atomic():
+        for number in wanted:
+            invoice = find_invoice(company, number, location_id=location_id, lock=True)
+            try:
+                invoice.status = rules.invoice_transition(invoice.status, InvoiceAction.CONFIRM)
+            except InvalidState as refused:
+                raise InvalidState(f"Invoice {invoice.display_number}: {refused.message}") from None
+            invoice.confirmed_on = now
+            invoice.confirmed_by = user if getattr(user, "pk", None) else None
+            invoice.save(update_fields=["status", "confirmed_on", "confirmed_by", "updated_on"])
+            _invoice_event("invoice.confirmed", invoice)
+            confirmed.append(invoice)
+    return confirmed
+
+
+def void_invoice(
+    company: Company,
+    number: Any,
+    reason: str,
+    *,
+    user: Any = None,
+    location_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Invoice:
+    """Void an invoice: its boxes go back to the open market and its fee is reversed.
+
+    Raises ValidationFailed without a reason (or one over 300 characters), NotFound for a number
+    the company does not have, InvalidState when the transition table forbids it (Confirmed, Voided).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(FieldError("reason", "is required: say why the invoice is voided"))
+    if len(reason) > 300:
+        raise ValidationFailed(FieldError("reason", "must be at most 300 characters"))
+    with transaction.atomic():
+        invoice = find_invoice(company, number, location_id=location_id, lock=True)
+        _void(invoice, reason, user, _now(now))
+    return invoice
+
+
+def _void(invoice: Invoice, reason: str, user: Any, now: dt.datetime) -> None:
+    invoice.status = rules.invoice_transition(invoice.status, InvoiceAction.VOID)
+    moves = [
+        StockMove(Origin.ON_HAND, line_id, boxes)
+        for line_id, boxes in InvoiceItem.objects.filter(
+            invoice=invoice, inventory_line__isnull=False
+        ).values_list("inventory_line_id", "boxes")
+        if line_id is not None
+    ]
+    stock.return_sold_lines(moves, company_id=invoice.company_id)
+    invoice.void_reason = reason
+    invoice.voided_on = now
+    invoice.voided_by = user if getattr(user, "pk", None) else None
+    invoice.save(update_fields=["status", "void_reason", "voided_on", "voided_by", "updated_on"])
+    reverse_fees(invoice=invoice)
+    _invoice_event("invoice.voided", invoice)
+
+
+# --------------------------------------------------------------------------------------------
+# Deleting a web order
+# --------------------------------------------------------------------------------------------
+
+
+def delete_web_order(
+    company: Company,
+    customer: Customer,
+    web_order_id: int,
+    *,
+    user: Any = None,
+    now: dt.datetime | None = None,
+) -> WebOrder:
+    """Delete a web order: release what it holds, void its unconfirmed invoices, remove its prebook lines.
+
+    Prebooks stay (empty of this order's lines, their fee reversed). Raises NotFound for an order
+    the customer does not have, InvalidState when it was deleted or expired already, or when one of
+    its invoices is confirmed (a confirmed order is the sales rep's to change).
+    """
+    now = _now(now)
+    _expire_if_overdue(company, customer, web_order_id, now)
+    with transaction.atomic():
+        order = _web_order(company, customer, web_order_id, lock=True)
+        if order.status == WebOrderStatus.CANCELLED:
+            rules.require_pending(order.status, "be deleted")
+        if order.status in (WebOrderStatus.PENDING, WebOrderStatus.EXPIRED):
+            # An expired order holds nothing any more; deleting it just closes it.
+            _release_items(order)
+        else:
+            invoices = list(Invoice.objects.select_for_update().filter(web_order=order).order_by("id"))
+            confirmed = [inv.display_number for inv in invoices if inv.status == InvoiceStatus.CONFIRMED]
+            if confirmed:
+                raise InvalidState(
+                    f"Invoice {', '.join(confirmed)} of this web order is confirmed; "
+                    "ask the wholesaler to change it."
+                )
+            for invoice in invoices:
+                if rules.invoice_may(invoice.status, InvoiceAction.VOID):
+                    _void(invoice, "Web order deleted by the buyer.", user, now)
+            _remove_prebook_lines(order, now)
+        WebOrder.objects.filter(id=order.pk).update(
+            status=WebOrderStatus.CANCELLED, ended_on=now, updated_on=now
+        )
+        order.status, order.ended_on = WebOrderStatus.CANCELLED, now
+    return order
+
+
+def _remove_prebook_lines(order: WebOrder, now: dt.datetime) -> None:
+    for prebook in Prebook.objects.select_for_update().filter(web_order=order).order_by("id"):
+        items = list(PrebookItem.objects.filter(prebook=prebook, web_order_item__web_order=order))
+        moves = [StockMove(Origin.FUTURE, int(i.future_line_id), i.boxes) for i in items if i.future_line_id]
+        stock.return_sold_lines(moves, company_id=order.company_id)
+        PrebookItem.objects.filter(id__in=[i.pk for i in items]).delete()
+        left = list(PrebookItem.objects.filter(prebook=prebook).values_list("total", flat=True))
+        totals = rules.order_totals(left)
+        prebook.subtotal, prebook.total = totals.subtotal, totals.total
+        fields = ["subtotal", "total", "updated_on"]
+        if not left:
+            prebook.status, prebook.cancelled_on = PrebookStatus.CANCELLED, now
+            fields += ["status", "cancelled_on"]
+        prebook.save(update_fields=fields)
+        if left:
+            adjust_fee(prebook=prebook)
+        else:
+            reverse_fees(prebook=prebook)
