@@ -43,8 +43,10 @@ def test_a_bound_endpoint_gets_its_customers_events_and_events_about_nobody():
     assert not endpoint_receives("invoice.confirmed", 6, 5)
 
 
-def test_a_bound_endpoint_gets_stock_changes_whoever_caused_them():
-    assert endpoint_receives("inventory.changed", 6, 5)
+def test_a_bound_endpoint_gets_open_market_stock_changes_but_not_another_customers_reserved_lines():
+    assert endpoint_receives("inventory.changed", None, 5)
+    assert endpoint_receives("inventory.changed", 5, 5)
+    assert not endpoint_receives("inventory.changed", 6, 5)
 
 
 def test_recipients_keeps_the_endpoint_order():

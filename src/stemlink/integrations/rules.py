@@ -32,9 +32,6 @@ WEB_ORDER_CHECKED_OUT = "web_order.checked_out"
 INVOICE_CONFIRMED = "invoice.confirmed"
 INVOICE_VOIDED = "invoice.voided"
 EVENT_TYPES: tuple[str, ...] = (INVENTORY_CHANGED, WEB_ORDER_CHECKED_OUT, INVOICE_CONFIRMED, INVOICE_VOIDED)
-# Events about stock concern every buyer: whatever a customer may buy can change with them.
-COMPANY_WIDE_EVENT_TYPES = frozenset({INVENTORY_CHANGED})
-
 SIGNATURE_HEADER = "X-Stemlink-Signature"
 EVENT_ID_HEADER = "X-Stemlink-Event-Id"
 EVENT_TYPE_HEADER = "X-Stemlink-Event-Type"
@@ -72,12 +69,14 @@ def endpoint_receives(
     """Decide whether an endpoint gets an event.
 
     An endpoint not bound to a customer gets everything of its company. One bound to a customer
-    gets the events about that customer, the events about nobody in particular, and every
-    company-wide event (stock changes), since those change what the customer may buy.
+    gets the events about that customer and the events about nobody in particular. Stock changes
+    follow the same rule: an open-market line concerns every buyer (no customer), while a line
+    reserved for one customer is that customer's business only and must not reach another's
+    marketplace.
     """
-    if endpoint_customer_id is None or event_type in COMPANY_WIDE_EVENT_TYPES:
+    if endpoint_customer_id is None or event_customer_id is None:
         return True
-    return event_customer_id is None or event_customer_id == endpoint_customer_id
+    return event_customer_id == endpoint_customer_id
 
 
 def recipients(

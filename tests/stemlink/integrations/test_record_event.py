@@ -75,12 +75,27 @@ def test_events_about_nobody_in_particular_go_to_every_endpoint(world):
     assert set(Delivery.objects.values_list("endpoint_id", flat=True)) == {bound.pk, unbound.pk}
 
 
-def test_stock_changes_go_to_every_endpoint_of_the_company_even_for_one_customer(world):
+def test_open_market_stock_changes_go_to_every_endpoint_and_reserved_ones_to_that_customer_only(world):
     florist = make_customer(world.company)
     bound, _ = add_endpoint(world.company, url="https://bloomnet.example/hook", customer_id=world.customer.pk)
     other, _ = add_endpoint(world.company, url="https://florist.example/hook", customer_id=florist.pk)
-    record_event(world.company.pk, "inventory.changed", {"lineId": 1}, customer_id=florist.pk)
-    assert set(Delivery.objects.values_list("endpoint_id", flat=True)) == {bound.pk, other.pk}
+    unbound, _ = add_endpoint(world.company, url="https://erp.example/hook")
+
+    record_event(world.company.pk, "inventory.changed", {"inventoryId": 1})
+    open_market = OutboxEvent.objects.latest("id")
+    record_event(world.company.pk, "inventory.changed", {"inventoryId": 2}, customer_id=florist.pk)
+    reserved = OutboxEvent.objects.latest("id")
+
+    assert set(Delivery.objects.filter(event=open_market).values_list("endpoint_id", flat=True)) == {
+        bound.pk,
+        other.pk,
+        unbound.pk,
+    }
+    # A line reserved for one florist is not another marketplace's business.
+    assert set(Delivery.objects.filter(event=reserved).values_list("endpoint_id", flat=True)) == {
+        other.pk,
+        unbound.pk,
+    }
 
 
 def test_disabled_endpoints_and_other_companies_get_nothing(world, other_world):
