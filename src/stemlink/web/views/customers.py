@@ -1,0 +1,107 @@
+"""Setup » Customers: the list with its filters and Excel export, and each customer's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from stemlink.customers.accounts import customer_of, update_pricing_terms
+from stemlink.customers.models import Customer
+from stemlink.errors import StemlinkError
+from stemlink.web.access import CompanyRequest, company_page
+from stemlink.web.errors import add_error_to_form
+from stemlink.web.exports import workbook_bytes, xlsx_response
+from stemlink.web.forms import CustomerFilterForm, PricingTermsForm
+from stemlink.web.views.inventory import reserved_lines_for
+
+EXPORT_HEADERS = [
+    "ID",
+    "Code",
+    "Name",
+    "Type",
+    "Active",
+    "Sales rep",
+    "Accounting code",
+    "Default price",
+    "E-commerce markup",
+    "Phone",
+    "Email for invoices",
+    "City",
+    "State",
+    "Country",
+]
+
+
+def _export_row(c: Customer) -> list[object]:
+    markup = (
+        f"{c.ecommerce_markup.normalize():f}{'%' if c.ecommerce_markup_kind == 'percent' else ' per unit'}"
+    )
+    return [
+        c.pk,
+        c.code,
+        c.name,
+        c.get_customer_type_display(),
+        "Yes" if c.active else "No",
+        (c.sales_rep.get_username() if c.sales_rep else ""),
+        c.accounting_code,
+        c.default_price,
+        markup,
+        c.phone,
+        c.email_for_invoices,
+        c.billing_city,
+        c.billing_state,
+        c.billing_country,
+    ]
+
+
+@company_page
+def customer_list(request: CompanyRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.company, request.GET or None)
+    rows = form.filter()
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/customers/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "section": "setup"},
+    )
+
+
+@company_page
+def customer_export(request: CompanyRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.company, request.GET or None)
+    content = workbook_bytes("Customers", EXPORT_HEADERS, (_export_row(c) for c in form.filter()))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return xlsx_response(f"customers-{stamp}.xlsx", content)
+
+
+@company_page
+def customer_detail(request: CompanyRequest, customer_id: int) -> HttpResponse:
+    customer = customer_of(request.company, customer_id)
+    if request.method == "POST":
+        form = PricingTermsForm(request.POST)
+        if form.is_valid():
+            try:
+                changed = update_pricing_terms(customer, **form.cleaned_data)
+            except StemlinkError as exc:
+                add_error_to_form(form, exc)
+            else:
+                messages.success(request, "Pricing terms saved." if changed else "Pricing terms unchanged.")
+                return redirect("web:customer", customer_id=customer.pk)
+    else:
+        form = PricingTermsForm.for_customer(customer)
+    return render(request, "web/customers/detail.html", _detail_context(request, customer, form))
+
+
+def _detail_context(request: CompanyRequest, customer: Customer, form: PricingTermsForm) -> dict[str, object]:
+    return {
+        "customer": customer,
+        "form": form,
+        "ship_tos": customer.ship_tos.select_related("carrier").order_by("id"),
+        "reserved": reserved_lines_for(request.company, customer),
+        "section": "setup",
+    }

@@ -1,0 +1,117 @@
+"""Home: what needs doing now, today's marketplace sales and fees, and orders per day by channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from stemlink.orders.models import (
+    FeeEntry,
+    Invoice,
+    InvoiceStatus,
+    Prebook,
+    PrebookStatus,
+    SalesChannel,
+)
+from stemlink.tenancy.models import Company
+from stemlink.web.access import CompanyRequest, company_page
+from stemlink.web.charts import daily_orders_svg, legend
+from stemlink.web.views.orders import waiting_for_confirmation
+
+CHART_DAYS = 28
+BACK_OFFICE = "Back office"
+
+
+def channel_name(is_ecommerce: bool, sales_channel: str) -> str:
+    """Name the channel an order came through, as the chart's legend shows it."""
+    if not is_ecommerce:
+        return BACK_OFFICE
+    if sales_channel:
+        return str(SalesChannel(sales_channel).label)
+    return "Marketplace API"
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def orders_per_day(
+    company: Company, today: dt.date, days: int = CHART_DAYS
+) -> tuple[list[dt.date], dict[str, list[int]], list[Decimal]]:
+    """Count invoices and prebooks per UTC day and channel, and sum the fees per day."""
+    first = today - dt.timedelta(days=days - 1)
+    day_list = [first + dt.timedelta(days=i) for i in range(days)]
+    index = {d: i for i, d in enumerate(day_list)}
+    since = _day_start(first)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+    for model in (Invoice, Prebook):
+        rows = (
+            model.objects.filter(company=company, created_on__gte=since)  # type: ignore[attr-defined]
+            .annotate(day=TruncDate("created_on", tzinfo=dt.UTC))
+            .values("day", "is_ecommerce", "sales_channel")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            if row["day"] in index:
+                counts[channel_name(row["is_ecommerce"], row["sales_channel"])][index[row["day"]]] += row["n"]
+    fees = [Decimal("0.00")] * days
+    fee_rows = (
+        FeeEntry.objects.filter(company=company, created_on__gte=since)
+        .annotate(day=TruncDate("created_on", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(total=Sum("amount"))
+    )
+    for row in fee_rows:
+        if row["day"] in index:
+            fees[index[row["day"]]] = row["total"] or Decimal("0.00")
+    ordered = dict(sorted(counts.items(), key=lambda kv: (kv[0] == BACK_OFFICE, kv[0])))
+    return day_list, ordered, fees
+
+
+@company_page
+def home(request: CompanyRequest) -> HttpResponse:
+    company = request.company
+    now = timezone.now()
+    today = now.astimezone(dt.UTC).date()
+    start = _day_start(today)
+    pending_all = waiting_for_confirmation(company)
+    pending = list(pending_all[:15])
+    pending_count = pending_all.count()
+    live_invoices = Invoice.objects.filter(company=company, is_ecommerce=True, created_on__gte=start).exclude(
+        status=InvoiceStatus.VOIDED
+    )
+    live_prebooks = Prebook.objects.filter(company=company, is_ecommerce=True, created_on__gte=start).exclude(
+        status=PrebookStatus.CANCELLED
+    )
+    inv = live_invoices.aggregate(n=Count("id"), total=Sum("total"))
+    pre = live_prebooks.aggregate(n=Count("id"), total=Sum("total"))
+    fees_today = FeeEntry.objects.filter(company=company, created_on__gte=start).aggregate(
+        total=Sum("amount")
+    )
+    days, series, fees = orders_per_day(company, today)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "pending": pending,
+            "pending_count": pending_count,
+            "oldest": pending[0] if pending else None,
+            "sales_today": (inv["total"] or Decimal("0")) + (pre["total"] or Decimal("0")),
+            "orders_today": (inv["n"] or 0) + (pre["n"] or 0),
+            "fees_today": fees_today["total"] or Decimal("0.00"),
+            "chart": mark_safe(daily_orders_svg(days, series, fees)),  # noqa: S308 - built from escaped values
+            "legend": legend(list(series)),
+            "chart_days": CHART_DAYS,
+            "no_orders": not any(any(s) for s in series.values()),
+            "next": "web:home",
+            "section": "home",
+        },
+    )

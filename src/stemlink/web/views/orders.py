@@ -1,0 +1,231 @@
+"""Orders: web-order invoices waiting for confirmation (select several, Confirm Orders), void with
+a reason, the invoice and prebook pages with their lines and the invoice PDF."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stemlink.errors import NotFound, StemlinkError
+from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook
+from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
+from stemlink.tenancy.models import Company
+from stemlink.web.access import CompanyRequest, company_page
+from stemlink.web.forms import VoidForm
+
+
+def _with_fee(rows: QuerySet[Any], field: str = "invoice") -> QuerySet[Any]:
+    fees = (
+        FeeEntry.objects.filter(**{field: OuterRef("pk")})
+        .values(field)
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return rows.annotate(
+        fee=Coalesce(
+            Subquery(fees, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
+    )
+
+
+def waiting_for_confirmation(company: Company) -> QuerySet[Invoice]:
+    """Invoices of the company in Pending Approval, oldest first, with their fees."""
+    rows = (
+        Invoice.objects.filter(company=company, status=InvoiceStatus.PENDING)
+        .select_related("customer", "ship_to", "carrier")
+        .order_by("created_on", "id")
+    )
+    return _with_fee(rows)
+
+
+def _invoice(company: Company, invoice_id: int) -> Invoice:
+    invoice = (
+        Invoice.objects.filter(company=company, pk=invoice_id)
+        .select_related("customer", "ship_to", "carrier", "location", "company", "web_order")
+        .first()
+    )
+    if invoice is None:
+        raise NotFound(f"There is no invoice {invoice_id}.")
+    return invoice
+
+
+@company_page
+def orders_page(request: CompanyRequest) -> HttpResponse:
+    now = timezone.now()
+    pending = list(waiting_for_confirmation(request.company))
+    for invoice in pending:
+        invoice.age = now - invoice.created_on  # type: ignore[attr-defined]
+    return render(request, "web/orders/pending.html", {"pending": pending, "section": "orders"})
+
+
+# Where Confirm Orders may send the user back to: names of pages, never a URL from the form.
+_BACK_TO = {"web:home", "web:orders"}
+
+
+@require_POST
+@company_page
+def confirm_orders(request: CompanyRequest) -> HttpResponse:
+    from stemlink.orders.services import confirm_invoices
+
+    wanted = request.POST.get("next") or ""
+    back = wanted if wanted in _BACK_TO else "web:orders"
+    ids = []
+    for raw in request.POST.getlist("invoice"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            continue
+    if not ids:
+        messages.error(request, "Tick the orders to confirm first.")
+        return redirect(back)
+    try:
+        confirmed = confirm_invoices(request.company, ids, user=request.user)
+    except NotFound as exc:
+        messages.error(request, exc.message)
+    except StemlinkError as exc:
+        messages.error(request, exc.message)
+    else:
+        numbers = ", ".join(i.display_number for i in confirmed)
+        messages.success(request, f"{len(confirmed)} order(s) confirmed: {numbers}.")
+    return redirect(back)
+
+
+@company_page
+def invoice_list(request: CompanyRequest) -> HttpResponse:
+    rows = Invoice.objects.filter(company=request.company).select_related("customer", "ship_to")
+    status = request.GET.get("status", "")
+    if status.isdigit() and int(status) in InvoiceStatus.values:
+        rows = rows.filter(status=int(status))
+    text = request.GET.get("q", "").strip()
+    if text:
+        digits = text.upper().lstrip("WT")
+        rows = (
+            rows.filter(number=int(digits))
+            if digits.isdigit()
+            else rows.filter(customer__name__icontains=text)
+        )
+    page = Paginator(_with_fee(rows.order_by("-created_on", "-id")), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/orders/invoices.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "status": status,
+            "q": text,
+            "statuses": InvoiceStatus.choices,
+            "section": "orders",
+        },
+    )
+
+
+@company_page
+def invoice_detail(request: CompanyRequest, invoice_id: int) -> HttpResponse:
+    return _invoice_page(request, _invoice(request.company, invoice_id))
+
+
+def _invoice_page(
+    request: CompanyRequest, invoice: Invoice, void_form: VoidForm | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "web/orders/invoice.html",
+        {
+            "invoice": invoice,
+            "items": invoice.items.select_related("product", "box_type", "vendor").order_by("id"),
+            "fees": FeeEntry.objects.filter(company=request.company, invoice=invoice).order_by("id"),
+            "void_form": void_form or VoidForm(),
+            "can_confirm": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT),
+            "can_void": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT),
+            "section": "orders",
+        },
+    )
+
+
+@require_POST
+@company_page
+def invoice_confirm(request: CompanyRequest, invoice_id: int) -> HttpResponse:
+    from stemlink.orders.services import confirm_invoices
+
+    invoice = _invoice(request.company, invoice_id)
+    try:
+        confirm_invoices(request.company, [invoice.pk], user=request.user)
+    except StemlinkError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invoice {invoice.display_number} confirmed.")
+    return redirect("web:invoice", invoice_id=invoice.pk)
+
+
+@require_POST
+@company_page
+def invoice_void(request: CompanyRequest, invoice_id: int) -> HttpResponse:
+    from stemlink.orders.services import void_invoice
+
+    invoice = _invoice(request.company, invoice_id)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        return _invoice_page(request, invoice, form)
+    try:
+        void_invoice(request.company, invoice.pk, reason=form.cleaned_data["reason"], user=request.user)
+    except StemlinkError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invoice {invoice.display_number} voided; its boxes are back in stock.")
+    return redirect("web:invoice", invoice_id=invoice.pk)
+
+
+@company_page
+def invoice_pdf(request: CompanyRequest, invoice_id: int) -> HttpResponse:
+    invoice = _invoice(request.company, invoice_id)
+    content = render_invoice_pdf(invoice_sheet(invoice))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{suggested_file_name(invoice.display_number)}"'
+    return response
+
+
+@company_page
+def prebook_list(request: CompanyRequest) -> HttpResponse:
+    rows = _with_fee(
+        Prebook.objects.filter(company=request.company)
+        .select_related("customer", "carrier")
+        .annotate(lines=Count("items"))
+        .order_by("-truck_date", "-id"),
+        "prebook",
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "web/orders/prebooks.html", {"page": page, "query": "", "section": "orders"})
+
+
+@company_page
+def prebook_detail(request: CompanyRequest, prebook_id: int) -> HttpResponse:
+    prebook = (
+        Prebook.objects.filter(company=request.company, pk=prebook_id)
+        .select_related("customer", "ship_to", "carrier", "standing_order", "web_order")
+        .first()
+    )
+    if prebook is None:
+        raise NotFound(f"There is no prebook {prebook_id}.")
+    return render(
+        request,
+        "web/orders/prebook.html",
+        {
+            "prebook": prebook,
+            "items": prebook.items.select_related("product", "box_type", "vendor").order_by("id"),
+            "fees": FeeEntry.objects.filter(company=request.company, prebook=prebook).order_by("id"),
+            "section": "orders",
+        },
+    )
