@@ -122,6 +122,7 @@ class Worker:
         jobs: list[PeriodicJob] | None = None,
         http_client: httpx.Client | None = None,
         stop_event: threading.Event | None = None,
+        lease_seconds: float | None = None,
     ) -> None:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.poll_seconds = float(settings.WORKER_POLL_SECONDS if poll_seconds is None else poll_seconds)
@@ -131,16 +132,14 @@ class Worker:
         self.batch_size = max(1, batch_size)
         self.jobs = default_jobs() if jobs is None else jobs
         self.stop_event = stop_event or threading.Event()
+        # Long enough for a whole batch to time out one by one, plus a margin; a crashed worker's
+        # claims come back after this.
+        default_lease = self.batch_size * (self.timeout_seconds + 1.0) + 30.0
+        self.lease_seconds = default_lease if lease_seconds is None else lease_seconds
         self._own_client = http_client is None
         self.client = http_client or httpx.Client(
             timeout=httpx.Timeout(self.timeout_seconds), follow_redirects=False
         )
-
-    @property
-    def lease_seconds(self) -> float:
-        # Long enough for a whole batch to time out one by one, plus a margin; a crashed worker's
-        # claims come back after this.
-        return self.batch_size * (self.timeout_seconds + 1.0) + 30.0
 
     def stop(self) -> None:
         """Ask the loop to stop after the delivery in hand (signal handlers call this)."""
@@ -157,6 +156,7 @@ class Worker:
         for _ in range(MAX_BATCHES_PER_PASS):
             if self.stop_event.is_set():
                 return
+            lease_ends = time.monotonic() + self.lease_seconds
             batch = integrations.claim_due_deliveries(limit=self.batch_size, lease_seconds=self.lease_seconds)
             if not batch:
                 return
@@ -165,6 +165,11 @@ class Worker:
                     released = integrations.release_claims([r.claim_token for r in batch[index:]])
                     log.info("stopping: gave back %s claimed deliveries", released)
                     return
+                # Slow partners can eat the lease; never start a send that could outlive it, or
+                # another worker might claim the same delivery and send it too.
+                if time.monotonic() + self.timeout_seconds + 5.0 > lease_ends:
+                    integrations.release_claims([r.claim_token for r in batch[index:]])
+                    break
                 self._send(request, report)
 
     def _send(self, request: integrations.OutgoingWebhook, report: PassReport) -> None:

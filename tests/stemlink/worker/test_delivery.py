@@ -19,6 +19,7 @@ from stemlink.integrations.services import (
     retry_delivery,
     set_endpoint_active,
 )
+from stemlink.worker import loop as loop_module
 from stemlink.worker.loop import Worker
 from tests.stemlink.worker.receiver import Receiver, closed_port_url
 
@@ -247,3 +248,27 @@ def test_an_unreadable_secret_is_recorded_as_a_failed_attempt_not_a_crash(world,
     assert delivery.status == "pending"
     assert "cannot be decrypted" in delivery.last_error
     assert receiver.received == []
+
+
+def test_never_starts_a_send_that_could_outlive_the_lease(world, receiver: Receiver, monkeypatch):
+    add_endpoint(world.company, url=receiver.url)
+    for n in range(3):
+        record_event(world.company.pk, "inventory.changed", {"lineId": n})
+    receiver.delay_seconds = 0.6
+    claims: list[int] = []
+    real_claim = loop_module.integrations.claim_due_deliveries
+
+    def counting_claim(**kw):
+        batch = real_claim(**kw)
+        claims.append(len(batch))
+        return batch
+
+    monkeypatch.setattr(loop_module.integrations, "claim_due_deliveries", counting_claim)
+    # Room for one send per lease: timeout 1 s + 5 s margin fits once in 6.5 s, not twice.
+    worker = Worker(name="t", timeout_seconds=1.0, jobs=[], batch_size=3, lease_seconds=6.5)
+    report = worker.run_once()
+
+    assert report.delivered == 3
+    assert claims == [3, 2, 1, 0]
+    assert len(receiver.received) == 3
+    assert not Delivery.objects.filter(claim_token__isnull=False).exists()
