@@ -84,6 +84,15 @@ class InventoryLine(Pack):
         indexes = [
             models.Index(fields=["company", "inventory_type"], name="invline_company_type"),
             models.Index(fields=["company", "updated_on"], name="invline_company_updated"),
+            # The e-commerce view: equality on the first three, then id order for paging, then
+            # every column its conditions read, so counting and skipping never touch the table.
+            models.Index(
+                fields=[
+                    "company", "reserved_for", "inventory_type", "id", "boxes_on_hand", "boxes_held",
+                    "boxes_sold", "product", "location",
+                ],
+                name="invline_ecommerce",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(boxes_on_hand__gte=0), name="invline_on_hand_nonneg"),
@@ -114,6 +123,14 @@ class FutureLine(Pack):
         indexes = [
             models.Index(fields=["company", "available_from"], name="futline_company_from"),
             models.Index(fields=["company", "updated_on"], name="futline_company_updated"),
+            # The e-commerce view, as for on-hand lines: see InventoryLine.
+            models.Index(
+                fields=[
+                    "company", "reserved_for", "id", "boxes", "boxes_held", "boxes_sold", "available_from",
+                    "available_to", "product", "location",
+                ],
+                name="futline_ecommerce",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(boxes__gte=0), name="futline_boxes_nonneg"),
