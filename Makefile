@@ -35,6 +35,10 @@ demo: install ## Set everything up and run the whole system with demo data (Stem
 
 test: install browser ## Set up and run the whole test suite on SQLite
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-marketplace
+
+test-marketplace: install ## Run the marketplace's own test suite (its own settings and database)
+	$(BIN)/pytest tests_marketplace --ds=marketplace.settings -p no:cacheprovider $(PYTEST_ARGS)
 
 pg-up: ## Start the local PostgreSQL server if it is not running
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -42,6 +46,7 @@ pg-up: ## Start the local PostgreSQL server if it is not running
 
 test-pg: install browser pg-up ## Run the whole test suite on PostgreSQL (PG_URL, default the local server)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	MARKETPLACE_DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test-marketplace
 
 lint: install ## Check style and formatting with ruff
 	$(BIN)/ruff check .
@@ -53,6 +58,7 @@ format: install ## Reformat the code with ruff
 
 typecheck: install ## Check types with mypy
 	$(BIN)/mypy src
+	$(BIN)/mypy --config-file src/marketplace/mypy.ini src/marketplace
 
 imports: install ## Check the layers with import-linter
 	$(BIN)/lint-imports
@@ -65,4 +71,4 @@ bench: install pg-up ## Run the benchmarks in bench/ (each prints a ratio agains
 clean: ## Remove the virtualenv, the local database and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
-.PHONY: help install browser migrate demo test pg-up test-pg lint format typecheck imports check bench clean
+.PHONY: help install browser migrate demo test test-marketplace pg-up test-pg lint format typecheck imports check bench clean

@@ -1,0 +1,54 @@
+"""`marketplace serve`: run the marketplace under gunicorn (not Django's development server)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the marketplace (storefront, operator pages, webhook receiver) with gunicorn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("MARKETPLACE_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("MARKETPLACE_PORT", "8100")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("MARKETPLACE_WEB_WORKERS", "2")),
+            help="gunicorn worker processes (default 2)",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("MARKETPLACE_WEB_THREADS", "4"))
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "marketplace.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            # A checkout waits for several wholesalers' answers (each call has its own timeout).
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
+        ]
+        self.stdout.write(f"Marketplace serving on http://{options['host']}:{options['port']}/")
+        self.stdout.flush()
+        os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+        # Replace this process so signals (Ctrl-C, a supervisor's TERM) reach gunicorn directly.
+        os.execv(sys.executable, argv)  # noqa: S606

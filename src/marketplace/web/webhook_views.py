@@ -1,0 +1,43 @@
+"""The webhook receiver: a wholesaler's signed event makes the worker poll that supplier's changes."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from marketplace.suppliers import rules
+from marketplace.suppliers.models import Supplier
+from marketplace.suppliers.services import request_sync
+from marketplace.suppliers.vault import SecretUnreadable
+
+
+@csrf_exempt
+@require_POST
+def receive_webhook(request: HttpRequest, supplier_id: int) -> JsonResponse:
+    """Verify `X-Stemlink-Signature` and queue a delta sync; the event body itself is not trusted for data."""
+    supplier = Supplier.objects.filter(pk=supplier_id).first()
+    if supplier is None:
+        return JsonResponse({"received": False, "message": "unknown supplier"}, status=404)
+    try:
+        secret = supplier.webhook_secret
+    except SecretUnreadable:
+        secret = ""
+    if not secret:
+        return JsonResponse({"received": False, "message": "no webhook secret configured"}, status=403)
+    problem = rules.verify_webhook_signature(
+        request.headers.get("X-Stemlink-Signature", ""),
+        secret,
+        request.body,
+        int(time.time()),
+        tolerance_seconds=settings.WEBHOOK_TOLERANCE_SECONDS,
+    )
+    if problem:
+        return JsonResponse({"received": False, "message": problem}, status=401)
+    if supplier.active:
+        # The event only says "something changed": a delta poll reads what, with the usual checks.
+        request_sync(supplier, full=False)
+    return JsonResponse({"received": True})
