@@ -244,11 +244,11 @@ def invoice_sheet(invoice: Invoice) -> InvoiceSheet:
         lines.append(
             SheetLine(
                 product_code=item.product.code,
-                description=item.product.description,
+                description=item.product_alias or item.product.description,
                 box_type=item.box_type.code,
                 boxes=item.boxes,
                 unit_type=item.unit_type,
-                total_units=item.total_units,
+                total_units=item.units_per_box * item.boxes,
                 unit_price=item.unit_price,
                 total=item.total,
                 mark_code=item.mark_code,
@@ -265,8 +265,9 @@ def invoice_sheet(invoice: Invoice) -> InvoiceSheet:
         ship_to=ship_party,
         carrier=carrier.name if carrier is not None else "",
         po_number=invoice.po_number,
-        notes=invoice.invoice_notes,
+        notes=invoice.notes,
         lines=tuple(lines),
         subtotal=invoice.subtotal,
+        charges=(("Additional charges", invoice.additional_charges),) if invoice.additional_charges else (),
         total=invoice.total,
     )

@@ -1,0 +1,501 @@
+"""Invoices (API.md §4.6): create and change them, check them out, list them, get their PDF.
+
+`invoice.confirm` and `invoice.void` live with the web orders (`weborders.py`). A Customer token
+reads only its own customer's invoices; another customer's are answered as not found.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.db.models import Q, QuerySet, Sum
+from pydantic import BeforeValidator, Field
+
+from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
+from stemlink.api.registry import CO, CU, CallContext, Params, api_method
+from stemlink.api.scoping import customer_for
+from stemlink.errors import FieldError, NotFound, ValidationFailed
+from stemlink.orders import documents, pdf
+from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
+from stemlink.orders.periods import period_errors
+
+AREA = "Invoices"
+Code = Annotated[str, Field(max_length=40)]
+Short = Annotated[str, Field(max_length=60)]
+Note = Annotated[str, Field(max_length=2000)]
+Percent = Annotated[Decimal, Field(ge=0, le=100)]
+MAX_DETAIL_BOXES = 10_000
+STATUS_CODES = {int(s) for s in InvoiceStatus}
+LIST_FIELDS = (
+    "id",
+    "number",
+    "prefix",
+    "shipDate",
+    "createdOn",
+    "updatedOn",
+    "status",
+    "statusName",
+    "customerId",
+    "customerName",
+    "carrierId",
+    "carrierName",
+    "shipToId",
+    "salesPersonName",
+    "poNumber",
+    "invoiceNotes",
+    "subtotal",
+    "total",
+    "isEcommerce",
+    "locationId",
+)
+NOT_FOUND_MESSAGE = "Orders not found."
+
+
+class InvoiceItemParams(Params):
+    orderItemId: Id | None = None
+    productCode: Code | None = None
+    boxTypeCode: Annotated[str, Field(max_length=3)] | None = None
+    unitsPerBox: Int | None = None
+    unitType: Annotated[str, Field(max_length=5)] | None = None
+    boxes: Int
+    price: Money
+    markCode: Short = ""
+    productAlias: Annotated[str, Field(max_length=200)] = ""
+    notes: Annotated[str, Field(max_length=300)] = ""
+
+    def request(self) -> documents.InvoiceLineRequest:
+        return documents.InvoiceLineRequest(
+            boxes=self.boxes,
+            price=self.price,
+            order_item_id=self.orderItemId,
+            product_code=self.productCode,
+            box_type_code=self.boxTypeCode,
+            units_per_box=self.unitsPerBox,
+            unit_type=self.unitType,
+            mark_code=self.markCode,
+            product_alias=self.productAlias,
+            notes=self.notes,
+        )
+
+
+class InvoiceCreateParams(Params):
+    customerId: Id | None = None
+    customerCode: Code | None = None
+    customerDescription: Annotated[str, Field(max_length=200)] | None = None
+    carrierId: Id | None = None
+    carrierCode: Code | None = None
+    carrierDescription: Annotated[str, Field(max_length=200)] | None = None
+    shipDate: Date
+    shipToId: Id | None = None
+    poNumber: Short = ""
+    reference: Short = ""
+    warehouseInstructions: Note = ""
+    invoiceNotes: Note = ""
+    statusDraft: Bool = False
+    returnAvailableBoxes: Bool = False
+    locationId: Id | None = None
+    locationCode: Code | None = None
+    items: Annotated[list[InvoiceItemParams], Field(max_length=500)] = []
+
+
+def _invoice_answer(invoice: Invoice) -> dict[str, Any]:
+    return {"invoiceId": invoice.pk, "invoiceNumber": invoice.number}
+
+
+def _item_rows(result: documents.InvoiceResult, with_boxes: bool) -> list[dict[str, Any]]:
+    rows = []
+    for item, line_id in result.items:
+        row: dict[str, Any] = {"invoiceItemId": item.pk, "orderItemId": line_id}
+        if with_boxes:
+            row["availableBoxes"] = result.available_boxes.get(line_id)
+        rows.append(row)
+    return rows
+
+
+@api_method(
+    "invoice.create",
+    tokens={CO},
+    params=InvoiceCreateParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("invoiceId", "invoiceNumber", "items"),
+    summary="Create an invoice with its lines, selling the boxes at once (subject to the transaction fee).",
+)
+def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
+    customer = documents.resolve_customer(
+        ctx.company, customer_id=params.customerId, customer_code=params.customerCode
+    )
+    carrier = documents.resolve_carrier(
+        ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
+    )
+    ship_to = documents.resolve_ship_to(customer, params.shipToId)
+    location = documents.resolve_location(ctx.company, params.locationId, params.locationCode)
+    result = documents.create_invoice(
+        ctx.company,
+        customer=customer,
+        carrier=carrier,
+        ship_date=params.shipDate,
+        location=location,
+        ship_to=ship_to,
+        po_number=params.poNumber,
+        reference=params.reference,
+        notes=params.invoiceNotes,
+        warehouse_instructions=params.warehouseInstructions,
+        draft=params.statusDraft,
+        items=[item.request() for item in params.items],
+        token_id=ctx.token_id,
+        sales_channel=ctx.sales_channel,
+    )
+    return {
+        "message": "The invoice was successfully created.",
+        **_invoice_answer(result.invoice),
+        "items": _item_rows(result, params.returnAvailableBoxes),
+    }
+
+
+class InvoiceItemAddParams(InvoiceItemParams):
+    invoiceId: Id
+    returnAvailableBoxes: Bool = False
+    locationId: Id | None = None
+
+
+@api_method(
+    "invoice.item.add",
+    tokens={CO},
+    params=InvoiceItemAddParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("invoiceId", "invoiceNumber", "invoiceItemId", "availableBoxes", "items"),
+    summary="Add a line to a Draft or Pending invoice: an on-hand line by orderItemId, or product and pack.",
+)
+def invoice_item_add(ctx: CallContext, params: InvoiceItemAddParams) -> dict[str, Any]:
+    result = documents.add_invoice_item(ctx.company, params.invoiceId, params.request())
+    answer: dict[str, Any] = {
+        "message": "The item was successfully added.",
+        **_invoice_answer(result.invoice),
+        "invoiceItemId": result.items[0][0].pk,
+        "items": _item_rows(result, params.returnAvailableBoxes),
+    }
+    if params.returnAvailableBoxes:
+        answer["availableBoxes"] = result.available_boxes.get(result.items[0][1])
+    return answer
+
+
+class InvoiceItemUpdateParams(Params):
+    invoiceId: Id
+    invoiceItemId: Id
+    boxes: Int | None = None
+    price: Money
+    discount: Percent | None = None
+    markCode: Short | None = None
+    productAlias: Annotated[str, Field(max_length=200)] | None = None
+    notes: Annotated[str, Field(max_length=300)] | None = None
+    returnAvailableBoxes: Bool = False
+
+
+@api_method(
+    "invoice.item.update",
+    tokens={CO},
+    params=InvoiceItemUpdateParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("invoiceId", "invoiceNumber", "invoiceItemId", "availableBoxes"),
+    summary="Change a line's price, boxes, discount, mark code or notes; boxes are sold or returned.",
+)
+def invoice_item_update(ctx: CallContext, params: InvoiceItemUpdateParams) -> dict[str, Any]:
+    item, free = documents.update_invoice_item(
+        ctx.company,
+        params.invoiceId,
+        params.invoiceItemId,
+        price=params.price,
+        boxes=params.boxes,
+        discount_percent=params.discount,
+        mark_code=params.markCode,
+        product_alias=params.productAlias,
+        notes=params.notes,
+    )
+    answer: dict[str, Any] = {
+        "message": "The item was successfully updated.",
+        "invoiceId": item.invoice_id,
+        "invoiceNumber": item.invoice.number,
+        "invoiceItemId": item.pk,
+    }
+    if params.returnAvailableBoxes:
+        answer["availableBoxes"] = free
+    return answer
+
+
+class InvoiceItemDeleteParams(Params):
+    invoiceId: Id
+    invoiceItemId: Id
+    returnAvailableBoxes: Bool = False
+
+
+@api_method(
+    "invoice.item.delete",
+    tokens={CO},
+    params=InvoiceItemDeleteParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("invoiceId", "invoiceNumber", "availableBoxes"),
+    summary="Remove a line from a Draft or Pending invoice; its boxes go back on sale.",
+)
+def invoice_item_delete(ctx: CallContext, params: InvoiceItemDeleteParams) -> dict[str, Any]:
+    invoice, free = documents.delete_invoice_item(ctx.company, params.invoiceId, params.invoiceItemId)
+    answer: dict[str, Any] = {"message": "The item was successfully deleted.", **_invoice_answer(invoice)}
+    if params.returnAvailableBoxes:
+        answer["availableBoxes"] = free
+    return answer
+
+
+def _number_text(value: Any) -> Any:
+    # Komet clients send the number as 1042 or "1042"; both name the same invoice.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+DocumentNumber = Annotated[str, BeforeValidator(_number_text), Field(min_length=1, max_length=20)]
+
+
+class InvoiceCheckoutParams(Params):
+    invoiceNumber: DocumentNumber
+    locationId: Id | None = None
+
+
+@api_method(
+    "invoice.checkout",
+    tokens={CO},
+    params=InvoiceCheckoutParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("invoiceId", "invoiceNumber"),
+    summary="Check out a Draft invoice: it becomes Pending Approval, waiting for a sales rep.",
+)
+def invoice_checkout(ctx: CallContext, params: InvoiceCheckoutParams) -> dict[str, Any]:
+    invoice = documents.checkout_invoice(ctx.company, params.invoiceNumber, params.locationId)
+    return {"message": "The invoice was successfully checked out.", **_invoice_answer(invoice)}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading invoices
+# --------------------------------------------------------------------------------------------
+
+
+class InvoiceFilterParams(Params):
+    status: Int | None = None
+    customer: Annotated[str, Field(max_length=200)] | None = None
+    customerId: Id | None = None
+    carrierId: Id | None = None
+    carrierName: Annotated[str, Field(max_length=120)] | None = None
+    product: Annotated[str, Field(max_length=200)] | None = None
+    order: DocumentNumber | None = None
+    orderId: Id | None = None
+    isEcommerce: Bool | None = None
+    updatedAsOf: DateTime | None = None
+    locationId: Id | None = None
+
+
+def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice]:
+    invoices = Invoice.objects.filter(company=ctx.company)
+    if ctx.customer is not None or params.customerId is not None:
+        invoices = invoices.filter(customer=customer_for(ctx, params.customerId))
+    if params.status is not None:
+        if params.status not in STATUS_CODES:
+            raise ValidationFailed(
+                FieldError("status", "must be 0 (Pending), 1 (Confirmed), 2 (Draft) or 4 (Voided)")
+            )
+        invoices = invoices.filter(status=params.status)
+    if params.customer:
+        invoices = invoices.filter(customer__name__icontains=params.customer)
+    if params.carrierId is not None:
+        invoices = invoices.filter(carrier_id=params.carrierId)
+    if params.carrierName:
+        invoices = invoices.filter(carrier__name__icontains=params.carrierName)
+    if params.product:
+        invoices = invoices.filter(
+            Q(items__product__description__icontains=params.product)
+            | Q(items__product__code__iexact=params.product)
+        ).distinct()
+    if params.order:
+        text = params.order.strip().upper().lstrip("WT")
+        if not text.isdigit():
+            raise ValidationFailed(
+                FieldError("order", f"must be an invoice number such as 1042, got {params.order!r}")
+            )
+        invoices = invoices.filter(number=int(text))
+    if params.orderId is not None:
+        invoices = invoices.filter(pk=params.orderId)
+    if params.isEcommerce is not None:
+        invoices = invoices.filter(is_ecommerce=params.isEcommerce)
+    if params.updatedAsOf is not None:
+        invoices = invoices.filter(updated_on__gte=params.updatedAsOf)
+    if params.locationId is not None:
+        invoices = invoices.filter(location_id=params.locationId)
+    return invoices.select_related("customer", "customer__sales_rep", "carrier").order_by("ship_date", "id")
+
+
+def _sales_person(invoice: Invoice) -> str:
+    rep = invoice.customer.sales_rep
+    if rep is None:
+        return ""
+    return rep.get_full_name() or rep.get_username()
+
+
+def _invoice_row(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.pk,
+        "number": invoice.number,
+        "prefix": invoice.prefix,
+        "shipDate": invoice.ship_date,
+        "createdOn": invoice.created_on,
+        "updatedOn": invoice.updated_on,
+        "status": invoice.status,
+        "statusName": invoice.get_status_display(),
+        "customerId": invoice.customer_id,
+        "customerName": invoice.customer.name,
+        "carrierId": invoice.carrier_id,
+        "carrierName": invoice.carrier.name if invoice.carrier is not None else "",
+        "shipToId": invoice.ship_to_id,
+        "salesPersonName": _sales_person(invoice),
+        "poNumber": invoice.po_number,
+        "invoiceNotes": invoice.notes,
+        "subtotal": invoice.subtotal,
+        "total": invoice.total,
+        "isEcommerce": invoice.is_ecommerce,
+        "locationId": invoice.location_id,
+    }
+
+
+def _found(invoices: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"message": "OK" if invoices else NOT_FOUND_MESSAGE, "invoices": invoices}
+
+
+class InvoiceListParams(InvoiceFilterParams):
+    orderDateFrom: Date | None = None
+    orderDateTo: Date | None = None
+
+
+@api_method(
+    "invoice.list",
+    tokens={CO, CU},
+    params=InvoiceListParams,
+    answer_key="invoices",
+    area=AREA,
+    answer_fields=LIST_FIELDS,
+    summary="Invoices shipping between orderDateFrom and orderDateTo (at most 6 months apart), filtered.",
+)
+def invoice_list(ctx: CallContext, params: InvoiceListParams) -> dict[str, Any]:
+    errors = period_errors(
+        params.orderDateFrom,
+        params.orderDateTo,
+        from_field="orderDateFrom",
+        to_field="orderDateTo",
+        max_months=6,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    invoices = _filtered(ctx, params).filter(ship_date__range=(params.orderDateFrom, params.orderDateTo))
+    return _found([_invoice_row(invoice) for invoice in invoices])
+
+
+class InvoiceDetailsParams(InvoiceFilterParams):
+    orderDate: Date | None = None
+    orderDateFrom: Date | None = None
+    orderDateTo: Date | None = None
+
+
+def _detail_row(item: InvoiceItem) -> dict[str, Any]:
+    return {
+        "detailId": item.pk,
+        "orderItemId": item.inventory_line_id,
+        "productId": item.product_id,
+        "productCode": item.product.code,
+        "productDescription": item.product.description,
+        "productAlias": item.product_alias,
+        "boxTypeCode": item.box_type.code,
+        "boxes": item.boxes,
+        "unitType": item.unit_type,
+        "bunches": item.bunches,
+        "stemsBunch": item.stems_bunch,
+        "unitsPerBox": item.units_per_box,
+        "totalUnits": item.units_per_box * item.boxes,
+        "unitPrice": item.unit_price,
+        "discount": item.discount_percent,
+        "total": item.total,
+        "markCode": item.mark_code,
+        "notes": item.notes,
+    }
+
+
+@api_method(
+    "invoice.details.list",
+    tokens={CO, CU},
+    params=InvoiceDetailsParams,
+    answer_key="invoices",
+    area=AREA,
+    answer_fields=(*LIST_FIELDS, "details"),
+    summary="Invoices with their lines: one orderDate, a range of at most 4 days, or one order/orderId.",
+)
+def invoice_details_list(ctx: CallContext, params: InvoiceDetailsParams) -> dict[str, Any]:
+    invoices = _filtered(ctx, params)
+    if params.orderDate is not None:
+        invoices = invoices.filter(ship_date=params.orderDate)
+    elif params.orderDateFrom is not None or params.orderDateTo is not None:
+        errors = period_errors(
+            params.orderDateFrom,
+            params.orderDateTo,
+            from_field="orderDateFrom",
+            to_field="orderDateTo",
+            max_days=4,
+        )
+        if errors:
+            raise ValidationFailed(errors)
+        invoices = invoices.filter(ship_date__range=(params.orderDateFrom, params.orderDateTo))
+    elif params.order is None and params.orderId is None:
+        raise ValidationFailed(
+            FieldError(
+                "orderDate",
+                "give orderDate, orderDateFrom and orderDateTo (at most 4 days), order or orderId",
+            )
+        )
+    boxes = InvoiceItem.objects.filter(invoice__in=invoices.values("pk")).aggregate(n=Sum("boxes"))["n"] or 0
+    if boxes > MAX_DETAIL_BOXES:
+        raise ValidationFailed(
+            FieldError(
+                "orderDateTo",
+                f"these invoices hold {boxes} boxes, more than the {MAX_DETAIL_BOXES} one answer may carry; "
+                "ask for fewer days or add filters",
+            )
+        )
+    rows = []
+    for invoice in invoices.prefetch_related("items__product", "items__box_type"):
+        row = _invoice_row(invoice)
+        row["details"] = [_detail_row(item) for item in invoice.items.all()]
+        rows.append(row)
+    return _found(rows)
+
+
+class InvoicePdfParams(Params):
+    invoiceId: Id
+
+
+@api_method(
+    "invoice.pdf.get",
+    tokens={CO, CU},
+    params=InvoicePdfParams,
+    area=AREA,
+    answer_fields=("suggestedFileName", "file"),
+    summary="The invoice as a PDF: the file's bytes as comma-separated signed values, as Komet sends them.",
+)
+def invoice_pdf_get(ctx: CallContext, params: InvoicePdfParams) -> dict[str, Any]:
+    invoices = Invoice.objects.filter(company=ctx.company, pk=params.invoiceId)
+    if ctx.customer is not None:
+        invoices = invoices.filter(customer=ctx.customer)
+    invoice = invoices.select_related("company", "customer", "ship_to", "carrier", "location").first()
+    if invoice is None:
+        raise NotFound(f"Invoice {params.invoiceId} was not found.")
+    data = pdf.render_invoice_pdf(pdf.invoice_sheet(invoice))
+    return {
+        "suggestedFileName": pdf.suggested_file_name(invoice.display_number),
+        "file": pdf.signed_byte_string(data),
+    }

@@ -1,0 +1,424 @@
+"""Prebooks (API.md §4.7): orders for a future truck date, made, changed, filled and listed.
+
+A Vendor token may make prebooks and delete their lines, and reads only the lines of its own
+vendor; a Customer token lists only its own customer's prebooks.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.db.models import Prefetch, QuerySet
+from pydantic import Field
+
+from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
+from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
+from stemlink.api.scoping import customer_for
+from stemlink.catalog.models import Vendor
+from stemlink.errors import FieldError, NotFound, ValidationFailed
+from stemlink.orders import documents
+from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus, PrebookType
+from stemlink.orders.periods import period_errors
+
+AREA = "Prebooks and standing orders"
+Code = Annotated[str, Field(max_length=40)]
+Short = Annotated[str, Field(max_length=60)]
+Note = Annotated[str, Field(max_length=2000)]
+LIST_FIELDS = (
+    "id",
+    "number",
+    "truckDate",
+    "customerId",
+    "customerName",
+    "customerCode",
+    "carrierId",
+    "carrierName",
+    "shipToId",
+    "customerPONumber",
+    "type",
+    "isEcommerce",
+    "checkOutStatus",
+    "shipVia",
+    "comments",
+    "locationId",
+    "standingOrderId",
+    "subtotal",
+    "total",
+    "createdOn",
+    "updatedOn",
+)
+
+
+def _vendor(ctx: CallContext) -> Vendor | None:
+    if ctx.vendor_id is None:
+        return None
+    vendor = Vendor.objects.filter(company=ctx.company, pk=ctx.vendor_id).first()
+    if vendor is None:
+        raise NotFound("The vendor of this token was not found.")
+    return vendor
+
+
+class PrebookItemParams(Params):
+    productCode: Code | None = None
+    companyProductId: Id | None = None
+    boxTypeCode: Annotated[str, Field(max_length=3)] | None = None
+    boxes: Int
+    unitType: Annotated[str, Field(max_length=5)] = "Stem"
+    bunches: Int | None = None
+    stemsBunch: Int | None = None
+    price: Money
+    markCode: Short = ""
+    comments: Annotated[str, Field(max_length=300)] = ""
+
+    def request(self) -> documents.PrebookLineRequest:
+        return documents.PrebookLineRequest(
+            boxes=self.boxes,
+            price=self.price,
+            product_code=self.productCode,
+            product_id=self.companyProductId,
+            box_type_code=self.boxTypeCode,
+            unit_type=self.unitType,
+            bunches=self.bunches,
+            stems_bunch=self.stemsBunch,
+            mark_code=self.markCode,
+            comments=self.comments,
+        )
+
+
+class PrebookCreateParams(Params):
+    customerId: Id | None = None
+    customerCode: Code | None = None
+    customerDescription: Annotated[str, Field(max_length=200)] | None = None
+    carrierId: Id | None = None
+    carrierCode: Code | None = None
+    carrierDescription: Annotated[str, Field(max_length=200)] | None = None
+    shipDate: Date
+    shipToId: Id | None = None
+    shipViaId: Int = 0
+    customerPO: Short = ""
+    isEcommerce: Bool = False
+    useExisting: Bool = False
+    comments: Note = ""
+    locationId: Id | None = None
+    locationCode: Code | None = None
+    prebookItems: Annotated[list[PrebookItemParams], Field(max_length=500)] = []
+
+
+@api_method(
+    "prebook.create",
+    tokens={CO, VE},
+    params=PrebookCreateParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("prebookId", "prebookNumber", "prebookItems"),
+    summary="Create a prebook for a truck date (lines optional), or append to a matching one (useExisting).",
+)
+def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
+    customer = documents.resolve_customer(
+        ctx.company, customer_id=params.customerId, customer_code=params.customerCode
+    )
+    carrier = documents.resolve_carrier(
+        ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
+    )
+    result = documents.create_prebook(
+        ctx.company,
+        customer=customer,
+        carrier=carrier,
+        truck_date=params.shipDate,
+        location=documents.resolve_location(ctx.company, params.locationId, params.locationCode),
+        ship_to=documents.resolve_ship_to(customer, params.shipToId),
+        customer_po=params.customerPO,
+        comments=params.comments,
+        is_ecommerce=params.isEcommerce,
+        ship_via=params.shipViaId,
+        use_existing=params.useExisting,
+        items=[item.request() for item in params.prebookItems],
+        vendor=_vendor(ctx),
+        token_id=ctx.token_id,
+        sales_channel=ctx.sales_channel,
+    )
+    return {
+        "message": "The prebook was successfully updated."
+        if result.appended
+        else "The prebook was successfully created.",
+        "prebookId": result.prebook.pk,
+        "prebookNumber": result.prebook.number,
+        "prebookItems": [{"prebookItemId": item.pk} for item in result.items],
+    }
+
+
+class PrebookUpdateParams(Params):
+    prebookId: Id
+    carrierId: Id | None = None
+    carrierCode: Code | None = None
+    shipDate: Date | None = None
+    shipViaId: Int | None = None
+    customerPO: Short | None = None
+    comments: Note | None = None
+
+
+@api_method(
+    "prebook.update",
+    tokens={CO},
+    params=PrebookUpdateParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("prebookId",),
+    summary="Change a prebook's carrier, truck date, ship-via, customer PO or comments.",
+)
+def prebook_update(ctx: CallContext, params: PrebookUpdateParams) -> dict[str, Any]:
+    carrier = None
+    if params.carrierId is not None or params.carrierCode:
+        carrier = documents.resolve_carrier(
+            ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
+        )
+    prebook = documents.update_prebook(
+        ctx.company,
+        params.prebookId,
+        carrier=carrier,
+        truck_date=params.shipDate,
+        ship_via=params.shipViaId,
+        customer_po=params.customerPO,
+        comments=params.comments,
+    )
+    return {"message": "success", "prebookId": prebook.pk}
+
+
+class PrebookIdParams(Params):
+    prebookId: Id
+
+
+@api_method(
+    "prebook.delete",
+    tokens={CO},
+    params=PrebookIdParams,
+    writes=True,
+    area=AREA,
+    summary="Delete a prebook: its future boxes go back on sale and its transaction fee is reversed.",
+)
+def prebook_delete(ctx: CallContext, params: PrebookIdParams) -> dict[str, Any]:
+    documents.delete_prebook(ctx.company, params.prebookId)
+    # Komet's message, trailing space included: clients compare it.
+    return {"message": "The prebook was successfully deleted "}
+
+
+class PrebookItemDeleteParams(Params):
+    prebookId: Id
+    prebookItemId: Id
+
+
+@api_method(
+    "prebook.item.delete",
+    tokens={CO, VE},
+    params=PrebookItemDeleteParams,
+    writes=True,
+    area=AREA,
+    summary="Remove a line from a prebook; boxes it drew from a future line go back on sale.",
+)
+def prebook_item_delete(ctx: CallContext, params: PrebookItemDeleteParams) -> dict[str, Any]:
+    documents.delete_prebook_item(ctx.company, params.prebookId, params.prebookItemId, vendor=_vendor(ctx))
+    return {"message": "The prebook item was successfully deleted."}
+
+
+class PrebookFutureItemParams(Params):
+    prebookId: Id
+    inventoryId: Id
+    boxes: Int
+    price: Money
+    markCode: Short = ""
+
+
+@api_method(
+    "prebook.future.item.add",
+    tokens={CO},
+    params=PrebookFutureItemParams,
+    writes=True,
+    area=AREA,
+    answer_fields=("prebookItemId", "availableBoxes"),
+    summary="Add boxes of a future line to a prebook (sold at once; subject to the transaction fee).",
+)
+def prebook_future_item_add(ctx: CallContext, params: PrebookFutureItemParams) -> dict[str, Any]:
+    item, left = documents.add_future_item(
+        ctx.company,
+        params.prebookId,
+        future_line_id=params.inventoryId,
+        boxes=params.boxes,
+        price=params.price,
+        mark_code=params.markCode,
+    )
+    return {"message": "The item was successfully added.", "prebookItemId": item.pk, "availableBoxes": left}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading prebooks
+# --------------------------------------------------------------------------------------------
+
+
+def _type_code(prebook: Prebook) -> str:
+    # Komet lists 'P' for a prebook and 'S' for one made by a standing order.
+    return (
+        "S"
+        if prebook.type == PrebookType.STANDING
+        else "P"
+        if prebook.type == PrebookType.REGULAR
+        else prebook.type
+    )
+
+
+def _prebook_row(prebook: Prebook) -> dict[str, Any]:
+    return {
+        "id": prebook.pk,
+        "number": prebook.number,
+        "truckDate": prebook.truck_date,
+        "customerId": prebook.customer_id,
+        "customerName": prebook.customer.name,
+        "customerCode": prebook.customer.code,
+        "carrierId": prebook.carrier_id,
+        "carrierName": prebook.carrier.name if prebook.carrier is not None else "",
+        "shipToId": prebook.ship_to_id,
+        "customerPONumber": prebook.customer_po,
+        "type": _type_code(prebook),
+        "isEcommerce": prebook.is_ecommerce,
+        "checkOutStatus": prebook.checkout_status,
+        "shipVia": prebook.ship_via,
+        "comments": prebook.comments,
+        "locationId": prebook.location_id,
+        "standingOrderId": prebook.standing_order_id,
+        "subtotal": prebook.subtotal,
+        "total": prebook.total,
+        "createdOn": prebook.created_on,
+        "updatedOn": prebook.updated_on,
+    }
+
+
+class PrebookFilterParams(Params):
+    prebook: Int | None = None
+    customer: Annotated[str, Field(max_length=200)] | None = None
+    customerId: Id | None = None
+    carrierId: Id | None = None
+    carrierName: Annotated[str, Field(max_length=120)] | None = None
+    customerPONumber: Short | None = None
+    isEcommerce: Bool | None = None
+    checkOutStatus: Int | None = None
+    locationId: Id | None = None
+    updatedAsOf: DateTime | None = None
+
+
+def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook]:
+    prebooks = Prebook.objects.filter(company=ctx.company, status=PrebookStatus.OPEN)
+    if ctx.customer is not None or params.customerId is not None:
+        prebooks = prebooks.filter(customer=customer_for(ctx, params.customerId))
+    if params.prebook is not None:
+        prebooks = prebooks.filter(number=params.prebook)
+    if params.customer:
+        prebooks = prebooks.filter(customer__name__icontains=params.customer)
+    if params.carrierId is not None:
+        prebooks = prebooks.filter(carrier_id=params.carrierId)
+    if params.carrierName:
+        prebooks = prebooks.filter(carrier__name__icontains=params.carrierName)
+    if params.customerPONumber:
+        prebooks = prebooks.filter(customer_po__iexact=params.customerPONumber)
+    if params.isEcommerce is not None:
+        prebooks = prebooks.filter(is_ecommerce=params.isEcommerce)
+    if params.checkOutStatus is not None:
+        prebooks = prebooks.filter(checkout_status=params.checkOutStatus)
+    if params.locationId is not None:
+        prebooks = prebooks.filter(location_id=params.locationId)
+    if params.updatedAsOf is not None:
+        prebooks = prebooks.filter(updated_on__gte=params.updatedAsOf)
+    return prebooks.select_related("customer", "carrier").order_by("truck_date", "id")
+
+
+class PrebookListParams(PrebookFilterParams):
+    dateFrom: Date | None = None
+    dateTo: Date | None = None
+
+
+@api_method(
+    "prebook.list",
+    tokens={CO, CU},
+    params=PrebookListParams,
+    answer_key="prebooks",
+    area=AREA,
+    answer_fields=LIST_FIELDS,
+    summary="Prebooks with truck dates from dateFrom to dateTo (at most 6 months apart), filtered.",
+)
+def prebook_list(ctx: CallContext, params: PrebookListParams) -> dict[str, Any]:
+    errors = period_errors(
+        params.dateFrom, params.dateTo, from_field="dateFrom", to_field="dateTo", max_months=6
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    prebooks = _filtered(ctx, params).filter(truck_date__range=(params.dateFrom, params.dateTo))
+    return {"prebooks": [_prebook_row(p) for p in prebooks]}
+
+
+class PrebookDetailsParams(PrebookFilterParams):
+    date: Date | None = None
+    vendorShipDateFrom: Date | None = None
+    vendorShipDateTo: Date | None = None
+
+
+def _detail_row(item: PrebookItem) -> dict[str, Any]:
+    return {
+        "prebookItemId": item.pk,
+        "inventoryId": item.future_line_id,
+        "vendorId": item.vendor_id,
+        "vendorName": item.vendor.name if item.vendor is not None else "",
+        "productId": item.product_id,
+        "productCode": item.product.code,
+        "productDescription": item.product.description,
+        "totalBoxes": item.boxes,
+        "boxType": item.box_type.code,
+        "unitType": item.unit_type,
+        "bunches": item.bunches,
+        "stemsBunch": item.stems_bunch,
+        "units": item.units_per_box,
+        "totalUnits": item.units_per_box * item.boxes,
+        "unitPrice": item.unit_price,
+        "totalPrice": item.total,
+        "markCode": item.mark_code,
+        "comments": item.comments,
+    }
+
+
+@api_method(
+    "prebook.details.list",
+    tokens={CO, VE},
+    params=PrebookDetailsParams,
+    answer_key="prebooks",
+    area=AREA,
+    answer_fields=(*LIST_FIELDS, "details"),
+    summary="Prebooks of one truck date (or a range of at most 7 days) with their lines.",
+)
+def prebook_details_list(ctx: CallContext, params: PrebookDetailsParams) -> dict[str, Any]:
+    prebooks = _filtered(ctx, params)
+    if params.date is not None:
+        prebooks = prebooks.filter(truck_date=params.date)
+    elif params.vendorShipDateFrom is not None or params.vendorShipDateTo is not None:
+        errors = period_errors(
+            params.vendorShipDateFrom,
+            params.vendorShipDateTo,
+            from_field="vendorShipDateFrom",
+            to_field="vendorShipDateTo",
+            max_days=7,
+        )
+        if errors:
+            raise ValidationFailed(errors)
+        prebooks = prebooks.filter(truck_date__range=(params.vendorShipDateFrom, params.vendorShipDateTo))
+    else:
+        raise ValidationFailed(
+            FieldError("date", "is required (a truck date), or give vendorShipDateFrom and vendorShipDateTo")
+        )
+    items = PrebookItem.objects.select_related("product", "box_type", "vendor").order_by("id")
+    vendor = _vendor(ctx)
+    if vendor is not None:
+        # A grower sees only what it is asked to grow.
+        items = items.filter(vendor=vendor)
+        prebooks = prebooks.filter(items__vendor=vendor).distinct()
+    rows = []
+    for prebook in prebooks.prefetch_related(Prefetch("items", queryset=items)):
+        row = _prebook_row(prebook)
+        row["details"] = [_detail_row(item) for item in prebook.items.all()]
+        rows.append(row)
+    return {"prebooks": rows}
