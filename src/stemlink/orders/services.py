@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from stemlink.catalog.models import Carrier
@@ -316,6 +317,71 @@ def add_web_order_item(
         for name, value in updates.items():
             setattr(order, name, value)
     return AddResult(web_order=order, items=items, available_boxes=available)
+
+
+def lines_for_product(
+    company: Company,
+    customer: Customer,
+    *,
+    origin: int,
+    box_type_code: str,
+    price: Decimal,
+    product_code: str | None = None,
+    product_id: int | None = None,
+    location_id: int | None = None,
+    reserved_inventory: bool = False,
+) -> list[int]:
+    """Return the ids of the lines a product and box type may be bought from at `price`, oldest first.
+
+    For the 🔒 productCode/companyProductId ordering of transactional tokens: only lines with boxes
+    free, offered to this customer (its reserved lines with `reserved_inventory`, else unreserved
+    ones), of one pack. Raises NotFound when the product has no such lines, PriceChanged (with the
+    price of the oldest line) when none of them costs `price` for this customer.
+    """
+    model: type[InventoryLine] | type[FutureLine] = InventoryLine if origin == Origin.ON_HAND else FutureLine
+    total = "boxes_on_hand" if origin == Origin.ON_HAND else "boxes"
+    lines = model.objects.filter(company=company, box_type__code=box_type_code.upper())
+    if product_id is not None:
+        lines = lines.filter(product_id=product_id)
+    elif product_code:
+        lines = lines.filter(product__code=product_code)
+    else:
+        raise ValidationFailed(FieldError("productCode", "name the product: productCode or companyProductId"))
+    if origin == Origin.ON_HAND:
+        # Future lines have no type; only on-hand lines are split into market, local, standing, prebook.
+        lines = lines.filter(**{"inventory_type": InventoryType.OPEN_MARKET})
+    lines = (
+        lines.filter(reserved_for=customer) if reserved_inventory else lines.filter(reserved_for__isnull=True)
+    )
+    if location_id is not None:
+        lines = lines.filter(location_id=location_id)
+    lines = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")}).order_by("id")
+    found = list(lines[:200])
+    if not found:
+        raise NotFound("No boxes of this product and box type are available.")
+    priced = [
+        line
+        for line in found
+        if rules.check_price_matches(
+            price,
+            unit_price_for(
+                customer,
+                line_price=line.price,
+                unit_cost=line.unit_cost,
+                gross_margin_percent=company.gross_margin_percent,
+            ),
+        )
+    ]
+    if not priced:
+        current = unit_price_for(
+            customer,
+            line_price=found[0].price,
+            unit_cost=found[0].unit_cost,
+            gross_margin_percent=company.gross_margin_percent,
+        )
+        raise PriceChanged(f"This product now costs {current} per unit, not {price}.", current)
+    pack = (priced[0].units_per_box, priced[0].location_id)
+    return [line.pk for line in priced if (line.units_per_box, line.location_id) == pack][:50]
 
 
 def _lines_for_sale(
