@@ -1,0 +1,191 @@
+"""Token services: made from a secure source, kept as a digest, one per customer, revocable."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from stemlink.api import rules
+from stemlink.api.errors import InvalidToken
+from stemlink.api.models import ApiToken
+from stemlink.api.services import (
+    authenticate_token,
+    create_token,
+    methods_for_type,
+    record_token_use,
+    regenerate_token,
+    revoke_token,
+    set_token_enabled,
+    update_token,
+)
+from stemlink.errors import InvalidState, NotFound, ValidationFailed
+from tests.factories import make_customer
+
+
+def test_a_new_token_is_26_lowercase_letters_and_digits_kept_only_as_a_keyed_digest(world):
+    token, raw = create_token(world.company, token_type="company", description="ERP", methods="all")
+    assert len(raw) == 26 and set(raw) <= set(rules.TOKEN_ALPHABET)
+    assert token.prefix == raw[:6]
+    assert token.digest == rules.token_digest(raw, settings.TOKEN_HASH_KEY)
+    assert token.digest != rules.token_digest(raw, "another key")
+    stored = ApiToken.objects.filter(pk=token.pk).values().get()
+    assert raw not in {str(v) for v in stored.values()}
+    assert authenticate_token(raw).pk == token.pk
+
+
+def test_tokens_differ_every_time(world):
+    secrets = {
+        create_token(world.company, token_type="company", description="", methods="all")[1] for _ in range(20)
+    }
+    assert len(secrets) == 20
+
+
+def test_all_methods_means_every_method_that_type_may_call(world):
+    token, _ = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    assert token.methods == methods_for_type("customer")
+    assert "customer.details.get" in token.methods and "customer.add" not in token.methods
+
+
+def test_a_method_the_type_may_not_call_or_that_does_not_exist_is_refused(world):
+    with pytest.raises(ValidationFailed, match="cannot call: customer.add"):
+        create_token(
+            world.company,
+            token_type="customer",
+            customer=world.customer,
+            description="",
+            methods=["customer.add"],
+        )
+    with pytest.raises(ValidationFailed, match="unknown method"):
+        create_token(world.company, token_type="company", description="", methods="carrier.list,nope.list")
+    assert not ApiToken.objects.exists()
+
+
+def test_a_customer_token_needs_a_customer_of_the_same_company(world, other_world):
+    with pytest.raises(ValidationFailed):
+        create_token(world.company, token_type="customer", description="", methods="all")
+    with pytest.raises(NotFound):
+        create_token(
+            world.company, token_type="customer", customer=other_world.customer, description="", methods="all"
+        )
+    with pytest.raises(ValidationFailed):
+        create_token(
+            world.company, token_type="company", customer=world.customer, description="", methods="all"
+        )
+    with pytest.raises(ValidationFailed):
+        create_token(world.company, token_type="user", description="", methods="all")
+
+
+def test_one_live_token_per_customer_and_a_revoked_one_does_not_count(world):
+    first, _ = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    with pytest.raises(InvalidState, match="already has a token"):
+        create_token(
+            world.company, token_type="customer", customer=world.customer, description="", methods="all"
+        )
+    revoke_token(first)
+    second, _ = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    assert second.pk != first.pk
+
+
+def test_the_database_itself_refuses_a_second_live_customer_token(world):
+    token, _ = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApiToken.objects.create(
+            company=world.company,
+            token_type="customer",
+            customer=world.customer,
+            digest="x" * 64,
+            prefix="xxxxxx",
+        )
+    assert token.pk
+
+
+def test_one_live_token_per_vendor(world):
+    create_token(world.company, token_type="vendor", vendor=world.vendor, description="", methods="all")
+    with pytest.raises(InvalidState):
+        create_token(world.company, token_type="vendor", vendor=world.vendor, description="", methods="all")
+
+
+def test_regenerate_gives_a_new_secret_and_the_old_one_stops_working(world):
+    token, old = create_token(world.company, token_type="company", description="", methods="all")
+    _, new = regenerate_token(token)
+    assert new != old
+    with pytest.raises(InvalidToken):
+        authenticate_token(old)
+    assert authenticate_token(new).pk == token.pk
+
+
+def test_update_changes_description_whitelist_and_transactional_access(world):
+    token, _ = create_token(world.company, token_type="company", description="old", methods="all")
+    update_token(token, description="BloomNet", methods=["carrier.list", "boxtype.list"], transactional=True)
+    token.refresh_from_db()
+    assert token.description == "BloomNet"
+    assert token.methods == ["boxtype.list", "carrier.list"]
+    assert token.transactional is True
+
+
+@pytest.mark.parametrize("how", ["revoked", "disabled", "company", "customer"])
+def test_a_token_stops_working_when_it_or_what_it_is_bound_to_is_switched_off(world, how):
+    token, raw = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    if how == "revoked":
+        revoke_token(token)
+    elif how == "disabled":
+        set_token_enabled(token, False)
+    elif how == "company":
+        world.company.active = False
+        world.company.save()
+    else:
+        world.customer.active = False
+        world.customer.save()
+    with pytest.raises(InvalidToken):
+        authenticate_token(raw)
+
+
+def test_a_vendor_token_stops_working_when_its_vendor_is_deactivated(world):
+    _, raw = create_token(
+        world.company, token_type="vendor", vendor=world.vendor, description="", methods="all"
+    )
+    world.vendor.active = False
+    world.vendor.save()
+    with pytest.raises(InvalidToken):
+        authenticate_token(raw)
+
+
+def test_a_disabled_token_works_again_when_enabled_but_a_revoked_one_never(world):
+    token, raw = create_token(world.company, token_type="company", description="", methods="all")
+    set_token_enabled(token, False)
+    set_token_enabled(token, True)
+    assert authenticate_token(raw).pk == token.pk
+    revoke_token(token)
+    with pytest.raises(InvalidState):
+        set_token_enabled(token, True)
+
+
+@pytest.mark.parametrize("junk", [None, "", "   ", "x" * 500, "not a token at all", "\x00\x01"])
+def test_junk_is_not_a_token(db, junk):
+    with pytest.raises(InvalidToken):
+        authenticate_token(junk)
+
+
+def test_last_use_is_recorded_with_time_and_address(world):
+    token, _ = create_token(world.company, token_type="company", description="", methods="all")
+    record_token_use(token, "10.1.2.3")
+    token.refresh_from_db()
+    assert token.last_used_ip == "10.1.2.3" and token.last_used_on is not None
+
+
+def test_customers_of_the_same_company_each_get_their_own_token(world):
+    other = make_customer(world.company)
+    create_token(world.company, token_type="customer", customer=world.customer, description="", methods="all")
+    create_token(world.company, token_type="customer", customer=other, description="", methods="all")
+    assert ApiToken.objects.filter(token_type="customer").count() == 2
