@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Carrier, Product, Vendor
@@ -31,11 +31,9 @@ from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory import stock
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
 from stemlink.orders import numbering, rules
+from stemlink.orders import services as order_services
 from stemlink.orders.models import (
     CheckoutStatus,
-    DocumentKind,
-    FeeEntry,
-    FeeEntryType,
     Invoice,
     InvoiceItem,
     InvoiceStatus,
@@ -155,80 +153,19 @@ def _unit_type(value: str | None, field_name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _fee_entries(document: Invoice | Prebook) -> QuerySet[FeeEntry]:
-    if isinstance(document, Invoice):
-        return FeeEntry.objects.filter(document_kind=DocumentKind.INVOICE, invoice=document)
-    return FeeEntry.objects.filter(document_kind=DocumentKind.PREBOOK, prebook=document)
-
-
-def _fee_entry(document: Invoice | Prebook, **fields: object) -> FeeEntry:
-    is_invoice = isinstance(document, Invoice)
-    return FeeEntry.objects.create(
-        company_id=document.company_id,
-        document_kind=DocumentKind.INVOICE if is_invoice else DocumentKind.PREBOOK,
-        invoice=document if is_invoice else None,
-        prebook=None if is_invoice else document,
-        document_number=document.display_number if isinstance(document, Invoice) else str(document.number),
-        customer_id=document.customer_id,
-        **fields,
-    )
-
-
-def sync_document_fee(document: Invoice | Prebook) -> Decimal:
-    """Bring a document's fee entries to the fee on its current total; return that fee.
-
-    The first call writes the document's charge (at the company's rate; internal customers pay 0);
-    later calls write an adjustment for the difference, at the charge's rate, so the entries of a
-    document always add up to its fee and none is ever edited.
-    """
-    entries = _fee_entries(document)
-    charge = entries.filter(entry_type=FeeEntryType.CHARGE).first()
-    exempt = document.customer.is_internal
-    if charge is None:
-        rate = document.company.transaction_fee_percent
-        fee = rules.transaction_fee(document.total, rate, exempt=exempt)
-        _fee_entry(
-            document,
-            entry_type=FeeEntryType.CHARGE,
-            base_amount=document.total,
-            rate_percent=rate,
-            amount=fee,
-        )
-        return fee
-    fee = rules.transaction_fee(document.total, charge.rate_percent, exempt=exempt)
-    posted = entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    if fee != posted:
-        _fee_entry(
-            document,
-            entry_type=FeeEntryType.ADJUSTMENT,
-            base_amount=document.total,
-            rate_percent=charge.rate_percent,
-            amount=fee - posted,
-        )
-    return fee
-
-
-def reverse_document_fee(document: Invoice | Prebook) -> None:
-    """Cancel every fee entry of a document not yet reversed with a negative entry of its own."""
-    for entry in (
-        _fee_entries(document).exclude(entry_type=FeeEntryType.REVERSAL).filter(reversed_by__isnull=True)
-    ):
-        _fee_entry(
-            document,
-            entry_type=FeeEntryType.REVERSAL,
-            base_amount=entry.base_amount,
-            rate_percent=entry.rate_percent,
-            amount=rules.fee_reversal(entry.amount),
-            reversal_of=entry,
-        )
-
-
 def _fee_for(document: Invoice | Prebook) -> None:
-    sync_document_fee(document)
+    # The ledger's own functions: the first call charges the document, later ones adjust it.
+    if isinstance(document, Invoice):
+        order_services.adjust_fee(invoice=document)
+    else:
+        order_services.adjust_fee(prebook=document)
 
 
 def _reverse_fee(document: Invoice | Prebook) -> None:
-    reverse_document_fee(document)
+    if isinstance(document, Invoice):
+        order_services.reverse_fees(invoice=document)
+    else:
+        order_services.reverse_fees(prebook=document)
 
 
 # --------------------------------------------------------------------------------------------
@@ -638,21 +575,10 @@ def delete_invoice_item(company: Company, invoice_id: int, item_id: int) -> tupl
 def find_invoice_by_number(company: Company, number: str | int, location_id: int | None = None) -> Invoice:
     """Return the company's invoice with this number (a `W` or `T` prefix is allowed and ignored).
 
-    Raises ValidationFailed for a number that is not one, NotFound when there is none, and
-    ValidationFailed asking for `locationId` when two locations have an invoice of that number.
+    Raises ValidationFailed for a number that is not one (or one that two locations share, asking
+    for `locationId`), NotFound when there is none.
     """
-    text = str(number).strip().upper().lstrip("WT")
-    if not text.isdigit():
-        raise _field_error("invoiceNumber", f"must be an invoice number such as 1042, got {number!r}")
-    query = Invoice.objects.filter(company=company, number=int(text))
-    if location_id is not None:
-        query = query.filter(location_id=location_id)
-    found = list(query[:2])
-    if not found:
-        raise NotFound(f"Invoice {number} was not found.")
-    if len(found) > 1:
-        raise _field_error("locationId", f"two locations have an invoice {text}; give locationId")
-    return found[0]
+    return order_services.find_invoice(company, number, location_id=location_id)
 
 
 def checkout_invoice(company: Company, number: str | int, location_id: int | None = None) -> Invoice:
