@@ -106,7 +106,9 @@ def add_to_cart(florist: Florist, offer: Offer, boxes: int, ship_date: dt.date |
     Raises FormErrors (nothing changed) when the boxes or the date do not fit the offer.
     """
     existing = (
-        CartLine.objects.filter(florist=florist, offer=offer, ship_date=ship_date).first() if ship_date else None
+        CartLine.objects.filter(florist=florist, offer=offer, ship_date=ship_date).first()
+        if ship_date
+        else None
     )
     problems = _check_line(offer, boxes, ship_date, already=existing.boxes if existing else 0)
     if problems:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections import OrderedDict
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
