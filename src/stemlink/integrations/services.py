@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from stemlink.customers.models import Customer
@@ -410,3 +410,37 @@ def release_claims(claim_tokens: list[uuid.UUID]) -> int:
     if not claim_tokens:
         return 0
     return Delivery.objects.filter(claim_token__in=claim_tokens).update(claimed_until=None, claim_token=None)
+
+
+def prune_outbox(
+    *, older_than_days: float | None = None, batch: int = 5000, now: dt.datetime | None = None
+) -> int:
+    """Delete old events whose every delivery is done (or that had none); return how many went.
+
+    An event still waiting for any endpoint is never deleted, however old: nothing is lost.
+    Keeps `settings.WEBHOOK_RETENTION_DAYS` (30 by default) of history for the delivery log.
+    """
+    from django.conf import settings
+
+    days = float(
+        getattr(settings, "WEBHOOK_RETENTION_DAYS", 30) if older_than_days is None else older_than_days
+    )
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    undelivered = Delivery.objects.filter(event_id=OuterRef("pk")).exclude(status=DeliveryStatus.DELIVERED)
+    ids = list(
+        OutboxEvent.objects.filter(created_on__lt=cutoff)
+        .exclude(Exists(undelivered))
+        .order_by("id")
+        .values_list("id", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    with transaction.atomic():
+        # Re-checked inside the transaction: a manual retry may have reopened one meanwhile.
+        deleted = (
+            OutboxEvent.objects.filter(id__in=ids)
+            .exclude(Exists(undelivered))
+            .delete()[1]
+            .get(OutboxEvent._meta.label, 0)
+        )
+    return deleted

@@ -85,6 +85,11 @@ def default_jobs() -> list[PeriodicJob]:
             "stemlink.orders.standing:generate_standing_order_prebooks",
             float(getattr(settings, "WORKER_STANDING_ORDERS_SECONDS", 300.0)),
         ),
+        PeriodicJob(
+            "prune delivered webhook events",
+            "stemlink.integrations.services:prune_outbox",
+            float(getattr(settings, "WORKER_PRUNE_OUTBOX_SECONDS", 3600.0)),
+        ),
     ]
 
 

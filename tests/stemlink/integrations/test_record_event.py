@@ -116,3 +116,29 @@ def test_recording_costs_three_queries_whatever_the_number_of_endpoints(world):
         record_event(world.company.pk, "inventory.changed", {"lineId": 1})
     assert len(ctx.captured_queries) <= 3
     assert Delivery.objects.count() == 5
+
+
+def test_pruning_keeps_recent_events_and_anything_not_yet_delivered(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stemlink.integrations.services import prune_outbox
+
+    endpoint, _ = add_endpoint(world.company, url="https://partner.example/hook")
+    old = timezone.now() - dt.timedelta(days=40)
+    for n in range(4):
+        record_event(world.company.pk, "inventory.changed", {"lineId": n})
+    events = list(OutboxEvent.objects.order_by("id"))
+    OutboxEvent.objects.filter(pk__in=[e.pk for e in events[:3]]).update(created_on=old)
+    Delivery.objects.filter(event__in=events[:2]).update(status="delivered")
+    Delivery.objects.filter(event=events[2]).update(status="failing")
+    set_endpoint_active(world.company, endpoint.pk, False)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 99})  # no endpoint: no delivery
+    OutboxEvent.objects.filter(payload__lineId=99).update(created_on=old)
+
+    assert prune_outbox(older_than_days=30) == 3
+    left = set(OutboxEvent.objects.values_list("pk", flat=True))
+    # The old failing one stays however old it is; the recent one stays too.
+    assert left == {events[2].pk, events[3].pk}
+    assert Delivery.objects.filter(event=events[2]).exists()

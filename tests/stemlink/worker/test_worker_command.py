@@ -34,12 +34,15 @@ def test_worker_once_delivers_what_is_due_and_says_so(world, receiver: Receiver)
     assert len(receiver.received) == 2
 
 
-def test_the_default_jobs_are_the_cart_expiry_and_standing_orders():
+def test_the_default_jobs_are_cart_expiry_standing_orders_and_outbox_pruning():
     targets = {job.target for job in default_jobs()}
     assert targets == {
         "stemlink.orders.services:expire_overdue_web_orders",
         "stemlink.orders.standing:generate_standing_order_prebooks",
+        "stemlink.integrations.services:prune_outbox",
     }
+    for job in default_jobs():
+        assert job.resolve() is not None, f"{job.target} cannot be imported"
 
 
 def test_runs_due_jobs_and_skips_them_until_their_interval_passes(db):
