@@ -341,3 +341,65 @@ def test_an_expired_order_is_refused_at_checkout(client, world, buyer) -> None:
     # The next read meets it and gives its boxes back.
     call(client, world, "web-order-details.list", {"customerId": world.customer.id}, buyer, verb="GET")
     assert held(line) == (0, 0)
+
+
+@covers("web-order-item.add", "web-order.checkout")
+def test_the_marketplace_flow_from_the_ecommerce_view_to_an_invoice(client, world, buyer) -> None:
+    world.customer.ecommerce_markup = D("10")
+    world.customer.save()
+    line = make_line(world, boxes_on_hand=5, price=D("1.00"))
+    listing = {"customerId": world.customer.id}
+    status, view = call(client, world, "ecommerce/inventory.list", listing, buyer, verb="GET")
+    assert status == 200, view
+    [offer] = [
+        item for item in view["inventoryItems"] if str(line.id) in str(item["inventoryIds"]).split(",")
+    ]
+    assert offer["quantity"] == 5 and offer["price"] == 1.10
+
+    status, added = call(
+        client,
+        world,
+        "web-order-item.add",
+        {
+            "customerId": world.customer.id,
+            "inventoryIds": offer["inventoryIds"],
+            "inventoryOrigin": offer["inventoryOrigin"],
+            "price": offer["price"],
+            "quantity": 2,
+            "carrierId": world.carrier.id,
+            "date": timezone.now().date().isoformat(),
+        },
+        buyer,
+    )
+    assert status == 200, added
+    # Held boxes vanish from the view at once.
+    _, view = call(client, world, "ecommerce/inventory.list", listing, buyer, verb="GET")
+    [offer] = [
+        item for item in view["inventoryItems"] if str(line.id) in str(item["inventoryIds"]).split(",")
+    ]
+    assert offer["quantity"] == 3
+
+    status, done = call(
+        client,
+        world,
+        "web-order.checkout",
+        {"customerId": world.customer.id, "webOrderId": added["webOrderId"]},
+        buyer,
+    )
+    assert status == 200, done
+    invoice = Invoice.objects.get(id=done["invoices"][0]["invoiceId"])
+    [item] = invoice.items.all()
+    assert (item.inventory_line_id, item.boxes, item.unit_price, item.units_per_box) == (
+        line.id,
+        2,
+        D("1.10"),
+        250,
+    )
+    assert item.total == invoice.total == D("550.00")
+    assert FeeEntry.objects.get(invoice=invoice).amount == D("8.25")
+    assert held(line) == (0, 2)
+    _, view = call(client, world, "ecommerce/inventory.list", listing, buyer, verb="GET")
+    [offer] = [
+        item for item in view["inventoryItems"] if str(line.id) in str(item["inventoryIds"]).split(",")
+    ]
+    assert offer["quantity"] == 3
