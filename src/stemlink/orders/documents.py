@@ -293,7 +293,7 @@ def _plan_line(invoice: Invoice, request: InvoiceLineRequest, where: str) -> lis
             product=product,
             box_type=box_type,
             unit_type=unit_type,
-            units_per_box=request.units_per_box,
+            units_per_box=int(request.units_per_box or 0),
             inventory_type__in=[InventoryType.OPEN_MARKET, InventoryType.LOCAL],
             boxes_on_hand__gt=F("boxes_held") + F("boxes_sold"),
         )
@@ -363,7 +363,9 @@ def _add_planned_items(
             boxes=boxes,
             unit_price=rules.round_money(request.price),
             discount_percent=request.discount_percent,
-            total=_item_total(request.price, line.units_per_box, boxes, request.discount_percent),
+            total=_item_total(
+                rules.round_money(request.price), line.units_per_box, boxes, request.discount_percent
+            ),
             mark_code=request.mark_code,
             product_alias=request.product_alias,
             notes=request.notes,
@@ -681,7 +683,7 @@ def _add_prebook_lines(
                 units_per_box=per_box,
                 boxes=request.boxes,
                 unit_price=rules.round_money(request.price),
-                total=rules.line_total(request.price, per_box, request.boxes),
+                total=rules.line_total(rules.round_money(request.price), per_box, request.boxes),
                 mark_code=request.mark_code,
                 comments=request.comments,
             )
@@ -928,7 +930,7 @@ def add_future_item(
             units_per_box=line.units_per_box,
             boxes=boxes,
             unit_price=rules.round_money(price),
-            total=rules.line_total(price, line.units_per_box, boxes),
+            total=rules.line_total(rules.round_money(price), line.units_per_box, boxes),
             mark_code=mark_code,
         )
         _recompute_prebook(prebook)

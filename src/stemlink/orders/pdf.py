@@ -103,8 +103,8 @@ def render_invoice_pdf(sheet: InvoiceSheet) -> bytes:
 
     story: list = []
     story.append(_para(sheet.company.name, heading))
-    for line in sheet.company.lines:
-        story.append(_para(line, small))
+    for address_line in sheet.company.lines:
+        story.append(_para(address_line, small))
     story.append(Spacer(1, 10))
 
     facts = [
