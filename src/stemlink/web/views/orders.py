@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -18,8 +19,10 @@ from django.views.decorators.http import require_POST
 from stemlink.errors import NotFound, StemlinkError
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
+from stemlink.orders.services import confirm_invoices, void_invoice
 from stemlink.tenancy.models import Company
 from stemlink.web.access import CompanyRequest, company_page
+from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import VoidForm
 
 
@@ -73,28 +76,44 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
 _BACK_TO = {"web:home", "web:orders"}
 
 
+def confirm_selected(company: Company, invoice_ids: list[int], user: Any) -> list[Invoice]:
+    """Confirm the company's invoices with these ids, all or none.
+
+    Invoice numbers are unique per location, so the confirm service is asked once per location;
+    one transaction around the calls keeps "all or none" across locations. Raises NotFound for
+    an id the company does not have, InvalidState for an invoice that cannot be confirmed.
+    """
+    invoices = list(Invoice.objects.filter(company=company, pk__in=invoice_ids).order_by("created_on", "id"))
+    missing = set(invoice_ids) - {i.pk for i in invoices}
+    if missing:
+        raise NotFound(f"There is no invoice {min(missing)}.")
+    by_location: dict[int, list[int]] = {}
+    for invoice in invoices:
+        by_location.setdefault(invoice.location_id, []).append(invoice.number)
+    confirmed: list[Invoice] = []
+    with transaction.atomic():
+        for location_id, numbers in by_location.items():
+            confirmed += confirm_invoices(company, numbers, user=user, location_id=location_id)
+    return confirmed
+
+
+# Where Confirm Orders may send the user back to: names of pages, never a URL from the form.
+_BACK_TO = {"web:home", "web:orders"}
+
+
 @require_POST
 @company_page
 def confirm_orders(request: CompanyRequest) -> HttpResponse:
-    from stemlink.orders.services import confirm_invoices
-
     wanted = request.POST.get("next") or ""
     back = wanted if wanted in _BACK_TO else "web:orders"
-    ids = []
-    for raw in request.POST.getlist("invoice"):
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            continue
+    ids = sorted({int(raw) for raw in request.POST.getlist("invoice") if raw.isdigit()})
     if not ids:
         messages.error(request, "Tick the orders to confirm first.")
         return redirect(back)
     try:
-        confirmed = confirm_invoices(request.company, ids, user=request.user)
-    except NotFound as exc:
-        messages.error(request, exc.message)
+        confirmed = confirm_selected(request.company, ids, request.user)
     except StemlinkError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, f"Nothing was confirmed. {exc.message}")
     else:
         numbers = ", ".join(i.display_number for i in confirmed)
         messages.success(request, f"{len(confirmed)} order(s) confirmed: {numbers}.")
@@ -149,7 +168,9 @@ def _invoice_page(
             "fees": FeeEntry.objects.filter(company=request.company, invoice=invoice).order_by("id"),
             "void_form": void_form or VoidForm(),
             "can_confirm": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT),
-            "can_void": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT),
+            # A refused void stays on screen with its message and the reason typed.
+            "can_void": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT)
+            or bool(void_form is not None and void_form.errors),
             "section": "orders",
         },
     )
@@ -158,11 +179,11 @@ def _invoice_page(
 @require_POST
 @company_page
 def invoice_confirm(request: CompanyRequest, invoice_id: int) -> HttpResponse:
-    from stemlink.orders.services import confirm_invoices
-
     invoice = _invoice(request.company, invoice_id)
     try:
-        confirm_invoices(request.company, [invoice.pk], user=request.user)
+        confirm_invoices(
+            request.company, [invoice.number], user=request.user, location_id=invoice.location_id
+        )
     except StemlinkError as exc:
         messages.error(request, exc.message)
     else:
@@ -173,16 +194,21 @@ def invoice_confirm(request: CompanyRequest, invoice_id: int) -> HttpResponse:
 @require_POST
 @company_page
 def invoice_void(request: CompanyRequest, invoice_id: int) -> HttpResponse:
-    from stemlink.orders.services import void_invoice
-
     invoice = _invoice(request.company, invoice_id)
     form = VoidForm(request.POST)
     if not form.is_valid():
         return _invoice_page(request, invoice, form)
     try:
-        void_invoice(request.company, invoice.pk, reason=form.cleaned_data["reason"], user=request.user)
+        void_invoice(
+            request.company,
+            invoice.number,
+            form.cleaned_data["reason"],
+            user=request.user,
+            location_id=invoice.location_id,
+        )
     except StemlinkError as exc:
-        messages.error(request, exc.message)
+        add_error_to_form(form, exc)
+        return _invoice_page(request, invoice, form)
     else:
         messages.success(request, f"Invoice {invoice.display_number} voided; its boxes are back in stock.")
     return redirect("web:invoice", invoice_id=invoice.pk)

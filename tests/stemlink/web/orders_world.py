@@ -1,0 +1,34 @@
+"""Orders made as a marketplace makes them: a web order through the services, checked out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from stemlink.orders.models import Invoice
+from stemlink.orders.services import ItemRequest, add_web_order_item, checkout_web_order
+from tests.factories import World, make_line, make_ship_to
+
+
+def web_order_invoice(world: World, *, boxes: int = 2, customer=None) -> Invoice:
+    """Check out a web order of on-hand boxes for the customer: a W invoice in Pending Approval."""
+    customer = customer or world.customer
+    line = make_line(world)
+    ship_to = make_ship_to(customer, name="Rosa's Florist")
+    added = add_web_order_item(
+        world.company,
+        customer,
+        ItemRequest(
+            origin=1,
+            line_ids=[line.pk],
+            boxes=boxes,
+            price=Decimal("0.80"),
+            carrier_id=world.carrier.pk,
+            date=timezone.now().date(),
+            ship_to_id=ship_to.pk,
+        ),
+        sales_channel="WEB_APP",
+    )
+    result = checkout_web_order(world.company, customer, added.web_order.pk)
+    return result.invoices[0]
