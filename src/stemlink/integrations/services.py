@@ -46,6 +46,15 @@ def record_event(company_id: int, event_type: str, data: dict, *, customer_id: i
     if not rules.is_known_event_type(event_type):
         raise ValueError(f"unknown event type {event_type!r}; known: {', '.join(rules.EVENT_TYPES)}")
     now = timezone.now()
+    # No savepoint inside the caller's transaction (it is the caller's to roll back); called in
+    # autocommit, this still keeps the event and its deliveries together.
+    with transaction.atomic(savepoint=False):
+        _write_event(company_id, event_type, data, customer_id, now)
+
+
+def _write_event(
+    company_id: int, event_type: str, data: dict, customer_id: int | None, now: dt.datetime
+) -> None:
     event = OutboxEvent.objects.create(
         company_id=company_id, event_type=event_type, customer_id=customer_id, payload=data, created_on=now
     )
@@ -307,10 +316,13 @@ def claim_due_deliveries(
     now = now or timezone.now()
     token = uuid.uuid4()
     lease_until = now + dt.timedelta(seconds=lease_seconds)
+    due = Delivery.objects.filter(_due(now), endpoint__active=True)
+    # A plain read first: on SQLite every claim transaction takes the database's write lock, and
+    # an idle worker polling every second should not compete with sales for it.
+    if not due.exists():
+        return []
     with transaction.atomic():
-        candidates = Delivery.objects.filter(_due(now), endpoint__active=True).order_by(
-            "next_attempt_at", "id"
-        )
+        candidates = due.order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         ids = list(candidates.values_list("id", flat=True)[:limit])
