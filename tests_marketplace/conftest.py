@@ -36,8 +36,10 @@ def _network_off() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_retries(settings: Any) -> None:
+def _fast_settings(settings: Any) -> None:
     settings.API_RETRY_SECONDS = 0.0
+    # Real password hashing costs a quarter second per sign-up; the tests do not test PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

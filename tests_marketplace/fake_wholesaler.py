@@ -589,3 +589,13 @@ def serve_fake(wholesaler: FakeWholesaler) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def routing_transport(fakes: dict[str, FakeWholesaler]) -> httpx.MockTransport:
+    """One transport for several fake wholesalers, chosen by the request's host name."""
+    transports = {host: fake.mock_transport() for host, fake in fakes.items()}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return transports[request.url.host].handle_request(request)
+
+    return httpx.MockTransport(handler)

@@ -28,7 +28,7 @@ def test_a_full_sync_pulls_the_catalogue_and_every_inventory_line(supplier, whol
     assert CatalogItem.objects.filter(supplier=supplier, kind="carrier").count() == 2
     inventory_calls = [p for m, p, _ in wholesaler.calls if m == "ecommerce/inventory.list"]
     assert inventory_calls[0]["customerId"] == 42 and inventory_calls[0]["rows"] == 500
-    headers = [h for m, _, h in wholesaler.calls if m == "ecommerce/inventory.list"][0]
+    headers = next(h for m, _, h in wholesaler.calls if m == "ecommerce/inventory.list")
     assert headers["x-account"] == "7"
     supplier.refresh_from_db()
     assert supplier.last_sync_status == "ok" and supplier.delta_cursor

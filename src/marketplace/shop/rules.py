@@ -25,7 +25,7 @@ def cart_line_problems(
         problems["boxes"] = (
             f"Only {boxes_available} boxes are available"
             + (f" and {already_in_cart} are already in your cart" if already_in_cart else "")
-            + (f": you can add at most {left}." if left > 0 else ".")
+            + (f": you can add at most {left}." if already_in_cart and left > 0 else ".")
         )
     if ship_date is None:
         problems["ship_date"] = "Choose a ship date."

@@ -175,7 +175,9 @@ def start_checkout(florist: Florist, customer_po: str = "") -> CheckoutAttempt:
     Raises FormErrors (nothing recorded) when the cart is empty or a line no longer fits its offer.
     """
     lines = list(
-        CartLine.objects.select_for_update().filter(florist=florist).select_related("offer", "supplier")
+        CartLine.objects.select_for_update(of=("self",))
+        .filter(florist=florist)
+        .select_related("offer", "supplier")
     )
     if not lines:
         raise FormErrors({"__all__": "Your cart is empty."})
