@@ -374,10 +374,14 @@ def _add_planned_items(
     return created
 
 
-def _add_lines(
+Plans = list[tuple[InvoiceLineRequest, list[tuple[InventoryLine, int]]]]
+
+
+def _plan_and_sell(
     invoice: Invoice, requests: Sequence[InvoiceLineRequest], result: InvoiceResult, many: bool
-) -> None:
-    plans = []
+) -> Plans:
+    """Check the lines asked for, decide where their boxes come from, and sell those boxes."""
+    plans: Plans = []
     for index, request in enumerate(requests):
         where = f"items[{index}]." if many else ""
         _check_line_request(request, where)
@@ -402,7 +406,13 @@ def _add_lines(
             invoice.company_id, [(line.pk, boxes) for _r, plan in plans for line, boxes in plan]
         )
     )
-    for request, plan in plans:
+    return plans
+
+
+def _add_lines(
+    invoice: Invoice, requests: Sequence[InvoiceLineRequest], result: InvoiceResult, many: bool
+) -> None:
+    for request, plan in _plan_and_sell(invoice, requests, result, many):
         result.items.extend(_add_planned_items(invoice, request, plan))
 
 
@@ -432,10 +442,9 @@ def create_invoice(
         raise NotFound("Customer or carrier not found.")
     with transaction.atomic():
         location = location or resolve_location(company, None)
-        invoice = Invoice.objects.create(
+        invoice = Invoice(
             company=company,
             location=location,
-            number=numbering.next_number(company.pk, location.pk, numbering.INVOICE),
             customer=customer,
             ship_to=ship_to,
             carrier=carrier,
@@ -449,7 +458,13 @@ def create_invoice(
             created_by_token_id=token_id,
         )
         result = InvoiceResult(invoice)
-        _add_lines(invoice, items, result, many=True)
+        # Stock rows first, the number counter after: the order web-order checkout locks them in,
+        # so an invoice typed in and a checkout racing for one line can never deadlock.
+        plans = _plan_and_sell(invoice, items, result, many=True)
+        invoice.number = numbering.next_number(company.pk, location.pk, numbering.INVOICE)
+        invoice.save()
+        for request, plan in plans:
+            result.items.extend(_add_planned_items(invoice, request, plan))
         _recompute_invoice(invoice)
         _fee_for(invoice)
         return result
