@@ -731,7 +731,7 @@ def test_standing_order_on_a_reserved_inventory_customer_is_refused_with_the_rea
 
 def test_a_customer_token_cannot_make_a_standing_order_for_another_customer(client, world, florist):
     token = issue_token(world.company, "customer", customer=florist)
-    status, body = api(
+    status, _ = api(
         client,
         "standing.order.create",
         {
