@@ -23,7 +23,7 @@ def cart_line_problems(
     elif boxes + already_in_cart > boxes_available:
         left = boxes_available - already_in_cart
         problems["boxes"] = (
-            f"Only {boxes_available} boxes are available"
+            f"Only {boxes_available} {'box is' if boxes_available == 1 else 'boxes are'} available"
             + (f" and {already_in_cart} are already in your cart" if already_in_cart else "")
             + (f": you can add at most {left}." if already_in_cart and left > 0 else ".")
         )

@@ -1,0 +1,160 @@
+"""The florist's path in Chromium: sign up, filter, add to cart, fix a refused quantity, buy, see the order.
+
+The marketplace runs as pytest-django's live server; the wholesaler is the fake served over real
+HTTP on a loopback port, so the marketplace's client, timeouts and retries are the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marketplace.shop.models import SupplierOrder
+from marketplace.suppliers import services as supplier_services
+from marketplace.sync.services import sync_supplier
+from tests_marketplace import fake_wholesaler as fw
+from tests_marketplace.conftest import connection
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip("Debian's Chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's ORM calls are plain
+    # synchronous calls, so Django's async-safety guard must stand aside.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def served_wholesaler() -> Iterator[tuple[fw.FakeWholesaler, str]]:
+    fake = fw.FakeWholesaler()
+    with fw.serve_fake(fake) as base_url:
+        yield fake, base_url
+
+
+def _shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"marketplace-{name}.png"), full_page=True)
+
+
+def test_a_florist_signs_up_fixes_a_quantity_buys_and_sees_the_invoice(page, live_server, served_wholesaler):
+    fake, base_url = served_wholesaler
+    supplier = supplier_services.save_supplier(connection(base_url=base_url))
+    assert sync_supplier(supplier, full=True).ok
+    url = live_server.url
+
+    page.goto(f"{url}/accounts/signup/")
+    page.fill("#id_shop_name", "Daisy Lane Florist")
+    page.fill("#id_address", "12 Main Street")
+    page.fill("#id_city", "Springfield")
+    page.fill("#id_state", "IL")
+    page.fill("#id_zipcode", "62701")
+    page.fill("#id_email", "daisy@example.com")
+    page.fill("#id_password", "a-good-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    assert "Daisy Lane Florist" in page.inner_text("header")
+
+    page.select_option("#id_category", "Roses")
+    page.click("form.filters button")
+    rows = page.locator("tr.offer")
+    assert rows.count() == 2
+    _shot(page, "offers")
+
+    page.locator("tr.offer", has_text="Rose Freedom").locator("a").click()
+    page.fill("#id_boxes", "20")
+    page.click("form.card button[type=submit]")
+    # Refused: the reason stands next to the boxes field, and nothing went into the cart.
+    assert "Only 8 boxes are available." in page.inner_text(".field.has-error")
+    assert "Cart (0)" in page.inner_text("header")
+    page.fill("#id_boxes", "2")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{url}/cart/")
+    assert "$275.00" in page.inner_text("main")
+
+    page.goto(f"{url}/?origin=2")
+    future = page.locator("tr.offer", has_text="Hydrangea Blue")
+    future.locator("button").click()
+    page.wait_for_url(f"{url}/cart/")
+    _shot(page, "cart")
+
+    page.fill("#id_customer_po", "PO-4411")
+    page.click("#place-order")
+    page.wait_for_selector("section.result")
+    _shot(page, "checkout")
+    orders = {o.inventory_origin: o for o in SupplierOrder.objects.all()}
+    assert orders[1].state == "placed" and orders[2].state == "placed"
+    text = page.inner_text("main")
+    assert orders[1].invoice_number in text and orders[2].prebook_number in text
+
+    next(iter(fake.invoices.values()))["status"] = 1  # the sales rep confirms at the wholesaler
+    page.click("text=See all your orders")
+    invoice_row = page.locator("tr.order", has_text=orders[1].invoice_number)
+    assert invoice_row.locator("td.status").inner_text() == "Confirmed"
+    _shot(page, "orders")
+    with page.expect_download() as download:
+        invoice_row.locator("a.pdf").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_a_sold_out_line_is_explained_and_the_cart_shows_what_is_left(page, live_server, served_wholesaler):
+    fake, base_url = served_wholesaler
+    supplier = supplier_services.save_supplier(connection(base_url=base_url))
+    sync_supplier(supplier, full=True)
+    url = live_server.url
+    from marketplace.shop import services
+
+    services.sign_up_florist(
+        shop_name="Rose & Co",
+        address="1 Elm St",
+        city="Peoria",
+        state="IL",
+        zipcode="61602",
+        email="rose@example.com",
+        password="a-good-password-2",
+    )
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_email", "rose@example.com")
+    page.fill("#id_password", "a-good-password-2")
+    page.click("form.card button[type=submit]")
+    page.locator("tr.offer", has_text="Rose Vendela").locator("input[name=boxes]").fill("4")
+    page.locator("tr.offer", has_text="Rose Vendela").locator("button").click()
+    page.wait_for_url(f"{url}/cart/")
+    fake.touch(1, "102", quantity=1)  # sold elsewhere before the florist checks out
+    page.click("#place-order")
+    page.wait_for_selector("section.result.failed")
+    assert "only 1 box left, you asked for 4" in page.inner_text("section.result")
+    page.click("text=Review these lines in your cart")
+    assert "only 1 box left" in page.inner_text(".notice")
+    assert "Only 1 box is available." in page.inner_text("main")
+    assert page.locator("#place-order").is_disabled()
+    _shot(page, "sold-out")
