@@ -147,6 +147,10 @@ LOGGING = {
 WORKER_POLL_SECONDS = float(os.environ.get("STEMLINK_WORKER_POLL_SECONDS", "1.0"))
 # Webhook HTTP calls never wait longer than this.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))
+# Whether partner endpoints may be on loopback or private networks. On by default so one machine
+# runs the demo (marketplace on 127.0.0.1); a hosted, multi-tenant Stemlink turns it off so a
+# tenant cannot make the worker call internal services. Link-local (cloud metadata) never is.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = _env_bool("STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", True)
 
 # API burst limits, per minute: per token, and per address for calls without a valid token (login,
 # bad tokens). Generous by default so benchmarks and end-to-end runs are not throttled.

@@ -182,3 +182,29 @@ def test_secret_rules():
     assert secret_problem("has spaces in the secret")
     assert secret_problem("x" * 201)
     assert secret_problem("a-perfectly-good-secret") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/x",
+        "http://0.0.0.0/x",
+        "http://224.0.0.1/x",
+    ],
+)
+def test_never_accepts_link_local_multicast_or_unspecified_addresses(url):
+    assert "never calls" in url_problem(url, allow_private=True)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8001/h", "http://10.0.0.5/h", "http://[::1]/h", "http://192.168.1.2/h"]
+)
+def test_private_addresses_depend_on_the_server_setting(url):
+    assert url_problem(url, allow_private=True) is None
+    assert "private or loopback" in url_problem(url, allow_private=False)
+
+
+def test_public_addresses_and_names_pass_the_address_check():
+    assert url_problem("https://93.184.215.14/h", allow_private=False) is None
+    assert url_problem("https://partner.example/h", allow_private=False) is None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -208,7 +209,29 @@ def after_attempt(
 # --- endpoint validation -----------------------------------------------------------------------
 
 
-def url_problem(url: str) -> str | None:
+def address_problem(address: str, *, allow_private: bool) -> str | None:
+    """Return why the worker must not call this IP address, or None when it may.
+
+    Link-local addresses (cloud metadata services live there), multicast and unspecified ones
+    are never allowed; loopback and private networks only when `allow_private`.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
+    except ValueError:
+        return None  # a host name, not an address: checked when it is resolved
+    # Order matters: link-local counts as private to `ipaddress`, and ::1 as reserved.
+    if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
+        return f"points at {ip}, an address Stemlink never calls (link-local, multicast or unspecified)"
+    if ip.is_loopback or ip.is_private:
+        if allow_private:
+            return None
+        return f"points at {ip}, a private or loopback address, which this server does not call"
+    if ip.is_reserved or not ip.is_global:
+        return f"points at {ip}, a reserved address, which Stemlink never calls"
+    return None
+
+
+def url_problem(url: str, *, allow_private: bool = True) -> str | None:
     """Return why a partner endpoint URL is unusable, or None when it is fine."""
     text = (url or "").strip()
     if not text:
@@ -233,7 +256,7 @@ def url_problem(url: str) -> str | None:
         return "has an invalid port"
     if parts.fragment:
         return "must not contain a #fragment"
-    return None
+    return address_problem(parts.hostname, allow_private=allow_private)
 
 
 def secret_problem(secret: str) -> str | None:

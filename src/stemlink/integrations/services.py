@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -95,7 +96,7 @@ def event_body(event: OutboxEvent) -> bytes:
 
 
 def _clean_url(url: str) -> str:
-    problem = rules.url_problem(url)
+    problem = rules.url_problem(url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS)
     if problem:
         raise ValidationFailed(FieldError("url", f"The endpoint URL {problem}."))
     return url.strip()
@@ -432,8 +433,6 @@ def prune_outbox(
     An event still waiting for any endpoint is never deleted, however old: nothing is lost.
     Keeps `settings.WEBHOOK_RETENTION_DAYS` (30 by default) of history for the delivery log.
     """
-    from django.conf import settings
-
     days = float(
         getattr(settings, "WEBHOOK_RETENTION_DAYS", 30) if older_than_days is None else older_than_days
     )

@@ -20,11 +20,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
 from django.db import close_old_connections
 
+from stemlink.integrations import rules as webhook_rules
 from stemlink.integrations import services as integrations
 
 log = logging.getLogger("stemlink.worker")
@@ -108,6 +110,26 @@ class PassReport:
         return self.delivered + self.failed
 
 
+def destination_problem(url: str, *, allow_private: bool) -> str | None:
+    """Return why the worker must not call this URL's host as it resolves now, or None.
+
+    Checked at send time, not only when the endpoint is saved, because a name can be pointed at
+    an internal address later. A name that does not resolve is left to the HTTP client to report.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError):
+        return None
+    for info in infos:
+        problem = webhook_rules.address_problem(str(info[4][0]), allow_private=allow_private)
+        if problem:
+            return f"not sent: {host} {problem}"
+    return None
+
+
 def _describe_error(exc: Exception) -> str:
     # The class name tells timeouts from refused connections; the message adds the detail.
     text = str(exc) or exc.__class__.__name__
@@ -180,14 +202,15 @@ class Worker:
     def _send(self, request: integrations.OutgoingWebhook, report: PassReport) -> None:
         started = time.monotonic()
         status_code: int | None = None
-        error = ""
-        try:
-            response = self.client.post(request.url, content=request.body, headers=request.headers)
-            status_code = response.status_code
-            if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}: {response.text[:200]}"
-        except httpx.HTTPError as exc:
-            error = _describe_error(exc)
+        error = destination_problem(request.url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS) or ""
+        if not error:
+            try:
+                response = self.client.post(request.url, content=request.body, headers=request.headers)
+                status_code = response.status_code
+                if not 200 <= status_code < 300:
+                    error = f"HTTP {status_code}: {response.text[:200]}"
+            except httpx.HTTPError as exc:
+                error = _describe_error(exc)
         duration_ms = int((time.monotonic() - started) * 1000)
         kept = integrations.record_delivery_result(
             request.delivery_id,

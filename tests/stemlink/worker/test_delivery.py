@@ -10,6 +10,7 @@ import orjson
 import pytest
 from django.utils import timezone
 
+from stemlink.errors import ValidationFailed
 from stemlink.integrations import rules
 from stemlink.integrations.models import Delivery, DeliveryAttempt, OutboxEvent
 from stemlink.integrations.services import (
@@ -272,3 +273,33 @@ def test_never_starts_a_send_that_could_outlive_the_lease(world, receiver: Recei
     assert claims == [3, 2, 1, 0]
     assert len(receiver.received) == 3
     assert not Delivery.objects.filter(claim_token__isnull=False).exists()
+
+
+def test_a_server_without_private_networks_refuses_them_when_saving_and_when_sending(
+    world, receiver: Receiver, settings
+):
+    add_endpoint(world.company, url=receiver.url)
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+
+    with pytest.raises(ValidationFailed, match="private or loopback"):
+        add_endpoint(world.company, url="http://10.1.2.3/hook")
+    # Saved while allowed (or a name re-pointed since): the worker checks again before sending.
+    report = _worker().run_once()
+
+    assert report.failed == 1
+    assert receiver.received == []
+    delivery = Delivery.objects.get()
+    assert "not sent" in delivery.last_error and "private or loopback" in delivery.last_error
+    assert delivery.status == "pending"
+
+
+def test_a_host_name_resolving_to_loopback_is_checked_at_send_time(world, receiver: Receiver, settings):
+    add_endpoint(world.company, url=receiver.url.replace("127.0.0.1", "localhost"))
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    assert _worker().run_once().failed == 1
+    assert receiver.received == []
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    assert _worker().run_once().delivered == 1
