@@ -49,3 +49,30 @@ def test_a_webhook_for_an_unknown_supplier_is_not_found(client, db):
 
 def test_only_post_is_accepted(client, supplier):
     assert client.get(f"/webhooks/{supplier.pk}/").status_code == 405
+
+
+def test_an_invoice_event_makes_the_order_history_ask_again_without_a_sync(client, supplier, wholesaler):
+    from django.utils import timezone
+
+    from marketplace.shop import services
+    from marketplace.shop.models import SupplierOrder
+
+    run_due_syncs()
+    florist = services.sign_up_florist(
+        shop_name="D",
+        address="a",
+        city="c",
+        state="s",
+        zipcode="1",
+        email="d@example.com",
+        password="pass-word-123",
+    )
+    from marketplace.sync.models import Offer
+
+    services.add_to_cart(florist, Offer.objects.get(inventory_ids="101"), 1, timezone.localdate())
+    services.checkout(florist)
+    SupplierOrder.objects.update(status_checked_at=timezone.now())
+    response = _post(client, supplier.pk, b'{"type":"invoice.confirmed","id":"e2"}', supplier.webhook_secret)
+    assert response.status_code == 200
+    assert SupplierOrder.objects.get().status_checked_at is None
+    assert not Supplier.objects.get(pk=supplier.pk).delta_requested

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from marketplace.shop.models import SupplierOrder
 from marketplace.suppliers import rules
 from marketplace.suppliers.models import Supplier
 from marketplace.suppliers.services import request_sync
@@ -37,7 +39,14 @@ def receive_webhook(request: HttpRequest, supplier_id: int) -> JsonResponse:
     )
     if problem:
         return JsonResponse({"received": False, "message": problem}, status=401)
-    if supplier.active:
+    try:
+        event_type = str(json.loads(request.body or b"{}").get("type") or "")
+    except (ValueError, AttributeError):
+        event_type = ""
+    if event_type.startswith("invoice."):
+        # A rep confirmed or voided an order: the next look at the order history asks again.
+        SupplierOrder.objects.filter(supplier=supplier).update(status_checked_at=None)
+    elif supplier.active:
         # The event only says "something changed": a delta poll reads what, with the usual checks.
         request_sync(supplier, full=False)
     return JsonResponse({"received": True})
