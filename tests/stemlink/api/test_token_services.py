@@ -50,7 +50,7 @@ def test_all_methods_means_every_method_that_type_may_call(world):
 
 
 def test_a_method_the_type_may_not_call_or_that_does_not_exist_is_refused(world):
-    with pytest.raises(ValidationFailed, match="cannot call: customer.add"):
+    with pytest.raises(ValidationFailed, match=r"cannot call: customer\.add"):
         create_token(
             world.company,
             token_type="customer",
