@@ -108,6 +108,10 @@ class MethodsMixin(forms.Form):
             return set(self.data.getlist("methods")) if hasattr(self.data, "getlist") else set()
         return set(self.initial.get("methods") or [])
 
+    def typed(self, name: str) -> Any:
+        """A value as typed, bound or not."""
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
+
 
 class NewTokenForm(MethodsMixin):
     description = forms.CharField(max_length=200, help_text="Who uses it, e.g. “BloomNet company token”.")
@@ -135,13 +139,12 @@ class NewTokenForm(MethodsMixin):
 
     def chosen_type(self) -> str:
         """The token type as typed (falls back to Company), so the page shows what fits it."""
-        raw = self.data.get("token_type") if self.is_bound else self.initial.get("token_type")
+        raw = self.typed("token_type")
         valid = {value for value, _ in TOKEN_TYPE_CHOICES}
         return raw if raw in valid else TokenType.COMPANY.value
 
     def secret(self) -> str | None:
-        raw = self.data.get("secret_signed") if self.is_bound else self.initial.get("secret_signed")
-        return unsign_secret(raw or "")
+        return unsign_secret(self.typed("secret_signed") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -57,15 +57,16 @@ def _new_form_context(form: NewTokenForm, notice: str = "") -> dict[str, Any]:
     }
 
 
-def _rebuild(form: NewTokenForm, request: CompanyRequest, **changes: Any) -> NewTokenForm:
-    """The same form with some typed values replaced (a new secret, the preset's methods)."""
-    data = request.POST.copy()
-    for key, value in changes.items():
-        if isinstance(value, list):
-            data.setlist(key, value)
-        else:
-            data[key] = value
-    return NewTokenForm(request.company, data)
+def _rebuild(request: CompanyRequest, **changes: Any) -> NewTokenForm:
+    """The form as typed, unbound: Generate, the preset and a type change show no errors yet."""
+    typed: dict[str, Any] = {
+        name: request.POST.get(name, "")
+        for name in ("description", "token_type", "customer", "vendor", "secret_signed")
+    }
+    typed["methods"] = request.POST.getlist("methods")
+    typed["transactional"] = request.POST.get("transactional") in {"on", "true", "1"}
+    typed.update(changes)
+    return NewTokenForm(request.company, initial=typed)
 
 
 @company_page(admin_only=True)
@@ -76,7 +77,7 @@ def token_new(request: CompanyRequest) -> HttpResponse:
     form = NewTokenForm(request.company, request.POST)
     action = request.POST.get("action", "save")
     if action == "generate":
-        form = _rebuild(form, request, secret_signed=sign_secret(token_rules.new_token_secret()))
+        form = _rebuild(request, secret_signed=sign_secret(token_rules.new_token_secret()))
         return render(
             request, "web/tokens/new.html", _new_form_context(form, "New token generated: copy it now.")
         )
@@ -84,7 +85,7 @@ def token_new(request: CompanyRequest) -> HttpResponse:
         token_type = form.chosen_type()
         available = {name for _, items in grouped_methods(token_type) for name, _ in items}
         preset = [m for m in BLOOMNET_METHODS.get(token_type, ()) if m in available]
-        form = _rebuild(form, request, methods=preset)
+        form = _rebuild(request, methods=preset)
         notice = (
             f"BloomNet methods for a {token_type} token ticked."
             if preset
@@ -93,7 +94,7 @@ def token_new(request: CompanyRequest) -> HttpResponse:
         return render(request, "web/tokens/new.html", _new_form_context(form, notice))
     if action == "refresh":
         # The type changed: show the pickers and methods that fit it, keep everything else.
-        return render(request, "web/tokens/new.html", _new_form_context(form))
+        return render(request, "web/tokens/new.html", _new_form_context(_rebuild(request)))
     secret = form.secret()
     valid = form.is_valid()
     if secret is None:
