@@ -130,6 +130,12 @@ def destination_problem(url: str, *, allow_private: bool) -> str | None:
     return None
 
 
+def loggable_url(url: str) -> str:
+    """Return the URL without its query string: partners sometimes put a key of their own there."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}" + ("?…" if parts.query else "")
+
+
 def _describe_error(exc: Exception) -> str:
     # The class name tells timeouts from refused connections; the message adds the detail.
     text = str(exc) or exc.__class__.__name__
@@ -159,6 +165,8 @@ class Worker:
         self.batch_size = max(1, batch_size)
         self.jobs = default_jobs() if jobs is None else jobs
         self.stop_event = stop_event or threading.Event()
+        # httpx logs every request's full URL at INFO, query string included; ours say enough.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         # Long enough for a whole batch to time out one by one, plus a margin; a crashed worker's
         # claims come back after this.
         default_lease = self.batch_size * (self.timeout_seconds + 1.0) + 30.0
@@ -228,7 +236,7 @@ class Worker:
                 request.delivery_id,
                 request.event_type,
                 request.event_id,
-                request.url,
+                loggable_url(request.url),
                 status_code,
                 duration_ms,
             )
@@ -239,7 +247,7 @@ class Worker:
                 request.delivery_id,
                 request.event_type,
                 request.event_id,
-                request.url,
+                loggable_url(request.url),
                 duration_ms,
                 error,
             )

@@ -303,3 +303,13 @@ def test_a_host_name_resolving_to_loopback_is_checked_at_send_time(world, receiv
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
     Delivery.objects.update(next_attempt_at=timezone.now())
     assert _worker().run_once().delivered == 1
+
+
+def test_logs_leave_out_a_key_in_the_partners_url(world, receiver: Receiver, caplog):
+    add_endpoint(world.company, url=receiver.url + "?key=partner-private-key-123")
+    record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+    with caplog.at_level(logging.DEBUG):
+        assert _worker().run_once().delivered == 1
+    assert receiver.received[0].path.endswith("?key=partner-private-key-123")
+    assert "/hooks/stemlink?…" in caplog.text
+    assert "partner-private-key-123" not in caplog.text
