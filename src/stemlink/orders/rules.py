@@ -121,7 +121,12 @@ def require_pending(status: int, doing: str) -> None:
     """
     state = WebOrderState(status)
     if state != WebOrderState.PENDING:
-        raise InvalidState(f"This web order is {_WEB_ORDER_LABELS[state]}; it cannot {doing}.")
+        raise ended_order_refusal(state, doing)
+
+
+def ended_order_refusal(status: int, doing: str) -> InvalidState:
+    """Return the refusal for changing a web order that has ended (checked out, expired, deleted)."""
+    return InvalidState(f"This web order is {_WEB_ORDER_LABELS[WebOrderState(status)]}; it cannot {doing}.")
 
 
 def web_order_expires_at(start: dt.datetime, timer_minutes: int) -> dt.datetime:

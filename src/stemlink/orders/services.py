@@ -110,33 +110,29 @@ def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock:
     return order
 
 
-def _expire_if_overdue(
-    company: Company, customer: Customer, web_order_id: int | None, now: dt.datetime
-) -> None:
-    """Expire the order a use case is about to touch if its time ran out, before the use case runs.
+class _Overdue(Exception):
+    """Raised inside a use case that meets an overdue order before it has written anything."""
 
-    Its own transaction when the caller has none, so the holds go back even though the use case
-    then refuses the expired order. (Inside an API call's transaction a refusal rolls it back; the
-    worker or the next read expires it then.)
+    def __init__(self, order: WebOrder, doing: str) -> None:
+        super().__init__(doing)
+        self.order, self.doing = order, doing
+
+
+def _expire_and_refuse(overdue: _Overdue, now: dt.datetime) -> InvalidState:
+    """Expire the overdue order (its holds go back at once), then refuse what was asked.
+
+    Runs after the use case's transaction was left (it had written nothing), so the expiry stands
+    even though the answer is a refusal — unless the caller's own transaction rolls back, in which
+    case the worker or the next read expires the order. Returns the refusal to raise.
     """
-    if web_order_id is None:
-        return
-    overdue = WebOrder.objects.filter(
-        company=company,
-        customer=customer,
-        id=web_order_id,
-        status=WebOrderStatus.PENDING,
-        expires_at__lte=now,
-    ).first()
-    if overdue is not None:
-        _expire(overdue, now)
+    _expire(overdue.order, now)
+    return rules.ended_order_refusal(WebOrderStatus.EXPIRED, overdue.doing)
 
 
 def _require_open(order: WebOrder, now: dt.datetime, doing: str) -> None:
-    status = order.status
     if rules.is_overdue(order.status, order.expires_at, now):
-        status = WebOrderStatus.EXPIRED
-    rules.require_pending(status, doing)
+        raise _Overdue(order, doing)
+    rules.require_pending(order.status, doing)
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,60 +258,65 @@ def add_web_order_item(
     if len(line_ids) > 50:
         raise ValidationFailed(FieldError("inventoryIds", "name at most 50 inventory line ids"))
 
-    _expire_if_overdue(company, customer, request.web_order_id, now)
-    with transaction.atomic():
-        carrier = _carrier(company, request.carrier_id)
-        ship_to = _ship_to(customer, request.ship_to_id)
-        lines = _lines_for_sale(company, customer, request, line_ids, transactional)
-        price = _check_price(company, customer, lines, request.price)
-        for line in lines:
-            rules.check_ship_date(
-                request.origin,
-                request.date,
-                today=today,
-                available_from=getattr(line, "available_from", None),
-                available_to=getattr(line, "available_to", None),
-            )
-
-        order = _order_for_item(
-            company, customer, request, lines, carrier, ship_to, sales_channel, token_id, user, now
-        )
-
-        taken, available = _hold_across(request.origin, lines, request.boxes, company.pk)
-        items = []
-        for line, boxes in taken:
-            items.append(
-                WebOrderItem(
-                    company=company,
-                    web_order=order,
-                    origin=request.origin,
-                    inventory_line=line if request.origin == Origin.ON_HAND else None,
-                    future_line=line if request.origin == Origin.FUTURE else None,
-                    product_id=line.product_id,
-                    box_type_id=line.box_type_id,
-                    vendor_id=line.vendor_id,
-                    unit_type=line.unit_type,
-                    bunches=line.bunches,
-                    stems_bunch=line.stems_bunch,
-                    units_per_box=line.units_per_box,
-                    boxes=boxes,
-                    unit_price=price,
-                    total=rules.line_total(price, line.units_per_box, boxes),
-                    mark_code=request.mark_code[:60],
-                    date=request.date,
+    try:
+        with transaction.atomic():
+            carrier = _carrier(company, request.carrier_id)
+            ship_to = _ship_to(customer, request.ship_to_id)
+            lines = _lines_for_sale(company, customer, request, line_ids, transactional)
+            price = _check_price(company, customer, lines, request.price)
+            for line in lines:
+                rules.check_ship_date(
+                    request.origin,
+                    request.date,
+                    today=today,
+                    available_from=getattr(line, "available_from", None),
+                    available_to=getattr(line, "available_to", None),
                 )
+
+            order = _order_for_item(
+                company, customer, request, lines, carrier, ship_to, sales_channel, token_id, user, now
             )
-        WebOrderItem.objects.bulk_create(items)
-        # The timer counts from the latest hold: a buyer still filling the cart keeps it.
-        updates: dict[str, Any] = {
-            "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
-            "updated_on": now,
-        }
-        if order.origin is None:
-            updates["origin"] = request.origin
-        WebOrder.objects.filter(id=order.pk).update(**updates)
-        for name, value in updates.items():
-            setattr(order, name, value)
+
+            taken, available = _hold_across(request.origin, lines, request.boxes, company.pk)
+            items = []
+            for line, boxes in taken:
+                items.append(
+                    WebOrderItem(
+                        company=company,
+                        web_order=order,
+                        origin=request.origin,
+                        inventory_line=line if request.origin == Origin.ON_HAND else None,
+                        future_line=line if request.origin == Origin.FUTURE else None,
+                        product_id=line.product_id,
+                        box_type_id=line.box_type_id,
+                        vendor_id=line.vendor_id,
+                        unit_type=line.unit_type,
+                        bunches=line.bunches,
+                        stems_bunch=line.stems_bunch,
+                        units_per_box=line.units_per_box,
+                        boxes=boxes,
+                        unit_price=price,
+                        total=rules.line_total(price, line.units_per_box, boxes),
+                        mark_code=request.mark_code[:60],
+                        date=request.date,
+                    )
+                )
+            WebOrderItem.objects.bulk_create(items)
+            # The timer counts from the latest hold: a buyer still filling the cart keeps it.
+            updates: dict[str, Any] = {
+                "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
+                "updated_on": now,
+                "carrier_id": order.carrier_id,
+                "ship_to_id": order.ship_to_id,
+                "ship_date": order.ship_date,
+            }
+            if order.origin is None:
+                updates["origin"] = request.origin
+            WebOrder.objects.filter(id=order.pk).update(**updates)
+            for name, value in updates.items():
+                setattr(order, name, value)
+    except _Overdue as overdue:
+        raise _expire_and_refuse(overdue, now) from None
     return AddResult(web_order=order, items=items, available_boxes=available)
 
 
@@ -469,15 +470,14 @@ def _order_for_item(
                     "inventoryIds", "these lines are stocked at another location than this web order's"
                 )
             )
-        changed: list[str] = []
+        # An order opened by web-order.create takes its carrier, ship-to and date from its first item;
+        # the caller writes them with the new timer in one update.
         if order.carrier_id is None:
-            order.carrier, changed = carrier, [*changed, "carrier"]
+            order.carrier = carrier
         if order.ship_to_id is None and ship_to is not None:
-            order.ship_to, changed = ship_to, [*changed, "ship_to"]
+            order.ship_to = ship_to
         if order.ship_date is None:
-            order.ship_date, changed = request.date, [*changed, "ship_date"]
-        if changed:
-            order.save(update_fields=[*changed, "updated_on"])
+            order.ship_date = request.date
         return order
     candidates = WebOrder.objects.filter(
         company=company,
@@ -546,19 +546,21 @@ def delete_web_order_item(
     no longer Pending.
     """
     now = _now(now)
-    _expire_if_overdue(company, customer, web_order_id, now)
-    with transaction.atomic():
-        order = _web_order(company, customer, web_order_id, lock=True)
-        _require_open(order, now, "change its items")
-        item = WebOrderItem.objects.filter(web_order=order, id=item_id).first()
-        if item is None:
-            raise NotFound(f"Item {item_id} of web order {web_order_id} was not found.")
-        if item.holding:
-            stock.release_held_boxes(item.origin, item.line_id, item.boxes, company_id=company.pk)
-        item.delete()
-        remaining = WebOrderItem.objects.filter(web_order=order).exists()
-        order.origin = order.origin if remaining else None
-        order.save(update_fields=["origin", "updated_on"])
+    try:
+        with transaction.atomic():
+            order = _web_order(company, customer, web_order_id, lock=True)
+            _require_open(order, now, "change its items")
+            item = WebOrderItem.objects.filter(web_order=order, id=item_id).first()
+            if item is None:
+                raise NotFound(f"Item {item_id} of web order {web_order_id} was not found.")
+            if item.holding:
+                stock.release_held_boxes(item.origin, item.line_id, item.boxes, company_id=company.pk)
+            item.delete()
+            remaining = WebOrderItem.objects.filter(web_order=order).exists()
+            order.origin = order.origin if remaining else None
+            order.save(update_fields=["origin", "updated_on"])
+    except _Overdue as overdue:
+        raise _expire_and_refuse(overdue, now) from None
     return order
 
 
@@ -646,55 +648,58 @@ def checkout_web_order(
     not have, InvalidState when it is checked out already, expired, deleted or empty.
     """
     now = _now(now)
-    _expire_if_overdue(company, customer, web_order_id, now)
-    with transaction.atomic():
-        order = _web_order(company, customer, web_order_id, lock=True)
-        _require_open(order, now, "be checked out")
-        if location_id is not None and location_id != order.location_id:
-            raise ValidationFailed(
-                FieldError("companyLocationId", "this web order belongs to another location")
-            )
-        items = list(WebOrderItem.objects.filter(web_order=order, holding=True))
-        if not items:
-            raise InvalidState("This web order has no items; add items before checking it out.")
-        stock.sell_held_lines(
-            [StockMove(item.origin, item.line_id, item.boxes) for item in items], company_id=company.pk
-        )
-        result = CheckoutResult(web_order=order)
-        po = (customer_po or order.customer_po or "")[:60]
-        by_date: dict[tuple[int, dt.date], list[WebOrderItem]] = {}
-        for item in items:
-            by_date.setdefault((item.origin, item.date), []).append(item)
-        autoconfirm = company.autoconfirm_on_checkout
-        for (origin, date), group in sorted(by_date.items()):
-            if origin == Origin.ON_HAND:
-                result.invoices.append(
-                    _invoice_from(order, group, date, po, autoconfirm, user, token_id, now)
+    try:
+        with transaction.atomic():
+            order = _web_order(company, customer, web_order_id, lock=True)
+            _require_open(order, now, "be checked out")
+            order.company, order.customer = company, customer  # already loaded: spare the documents a read
+            if location_id is not None and location_id != order.location_id:
+                raise ValidationFailed(
+                    FieldError("companyLocationId", "this web order belongs to another location")
                 )
-            else:
-                result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
-        WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
-        WebOrder.objects.filter(id=order.pk).update(
-            status=WebOrderStatus.CHECKED_OUT, checked_out_on=now, customer_po=po, updated_on=now
-        )
-        order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
-        record_event(
-            company.pk,
-            "web_order.checked_out",
-            {
-                "webOrderId": order.pk,
-                "webOrderNumber": order.number,
-                "customerId": customer.pk,
-                "invoices": [
-                    {"invoiceId": inv.pk, "invoiceNumber": inv.display_number} for inv in result.invoices
-                ],
-                "prebooks": [{"prebookId": pb.pk, "prebookNumber": pb.number} for pb in result.prebooks],
-            },
-            customer_id=customer.pk,
-        )
-        if autoconfirm:
-            for invoice in result.invoices:
-                _invoice_event("invoice.confirmed", invoice)
+            items = list(WebOrderItem.objects.filter(web_order=order, holding=True))
+            if not items:
+                raise InvalidState("This web order has no items; add items before checking it out.")
+            stock.sell_held_lines(
+                [StockMove(item.origin, item.line_id, item.boxes) for item in items], company_id=company.pk
+            )
+            result = CheckoutResult(web_order=order)
+            po = (customer_po or order.customer_po or "")[:60]
+            by_date: dict[tuple[int, dt.date], list[WebOrderItem]] = {}
+            for item in items:
+                by_date.setdefault((item.origin, item.date), []).append(item)
+            autoconfirm = company.autoconfirm_on_checkout
+            for (origin, date), group in sorted(by_date.items()):
+                if origin == Origin.ON_HAND:
+                    result.invoices.append(
+                        _invoice_from(order, group, date, po, autoconfirm, user, token_id, now)
+                    )
+                else:
+                    result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
+            WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
+            WebOrder.objects.filter(id=order.pk).update(
+                status=WebOrderStatus.CHECKED_OUT, checked_out_on=now, customer_po=po, updated_on=now
+            )
+            order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
+            record_event(
+                company.pk,
+                "web_order.checked_out",
+                {
+                    "webOrderId": order.pk,
+                    "webOrderNumber": order.number,
+                    "customerId": customer.pk,
+                    "invoices": [
+                        {"invoiceId": inv.pk, "invoiceNumber": inv.display_number} for inv in result.invoices
+                    ],
+                    "prebooks": [{"prebookId": pb.pk, "prebookNumber": pb.number} for pb in result.prebooks],
+                },
+                customer_id=customer.pk,
+            )
+            if autoconfirm:
+                for invoice in result.invoices:
+                    _invoice_event("invoice.confirmed", invoice)
+    except _Overdue as overdue:
+        raise _expire_and_refuse(overdue, now) from None
     return result
 
 
@@ -754,7 +759,7 @@ def _invoice_from(
             for item in items
         ]
     )
-    charge_fee(invoice=invoice)
+    charge_fee(invoice=invoice, company=order.company, customer=order.customer)
     return invoice
 
 
@@ -803,7 +808,7 @@ def _prebook_from(
             for item in items
         ]
     )
-    charge_fee(prebook=prebook)
+    charge_fee(prebook=prebook, company=order.company, customer=order.customer)
     return prebook
 
 
@@ -825,7 +830,13 @@ def _document_number(document: Invoice | Prebook) -> str:
     return document.display_number if isinstance(document, Invoice) else str(document.number)
 
 
-def charge_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry:
+def charge_fee(
+    *,
+    invoice: Invoice | None = None,
+    prebook: Prebook | None = None,
+    company: Company | None = None,
+    customer: Customer | None = None,
+) -> FeeEntry:
     """Record the transaction fee of a document made through the API: its one charge entry.
 
     The amount is the company's rate of the document total, to the cent; customers of the company's
@@ -833,8 +844,11 @@ def charge_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None
     creates the document. Raises IntegrityError if the document already has its charge.
     """
     document, kind = _fee_document(invoice, prebook)
-    company = Company.objects.only("transaction_fee_percent").get(id=document.company_id)
-    customer = document.customer
+    # The caller usually has the company and customer at hand; read them only when it has not.
+    if company is None or company.pk != document.company_id:
+        company = Company.objects.only("transaction_fee_percent").get(id=document.company_id)
+    if customer is None or customer.pk != document.customer_id:
+        customer = document.customer
     exempt = customer.is_internal
     rate = Decimal("0.00") if exempt else company.transaction_fee_percent
     return FeeEntry.objects.create(
@@ -1051,7 +1065,6 @@ def delete_web_order(
     its invoices is confirmed (a confirmed order is the sales rep's to change).
     """
     now = _now(now)
-    _expire_if_overdue(company, customer, web_order_id, now)
     with transaction.atomic():
         order = _web_order(company, customer, web_order_id, lock=True)
         if order.status == WebOrderStatus.CANCELLED:
