@@ -43,7 +43,7 @@ class Allowance:
         }
 
 
-def _increment(table: str, key_columns: tuple[str, str], key_values: tuple[object, object]) -> int:
+def _increment(table: str, key_columns: tuple[str, str], key_values: tuple[int | str, int | str]) -> int:
     # One statement, atomic on both databases: insert the row at 1 or add 1 to it, and read it back.
     a, b = key_columns
     qn = connection.ops.quote_name

@@ -68,7 +68,7 @@ class Command(BaseCommand):
         except ValidationFailed as error:
             raise CommandError(
                 "; ".join(f"--{e.field}: {e.message}" if e.field else e.message for e in error.errors)
-            )
+            ) from None
         except StemlinkError as error:
             raise CommandError(error.message) from None
 
