@@ -48,6 +48,50 @@ from stemlink.tenancy.models import Company, Location
 ON_HAND = int(Origin.ON_HAND)
 FUTURE = int(Origin.FUTURE)
 UNIT_TYPES = {"stem": "Stem", "bunch": "Bunch"}
+# Far above any real order, well inside what the columns hold: a typo of 10,000,000 boxes is
+# refused with a message instead of overflowing the database.
+MAX_BOXES_PER_LINE = 10_000
+MAX_PACK = 1_000
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def boxes_error(boxes: int) -> str | None:
+    """Return what is wrong with a line's box count (None when it is fine)."""
+    if isinstance(boxes, bool) or boxes < 1:
+        return "must be a whole number of boxes greater than 0"
+    if boxes > MAX_BOXES_PER_LINE:
+        return f"must be at most {MAX_BOXES_PER_LINE:,} boxes per line"
+    return None
+
+
+MAX_UNIT_PRICE = Decimal("99999999.99")
+
+
+def price_error(price: Decimal) -> str | None:
+    """Return what is wrong with a unit price (None when it is fine)."""
+    if price < 0:
+        return "must be 0 or more"
+    if rules.round_money(price) > MAX_UNIT_PRICE:
+        return f"must be at most {MAX_UNIT_PRICE:,} per unit"
+    return None
+
+
+def pack_error(value: int) -> str | None:
+    """Return what is wrong with units per box (None when it is fine)."""
+    if value < 1:
+        return "must be a whole number greater than 0"
+    if value > MAX_PACK * MAX_PACK:
+        return f"must be at most {MAX_PACK * MAX_PACK:,}"
+    return None
+
+
+def _check_amount(amount: Decimal, field_name: str) -> Decimal:
+    if amount > MAX_AMOUNT:
+        raise _field_error(
+            field_name, f"the amount {amount:,} is more than one document can hold; split the order"
+        )
+    return amount
+
 
 # --------------------------------------------------------------------------------------------
 # Finding the parties of a document
@@ -220,12 +264,12 @@ def _check_line_request(request: InvoiceLineRequest, where: str) -> None:
         ):
             if value in (None, ""):
                 errors.append(FieldError(f"{where}{name}", "is required when orderItemId is not given"))
-        if request.units_per_box is not None and request.units_per_box < 1:
-            errors.append(FieldError(f"{where}unitsPerBox", "must be a whole number greater than 0"))
-    if isinstance(request.boxes, bool) or request.boxes < 1:
-        errors.append(FieldError(f"{where}boxes", "must be a whole number of boxes greater than 0"))
-    if request.price < 0:
-        errors.append(FieldError(f"{where}price", "must be 0 or more"))
+        if request.units_per_box is not None and (problem := pack_error(request.units_per_box)):
+            errors.append(FieldError(f"{where}unitsPerBox", problem))
+    if problem := boxes_error(request.boxes):
+        errors.append(FieldError(f"{where}boxes", problem))
+    if problem := price_error(request.price):
+        errors.append(FieldError(f"{where}price", problem))
     if not (Decimal("0") <= request.discount_percent <= Decimal("100")):
         errors.append(FieldError(f"{where}discount", "must be a percent between 0 and 100"))
     if errors:
@@ -333,7 +377,7 @@ def _recompute_invoice(invoice: Invoice) -> None:
         (item.total for item in InvoiceItem.objects.filter(invoice=invoice)), invoice.additional_charges
     )
     invoice.subtotal = totals.subtotal
-    invoice.total = totals.total
+    invoice.total = _check_amount(totals.total, "items")
     invoice.save(update_fields=["subtotal", "total", "updated_on"])
 
 
@@ -363,8 +407,11 @@ def _add_planned_items(
             boxes=boxes,
             unit_price=rules.round_money(request.price),
             discount_percent=request.discount_percent,
-            total=_item_total(
-                rules.round_money(request.price), line.units_per_box, boxes, request.discount_percent
+            total=_check_amount(
+                _item_total(
+                    rules.round_money(request.price), line.units_per_box, boxes, request.discount_percent
+                ),
+                "price",
             ),
             mark_code=request.mark_code,
             product_alias=request.product_alias,
@@ -529,10 +576,10 @@ def update_invoice_item(
     Raises NotFound, InvalidState, ValidationFailed, NotAvailable (more boxes than are left).
     """
     errors = []
-    if price < 0:
-        errors.append(FieldError("price", "must be 0 or more"))
-    if boxes is not None and boxes < 1:
-        errors.append(FieldError("boxes", "must be a whole number of boxes greater than 0"))
+    if problem := price_error(price):
+        errors.append(FieldError("price", problem))
+    if boxes is not None and (problem := boxes_error(boxes)):
+        errors.append(FieldError("boxes", problem))
     if discount_percent is not None and not (Decimal(0) <= discount_percent <= Decimal(100)):
         errors.append(FieldError("discount", "must be a percent between 0 and 100"))
     if errors:
@@ -563,7 +610,9 @@ def update_invoice_item(
             item.product_alias = product_alias
         if notes is not None:
             item.notes = notes
-        item.total = _item_total(item.unit_price, item.units_per_box, item.boxes, item.discount_percent)
+        item.total = _check_amount(
+            _item_total(item.unit_price, item.units_per_box, item.boxes, item.discount_percent), "price"
+        )
         item.save()
         _recompute_invoice(invoice)
         _fee_for(invoice)
@@ -641,15 +690,15 @@ def _check_prebook_line(
         errors.append(FieldError(f"{where}productCode", "is required (or give companyProductId)"))
     if not request.box_type_code:
         errors.append(FieldError(f"{where}boxTypeCode", "is required"))
-    if isinstance(request.boxes, bool) or request.boxes < 1:
-        errors.append(FieldError(f"{where}boxes", "must be a whole number of boxes greater than 0"))
-    if request.price < 0:
-        errors.append(FieldError(f"{where}price", "must be 0 or more"))
+    if problem := boxes_error(request.boxes):
+        errors.append(FieldError(f"{where}boxes", problem))
+    if problem := price_error(request.price):
+        errors.append(FieldError(f"{where}price", problem))
     for name, value in (("bunches", request.bunches), ("stemsBunch", request.stems_bunch)):
         if value is None:
             errors.append(FieldError(f"{where}{name}", "is required: how the boxes are packed"))
-        elif value < 1:
-            errors.append(FieldError(f"{where}{name}", "must be a whole number greater than 0"))
+        elif value < 1 or value > MAX_PACK:
+            errors.append(FieldError(f"{where}{name}", f"must be a whole number from 1 to {MAX_PACK:,}"))
     text = (request.unit_type or "Stem").strip().lower()
     if text not in UNIT_TYPES:
         errors.append(FieldError(f"{where}unitType", "must be Stem or Bunch"))
@@ -675,7 +724,7 @@ def _check_prebook_line(
 def _recompute_prebook(prebook: Prebook) -> None:
     totals = rules.order_totals(item.total for item in PrebookItem.objects.filter(prebook=prebook))
     prebook.subtotal = totals.subtotal
-    prebook.total = totals.total
+    prebook.total = _check_amount(totals.total, "prebookItems")
     prebook.save(update_fields=["subtotal", "total", "updated_on"])
 
 
@@ -698,7 +747,9 @@ def _add_prebook_lines(
                 units_per_box=per_box,
                 boxes=request.boxes,
                 unit_price=rules.round_money(request.price),
-                total=rules.line_total(rules.round_money(request.price), per_box, request.boxes),
+                total=_check_amount(
+                    rules.line_total(rules.round_money(request.price), per_box, request.boxes), "price"
+                ),
                 mark_code=request.mark_code,
                 comments=request.comments,
             )
@@ -818,6 +869,15 @@ def update_prebook(
         if carrier is not None:
             prebook.carrier = carrier
         if truck_date is not None and truck_date != prebook.truck_date:
+            if prebook.standing_order_id is not None:
+                # Its truck date is what ties it to its standing order: moved, the worker would
+                # make that date's prebook again and the customer would get both.
+                raise _field_error(
+                    "shipDate",
+                    f"prebook {prebook.number} was made by a standing order for "
+                    f"{prebook.truck_date.isoformat()}; its truck date cannot change. Delete it and "
+                    "create a prebook for the new date instead",
+                )
             for item in PrebookItem.objects.filter(prebook=prebook, future_line__isnull=False).select_related(
                 "future_line"
             ):
@@ -902,10 +962,10 @@ def add_future_item(
     outside the line's available dates), NotAvailable with the boxes left.
     """
     errors = []
-    if isinstance(boxes, bool) or boxes < 1:
-        errors.append(FieldError("boxes", "must be a whole number of boxes greater than 0"))
-    if price < 0:
-        errors.append(FieldError("price", "must be 0 or more"))
+    if problem := boxes_error(boxes):
+        errors.append(FieldError("boxes", problem))
+    if problem := price_error(price):
+        errors.append(FieldError("price", problem))
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -945,7 +1005,9 @@ def add_future_item(
             units_per_box=line.units_per_box,
             boxes=boxes,
             unit_price=rules.round_money(price),
-            total=rules.line_total(rules.round_money(price), line.units_per_box, boxes),
+            total=_check_amount(
+                rules.line_total(rules.round_money(price), line.units_per_box, boxes), "price"
+            ),
             mark_code=mark_code,
         )
         _recompute_prebook(prebook)

@@ -31,7 +31,7 @@ from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.orders import numbering, periods, rules
-from stemlink.orders.documents import UNIT_TYPES, resolve_location
+from stemlink.orders.documents import MAX_PACK, UNIT_TYPES, boxes_error, price_error, resolve_location
 from stemlink.orders.models import (
     Prebook,
     PrebookItem,
@@ -111,10 +111,10 @@ def _check_lines(
         if not item.box_type_code:
             errors.append(FieldError(f"{where}boxTypeCode", "is required"))
             continue
-        if isinstance(item.boxes, bool) or item.boxes < 1:
-            errors.append(FieldError(f"{where}boxes", "must be a whole number of boxes greater than 0"))
-        if item.price < 0:
-            errors.append(FieldError(f"{where}price", "must be 0 or more"))
+        if problem := boxes_error(item.boxes):
+            errors.append(FieldError(f"{where}boxes", problem))
+        if problem := price_error(item.price):
+            errors.append(FieldError(f"{where}price", problem))
         products = Product.objects.filter(company=company)
         product = (
             products.filter(pk=item.product_id).first()
@@ -145,8 +145,12 @@ def _check_lines(
                 )
             )
             continue
-        if bunches < 1 or stems < 1:
-            errors.append(FieldError(f"{where}bunches", "bunches and stemsBunch must be greater than 0"))
+        if not (1 <= bunches <= MAX_PACK and 1 <= stems <= MAX_PACK):
+            errors.append(
+                FieldError(
+                    f"{where}bunches", f"bunches and stemsBunch must be whole numbers from 1 to {MAX_PACK:,}"
+                )
+            )
             continue
         checked.append((item, product, box_type, UNIT_TYPES[unit_text], bunches, stems))
     if errors:

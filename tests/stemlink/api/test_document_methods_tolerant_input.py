@@ -151,3 +151,115 @@ def test_an_api_made_invoice_voided_gives_its_boxes_back_and_reverses_its_fee(cl
     ledger = FeeEntry.objects.filter(invoice_id=body["invoiceId"])
     assert ledger.aggregate(s=Sum("amount"))["s"] == Decimal("0.00")
     assert sorted(ledger.values_list("amount", flat=True)) == [Decimal("-15.00"), Decimal("15.00")]
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "field"),
+    [
+        (
+            "prebook.create",
+            {
+                "prebookItems": [
+                    {
+                        "productCode": "P",
+                        "boxTypeCode": "QB",
+                        "boxes": 10**9,
+                        "bunches": 1,
+                        "stemsBunch": 1,
+                        "price": 1,
+                    }
+                ]
+            },
+            "prebookItems[0].boxes",
+        ),
+        (
+            "prebook.create",
+            {
+                "prebookItems": [
+                    {
+                        "productCode": "P",
+                        "boxTypeCode": "QB",
+                        "boxes": 1,
+                        "bunches": 10**6,
+                        "stemsBunch": 10**6,
+                        "price": 1,
+                    }
+                ]
+            },
+            "prebookItems[0].bunches",
+        ),
+        (
+            "prebook.create",
+            {
+                "prebookItems": [
+                    {
+                        "productCode": "P",
+                        "boxTypeCode": "QB",
+                        "boxes": 10_000,
+                        "bunches": 1000,
+                        "stemsBunch": 1000,
+                        "price": "99999999",
+                    }
+                ]
+            },
+            "price",
+        ),
+        (
+            "prebook.create",
+            {
+                "prebookItems": [
+                    {
+                        "productCode": "P",
+                        "boxTypeCode": "QB",
+                        "boxes": 1,
+                        "bunches": 1,
+                        "stemsBunch": 1,
+                        "price": "99999999.999",
+                    }
+                ]
+            },
+            "prebookItems[0].price",
+        ),
+    ],
+)
+def test_absurd_quantities_and_amounts_are_refused_not_overflowed(
+    client, world, token, method, params, field
+):
+    world.product.code = "P"
+    world.product.save()
+    base = {"customerId": world.customer.pk, "carrierId": world.carrier.pk, "shipDate": "2026-12-01"}
+    status, body = api(client, method, {**base, **params}, token=token)
+    assert status == 400, body
+    assert field in {e["field"] for e in body["errors"]}
+    assert not Prebook.objects.exists()
+
+
+def test_absurd_invoice_line_updates_are_refused(client, world, token):
+    line = make_line(world)
+    _, body = api(
+        client,
+        "invoice.create",
+        {
+            "customerId": world.customer.pk,
+            "carrierId": world.carrier.pk,
+            "shipDate": "2026-12-01",
+            "items": [{"orderItemId": line.pk, "boxes": 1, "price": 1}],
+        },
+        token=token,
+    )
+    item_id = body["items"][0]["invoiceItemId"]
+    status, answer = api(
+        client,
+        "invoice.item.update",
+        {"invoiceId": body["invoiceId"], "invoiceItemId": item_id, "boxes": 10**12, "price": 1},
+        token=token,
+    )
+    assert status == 400 and answer["errors"][0]["field"] == "boxes"
+    status, answer = api(
+        client,
+        "invoice.item.update",
+        {"invoiceId": body["invoiceId"], "invoiceItemId": item_id, "price": "99999999.99"},
+        token=token,
+    )
+    assert status == 400 and answer["errors"][0]["field"] == "price"
+    assert Invoice.objects.get(pk=body["invoiceId"]).total == Decimal("250.00")

@@ -177,3 +177,18 @@ def test_a_worker_that_loses_the_race_skips_the_date_and_keeps_the_first_prebook
     assert _make_prebook(order, MONDAY) is False
     assert list(Prebook.objects.filter(standing_order=order)) == [first]
     assert PrebookItem.objects.filter(prebook__standing_order=order).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_generated_prebook_keeps_its_truck_date_and_stays_deleted(world):
+    from stemlink.orders import documents
+
+    order = standing(world)
+    generate_standing_order_prebooks(today=MONDAY)
+    prebook = Prebook.objects.get(standing_order=order, truck_date=MONDAY)
+    with pytest.raises(ValidationFailed, match="standing order"):
+        documents.update_prebook(world.company, prebook.pk, truck_date=MONDAY + dt.timedelta(days=3))
+    documents.update_prebook(world.company, prebook.pk, comments="ring the bell")
+    documents.delete_prebook(world.company, prebook.pk)
+    # A deleted truck date is not made again by the next run.
+    assert generate_standing_order_prebooks(today=MONDAY) == 0
