@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from stemlink.api.models import ApiToken
 from stemlink.orders.models import Invoice, InvoiceStatus
 from tests.browser.conftest import screenshot
-from tests.factories import World, make_line, make_ship_to, make_user, make_world
+from tests.factories import World, make_customer, make_line, make_ship_to, make_user, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,8 @@ def _new_token(
 def test_following_the_bloomnet_guide_gives_tokens_and_ids_that_work(
     live_server: Any, browser_page: Any, tmp_path: Path
 ) -> None:
-    make_world("Other Wholesaler")  # made first, so no id of ours is 1 by chance
+    neighbour = make_world("Other Wholesaler")  # its ids must never show up
+    make_customer(neighbour.company, name="Their florist")  # so our Customer ID differs from our Company ID
     world: World = make_world("Sunrise Flowers")
     assert world.customer.pk != world.company.pk
     make_user(world.company, username="ana", role="admin")
