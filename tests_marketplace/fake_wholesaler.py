@@ -493,19 +493,21 @@ class FakeWholesaler:
                 "fee": total * Decimal("0.015"),
                 "items": order["items"],
             }
-            result["invoices"].append({"invoiceId": doc_id, "invoiceNumber": number})
+            result["invoices"].append(
+                {"invoiceId": doc_id, "invoiceNumber": doc_id, "prefix": "W", "status": 0}
+            )
         else:
-            number = f"P{doc_id}"
+            number = str(doc_id)
             self.prebooks[doc_id] = {
                 "id": doc_id,
                 "number": number,
                 "truckDate": order["items"][0]["date"],
                 "customerId": CUSTOMER_ID,
-                "checkOutStatus": "Checked Out",
+                "checkOutStatus": 1,
                 "total": total,
                 "items": order["items"],
             }
-            result["prebooks"].append({"prebookId": doc_id, "prebookNumber": number})
+            result["prebooks"].append({"prebookId": doc_id, "prebookNumber": doc_id})
         result["message"] = "The Web Order was successfully checked out."
         return result
 
@@ -513,7 +515,8 @@ class FakeWholesaler:
         found = [
             {
                 "id": inv["id"],
-                "number": inv["number"],
+                "number": inv["id"],
+                "prefix": "W",
                 "status": inv["status"],
                 "customerId": inv["customerId"],
                 "createdOn": inv["createdOn"],

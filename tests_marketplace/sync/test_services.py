@@ -167,3 +167,18 @@ def test_unreadable_lines_are_skipped_and_reported_without_dropping_the_rest(sup
     run = sync_supplier(supplier, full=True)
     assert run.ok and run.added == 2
     assert "price is not a number" in run.errors
+
+
+def test_the_next_delta_starts_from_the_cursor_the_server_hands_out(supplier, wholesaler):
+    original = wholesaler.m_ecommerce_inventory_list
+
+    def with_cursor(p):
+        return {**original(p), "nextUpdatedAsOf": "2026-11-28 07:32:34"}
+
+    wholesaler.m_ecommerce_inventory_list = with_cursor
+    sync_supplier(supplier, full=True)
+    supplier.refresh_from_db()
+    assert supplier.delta_cursor == "2026-11-28 07:32:34"
+    sync_supplier(supplier, full=False)
+    last = [p for m, p, _ in wholesaler.calls if m == "ecommerce/inventory.list"][-1]
+    assert last["updatedAsOf"] == "2026-11-28 07:32:34"

@@ -346,16 +346,23 @@ def send_supplier_order(order: SupplierOrder) -> SupplierOrder:
     prebooks = answer.get("prebooks") or []
     if invoices:
         order.invoice_id = _int(invoices[0].get("invoiceId"))
-        order.invoice_number = str(invoices[0].get("invoiceNumber") or "")
-        order.wholesaler_status = "Pending Approval"
+        order.invoice_number = _document_number(invoices[0].get("prefix"), invoices[0].get("invoiceNumber"))
+        order.wholesaler_status = invoice_status_name(invoices[0].get("status", 0), None)
     if prebooks:
         order.prebook_id = _int(prebooks[0].get("prebookId"))
-        order.prebook_number = str(prebooks[0].get("prebookNumber") or "")
+        order.prebook_number = _document_number(prebooks[0].get("prefix"), prebooks[0].get("prebookNumber"))
         order.wholesaler_status = order.wholesaler_status or "Checked Out"
     order.placed_at = timezone.now()
     with transaction.atomic():
         CartLine.objects.filter(pk__in=order.lines.values("cart_line")).delete()
         return _finish(order, SupplierOrder.State.PLACED, "")
+
+
+def _document_number(prefix: Any, number: Any) -> str:
+    """Show a document number as the wholesaler's staff see it: prefix and number ("W1042")."""
+    text = "" if number is None else str(number)
+    prefix = "" if prefix is None else str(prefix)
+    return text if text.startswith(prefix) else f"{prefix}{text}"
 
 
 def _int(value: Any) -> int | None:
@@ -430,6 +437,16 @@ def _finish(order: SupplierOrder, state: str, message: str) -> SupplierOrder:
 
 # Orders ---------------------------------------------------------------------------------------
 INVOICE_STATUS = {"0": "Pending Approval", "1": "Confirmed", "2": "Draft", "4": "Voided"}
+PREBOOK_CHECKOUT_STATUS = {"0": "Pending", "1": "Checked Out"}
+
+
+def invoice_status_name(code: Any, name: Any) -> str:
+    """Name an invoice status: the server's own name when it sends one, else Komet's code table."""
+    if isinstance(name, str) and name.strip():
+        return name.strip()[:40]
+    return INVOICE_STATUS.get(str(code), str(code))[:40]
+
+
 _FINAL = {"Voided", "Confirmed"}
 
 
@@ -479,8 +496,9 @@ def _refresh_supplier_statuses(supplier: Supplier, orders: list[SupplierOrder], 
             for order in invoice_orders:
                 invoice = found.get(str(order.invoice_id))
                 if invoice is not None:
-                    raw = str(invoice.get("status"))
-                    order.wholesaler_status = INVOICE_STATUS.get(raw, raw)
+                    order.wholesaler_status = invoice_status_name(
+                        invoice.get("status"), invoice.get("statusName")
+                    )
                 order.status_checked_at = now
                 order.save(update_fields=["wholesaler_status", "status_checked_at"])
         if prebook_orders:
@@ -496,8 +514,9 @@ def _refresh_supplier_statuses(supplier: Supplier, orders: list[SupplierOrder], 
             found = {str(pb.get("id")): pb for pb in answer.get("prebooks") or []}
             for order in prebook_orders:
                 prebook = found.get(str(order.prebook_id))
-                if prebook is not None and prebook.get("checkOutStatus"):
-                    order.wholesaler_status = str(prebook.get("checkOutStatus"))[:40]
+                if prebook is not None and prebook.get("checkOutStatus") is not None:
+                    raw = str(prebook.get("checkOutStatus"))
+                    order.wholesaler_status = PREBOOK_CHECKOUT_STATUS.get(raw, raw)[:40]
                 order.status_checked_at = now
                 order.save(update_fields=["wholesaler_status", "status_checked_at"])
 

@@ -72,12 +72,13 @@ def sync_supplier(supplier: Supplier, *, full: bool, now: dt.datetime | None = N
                 item.external_id: item.data
                 for item in CatalogItem.objects.filter(supplier=supplier, kind=CatalogItem.Kind.PRODUCT)
             }
-        lines, server_start = _pull_inventory(
+        lines, next_cursor = _pull_inventory(
             supplier, customer, delta_since=None if full else supplier.delta_cursor
         )
         errors = _apply_lines(supplier, run, lines, products, complete=full)
-        cursor_moment = (server_start or now) - _CURSOR_OVERLAP
-        _succeeded(supplier, run, rules.format_cursor(cursor_moment), errors, full=full)
+        _succeeded(
+            supplier, run, next_cursor or rules.format_cursor(now - _CURSOR_OVERLAP), errors, full=full
+        )
     except api.ApiError as exc:
         _failed(supplier, run, exc)
     except Exception as exc:  # a bug must not stop the worker from syncing the other suppliers
@@ -123,19 +124,23 @@ def _pull_catalog(supplier: Supplier, company: api.WholesalerClient) -> dict[int
 
 def _pull_inventory(
     supplier: Supplier, customer: api.WholesalerClient, *, delta_since: str | None
-) -> tuple[list[Mapping[str, Any]], dt.datetime | None]:
-    """Read every page of ecommerce/inventory.list; return the lines and the server's clock at the start."""
+) -> tuple[list[Mapping[str, Any]], str | None]:
+    """Read every page of ecommerce/inventory.list; return the lines and the cursor for the next delta.
+
+    The cursor is the server's `nextUpdatedAsOf` when it sends one, else its clock (Date header)
+    at the first page less a small overlap: never the marketplace's own clock, which may differ.
+    """
     params: dict[str, Any] = {"customerId": supplier.customer_id, "rows": settings.SYNC_PAGE_ROWS}
     if supplier.location_id:
         params["companyLocationId"] = supplier.location_id
     if delta_since:
         params["updatedAsOf"] = delta_since
     lines: list[Mapping[str, Any]] = []
-    server_start: dt.datetime | None = None
+    cursor: str | None = None
     for page in range(1, _MAX_PAGES + 1):
         answer = customer.call("ecommerce/inventory.list", {**params, "page": page})
-        if server_start is None:
-            server_start = customer.server_time
+        if page == 1:
+            cursor = _cursor_from(answer.get("nextUpdatedAsOf"), customer.server_time)
         items = answer.get("inventoryItems") or []
         lines.extend(items)
         try:
@@ -144,7 +149,15 @@ def _pull_inventory(
             total = None
         if not items or len(items) < settings.SYNC_PAGE_ROWS or (total is not None and len(lines) >= total):
             break
-    return rules.unique_lines(lines), server_start
+    return rules.unique_lines(lines), cursor
+
+
+def _cursor_from(next_updated_as_of: Any, server_time: dt.datetime | None) -> str | None:
+    if isinstance(next_updated_as_of, str) and len(next_updated_as_of.strip()) >= 10:
+        return next_updated_as_of.strip()[:19]
+    if server_time is not None:
+        return rules.format_cursor(server_time - _CURSOR_OVERLAP)
+    return None
 
 
 def _stored_fields(offer: Offer) -> dict[str, Any]:
