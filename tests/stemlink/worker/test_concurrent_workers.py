@@ -23,7 +23,7 @@ def test_two_workers_never_deliver_the_same_delivery_twice(receiver: Receiver, b
     add_endpoint(world.company, url=receiver.url + "/second")
     for n in range(20):
         record_event(world.company.pk, "inventory.changed", {"lineId": n})
-    receiver.delay_seconds = 0.005
+    receiver.delay_seconds = 0.02
     start = threading.Barrier(3)
     reports: dict[str, int] = {}
     errors: list[BaseException] = []
