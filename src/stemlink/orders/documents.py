@@ -840,7 +840,12 @@ def create_prebook(
 
 def _open_prebook(company: Company, prebook_id: int, vendor: Vendor | None = None) -> Prebook:
     prebook = Prebook.objects.select_for_update().filter(company=company, pk=prebook_id).first()
-    if prebook is None or (vendor is not None and prebook.vendor_id not in (None, vendor.pk)):
+    # A vendor sees the prebooks it made and those with lines it grows; nothing else exists for it.
+    if prebook is None or (
+        vendor is not None
+        and prebook.vendor_id != vendor.pk
+        and not PrebookItem.objects.filter(prebook=prebook, vendor=vendor).exists()
+    ):
         raise NotFound(f"Prebook {prebook_id} was not found.")
     if prebook.status != PrebookStatus.OPEN:
         raise InvalidState(f"Prebook {prebook.number} was deleted; it cannot be changed.")
@@ -937,7 +942,7 @@ def delete_prebook_item(
     with transaction.atomic():
         prebook = _open_prebook(company, prebook_id, vendor)
         item = PrebookItem.objects.select_for_update().filter(prebook=prebook, pk=item_id).first()
-        if item is None or (vendor is not None and item.vendor_id not in (None, vendor.pk)):
+        if item is None or (vendor is not None and vendor.pk not in (item.vendor_id, prebook.vendor_id)):
             raise NotFound(f"Prebook item {item_id} was not found on prebook {prebook.number}.")
         _return_prebook_item_boxes(item)
         item.delete()

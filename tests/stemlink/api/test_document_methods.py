@@ -744,3 +744,57 @@ def test_a_customer_token_cannot_make_a_standing_order_for_another_customer(clie
         token=token,
     )
     assert status == 404 and not StandingOrder.objects.exists()
+
+
+def test_a_vendor_token_deletes_only_its_own_prebook_lines(client, world, company_token):
+    from stemlink.catalog.models import Vendor
+
+    grower = Vendor.objects.create(company=world.company, code="FLORA", name="Flora Farms")
+    theirs = make_future_line(world)
+    ours = make_future_line(world, vendor=grower)
+    _, created = api(
+        client,
+        "prebook.create",
+        {
+            "customerId": world.customer.pk,
+            "carrierId": world.carrier.pk,
+            "shipDate": TRUCK.isoformat(),
+            "prebookItems": [rose(world)],
+        },
+        token=company_token,
+    )
+    ids = {}
+    for name, line in (("theirs", theirs), ("ours", ours)):
+        _, body = api(
+            client,
+            "prebook.future.item.add",
+            {"prebookId": created["prebookId"], "inventoryId": line.pk, "boxes": 1, "price": 1},
+            token=company_token,
+        )
+        ids[name] = body["prebookItemId"]
+    token = issue_token(world.company, "vendor", vendor=grower)
+    unassigned = created["prebookItems"][0]["prebookItemId"]
+    for item_id in (ids["theirs"], unassigned):
+        status, _ = api(
+            client,
+            "prebook.item.delete",
+            {"prebookId": created["prebookId"], "prebookItemId": item_id},
+            token=token,
+        )
+        assert status == 404
+    status, body = api(
+        client,
+        "prebook.item.delete",
+        {"prebookId": created["prebookId"], "prebookItemId": ids["ours"]},
+        token=token,
+    )
+    assert status == 200, body
+    ours.refresh_from_db()
+    assert ours.boxes_sold == 0
+    status, _ = api(
+        client,
+        "prebook.item.delete",
+        {"prebookId": created["prebookId"], "prebookItemId": ids["theirs"]},
+        token=token,
+    )
+    assert status == 404  # the prebook holds nothing of this grower's any more

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from pydantic import Field
 
 from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
@@ -415,7 +415,7 @@ def prebook_details_list(ctx: CallContext, params: PrebookDetailsParams) -> dict
     if vendor is not None:
         # A grower sees only what it is asked to grow.
         items = items.filter(vendor=vendor)
-        prebooks = prebooks.filter(items__vendor=vendor).distinct()
+        prebooks = prebooks.filter(Q(items__vendor=vendor) | Q(vendor=vendor)).distinct()
     rows = []
     for prebook in prebooks.prefetch_related(Prefetch("items", queryset=items)):
         row = _prebook_row(prebook)
