@@ -165,7 +165,16 @@ def create_web_order(
         carrier = _carrier(company, carrier_id) if carrier_id is not None else None
         ship_to = _ship_to(customer, ship_to_id)
         return _new_web_order(
-            company, customer, location, carrier, ship_to, ship_date, sales_channel, token_id, user, now
+            company,
+            customer,
+            location,
+            carrier.pk if carrier else None,
+            ship_to,
+            ship_date,
+            sales_channel,
+            token_id,
+            user,
+            now,
         )
 
 
@@ -173,7 +182,7 @@ def _new_web_order(
     company: Company,
     customer: Customer,
     location: Location,
-    carrier: Carrier | None,
+    carrier_id: int | None,
     ship_to: ShipTo | None,
     ship_date: dt.date | None,
     sales_channel: str,
@@ -185,7 +194,7 @@ def _new_web_order(
         company=company,
         location=location,
         customer=customer,
-        carrier=carrier,
+        carrier_id=carrier_id,
         ship_to=ship_to,
         ship_date=ship_date,
         number=numbering.next_number(company.pk, location.pk, numbering.WEB_ORDER),
@@ -260,7 +269,15 @@ def add_web_order_item(
 
     try:
         with transaction.atomic():
-            carrier = _carrier(company, request.carrier_id)
+            # Lock the order first (orders before lines, as checkout does), and trust the carrier
+            # it already has instead of reading it again.
+            locked = (
+                _web_order(company, customer, request.web_order_id, lock=True)
+                if request.web_order_id is not None
+                else None
+            )
+            if locked is None or locked.carrier_id != request.carrier_id:
+                _carrier(company, request.carrier_id)
             ship_to = _ship_to(customer, request.ship_to_id)
             lines = _lines_for_sale(company, customer, request, line_ids, transactional)
             price = _check_price(company, customer, lines, request.price)
@@ -274,7 +291,7 @@ def add_web_order_item(
                 )
 
             order = _order_for_item(
-                company, customer, request, lines, carrier, ship_to, sales_channel, token_id, user, now
+                company, customer, request, locked, lines, ship_to, sales_channel, token_id, user, now
             )
 
             taken, available = _hold_across(request.origin, lines, request.boxes, company.pk)
@@ -449,8 +466,8 @@ def _order_for_item(
     company: Company,
     customer: Customer,
     request: ItemRequest,
+    locked: WebOrder | None,
     lines: list[Any],
-    carrier: Carrier,
     ship_to: ShipTo | None,
     sales_channel: str,
     token_id: int | None,
@@ -460,8 +477,8 @@ def _order_for_item(
     line_location_id = lines[0].location_id
     if request.location_id is not None and request.location_id != line_location_id:
         raise ValidationFailed(FieldError("companyLocationId", "these lines are stocked at another location"))
-    if request.web_order_id is not None:
-        order = _web_order(company, customer, request.web_order_id, lock=True)
+    if locked is not None:
+        order = locked
         _require_open(order, now, "take more items")
         rules.check_same_origin(order.origin, request.origin)
         if order.location_id != line_location_id:
@@ -473,7 +490,7 @@ def _order_for_item(
         # An order opened by web-order.create takes its carrier, ship-to and date from its first item;
         # the caller writes them with the new timer in one update.
         if order.carrier_id is None:
-            order.carrier = carrier
+            order.carrier_id = request.carrier_id
         if order.ship_to_id is None and ship_to is not None:
             order.ship_to = ship_to
         if order.ship_date is None:
@@ -484,7 +501,7 @@ def _order_for_item(
         customer=customer,
         status=WebOrderStatus.PENDING,
         location_id=line_location_id,
-        carrier=carrier,
+        carrier_id=request.carrier_id,
         ship_to=ship_to,
         ship_date=request.date,
         origin=request.origin,
@@ -495,7 +512,16 @@ def _order_for_item(
         return existing
     location = Location.objects.get(id=line_location_id)
     return _new_web_order(
-        company, customer, location, carrier, ship_to, request.date, sales_channel, token_id, user, now
+        company,
+        customer,
+        location,
+        request.carrier_id,
+        ship_to,
+        request.date,
+        sales_channel,
+        token_id,
+        user,
+        now,
     )
 
 
