@@ -162,7 +162,13 @@ def _run(spec: MethodSpec, ctx: CallContext, params: Any) -> tuple[int, bytes]:
 def _run_writing(
     spec: MethodSpec, ctx: CallContext, params: Any, token: ApiToken | None, key: str | None, fingerprint: str
 ) -> tuple[int, bytes, bool]:
-    """Run a write method in one transaction; with an idempotency key, claim it in that transaction."""
+    """Run a write method in one transaction; with an idempotency key, claim it in that transaction.
+
+    A refusal (StemlinkError) is an answer, not a crash: the transaction still commits, so what
+    the use case chose to keep when refusing (an overdue cart it expired, say) stays, while its own
+    inner transaction has undone the refused work. The refusal is stored under the key like any
+    answer. Only an unexpected exception rolls everything back, the key's claim included.
+    """
     with transaction.atomic():
         claimed = None
         if key is not None and token is not None:
@@ -171,13 +177,8 @@ def _run_writing(
                 return outcome.http_status, outcome.body, True
             claimed = outcome
         try:
-            # A savepoint: a failure undoes the handler's work but keeps the claimed key, so
-            # the failure itself is the first answer that repeats get.
-            with transaction.atomic():
-                status, body = _run(spec, ctx, params)
+            status, body = _run(spec, ctx, params)
         except StemlinkError as error:
-            if claimed is None:
-                raise
             status, body = error.http_status, envelope.dumps(envelope.failure(error))
         if claimed is not None:
             idempotency.store_answer(claimed, status, body)

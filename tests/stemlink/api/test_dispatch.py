@@ -7,12 +7,14 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from stemlink.api.models import ApiCall, ApiToken
 from stemlink.api.registry import CO, REGISTRY, CallContext, Params, api_method
 from stemlink.api.services import recent_calls
-from stemlink.errors import NotAvailable
+from stemlink.customers.models import ShipTo
+from stemlink.errors import InvalidState, NotAvailable
 from tests.api_helpers import api, issue_token
 
 
@@ -236,9 +238,19 @@ def test_methods():
             raise NotAvailable("Only 2 boxes are left.", available_boxes=2)
         return {"amount": Decimal("12.50"), "unitCost": Decimal("0.125"), "message": "Done."}
 
+    @api_method("test.write", tokens={CO}, params=MoneyParams, writes=True)
+    def write(ctx: CallContext, params: MoneyParams) -> dict:
+        customer = ctx.company.customers.first()
+        with transaction.atomic():
+            ShipTo.objects.create(company=ctx.company, customer=customer, name="kept by the use case")
+        ShipTo.objects.create(company=ctx.company, customer=customer, name="outside")
+        if params.fail:
+            raise InvalidState("Refused after keeping something on purpose.")
+        raise RuntimeError("a bug after writing")
+
     yield
-    REGISTRY.pop("test.crash")
-    REGISTRY.pop("test.money")
+    for name in ("test.crash", "test.money", "test.write"):
+        REGISTRY.pop(name)
 
 
 def test_a_bug_in_a_method_is_a_logged_500_with_status_0(client, world, test_methods, caplog):
@@ -263,3 +275,22 @@ def test_money_is_an_exact_json_number_and_failures_carry_their_extras(client, w
         "errorCode": "not_available",
         "availableBoxes": 2,
     }
+
+
+def test_a_bug_in_a_write_method_rolls_back_everything_it_wrote(client, world, test_methods):
+    token = issue_token(world.company, "company", methods=["carrier.list"])
+    ApiToken.objects.filter(prefix=token[:6]).update(methods=["test.write"])
+    status, body = api(client, "test.write", token=token, headers={"Idempotency-Key": "k1"})
+    assert status == 500 and body["status"] == 0
+    assert not ShipTo.objects.exists()
+    # The key's claim went with the rollback: a retry runs again instead of replaying a crash.
+    status, _ = api(client, "test.write", token=token, headers={"Idempotency-Key": "k1"})
+    assert status == 500
+
+
+def test_a_refusal_is_an_answer_and_keeps_what_the_use_case_committed(client, world, test_methods):
+    token = issue_token(world.company, "company", methods=["carrier.list"])
+    ApiToken.objects.filter(prefix=token[:6]).update(methods=["test.write"])
+    status, body = api(client, "test.write", {"fail": True}, token=token)
+    assert status == 409 and body["errorCode"] == "invalid_state"
+    assert ShipTo.objects.filter(name="kept by the use case").count() == 1
