@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stemlink.orders.periods import add_months, parse_weekdays, period_errors, truck_dates, weekday_names
 
@@ -120,3 +122,46 @@ def test_no_truck_dates_for_an_order_that_ended_before_the_window():
             window_to=D(2026, 6, 30),
         )
     )
+
+
+dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31))
+
+
+@given(dates, st.integers(min_value=0, max_value=400))
+def test_a_period_is_accepted_exactly_when_its_end_is_within_the_cap(start, days):
+    end = start + dt.timedelta(days=days)
+    assert (period_errors(start, end, from_field="f", to_field="t", max_days=4) == []) == (days <= 4)
+    within_six_months = end <= add_months(start, 6)
+    assert (period_errors(start, end, from_field="f", to_field="t", max_months=6) == []) == within_six_months
+
+
+@given(dates, st.integers(min_value=0, max_value=36))
+def test_add_months_never_goes_backwards_and_keeps_the_day_when_it_can(start, months):
+    later = add_months(start, months)
+    assert later >= start
+    assert (later.year - start.year) * 12 + later.month - start.month == months
+    if start.day <= 28:
+        assert later.day == start.day
+
+
+@given(
+    dates, st.integers(min_value=0, max_value=60), st.sets(st.integers(min_value=0, max_value=6), min_size=1)
+)
+def test_weekly_truck_dates_are_exactly_the_chosen_weekdays_in_the_window(start, span, weekdays):
+    window_to = start + dt.timedelta(days=span)
+    found = list(
+        truck_dates(
+            recurrence="weekly",
+            weekdays=tuple(weekdays),
+            start=start,
+            end=None,
+            window_from=start,
+            window_to=window_to,
+        )
+    )
+    expected = [
+        start + dt.timedelta(days=n)
+        for n in range(span + 1)
+        if (start + dt.timedelta(days=n)).weekday() in weekdays
+    ]
+    assert found == expected
