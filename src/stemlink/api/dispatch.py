@@ -14,8 +14,10 @@ from typing import Any
 
 import orjson
 import pydantic
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -66,7 +68,10 @@ def _check_size(request: HttpRequest) -> bytes:
         length = 0
     if length > rules.MAX_BODY_BYTES:
         raise RequestTooLarge(f"The request body is {length:,} bytes; the most the API takes is 64 KB.")
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise RequestTooLarge("The request body is too large; the most the API takes is 64 KB.") from None
     if len(body) > rules.MAX_BODY_BYTES:
         raise RequestTooLarge(f"The request body is {len(body):,} bytes; the most the API takes is 64 KB.")
     return body
@@ -84,9 +89,15 @@ def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
     content_type = (request.content_type or "").lower()
     if content_type in FORM_TYPES:
         form: dict[str, Any] = {}
-        for key in request.POST:
-            values = request.POST.getlist(key)
-            form[key] = values[-1] if len(values) == 1 else values
+        try:
+            for key in request.POST:
+                values = request.POST.getlist(key)
+                form[key] = values[-1] if len(values) == 1 else values
+        except (SuspiciousOperation, MultiPartParserError, ValueError) as exc:
+            raise ValidationFailed(
+                FieldError("body", f"is not a form this API can read ({type(exc).__name__})"),
+                "The form body could not be read: send the parameters as JSON or a plain form.",
+            ) from None
         return form
     if not body.strip():
         return {}

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from stemlink.api import rules
 from stemlink.api.errors import InvalidToken
-from stemlink.api.models import ApiCall, ApiToken, TokenKind
+from stemlink.api.models import ApiCall, ApiToken, DailyUsage, IdempotencyKey, RateWindow, TokenKind
 from stemlink.api.registry import TokenType, load_all_methods
 from stemlink.catalog.models import Vendor
 from stemlink.customers.models import Customer
@@ -290,3 +290,20 @@ def recent_company_calls(company: Company, limit: int = 100) -> list[ApiCall]:
         .select_related("token")
         .order_by("-created_on", "-id")[: max(0, limit)]
     )
+
+
+def sweep_gateway_records(now: dt.datetime | None = None, *, keep_calls_days: int = 90) -> dict[str, int]:
+    """Delete what the gateway no longer needs: audit entries past `keep_calls_days`, burst windows
+    older than two minutes, idempotency keys past 24 hours, quota rows older than a week.
+
+    Returns how many rows of each kind went. The worker may run it daily; nothing depends on it
+    running, since every counter and key is also swept lazily where it is used.
+    """
+    now = now or timezone.now()
+    window = int(now.timestamp()) // 60
+    with transaction.atomic():
+        calls, _ = ApiCall.objects.filter(created_on__lt=now - dt.timedelta(days=keep_calls_days)).delete()
+        windows, _ = RateWindow.objects.filter(window__lt=window - 2).delete()
+        keys, _ = IdempotencyKey.objects.filter(created_on__lt=now - dt.timedelta(hours=24)).delete()
+        usage, _ = DailyUsage.objects.filter(day__lt=(now - dt.timedelta(days=7)).date()).delete()
+    return {"calls": calls, "rate_windows": windows, "idempotency_keys": keys, "daily_usage": usage}

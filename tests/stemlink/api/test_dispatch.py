@@ -294,3 +294,33 @@ def test_a_refusal_is_an_answer_and_keeps_what_the_use_case_committed(client, wo
     status, body = api(client, "test.write", {"fail": True}, token=token)
     assert status == 409 and body["errorCode"] == "invalid_state"
     assert ShipTo.objects.filter(name="kept by the use case").count() == 1
+
+
+def test_a_form_with_too_many_fields_or_a_broken_multipart_body_is_a_400(client, world, token):
+    many = "&".join(f"f{i}=1" for i in range(1500))
+    response = client.post(
+        "/api/carrier.list",
+        data=many,
+        content_type="application/x-www-form-urlencoded",
+        headers={"authenticationToken": token},
+    )
+    assert response.status_code == 400 and response.json()["errorCode"] == "validation_error"
+    response = client.post(
+        "/api/carrier.list",
+        data=b"--xx\r\nbroken",
+        content_type="multipart/form-data; boundary=xx",
+        headers={"authenticationToken": token},
+    )
+    assert response.status_code in (200, 400) and response.json()["status"] in (0, 1)
+
+
+def test_a_declared_length_over_the_limit_is_refused_without_reading(client, world, token):
+    response = client.generic(
+        "POST",
+        "/api/carrier.list",
+        data=b"{}",
+        content_type="application/json",
+        headers={"authenticationToken": token},
+        CONTENT_LENGTH=str(10 * 1024 * 1024),
+    )
+    assert response.status_code == 413

@@ -189,3 +189,36 @@ def test_customers_of_the_same_company_each_get_their_own_token(world):
     create_token(world.company, token_type="customer", customer=world.customer, description="", methods="all")
     create_token(world.company, token_type="customer", customer=other, description="", methods="all")
     assert ApiToken.objects.filter(token_type="customer").count() == 2
+
+
+def test_sweeping_removes_only_what_is_old(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stemlink.api.models import ApiCall, DailyUsage, IdempotencyKey, RateWindow
+    from stemlink.api.services import sweep_gateway_records
+
+    now = timezone.now()
+    token, _ = create_token(world.company, token_type="company", description="", methods="all")
+    for age in (dt.timedelta(days=91), dt.timedelta(days=1)):
+        ApiCall.objects.create(
+            created_on=now - age, company=world.company, method="m", status=1, http_status=200, duration_ms=1
+        )
+    minute = int(now.timestamp()) // 60
+    RateWindow.objects.create(key="token:1", window=minute - 10, calls=1)
+    RateWindow.objects.create(key="token:1", window=minute, calls=1)
+    IdempotencyKey.objects.create(
+        token=token, key="old", method="m", fingerprint="f", created_on=now - dt.timedelta(hours=25)
+    )
+    IdempotencyKey.objects.create(token=token, key="new", method="m", fingerprint="f", created_on=now)
+    DailyUsage.objects.create(company=world.company, day=(now - dt.timedelta(days=8)).date(), calls=3)
+    DailyUsage.objects.create(company=world.company, day=now.date(), calls=3)
+    assert sweep_gateway_records(now) == {
+        "calls": 1,
+        "rate_windows": 1,
+        "idempotency_keys": 1,
+        "daily_usage": 1,
+    }
+    assert ApiCall.objects.count() == RateWindow.objects.count() == IdempotencyKey.objects.count() == 1
+    assert DailyUsage.objects.get().day == now.date()
