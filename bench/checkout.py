@@ -164,13 +164,18 @@ def _http_side(base_url: str, seed: dict, clients: int, orders: int) -> float:
     def setup(n: int) -> dict:
         buyer = seed["buyers"][n]
         headers = {"authenticationToken": buyer["token"], "X-ACCOUNT": company}
-        return {
+        state = {
             "http": httpx.Client(base_url=base_url, headers=headers, timeout=60),
             "customerId": buyer["customerId"],
+            "times": {},
         }
+        states.append(state)
+        return state
 
     def call(state: dict, method: str, params: dict) -> dict:
+        began = time.perf_counter()
         response = state["http"].post(f"/api/{method}", json=params)
+        state["times"].setdefault(method, []).append(time.perf_counter() - began)
         body = response.json()
         if response.status_code != 200:
             raise RuntimeError(f"{method} answered {response.status_code}: {body}")
@@ -200,7 +205,17 @@ def _http_side(base_url: str, seed: dict, clients: int, orders: int) -> float:
         if len(answer["invoices"]) != 1:
             raise RuntimeError(f"checkout made no invoice: {answer}")
 
-    return _run_clients(clients, orders, one_order, setup, lambda state: state["http"].close())
+    states: list[dict] = []
+    rate = _run_clients(clients, orders, one_order, setup, lambda state: state["http"].close())
+    for method in ("web-order.create", "web-order-item.add", "web-order.checkout"):
+        times = sorted(t for state in states for t in state["times"].get(method, []))
+        if times:
+            print(
+                f"    {method:20s} median {times[len(times) // 2] * 1000:6.0f} ms"
+                f"  p90 {times[int(len(times) * 0.9)] * 1000:6.0f} ms",
+                flush=True,
+            )
+    return rate
 
 
 def _baseline_side(db_url: str, seed: dict, clients: int, orders: int) -> float:
@@ -412,6 +427,11 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=12, help="timed orders per client (after one warm-up)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="diagnosis: run the bench database with synchronous_commit=off (both sides): what commits cost",
+    )
     parser.add_argument("--seed-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed_child:
@@ -425,6 +445,8 @@ def main() -> None:
     env = _env(db_url)
     admin = psycopg.connect(PG_URL, autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
+    if args.async_commit:
+        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     server: subprocess.Popen | None = None
     began = time.perf_counter()
     try:
