@@ -1,0 +1,204 @@
+"""Run the whole demo: Stemlink with demo data, its worker, the marketplace and its sync worker.
+
+Called by `make demo`. It migrates both databases, loads the demo wholesaler, hands the BloomNet
+tokens and IDs to the marketplace (through environment variables of the child processes, never a
+file or a command line), registers the marketplace's webhook, starts the four processes and prints
+where to go and how to sign in. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STEMLINK = str(BIN / "stemlink")
+MARKETPLACE = str(BIN / "marketplace")
+HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
+STEMLINK_PORT = int(os.environ.get("STEMLINK_PORT", "8000"))
+MARKETPLACE_PORT = int(os.environ.get("MARKETPLACE_PORT", "8100"))
+DEMO_PASSWORD = "flowers-demo"
+FLORIST_EMAIL = "florist@example.com"
+
+
+def say(text: str) -> None:
+    print(f"[demo] {text}", flush=True)
+
+
+def fail(text: str) -> None:
+    print(f"[demo] {text}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def run(args: list[str], env: dict[str, str], *, capture: bool = False) -> str:
+    result = subprocess.run(args, env=env, cwd=ROOT, text=True, capture_output=capture, check=False)
+    if result.returncode != 0:
+        if capture:
+            sys.stderr.write(result.stderr)
+        fail(f"`{' '.join(Path(args[0]).name if i == 0 else a for i, a in enumerate(args))}` failed.")
+    return result.stdout if capture else ""
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for(url: str, seconds: float, procs: list[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                fail(f"a process stopped while starting (exit {proc.returncode}); see its output above.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - our own loopback URL
+                if answer.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    fail(f"{url} did not answer within {seconds:.0f} seconds.")
+
+
+def main() -> None:
+    env = dict(os.environ)
+    env.setdefault("STEMLINK_VAR_DIR", str(ROOT / "var"))
+    Path(env["STEMLINK_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    for port, what in ((STEMLINK_PORT, "STEMLINK_PORT"), (MARKETPLACE_PORT, "MARKETPLACE_PORT")):
+        if not port_is_free(port):
+            fail(f"port {port} is taken: stop what uses it, or set {what}=<another port>.")
+
+    say("Preparing Stemlink's database and demo data …")
+    run([STEMLINK, "migrate", "--no-input", "-v", "0"], env)
+    run([STEMLINK, "demo-data"], env)
+    say("Preparing the marketplace's database …")
+    run([MARKETPLACE, "migrate", "--no-input", "-v", "0"], env)
+
+    procs: list[subprocess.Popen] = []
+
+    def stop_all(*_: object) -> None:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        say("Stopped.")
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+
+    stemlink_url = f"http://{HOST}:{STEMLINK_PORT}"
+    marketplace_url = f"http://{HOST}:{MARKETPLACE_PORT}"
+    procs.append(
+        subprocess.Popen([STEMLINK, "serve", "--host", HOST, "--port", str(STEMLINK_PORT)], env=env, cwd=ROOT)
+    )
+    wait_for(f"{stemlink_url}/api/openapi.json", 60, procs)
+
+    say("Handing the BloomNet tokens and IDs to the marketplace …")
+    handover = json.loads(run([STEMLINK, "demo-handover"], env, capture=True).strip().splitlines()[-1])
+    webhook_secret = secrets.token_urlsafe(32)
+    connect_env = dict(env)
+    connect_env.update(
+        {
+            "MARKETPLACE_COMPANY_TOKEN": handover["companyToken"],
+            "MARKETPLACE_CUSTOMER_TOKEN": handover["customerToken"],
+            "MARKETPLACE_WEBHOOK_SECRET": webhook_secret,
+        }
+    )
+    connect = [
+        MARKETPLACE,
+        "setup-demo-supplier",
+        "--name",
+        "Sunrise Flowers Miami",
+        "--base-url",
+        stemlink_url,
+        "--company-id",
+        str(handover["companyId"]),
+        "--customer-id",
+        str(handover["customerId"]),
+        "--carrier-id",
+        str(handover["carrierId"]),
+        "--operator-username",
+        "operator",
+        "--florist-email",
+        FLORIST_EMAIL,
+        "--wait",
+        "30",
+    ]
+    if handover.get("locationId"):
+        connect += ["--location-id", str(handover["locationId"])]
+    connect_env["MARKETPLACE_DEMO_PASSWORD"] = DEMO_PASSWORD
+    output = run(connect, connect_env, capture=True)
+    sys.stdout.write(output)
+    supplier_id = next(
+        (word for line in output.splitlines() if line.startswith("Supplier ") for word in line.split()[1:2]),
+        None,
+    )
+    if supplier_id is None:
+        fail("the marketplace did not say which supplier it connected.")
+    hook_env = dict(env, DEMO_WEBHOOK_SECRET=webhook_secret)
+    run(
+        [
+            STEMLINK,
+            "demo-handover",
+            "--skip-tokens",
+            "--webhook-url",
+            f"{marketplace_url}/webhooks/{supplier_id}/",
+        ],
+        hook_env,
+        capture=True,
+    )
+
+    procs.append(subprocess.Popen([STEMLINK, "worker"], env=env, cwd=ROOT))
+    procs.append(
+        subprocess.Popen(
+            [MARKETPLACE, "serve", "--host", HOST, "--port", str(MARKETPLACE_PORT)], env=env, cwd=ROOT
+        )
+    )
+    procs.append(subprocess.Popen([MARKETPLACE, "worker"], env=env, cwd=ROOT))
+    wait_for(f"{marketplace_url}/", 60, procs)
+
+    print(
+        f"""
+==================================================================================
+ Stemlink is running with demo data, connected to the demo marketplace.
+
+ Stemlink back office   {stemlink_url}/
+     admin / {DEMO_PASSWORD}   (administrator)      rep / {DEMO_PASSWORD}   (sales rep)
+ Stemlink API docs      {stemlink_url}/api/docs
+ Marketplace            {marketplace_url}/
+     florist: {FLORIST_EMAIL} / {DEMO_PASSWORD}    operator: operator / {DEMO_PASSWORD}
+
+ Buy on the marketplace; the order waits under Orders in the back office to confirm.
+ Ctrl-C stops everything.
+==================================================================================
+""",
+        flush=True,
+    )
+    while True:
+        for proc in procs:
+            if proc.poll() is not None:
+                say(f"a process stopped (exit {proc.returncode}); stopping the others.")
+                stop_all()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
