@@ -104,10 +104,10 @@ def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock:
     orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
     if lock:
         orders = orders.select_for_update()
-    order = orders.first()
-    if order is None:
-        raise NotFound(f"Web order {web_order_id} was not found.")
-    return order
+    try:
+        return orders.get()
+    except WebOrder.DoesNotExist:
+        raise NotFound(f"Web order {web_order_id} was not found.") from None
 
 
 class _Overdue(Exception):
