@@ -27,6 +27,8 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls (set-up
     # and checks) are plain synchronous calls, so Django's async-safety guard must stand aside.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -46,6 +48,10 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # Django keeps connections per context, and Playwright's sync API runs the test in a
+            # context of its own: close what the test opened there, or PostgreSQL cannot drop
+            # the test database at the end of the run.
+            connections.close_all()
 
 
 def screenshot(page: Any, name: str) -> Path:
