@@ -29,6 +29,12 @@ class PartnerEndpoint(models.Model):
     secret_encrypted = models.TextField(editable=False)
     description = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
+    # A partner that does not answer is paused as a whole (circuit breaker): one probe when the
+    # pause ends instead of every waiting delivery timing out in turn, which would hold up the
+    # worker for every other company's partners.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
     created_on = models.DateTimeField(auto_now_add=True)
     updated_on = models.DateTimeField(auto_now=True)
 

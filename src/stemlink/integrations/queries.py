@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -25,6 +26,10 @@ class EndpointSummary:
     pending: int
     failing: int
     delivered: int
+    # The partner's health: failures in a row across its deliveries, and the pause they earned.
+    consecutive_failures: int = 0
+    paused_until: dt.datetime | None = None
+    last_error: str = ""
 
 
 def endpoints_of(company: Company) -> list[EndpointSummary]:
@@ -50,6 +55,9 @@ def endpoints_of(company: Company) -> list[EndpointSummary]:
             pending=e.n_pending,
             failing=e.n_failing,
             delivered=e.n_delivered,
+            consecutive_failures=e.consecutive_failures,
+            paused_until=e.paused_until,
+            last_error=e.last_error,
         )
         for e in rows
     ]

@@ -241,7 +241,12 @@ def set_endpoint_active(company: Company, endpoint_id: int, active: bool) -> Par
     endpoint = _endpoint_of(company, endpoint_id)
     if endpoint.active != active:
         endpoint.active = active
-        endpoint.save(update_fields=["active", "updated_on"])
+        fields = ["active", "updated_on"]
+        if active:
+            # Enabled again, presumably fixed: start afresh rather than wait out an old pause.
+            endpoint.paused_until, endpoint.consecutive_failures = None, 0
+            fields += ["paused_until", "consecutive_failures"]
+        endpoint.save(update_fields=fields)
         log.info("partner endpoint #%s %s", endpoint.pk, "enabled" if active else "disabled")
     return endpoint
 
@@ -274,6 +279,10 @@ def retry_delivery(company: Company, delivery_id: int, *, now: dt.datetime | Non
     )
     if changed != 1:
         raise InvalidState(f"Delivery {delivery_id} is being sent right now; look again in a few seconds.")
+    # Someone asking for a retry believes the partner is back: end its pause so the retry goes now.
+    PartnerEndpoint.objects.filter(pk=delivery.endpoint_id, paused_until__isnull=False).update(
+        paused_until=None
+    )
     delivery.refresh_from_db()
     log.info("delivery #%s queued for a manual retry", delivery.pk)
     return delivery
@@ -288,6 +297,7 @@ class OutgoingWebhook:
 
     delivery_id: int
     claim_token: uuid.UUID
+    endpoint_id: int
     url: str
     body: bytes
     headers: dict[str, str]
@@ -304,6 +314,12 @@ def _due(now: dt.datetime) -> Q:
     )
 
 
+def _endpoint_ready(now: dt.datetime) -> Q:
+    return Q(endpoint__active=True) & (
+        Q(endpoint__paused_until__isnull=True) | Q(endpoint__paused_until__lte=now)
+    )
+
+
 def claim_due_deliveries(
     *, limit: int, lease_seconds: float, now: dt.datetime | None = None
 ) -> list[OutgoingWebhook]:
@@ -317,7 +333,7 @@ def claim_due_deliveries(
     now = now or timezone.now()
     token = uuid.uuid4()
     lease_until = now + dt.timedelta(seconds=lease_seconds)
-    due = Delivery.objects.filter(_due(now), endpoint__active=True)
+    due = Delivery.objects.filter(_due(now), _endpoint_ready(now))
     # A plain read first: on SQLite every claim transaction takes the database's write lock, and
     # an idle worker polling every second should not compete with sales for it.
     if not due.exists():
@@ -360,6 +376,7 @@ def _signed_request(delivery: Delivery, token: uuid.UUID) -> OutgoingWebhook:
     return OutgoingWebhook(
         delivery_id=delivery.pk,
         claim_token=token,
+        endpoint_id=delivery.endpoint_id,
         url=delivery.endpoint.url,
         body=body,
         headers=headers,
@@ -412,10 +429,40 @@ def record_delivery_result(
         else:
             changes["next_attempt_at"] = now + dt.timedelta(seconds=outcome.retry_in_seconds)
         updated = Delivery.objects.filter(pk=delivery_id, claim_token=claim_token).update(**changes)
+        _note_endpoint_health(delivery.endpoint_id, outcome, error, now, draw)
     if updated != 1:
         log.warning("delivery #%s: lease lost before the answer was recorded", delivery_id)
         return False
     return True
+
+
+def _note_endpoint_health(
+    endpoint_id: int, outcome: rules.AttemptOutcome, error: str, now: dt.datetime, draw: float
+) -> None:
+    if outcome.retry_in_seconds is None:
+        # Only a write when there is something to reset: a healthy partner costs nothing here.
+        PartnerEndpoint.objects.filter(pk=endpoint_id, consecutive_failures__gt=0).update(
+            consecutive_failures=0, paused_until=None, last_error=""
+        )
+        return
+    failures = (
+        PartnerEndpoint.objects.filter(pk=endpoint_id).values_list("consecutive_failures", flat=True).first()
+    )
+    if failures is None:
+        return
+    PartnerEndpoint.objects.filter(pk=endpoint_id).update(
+        consecutive_failures=failures + 1,
+        paused_until=now + dt.timedelta(seconds=rules.backoff_seconds(failures + 1, draw)),
+        last_error=error[:500],
+    )
+
+
+def release_delivery(delivery_id: int, claim_token: uuid.UUID) -> bool:
+    """Give back one claimed delivery without an attempt; return whether this worker still held it."""
+    released = Delivery.objects.filter(pk=delivery_id, claim_token=claim_token).update(
+        claimed_until=None, claim_token=None
+    )
+    return released == 1
 
 
 def release_claims(claim_tokens: list[uuid.UUID]) -> int:

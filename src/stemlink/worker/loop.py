@@ -101,6 +101,7 @@ class PassReport:
 
     delivered: int = 0
     failed: int = 0
+    deferred: int = 0
     lost_leases: int = 0
     jobs_run: list[str] = field(default_factory=list)
     job_results: dict[str, object] = field(default_factory=dict)
@@ -195,7 +196,13 @@ class Worker:
             batch = integrations.claim_due_deliveries(limit=self.batch_size, lease_seconds=self.lease_seconds)
             if not batch:
                 return
+            broken_endpoints: set[int] = set()
             for index, request in enumerate(batch):
+                if request.endpoint_id in broken_endpoints:
+                    # Its partner just failed and is paused: give the delivery back unattempted.
+                    integrations.release_delivery(request.delivery_id, request.claim_token)
+                    report.deferred += 1
+                    continue
                 if self.stop_event.is_set():
                     released = integrations.release_claims([r.claim_token for r in batch[index:]])
                     log.info("stopping: gave back %s claimed deliveries", released)
@@ -205,9 +212,11 @@ class Worker:
                 if time.monotonic() + self.timeout_seconds + 5.0 > lease_ends:
                     integrations.release_claims([r.claim_token for r in batch[index:]])
                     break
-                self._send(request, report)
+                if not self._send(request, report):
+                    broken_endpoints.add(request.endpoint_id)
 
-    def _send(self, request: integrations.OutgoingWebhook, report: PassReport) -> None:
+    def _send(self, request: integrations.OutgoingWebhook, report: PassReport) -> bool:
+        """Send one delivery and record the answer; return whether the partner took it."""
         started = time.monotonic()
         status_code: int | None = None
         error = destination_problem(request.url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS) or ""
@@ -251,6 +260,7 @@ class Worker:
                 duration_ms,
                 error,
             )
+        return status_code is not None and 200 <= status_code < 300
 
     # --- periodic jobs -----------------------------------------------------------------------
 

@@ -104,3 +104,17 @@ def test_rotate_secret_prints_the_new_one(world):
     assert new != old
     endpoint.refresh_from_db()
     assert open_secret(endpoint.secret_encrypted) == new
+
+
+def test_lists_a_paused_partner_as_paused(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    company = str(world.company.pk)
+    run("add", "--company", company, "--url", "https://p.example/h")
+    PartnerEndpoint.objects.update(
+        paused_until=timezone.now() + dt.timedelta(minutes=5), consecutive_failures=3, last_error="timeout"
+    )
+    assert "PAUSED until" in run("list", "--company", company)
+    assert "after 3 failures" in run("list", "--company", company)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from stemlink.errors import ValidationFailed
 from stemlink.integrations import rules
-from stemlink.integrations.models import Delivery, DeliveryAttempt, OutboxEvent
+from stemlink.integrations.models import Delivery, DeliveryAttempt, OutboxEvent, PartnerEndpoint
 from stemlink.integrations.services import (
     add_endpoint,
     claim_due_deliveries,
@@ -30,7 +30,10 @@ def _worker(**kw) -> Worker:
 
 
 def _make_due(delivery: Delivery) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    """Let the backoff pass: the delivery's own wait and its endpoint's pause."""
+    past = timezone.now() - dt.timedelta(seconds=1)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=past)
+    PartnerEndpoint.objects.filter(pk=delivery.endpoint_id).update(paused_until=past)
 
 
 def test_delivers_a_signed_event_the_partner_can_verify(world, receiver: Receiver):
@@ -228,7 +231,7 @@ def test_logs_never_show_the_secret_or_the_signature(world, receiver: Receiver, 
     with caplog.at_level(logging.DEBUG):
         worker = _worker()
         worker.run_once()
-        Delivery.objects.update(next_attempt_at=timezone.now())
+        _make_due(Delivery.objects.get())
         worker.run_once()
     assert len(receiver.received) == 2
     signature = receiver.received[0].headers["X-Stemlink-Signature"].split("v1=")[1]
@@ -301,7 +304,7 @@ def test_a_host_name_resolving_to_loopback_is_checked_at_send_time(world, receiv
     assert _worker().run_once().failed == 1
     assert receiver.received == []
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
-    Delivery.objects.update(next_attempt_at=timezone.now())
+    _make_due(Delivery.objects.get())
     assert _worker().run_once().delivered == 1
 
 
@@ -313,3 +316,68 @@ def test_logs_leave_out_a_key_in_the_partners_url(world, receiver: Receiver, cap
     assert receiver.received[0].path.endswith("?key=partner-private-key-123")
     assert "/hooks/stemlink?…" in caplog.text
     assert "partner-private-key-123" not in caplog.text
+
+
+def test_a_dead_partner_costs_one_attempt_per_pause_and_does_not_hold_up_the_others(
+    world, receiver: Receiver
+):
+    dead, _ = add_endpoint(world.company, url=closed_port_url())
+    live, _ = add_endpoint(world.company, url=receiver.url)
+    for n in range(5):
+        record_event(world.company.pk, "inventory.changed", {"lineId": n})
+
+    report = _worker().run_once()
+
+    assert (report.delivered, report.failed, report.deferred) == (5, 1, 4)
+    assert DeliveryAttempt.objects.filter(delivery__endpoint=dead).count() == 1
+    assert Delivery.objects.filter(endpoint=live, status="delivered").count() == 5
+    dead.refresh_from_db()
+    assert dead.consecutive_failures == 1
+    assert "ConnectError" in dead.last_error
+    assert 3.9 <= (dead.paused_until - timezone.now()).total_seconds() <= 6.1
+    # The deferred ones were given back untouched: no attempt counted, no claim left.
+    untried = Delivery.objects.filter(endpoint=dead, attempts=0)
+    assert untried.count() == 4
+    assert not untried.filter(claim_token__isnull=False).exists()
+    # While paused, nothing goes to it.
+    assert _worker().run_once().attempted == 0
+
+
+def test_the_first_success_after_a_pause_reopens_the_partner_for_everything(world, receiver: Receiver):
+    endpoint, _ = add_endpoint(world.company, url=receiver.url)
+    receiver.statuses.append(503)
+    for n in range(3):
+        record_event(world.company.pk, "inventory.changed", {"lineId": n})
+    worker = _worker()
+    assert worker.run_once().failed == 1
+    endpoint.refresh_from_db()
+    assert endpoint.paused_until is not None
+
+    PartnerEndpoint.objects.filter(pk=endpoint.pk).update(paused_until=timezone.now())
+    report = worker.run_once()
+
+    # The two never tried go now; the one that failed waits out its own backoff.
+    assert report.delivered == 2
+    endpoint.refresh_from_db()
+    assert (endpoint.consecutive_failures, endpoint.paused_until, endpoint.last_error) == (0, None, "")
+
+
+def test_manual_retry_and_enabling_lift_the_partners_pause(world, receiver: Receiver):
+    endpoint, _ = add_endpoint(world.company, url=receiver.url)
+    receiver.statuses.append(500)
+    record_event(world.company.pk, "invoice.voided", {"invoiceId": 1})
+    worker = _worker()
+    worker.run_once()
+    endpoint.refresh_from_db()
+    assert endpoint.paused_until is not None
+
+    retry_delivery(world.company, Delivery.objects.get().pk)
+    endpoint.refresh_from_db()
+    assert endpoint.paused_until is None
+
+    PartnerEndpoint.objects.filter(pk=endpoint.pk).update(paused_until=timezone.now() + dt.timedelta(hours=1))
+    set_endpoint_active(world.company, endpoint.pk, False)
+    set_endpoint_active(world.company, endpoint.pk, True)
+    endpoint.refresh_from_db()
+    assert (endpoint.paused_until, endpoint.consecutive_failures) == (None, 0)
+    assert worker.run_once().delivered == 1

@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from stemlink.errors import StemlinkError
 from stemlink.integrations import queries, services
@@ -92,6 +93,8 @@ class Command(BaseCommand):
         for e in rows:
             bound = f"customer {e.customer_id} ({e.customer_name})" if e.customer_id else "all customers"
             state = "active" if e.active else "DISABLED"
+            if e.active and e.paused_until and e.paused_until > timezone.now():
+                state = f"PAUSED until {e.paused_until:%H:%M:%S} UTC after {e.consecutive_failures} failures"
             self.stdout.write(
                 f"{e.id:>5}  {state:<8}  {e.url}  [{bound}]  pending {e.pending}, failing {e.failing}, "
                 f"delivered {e.delivered}" + (f"  — {e.description}" if e.description else "")
