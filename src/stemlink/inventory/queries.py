@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Category, Product, Vendor
 from stemlink.customers.models import Customer
-from stemlink.customers.services import unit_price_for
+from stemlink.customers.services import pricing_terms_for, unit_price_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.inventory import rules
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
@@ -177,11 +177,11 @@ class _Origin:
 
     def visible_condition(self, flt: EcommerceFilter, today: dt.date) -> tuple[str, list[Any]]:
         """SQL true for the lines of the scope this customer may buy now."""
-        parts = [f"{self.free} > 0", "p.active = %s"]
-        params: list[Any] = [True]
+        # Written as the partial indexes of the line tables write it, so the planner can use them.
+        parts = [f"{self.boxes} > (l.boxes_held + l.boxes_sold)"]
+        params: list[Any] = []
         if self.origin == ON_HAND:
-            parts.append("l.inventory_type = %s")
-            params.append(InventoryType.OPEN_MARKET.value)
+            parts.append(f"l.inventory_type = '{InventoryType.OPEN_MARKET.value}'")
         date_sql, date_params = self.date_condition(today, flt.available_date)
         parts.append(date_sql)
         params.extend(date_params)
@@ -226,8 +226,17 @@ class _Origin:
             params.extend(flt.line_ids)
         return " AND ".join(parts), params
 
-    def from_clause(self, *, full: bool) -> str:
-        sql = f"{self.table} l JOIN {_T_PRODUCT} p ON p.id = l.product_id"
+    def joins(self) -> str:
+        """The catalogue joins every answered line needs."""
+        return (
+            f" JOIN {_T_PRODUCT} p ON p.id = l.product_id JOIN {_T_CATEGORY} c ON c.id = p.category_id"
+            f" JOIN {_T_BOX} b ON b.id = l.box_type_id LEFT JOIN {_T_VENDOR} v ON v.id = l.vendor_id"
+        )
+
+    def from_clause(self, *, full: bool, product: bool = True) -> str:
+        sql = f"{self.table} l"
+        if product or full:
+            sql += f" JOIN {_T_PRODUCT} p ON p.id = l.product_id"
         if full:
             sql += (
                 f" JOIN {_T_CATEGORY} c ON c.id = p.category_id"
@@ -237,7 +246,8 @@ class _Origin:
         return sql
 
     def columns(self, quantity_sql: str) -> str:
-        dates = "NULL, NULL" if self.origin == ON_HAND else "l.available_from, l.available_to"
+        typed_nulls = "CAST(NULL AS DATE), CAST(NULL AS DATE)"
+        dates = typed_nulls if self.origin == ON_HAND else "l.available_from, l.available_to"
         return (
             f"{self.origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade,"
             f" l.box_type_id, b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box, {quantity_sql},"
@@ -254,6 +264,8 @@ class _Plan:
     where_params: list[Any]
     quantity: str
     quantity_params: list[Any]
+    # The WHERE reads product columns (search filters, a delta's product changes).
+    needs_product: bool = True
 
 
 def _plan(
@@ -271,7 +283,14 @@ def _plan(
             list(visible_params),
         )
     if flt.updated_as_of is None:
-        return _Plan(origin, f"{scope_sql} AND {visible_sql}", scope_params + visible_params, origin.free, [])
+        return _Plan(
+            origin,
+            f"{scope_sql} AND {visible_sql}",
+            scope_params + visible_params,
+            origin.free,
+            [],
+            needs_product=bool(flt.search_text or flt.category_id is not None or flt.color),
+        )
     delta_sql, delta_params = _delta_condition(
         origin, company, customer, flt, now, visible_sql, visible_params
     )
@@ -318,6 +337,12 @@ def _delta_condition(
     return " OR ".join(parts), params
 
 
+# Prices already worked out, by (terms, margin, view, line price, cost): a sync of thousands of lines
+# meets a few hundred distinct pairs. The key holds every input of the rule, so it is never stale.
+_PRICE_MEMO: dict[tuple[Any, ...], float] = {}
+_PRICE_MEMO_MAX = 200_000
+
+
 class _Pricer:
     """Price lines for one customer with the one pricing rule, once per distinct (price, cost)."""
 
@@ -325,13 +350,20 @@ class _Pricer:
         self.customer = customer
         self.margin = company.gross_margin_percent
         self.ecommerce = ecommerce
+        self.prefix = (pricing_terms_for(customer), self.margin, ecommerce)
         self.cache: dict[tuple[Any, Any], float] = {}
 
     def __call__(self, price: Any, cost: Any) -> float:
         key = (price, cost)
         found = self.cache.get(key)
         if found is None:
-            found = _money(self.decimal(price, cost))
+            memo_key = (*self.prefix, price, cost)
+            found = _PRICE_MEMO.get(memo_key)
+            if found is None:
+                found = _money(self.decimal(price, cost))
+                if len(_PRICE_MEMO) >= _PRICE_MEMO_MAX:
+                    _PRICE_MEMO.clear()
+                _PRICE_MEMO[memo_key] = found
             self.cache[key] = found
         return found
 
@@ -380,6 +412,7 @@ def _items(
         vendor_name,
         location_id,
         updated_on,
+        _stamp,
     ) in rows:
         if origin == ON_HAND:
             first, last = on_hand_from, on_hand_to
@@ -424,6 +457,120 @@ def _origins(flt: EcommerceFilter) -> list[_Origin]:
     return [_Origin(flt.origin)]
 
 
+# --- one page: the page query, and the total ---------------------------------------------------------
+
+
+def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
+    """SQL for the newest change stamp of what the view reads: every change moves one of them.
+
+    Each MAX walks down one (company, updated_on) index, so it costs the same for ten lines or a million.
+    """
+    parts = [
+        f"(SELECT MAX(updated_on) FROM {_T_ON_HAND} WHERE company_id = %s)",
+        f"(SELECT MAX(updated_on) FROM {_T_FUTURE} WHERE company_id = %s)",
+    ]
+    params: list[Any] = [company.pk, company.pk]
+    if flt.search_text or flt.category_id is not None or flt.color:
+        parts.append(f"(SELECT MAX(updated_on) FROM {_T_PRODUCT} WHERE company_id = %s)")
+        params.append(company.pk)
+    if connection.vendor == "sqlite":  # SQLite's two-argument MAX ignores no NULL: COALESCE them
+        expr = "MAX(" + ", ".join(f"COALESCE({p}, '')" for p in parts) + ")"
+    else:
+        expr = "GREATEST(" + ", ".join(parts) + ")"
+    return expr, params
+
+
+def _page_sql(
+    plans: list[_Plan], counts: list[int], company: Company, flt: EcommerceFilter, *, rows: int, offset: int
+) -> tuple[str, list[Any]]:
+    """One statement: the stamp row, then the page's lines (on hand first, then future, each by id).
+
+    The counts of each origin say which origin(s) the page falls in. Each part finds its ids in
+    an index alone (the offset skipped there, in id order, no sort), and only the page's own lines
+    are joined to the catalogue.
+    """
+    stamp_sql, stamp_params = _stamp_sql(company, flt)
+    nulls = ", ".join(["NULL"] * 22)
+    selects = [f"SELECT 0, {nulls}, {stamp_sql}"]
+    params: list[Any] = list(stamp_params)
+    start = 0
+    for plan, count in zip(plans, counts, strict=True):
+        first, last = max(offset, start), min(offset + rows, start + count)
+        if first < last:
+            n = plan.origin.origin
+            selects.append(
+                f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"
+                f" FROM {plan.origin.from_clause(full=False, product=plan.needs_product)}"
+                f" WHERE {plan.where} ORDER BY l.id LIMIT %s OFFSET %s) page{n}"
+                f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
+            )
+            params.extend([*plan.quantity_params, *plan.where_params, last - first, first - start])
+        start += count
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 2", params
+
+
+def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], Any]:
+    """Count the view's lines of each origin, and read the change stamp in the same statement."""
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM {plan.origin.from_clause(full=False, product=plan.needs_product)}"
+        f" WHERE {plan.where})"
+        for plan in plans
+    )
+    stamp_sql, stamp_params = _stamp_sql(company, flt)
+    cursor.execute(
+        f"SELECT {counts}, {stamp_sql}", [p for plan in plans for p in plan.where_params] + stamp_params
+    )
+    *found, stamp = cursor.fetchone()
+    return [int(n) for n in found], stamp
+
+
+# Totals of full lists already counted, by view, with the change stamp they were counted at: a
+# marketplace reading 100 pages of an unchanged feed need not count it 100 times. The lines of a
+# page never come from here, only the total; and a total is kept only once the stock has been
+# quiet for a while, so a change stamped just before the count but committed after it (its stamp
+# then no longer the newest) cannot leave a wrong total behind.
+_TOTALS: dict[tuple[Any, ...], tuple[Any, list[int]]] = {}
+_TOTALS_MAX = 10_000
+QUIET_BEFORE_REMEMBERING = dt.timedelta(seconds=5)
+
+
+def _total_memo_key(
+    company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
+) -> tuple[Any, ...]:
+    scoped_customer = customer.pk if (flt.reserved or flt.both_reservation_views) else None
+    database = (connection.alias, connection.settings_dict.get("NAME"))
+    return (*database, company.pk, scoped_customer, flt, now.date())
+
+
+def _remembered_counts(key: tuple[Any, ...] | None) -> tuple[Any, list[int]] | None:
+    return _TOTALS.get(key) if key is not None else None
+
+
+def _stamp_time(stamp: Any) -> dt.datetime | None:
+    if not stamp:
+        return None
+    if isinstance(stamp, str):
+        return dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def _remember_counts(key: tuple[Any, ...] | None, stamp: Any, counts: list[int]) -> None:
+    newest = _stamp_time(stamp)
+    if key is None:
+        return
+    if newest is None or newest > timezone.now() - QUIET_BEFORE_REMEMBERING:
+        _TOTALS.pop(key, None)
+        return
+    if len(_TOTALS) >= _TOTALS_MAX:
+        _TOTALS.clear()
+    _TOTALS[key] = (stamp, counts)
+
+
+def forget_remembered_totals() -> None:
+    """Drop every remembered total (tests, and after deleting lines, which moves no stamp)."""
+    _TOTALS.clear()
+
+
 def ecommerce_inventory(
     company: Company,
     customer: Customer,
@@ -450,28 +597,31 @@ def ecommerce_inventory(
         raise ValidationFailed(errors)
     now = now or timezone.now()
     plans = [_plan(origin, company, customer, flt, now) for origin in _origins(flt)]
+    offset = (page - 1) * rows
+    memo_key = _total_memo_key(company, customer, flt, now) if flt.updated_as_of is None else None
     with connection.cursor() as cursor:
-        # The count needs the product only for its conditions; never the other joins.
-        count_sql = " + ".join(
-            f"(SELECT COUNT(*) FROM {plan.origin.from_clause(full=False)} WHERE {plan.where})"
-            for plan in plans
-        )
-        cursor.execute(f"SELECT {count_sql}", [p for plan in plans for p in plan.where_params])
-        total = int(cursor.fetchone()[0])
-        items: list[dict[str, Any]] = []
-        offset = (page - 1) * rows
-        if total > offset:
-            selects, params = [], []
-            for plan in plans:
-                selects.append(
-                    f"SELECT {plan.origin.columns(plan.quantity)} FROM {plan.origin.from_clause(full=True)}"
-                    f" WHERE {plan.where}"
-                )
-                params.extend(plan.quantity_params + plan.where_params)
-            sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2 LIMIT %s OFFSET %s"
-            cursor.execute(sql, [*params, rows, offset])
-            pricer = _Pricer(customer, company, ecommerce=True)
-            items = _items(cursor.fetchall(), pricer, now.date(), company.show_vendors)
+        # Two statements at most: the counts (which say where the page lies) and the page. A
+        # full list whose stock has not changed since it was last counted skips the counting:
+        # the page statement reads the change stamp too, and a stale stamp means count, re-read.
+        remembered = _remembered_counts(memo_key)
+        result: list[Any] | None = None
+        if remembered is not None:
+            sql, params = _page_sql(plans, remembered[1], company, flt, rows=rows, offset=offset)
+            cursor.execute(sql, params)
+            result = cursor.fetchall()
+            counts = remembered[1]
+            if result[0][-1] != remembered[0]:
+                result = None
+        if result is None:
+            counts, stamp = _count(cursor, plans, company, flt)
+            _remember_counts(memo_key, stamp, counts)
+            sql, params = _page_sql(plans, counts, company, flt, rows=rows, offset=offset)
+            cursor.execute(sql, params)
+            result = cursor.fetchall()
+        total = sum(counts)
+        pricer = _Pricer(customer, company, ecommerce=True)
+        # The first row is not a line: it carries the change stamp.
+        items = _items(result[1:], pricer, now.date(), company.show_vendors)
     return EcommercePage(
         total=total,
         items=items,
