@@ -29,6 +29,15 @@ def current_membership(user: Any, company_id: int | None = None) -> Membership:
     return membership
 
 
+def memberships_of(user: Any) -> list[Membership]:
+    """Return the user's active memberships in active companies, by company name."""
+    return list(
+        Membership.objects.select_related("company")
+        .filter(user_id=user.pk, active=True, company__active=True)
+        .order_by("company__name", "company_id")
+    )
+
+
 def current_company_for(user: Any, company_id: int | None = None) -> Company:
     """Return the company the user is working in. Raises NotFound as `current_membership`."""
     return current_membership(user, company_id).company

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from stemlink.errors import NotFound, StemlinkError
 from stemlink.tenancy.models import Company, Membership, Role
-from stemlink.tenancy.services import current_membership
+from stemlink.tenancy.services import current_membership, memberships_of
 from stemlink.web.errors import error_page
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
@@ -27,6 +27,7 @@ class CompanyRequest(HttpRequest):
 
     company: Company
     membership: Membership
+    memberships: list[Membership]
 
 
 SESSION_COMPANY_KEY = "stemlink_company_id"
@@ -41,10 +42,14 @@ def company_page(view: V | None = None, *, admin_only: bool = False) -> Any:
             try:
                 membership = current_membership(request.user, request.session.get(SESSION_COMPANY_KEY))
             except NotFound as exc:
+                if request.session.pop(SESSION_COMPANY_KEY, None) is not None:
+                    # The company chosen earlier is gone or left: fall back to another one.
+                    return wrapped(request, *args, **kwargs)
                 return error_page(request, exc, status=403, title="No company")
             req = cast(CompanyRequest, request)
             req.membership = membership
             req.company = membership.company
+            req.memberships = memberships_of(request.user)
             if admin_only and membership.role != Role.ADMIN:
                 return error_page(
                     request,

@@ -2,13 +2,25 @@
 
 from django.urls import URLPattern, path
 
-from stemlink.web.views import auth, customers, fees, home, integrations, inventory, orders, setup, tokens
+from stemlink.web.views import (
+    auth,
+    customers,
+    fees,
+    home,
+    integrations,
+    inventory,
+    orders,
+    setup,
+    static,
+    tokens,
+)
 
 app_name = "web"
 
 urlpatterns: list[URLPattern] = [
     path("login/", auth.SignInView.as_view(), name="login"),
     path("logout/", auth.SignOutView.as_view(), name="logout"),
+    path("company/", auth.switch_company, name="switch_company"),
     path("", home.home, name="home"),
     # Setup » Settings, and its Integrations group
     path("setup/settings/", setup.settings_page, name="settings"),
@@ -58,4 +70,6 @@ urlpatterns: list[URLPattern] = [
     # Fees
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),
+    # No web server in front of gunicorn on one machine: the application serves its static files.
+    path("static/<path:path>", static.static_file, name="static"),
 ]

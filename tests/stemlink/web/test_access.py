@@ -136,3 +136,32 @@ def test_lists_show_only_the_users_company(world: World, other_world: World, adm
     customers = admin_client.get(reverse("web:customers")).content.decode()
     assert f'customer-id">{world.customer.pk}<' in customers
     assert f'customer-id">{other_world.customer.pk}<' not in customers
+
+
+def test_serves_its_own_css_and_htmx_without_a_web_server_in_front(client: Client) -> None:
+    css = client.get("/static/web/stemlink.css")
+    assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    htmx = client.get("/static/web/htmx.min.js")
+    assert htmx.status_code == 200 and b"htmx" in b"".join(htmx.streaming_content)
+    assert client.get("/static/web/nothing-here.js").status_code == 404
+    assert client.get("/static/../settings.py").status_code in {400, 404}
+
+
+def test_a_member_of_two_companies_switches_between_them_and_only_them(
+    world: World, other_world: World, client: Client
+) -> None:
+    from stemlink.tenancy.models import Membership
+    from tests.factories import make_world
+
+    user = make_user(world.company, username="both")
+    Membership.objects.create(user=user, company=other_world.company, role="admin")
+    stranger = make_world("Stranger Flowers")
+    client.force_login(user)
+    assert "Sunrise Flowers" in client.get(reverse("web:home")).content.decode()
+    client.post(reverse("web:switch_company"), {"company": other_world.company.pk})
+    page = client.get(reverse("web:customers")).content.decode()
+    assert f'customer-id">{other_world.customer.pk}<' in page
+    assert f'customer-id">{world.customer.pk}<' not in page
+    assert client.post(reverse("web:switch_company"), {"company": stranger.company.pk}).status_code == 404
+    Membership.objects.filter(user=user, company=other_world.company).update(active=False)
+    assert f'customer-id">{world.customer.pk}<' in client.get(reverse("web:customers")).content.decode()

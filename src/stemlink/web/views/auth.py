@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
+from stemlink.errors import NotFound
+from stemlink.tenancy.services import current_membership
+from stemlink.web.access import SESSION_COMPANY_KEY
 from stemlink.web.forms import SignInForm
 
 
@@ -15,3 +23,17 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+@require_POST
+@login_required
+def switch_company(request: HttpRequest) -> HttpResponse:
+    """Work in another company the user is a member of (only those: others are not found)."""
+    raw = request.POST.get("company", "")
+    try:
+        membership = current_membership(request.user, int(raw) if raw.isdigit() else -1)
+    except NotFound:
+        raise Http404("You are not a member of that company.") from None
+    request.session[SESSION_COMPANY_KEY] = membership.company_id
+    messages.success(request, f"Now working in {membership.company.name}.")
+    return redirect("web:home")
