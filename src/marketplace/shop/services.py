@@ -29,6 +29,7 @@ from marketplace.shop.models import (
 from marketplace.suppliers import client as api
 from marketplace.suppliers.models import Supplier
 from marketplace.suppliers.rules import decode_signed_bytes
+from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync import rules as sync_rules
 from marketplace.sync.models import Offer
 from marketplace.sync.services import apply_offer_refusal
@@ -326,6 +327,13 @@ def send_supplier_order(order: SupplierOrder) -> SupplierOrder:
                 {**base, "webOrderId": order.web_order_id, "customerPo": order.attempt.customer_po},
                 idempotency_key=_key(order, "checkout"),
             )
+    except SecretUnreadable:
+        return _finish(
+            order,
+            SupplierOrder.State.INTERRUPTED,
+            f"{supplier.name}'s connection needs its tokens entered again by the marketplace; "
+            "nothing was sent twice: press Retry later.",
+        )
     except (api.Unreachable, api.QuotaExceeded) as exc:
         return _finish(
             order,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from marketplace.suppliers import client as api
 from marketplace.suppliers import rules as supplier_rules
 from marketplace.suppliers.models import Supplier, SyncStatus
+from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync import rules
 from marketplace.sync.models import CatalogItem, Offer, SyncRun
 
@@ -61,9 +62,12 @@ def sync_supplier(supplier: Supplier, *, full: bool, now: dt.datetime | None = N
     run = SyncRun.objects.create(
         supplier=supplier, kind=SyncRun.Kind.FULL if full else SyncRun.Kind.DELTA, started_at=now
     )
-    company = supplier.company_client(max_pacing_seconds=10.0)
-    customer = supplier.customer_client(max_pacing_seconds=10.0)
+    clients: list[api.WholesalerClient] = []
     try:
+        company = supplier.company_client(max_pacing_seconds=10.0)
+        clients.append(company)
+        customer = supplier.customer_client(max_pacing_seconds=10.0)
+        clients.append(customer)
         products: dict[int, Mapping[str, Any]] = {}
         if full:
             products = _pull_catalog(supplier, company)
@@ -81,15 +85,17 @@ def sync_supplier(supplier: Supplier, *, full: bool, now: dt.datetime | None = N
         )
     except api.ApiError as exc:
         _failed(supplier, run, exc)
+    except SecretUnreadable:
+        _failed(supplier, run, api.InvalidToken("the stored tokens cannot be decrypted: enter them again"))
     except Exception as exc:  # a bug must not stop the worker from syncing the other suppliers
         log.exception("sync of supplier %s crashed", supplier.pk)
         _failed(supplier, run, api.ApiError(f"unexpected error: {type(exc).__name__}: {exc}"))
     finally:
-        run.calls = company.calls + customer.calls
+        run.calls = sum(c.calls for c in clients)
         run.finished_at = timezone.now()
         run.save()
-        company.close()
-        customer.close()
+        for c in clients:
+            c.close()
         Supplier.objects.filter(pk=supplier.pk).update(sync_lease_until=None)
     return run
 

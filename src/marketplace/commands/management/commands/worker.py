@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from marketplace.sync.services import run_due_syncs
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -35,7 +38,12 @@ class Command(BaseCommand):
         self.stdout.flush()
         while not stopping:
             close_old_connections()
-            for run in run_due_syncs():
+            try:
+                runs = run_due_syncs()
+            except Exception:  # a database hiccup must not end the loop; the next turn tries again
+                log.exception("sync turn failed")
+                runs = []
+            for run in runs:
                 self.stdout.write(
                     f"{run.kind} sync of supplier {run.supplier_id}: {'ok' if run.ok else 'failed'}, "
                     f"+{run.added} ~{run.changed} -{run.removed}, {run.calls} calls"
