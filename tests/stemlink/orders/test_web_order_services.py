@@ -531,3 +531,46 @@ def test_details_show_items_totals_and_the_fee(world: World) -> None:
     assert done.transaction_fee == D("3.00")
     assert len(done.invoice_numbers) == 1
     assert done.invoice_numbers[0].startswith("W")
+
+
+def test_an_order_opened_empty_takes_carrier_ship_to_and_date_from_its_first_item(world: World) -> None:
+    order = services.create_web_order(world.company, world.customer)
+    ship_to = make_ship_to(world.customer)
+    result = services.add_web_order_item(
+        world.company,
+        world.customer,
+        on_hand(world, make_line(world), web_order_id=order.id, ship_to_id=ship_to.id),
+    )
+    order.refresh_from_db()
+    assert result.web_order.id == order.id
+    assert (order.carrier_id, order.ship_to_id, order.ship_date, order.origin) == (
+        world.carrier.id,
+        ship_to.id,
+        today(),
+        1,
+    )
+
+
+def test_deleting_an_expired_order_closes_it(world: World) -> None:
+    line = make_line(world, boxes_on_hand=3)
+    start = timezone.now() - dt.timedelta(hours=1)
+    result = services.add_web_order_item(
+        world.company, world.customer, on_hand(world, line, 2, date=start.date()), now=start
+    )
+    services.delete_web_order(world.company, world.customer, result.web_order.id)
+    result.web_order.refresh_from_db()
+    assert result.web_order.status == WebOrderStatus.CANCELLED
+    assert counts(line) == (0, 0)
+
+
+def test_an_expired_order_takes_no_more_items(world: World) -> None:
+    line = make_line(world, boxes_on_hand=3)
+    start = timezone.now() - dt.timedelta(hours=1)
+    first = services.add_web_order_item(
+        world.company, world.customer, on_hand(world, line, 1, date=start.date()), now=start
+    )
+    with pytest.raises(InvalidState, match="expired"):
+        services.add_web_order_item(
+            world.company, world.customer, on_hand(world, line, 1, web_order_id=first.web_order.id)
+        )
+    assert counts(line) == (0, 0)
