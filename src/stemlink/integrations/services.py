@@ -445,15 +445,15 @@ def _note_endpoint_health(
             consecutive_failures=0, paused_until=None, last_error=""
         )
         return
-    failures = (
-        PartnerEndpoint.objects.filter(pk=endpoint_id).values_list("consecutive_failures", flat=True).first()
-    )
-    if failures is None:
+    # Increment in the database first: two workers failing on the same partner both count, and
+    # the row stays locked (PostgreSQL) until this transaction ends.
+    if not PartnerEndpoint.objects.filter(pk=endpoint_id).update(
+        consecutive_failures=F("consecutive_failures") + 1, last_error=error[:500]
+    ):
         return
+    failures = PartnerEndpoint.objects.values_list("consecutive_failures", flat=True).get(pk=endpoint_id)
     PartnerEndpoint.objects.filter(pk=endpoint_id).update(
-        consecutive_failures=failures + 1,
-        paused_until=now + dt.timedelta(seconds=rules.backoff_seconds(failures + 1, draw)),
-        last_error=error[:500],
+        paused_until=now + dt.timedelta(seconds=rules.backoff_seconds(failures, draw))
     )
 
 
