@@ -10,14 +10,14 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
 CACHE_SECONDS = 3600
 
 
 @require_safe
-def static_file(request: HttpRequest, path: str) -> HttpResponse:
+def static_file(request: HttpRequest, path: str) -> FileResponse:
     found = finders.find(path)
     if not found or isinstance(found, list):
         raise Http404("No such static file.")
