@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from stemlink.errors import NotAvailable
 from stemlink.orders import documents
@@ -86,3 +87,54 @@ def test_prebooks_racing_for_the_last_future_boxes_sell_each_box_once(world):
     future.refresh_from_db()
     assert future.boxes_sold == 2
     assert sum(p.total for p in Prebook.objects.all()) == Decimal("240.00")  # 2 x 120 stems x 1.00
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typed_in_invoices_and_marketplace_checkouts_racing_on_one_line_never_deadlock(world):
+    from stemlink.orders import services
+
+    line = make_line(world, boxes_on_hand=40)
+    carts = []
+    for n in range(6):
+        # A different ship date each, so every hold opens its own web order.
+        added = services.add_web_order_item(
+            world.company,
+            world.customer,
+            services.ItemRequest(
+                origin=1,
+                line_ids=[line.pk],
+                boxes=1,
+                price=Decimal("0.80"),
+                carrier_id=world.carrier.pk,
+                date=timezone.now().date() + dt.timedelta(days=1 + n),
+            ),
+        )
+        carts.append(added.web_order.pk)
+    jobs = [
+        lambda cart=cart: services.checkout_web_order(world.company, world.customer, cart) for cart in carts
+    ]
+    jobs += [
+        lambda: documents.create_invoice(
+            world.company,
+            customer=world.customer,
+            carrier=world.carrier,
+            ship_date=dt.date(2026, 12, 1),
+            items=[InvoiceLineRequest(boxes=1, price=Decimal("1"), order_item_id=line.pk)],
+        )
+        for _ in range(6)
+    ]
+    queue = iter(jobs)
+    lock = threading.Lock()
+
+    def next_job() -> object:
+        with lock:
+            job = next(queue)
+        return job()
+
+    won, lost = race(len(jobs), next_job)
+    assert not lost, lost
+    assert len(won) == len(jobs)
+    line.refresh_from_db()
+    assert line.boxes_sold == 12 and line.boxes_held == 0
+    numbers = list(Invoice.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 12
