@@ -282,7 +282,7 @@ def methods_by_area() -> list[tuple[str, list[dict[str, Any]]]]:
                     "name": pname,
                     "type": _type_label(pschema),
                     "required": pname in required,
-                    "description": pschema.get("description", ""),
+                    "description": _notes(pschema),
                 }
             )
         areas.setdefault(spec.area, []).append(
@@ -301,6 +301,25 @@ def methods_by_area() -> list[tuple[str, list[dict[str, Any]]]]:
             }
         )
     return sorted(areas.items())
+
+
+def _notes(schema: dict[str, Any]) -> str:
+    """The description of a parameter plus its limits, in words."""
+    notes = [schema["description"]] if schema.get("description") else []
+    variants = [schema, *(s for s in schema.get("anyOf", []) if isinstance(s, dict))]
+    for part in variants:
+        if "maxLength" in part:
+            notes.append(f"at most {part['maxLength']} characters")
+        if "minimum" in part and part["minimum"] > -(2**61):
+            notes.append(f"at least {part['minimum']}")
+        if "enum" in part:
+            notes.append("one of " + ", ".join(str(v) for v in part["enum"]))
+        if "pattern" in part:
+            notes.append(f"matching {part['pattern']}")
+    if "default" in schema and schema["default"] not in (None, ""):
+        default = schema["default"]
+        notes.append(f"default {str(default).lower() if isinstance(default, bool) else default}")
+    return "; ".join(dict.fromkeys(notes))
 
 
 def _type_label(schema: dict[str, Any]) -> str:
