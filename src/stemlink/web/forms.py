@@ -398,3 +398,33 @@ class FeesFilterForm(forms.Form):
             elif (end - start).days > 366:
                 self.add_error("date_to", "Choose a period of at most a year.")
         return data
+
+
+class ReserveLineForm(forms.Form):
+    """On a customer's page: reserve free boxes of an open-market line for this customer."""
+
+    line = forms.TypedChoiceField(label="On-hand line", coerce=int, empty_value=None)
+    boxes = forms.IntegerField(label="Boxes", min_value=1, required=False, help_text="Empty: every free box.")
+
+    def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
+        from django.db.models import F
+
+        from stemlink.inventory.models import InventoryLine, InventoryType
+
+        super().__init__(*args, **kwargs)
+        lines = (
+            InventoryLine.objects.filter(
+                company=company, reserved_for__isnull=True, inventory_type=InventoryType.OPEN_MARKET
+            )
+            .annotate(free=F("boxes_on_hand") - F("boxes_held") - F("boxes_sold"))
+            .filter(free__gt=0)
+            .select_related("product", "box_type")
+            .order_by("product__description", "id")[:500]
+        )
+        field_of(self, "line").choices = [
+            ("", "Choose a line…"),
+            *[
+                (line.pk, f"#{line.pk} {line.product.description} {line.box_type.code} · {line.free} free")
+                for line in lines
+            ],
+        ]

@@ -32,3 +32,24 @@ def web_order_invoice(world: World, *, boxes: int = 2, customer=None) -> Invoice
     )
     result = checkout_web_order(world.company, customer, added.web_order.pk)
     return result.invoices[0]
+
+
+def web_order_prebook(world: World, *, boxes: int = 2):
+    """Check out a web order of future boxes: a prebook."""
+    from tests.factories import make_future_line
+
+    line = make_future_line(world)
+    added = add_web_order_item(
+        world.company,
+        world.customer,
+        ItemRequest(
+            origin=2,
+            line_ids=[line.pk],
+            boxes=boxes,
+            price=Decimal("0.70"),
+            carrier_id=world.carrier.pk,
+            date=line.available_from,
+        ),
+        sales_channel="WEB_APP",
+    )
+    return checkout_web_order(world.company, world.customer, added.web_order.pk).prebooks[0]

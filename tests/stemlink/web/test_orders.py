@@ -156,3 +156,33 @@ def test_home_shows_waiting_orders_oldest_first_todays_sales_and_the_chart(
     assert f"${sum(f.amount for f in fees):.2f}" in page
     assert "<svg" in page and "Web app" in page
     assert 'id="pending-count">2<' in page
+
+
+def test_prebook_pages_show_lines_and_fee(world: World, other_world: World, rep_client: Client) -> None:
+    from tests.stemlink.web.orders_world import web_order_prebook
+
+    prebook = web_order_prebook(world)
+    listing = rep_client.get(reverse("web:prebooks")).content.decode()
+    assert reverse("web:prebook", args=[prebook.pk]) in listing
+    page = rep_client.get(reverse("web:prebook", args=[prebook.pk])).content.decode()
+    assert "Rose Freedom 50cm" in page and str(prebook.total) in page
+    assert str(FeeEntry.objects.get(prebook=prebook).amount) in page
+    theirs = web_order_prebook(other_world)
+    assert rep_client.get(reverse("web:prebook", args=[theirs.pk])).status_code == 404
+
+
+def test_invoice_list_filters_by_status_and_number(world: World, rep_client: Client) -> None:
+    a = web_order_invoice(world)
+    b = web_order_invoice(world)
+    rep_client.post(reverse("web:invoice_confirm", args=[a.pk]))
+    confirmed = rep_client.get(reverse("web:invoices"), {"status": "1"}).content.decode()
+    assert (
+        reverse("web:invoice", args=[a.pk]) in confirmed
+        and reverse("web:invoice", args=[b.pk]) not in confirmed
+    )
+    by_number = rep_client.get(reverse("web:invoices"), {"q": f"W{b.number}"}).content.decode()
+    assert (
+        reverse("web:invoice", args=[b.pk]) in by_number
+        and reverse("web:invoice", args=[a.pk]) not in by_number
+    )
+    assert rep_client.get(reverse("web:invoices"), {"status": "x", "q": "%%"}).status_code == 200

@@ -154,3 +154,35 @@ def test_refuses_a_negative_markup_next_to_the_field(world: World, admin_client:
     assert 'value="-1"' in page
     world.customer.refresh_from_db()
     assert world.customer.price_b_markup == 0
+
+
+def test_reserves_and_releases_inventory_from_the_customer_page(world: World, admin_client: Client) -> None:
+    from stemlink.inventory.models import InventoryLine
+    from tests.factories import make_line
+
+    line = make_line(world, boxes_on_hand=10)
+    url = reverse("web:customer", args=[world.customer.pk])
+    assert f"#{line.pk} Rose Freedom 50cm HB · 10 free" in admin_client.get(url).content.decode()
+    bad = admin_client.post(url, {"action": "reserve", "line": line.pk, "boxes": 11})
+    assert bad.status_code == 200 and "only 10 free box(es)" in bad.content.decode()
+    admin_client.post(url, {"action": "reserve", "line": line.pk, "boxes": 4})
+    reserved = InventoryLine.objects.get(reserved_for=world.customer)
+    assert reserved.boxes_on_hand == 4
+    admin_client.post(url, {"action": "release", "line": reserved.pk})
+    reserved.refresh_from_db()
+    assert reserved.boxes_on_hand == 0
+    assert InventoryLine.objects.filter(reserved_for__isnull=True, boxes_on_hand=4).exists()
+
+
+def test_cannot_reserve_another_companys_line_from_the_customer_page(
+    world: World, other_world: World, admin_client: Client
+) -> None:
+    from stemlink.inventory.models import InventoryLine
+    from tests.factories import make_line
+
+    theirs = make_line(other_world, boxes_on_hand=10)
+    response = admin_client.post(
+        reverse("web:customer", args=[world.customer.pk]), {"action": "reserve", "line": theirs.pk}
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not InventoryLine.objects.filter(reserved_for__isnull=False).exists()

@@ -11,10 +11,12 @@ from django.utils import timezone
 from stemlink.customers.accounts import customer_of, update_pricing_terms
 from stemlink.customers.models import Customer
 from stemlink.errors import StemlinkError
+from stemlink.inventory.models import InventoryLine
+from stemlink.inventory.services import release_reservation, reserve_boxes
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.exports import workbook_bytes, xlsx_response
-from stemlink.web.forms import CustomerFilterForm, PricingTermsForm
+from stemlink.web.forms import CustomerFilterForm, PricingTermsForm, ReserveLineForm
 from stemlink.web.views.inventory import reserved_lines_for
 
 EXPORT_HEADERS = [
@@ -82,6 +84,10 @@ def customer_export(request: CompanyRequest) -> HttpResponse:
 @company_page
 def customer_detail(request: CompanyRequest, customer_id: int) -> HttpResponse:
     customer = customer_of(request.company, customer_id)
+    action = request.POST.get("action", "pricing") if request.method == "POST" else None
+    reserve_form = ReserveLineForm(request.company)
+    if action in {"reserve", "release"}:
+        return _reservation(request, customer, action)
     if request.method == "POST":
         form = PricingTermsForm(request.POST)
         if form.is_valid():
@@ -94,13 +100,56 @@ def customer_detail(request: CompanyRequest, customer_id: int) -> HttpResponse:
                 return redirect("web:customer", customer_id=customer.pk)
     else:
         form = PricingTermsForm.for_customer(customer)
-    return render(request, "web/customers/detail.html", _detail_context(request, customer, form))
+    return render(
+        request, "web/customers/detail.html", _detail_context(request, customer, form, reserve_form)
+    )
 
 
-def _detail_context(request: CompanyRequest, customer: Customer, form: PricingTermsForm) -> dict[str, object]:
+def _reservation(request: CompanyRequest, customer: Customer, action: str) -> HttpResponse:
+    """Reserve boxes of a line for the customer, or give a reserved line's free boxes back."""
+    reserve_form = ReserveLineForm(request.company)
+    if action == "reserve":
+        reserve_form = ReserveLineForm(request.company, request.POST)
+        if reserve_form.is_valid():
+            d = reserve_form.cleaned_data
+            try:
+                reserved = reserve_boxes(request.company, d["line"], customer.pk, d.get("boxes"))
+            except StemlinkError as exc:
+                add_error_to_form(reserve_form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{reserved.boxes_on_hand} box(es) reserved for {customer.name} (line {reserved.pk}).",
+                )
+                return redirect("web:customer", customer_id=customer.pk)
+    else:
+        raw = request.POST.get("line", "")
+        mine = InventoryLine.objects.filter(
+            company=request.company, reserved_for=customer, pk=int(raw) if raw.isdigit() else -1
+        ).first()
+        if mine is None:
+            messages.error(request, "That line is not reserved for this customer.")
+        else:
+            try:
+                released = release_reservation(request.company, mine.pk)
+            except StemlinkError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{released.boxes_on_hand} box(es) back on the open market.")
+        return redirect("web:customer", customer_id=customer.pk)
+    form = PricingTermsForm.for_customer(customer)
+    return render(
+        request, "web/customers/detail.html", _detail_context(request, customer, form, reserve_form)
+    )
+
+
+def _detail_context(
+    request: CompanyRequest, customer: Customer, form: PricingTermsForm, reserve_form: ReserveLineForm
+) -> dict[str, object]:
     return {
         "customer": customer,
         "form": form,
+        "reserve_form": reserve_form,
         "ship_tos": customer.ship_tos.select_related("carrier").order_by("id"),
         "reserved": reserved_lines_for(request.company, customer),
         "section": "setup",
