@@ -9,11 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
 
+from stemlink.integrations import rules
 from stemlink.integrations.models import Delivery
 from stemlink.integrations.services import add_endpoint, record_event
 from stemlink.worker.loop import PassReport, PeriodicJob, Worker, default_jobs
@@ -98,24 +101,89 @@ def test_run_forever_stops_when_asked(db):
     assert time.monotonic() - started < 2
 
 
-@pytest.mark.slow
-def test_the_worker_process_exits_cleanly_on_sigterm(tmp_path: Path):
-    db_file = tmp_path / "worker.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "STEMLINK_WORKER_POLL_SECONDS": "0.2"}
-    stemlink = str(Path(sys.executable).with_name("stemlink"))
-    subprocess.run([stemlink, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=120)
-    proc = subprocess.Popen(
-        [stemlink, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+SETUP = """
+from stemlink.tenancy.models import Company
+from stemlink.integrations.services import add_endpoint, record_event
+company = Company.objects.create(name="Process Flowers")
+_, secret = add_endpoint(company, url={url!r})
+for n in range({n}):
+    record_event(company.pk, "inventory.changed", {{"lineId": n}})
+print(secret)
+"""
+
+
+@pytest.fixture
+def process_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own for real processes: a SQLite file, or a fresh PostgreSQL database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"stemlink_workers_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        assert proc.stdout is not None
-        assert "running" in proc.stdout.readline()
-        time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
-    assert "Stemlink worker stopped." in out
-    assert "received SIGTERM" in err
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.slow
+def test_two_worker_processes_share_the_outbox_and_stop_cleanly_on_sigterm(
+    process_database_url: str, receiver: Receiver
+):
+    events = 30
+    env = {**os.environ, "DATABASE_URL": process_database_url, "STEMLINK_WORKER_POLL_SECONDS": "0.2"}
+    stemlink = str(Path(sys.executable).with_name("stemlink"))
+    subprocess.run([stemlink, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=180)
+    setup = subprocess.run(
+        [stemlink, "shell", "-c", SETUP.format(url=receiver.url, n=events)],
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
+    secret = setup.stdout.strip().splitlines()[-1]
+    receiver.delay_seconds = 0.01
+    procs = [
+        subprocess.Popen(
+            [stemlink, "worker", "--name", f"proc{i}", "--batch-size", "3"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in (1, 2)
+    ]
+    outputs = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(receiver.received) < events and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # room for a duplicate to show up, if there were one
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        outputs = [proc.communicate(timeout=20) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+
+    ids = [r.headers["X-Stemlink-Event-Id"] for r in receiver.received]
+    assert len(ids) == events
+    assert len(set(ids)) == events
+    now = int(time.time())
+    assert all(
+        rules.verify_signature(secret, r.headers["X-Stemlink-Signature"], r.body, now=now).ok
+        for r in receiver.received
+    )
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "Stemlink worker stopped." in out
+        assert "received SIGTERM" in err
+        assert secret not in out + err
