@@ -200,3 +200,25 @@ def test_main_pages_render_and_refuse_bad_input_in_the_browser(live_server: Any,
     assert "Tick at least one API method" in page.inner_text("#methods")
     assert page.input_value("#id_description") == "no methods"
     assert not ApiToken.objects.exists()
+
+
+def test_customer_filters_update_the_table_and_the_export_as_you_type(
+    live_server: Any, browser_page: Any, tmp_path: Path
+) -> None:
+    world = make_world("Sunrise Flowers")
+    make_user(world.company, username="ana", role="admin")
+    rosa = make_customer(world.company, name="Rosa Florist", code="ROSA")
+    make_customer(world.company, name="Tulip Shop", code="TULIP")
+    page = browser_page
+    _sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/setup/customers/")
+    page.fill("#id_name", "rosa")
+    page.wait_for_function("document.querySelectorAll('#customers tbody tr').length === 1")
+    assert "Tulip Shop" not in page.inner_text("#customers")
+    assert "name=rosa" in page.url
+    with page.expect_download() as download_info:
+        page.click("#export-excel")
+    saved = tmp_path / "customers.xlsx"
+    download_info.value.save_as(saved)
+    rows = list(load_workbook(saved).active.iter_rows(values_only=True))
+    assert [(r[0], r[1]) for r in rows[1:]] == [(rosa.pk, "ROSA")]

@@ -91,3 +91,10 @@ def test_another_companys_delivery_cannot_be_retried(
     assert admin_client.post(reverse("web:delivery_retry", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.next_attempt_at > timezone.now()
+
+
+def test_home_warns_about_failing_deliveries(world: World, admin_client: Client) -> None:
+    assert 'id="failing-deliveries"' not in admin_client.get(reverse("web:home")).content.decode()
+    _delivery(world)
+    page = admin_client.get(reverse("web:home")).content.decode()
+    assert "1 webhook delivery is failing" in page

@@ -186,3 +186,12 @@ def test_cannot_reserve_another_companys_line_from_the_customer_page(
     )
     assert "Select a valid choice" in response.content.decode()
     assert not InventoryLine.objects.filter(reserved_for__isnull=False).exists()
+
+
+def test_settings_page_lists_the_location_and_carrier_ids_a_marketplace_asks_for(
+    world: World, other_world: World, admin_client: Client
+) -> None:
+    page = admin_client.get(reverse("web:settings")).content.decode()
+    assert f'<td class="num">{world.location.pk}</td><td>MIA</td>' in page
+    assert f'<td class="num">{world.carrier.pk}</td><td>ARM</td>' in page
+    assert f'<td class="num">{other_world.location.pk}</td><td>MIA</td>' not in page

@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from stemlink.integrations.models import Delivery
+from stemlink.integrations.rules import DeliveryStatus
 from stemlink.orders.models import (
     FeeEntry,
     Invoice,
@@ -97,6 +99,7 @@ def home(request: CompanyRequest) -> HttpResponse:
         total=Sum("amount")
     )
     days, series, fees = orders_per_day(company, today)
+    failing = Delivery.objects.filter(company=company, status=DeliveryStatus.FAILING).count()
     return render(
         request,
         "web/home.html",
@@ -111,6 +114,7 @@ def home(request: CompanyRequest) -> HttpResponse:
             "legend": legend(list(series)),
             "chart_days": CHART_DAYS,
             "no_orders": not any(any(s) for s in series.values()),
+            "failing_deliveries": failing,
             "next": "web:home",
             "section": "home",
         },

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from stemlink.catalog.models import Carrier
 from stemlink.customers.accounts import apply_company_settings
 from stemlink.errors import StemlinkError
+from stemlink.tenancy.models import Location
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import CompanySettingsForm
@@ -30,4 +32,13 @@ def settings_page(request: CompanyRequest) -> HttpResponse:
                 return redirect("web:settings")
     else:
         form = CompanySettingsForm.for_company(company)
-    return render(request, "web/settings.html", {"form": form, "section": "setup"})
+    return render(
+        request,
+        "web/settings.html",
+        {
+            "form": form,
+            "locations": Location.objects.filter(company=company).order_by("id"),
+            "carriers": Carrier.objects.filter(company=company, active=True).order_by("name"),
+            "section": "setup",
+        },
+    )
