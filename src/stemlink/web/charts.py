@@ -71,7 +71,8 @@ def daily_orders_svg(
                 f'fill="{PALETTE[c % len(PALETTE)]}"><title>{escape(day.isoformat())} · {escape(channel)}: '
                 f"{count} order(s)</title></rect>"
             )
-        if i % max(n // 10, 1) == 0 or i == n - 1:
+        # Label every few days counting back from today, so today is labelled and none overlap.
+        if (n - 1 - i) % max(n // 10, 1) == 0:
             parts.append(
                 f'<text x="{left + slot * i + slot / 2:.1f}" y="{height - 12}" font-size="11" '
                 f'text-anchor="middle" fill="#67736c">{day:%b %d}</text>'
