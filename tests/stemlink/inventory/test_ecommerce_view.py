@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import NotFound, ValidationFailed
-from stemlink.inventory import queries, services, stock
+from stemlink.inventory import services, stock
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.inventory.queries import EcommerceFilter, ecommerce_inventory
 from tests.factories import make_customer, make_future_line, make_line, make_product
@@ -61,8 +61,11 @@ def test_prices_each_line_for_the_customer_with_the_rule_web_orders_use(world):
     assert items[str(priced.pk)]["price"] == 0.93  # 0.80 + 10% = 0.88, + 0.05
     for line in (priced, by_margin):
         expected = unit_price_for(
-            customer, line_price=line.price, unit_cost=line.unit_cost,
-            gross_margin_percent=world.company.gross_margin_percent, ecommerce=True,
+            customer,
+            line_price=line.price,
+            unit_cost=line.unit_cost,
+            gross_margin_percent=world.company.gross_margin_percent,
+            ecommerce=True,
         )
         assert Decimal(str(items[str(line.pk)]["price"])) == expected
 
@@ -80,7 +83,9 @@ def test_reserved_boxes_show_only_in_their_customers_reserved_view(world):
     reserved = services.reserve_boxes(world.company, line.pk, world.customer.pk, 4)
     florist = make_customer(world.company)
     assert [(i["inventoryIds"], i["quantity"]) for i in full_list(world)] == [(str(line.pk), 6)]
-    assert [(i["inventoryIds"], i["quantity"]) for i in full_list(world, reserved=True)] == [(str(reserved.pk), 4)]
+    assert [(i["inventoryIds"], i["quantity"]) for i in full_list(world, reserved=True)] == [
+        (str(reserved.pk), 4)
+    ]
     assert full_list(world, florist, reserved=True) == []
     assert [i["inventoryIds"] for i in full_list(world, florist)] == [str(line.pk)]
 
@@ -89,13 +94,28 @@ def test_answers_every_field_of_a_line(world):
     line = make_future_line(world)
     item = full_list(world)[0]
     assert item == {
-        "inventoryOrigin": 2, "inventoryIds": str(line.pk), "companyProductId": world.product.pk,
-        "productCode": world.product.code, "productDescription": "Rose Freedom 50cm", "category": "Roses",
-        "variety": world.product.variety, "color": "Red", "grade": "50cm", "boxTypeId": world.qb.pk,
-        "boxTypeCode": "QB", "unitType": "Stem", "bunches": 12, "stemsBunch": 10, "unitsPerBox": 120,
-        "quantity": 20, "price": 0.7, "availableFrom": line.available_from.isoformat(),
-        "availableTo": line.available_to.isoformat(), "vendorName": "Rosas del Ecuador",
-        "locationId": world.location.pk, "updatedOn": line.updated_on.strftime("%Y-%m-%dT%H:%M:%S"),
+        "inventoryOrigin": 2,
+        "inventoryIds": str(line.pk),
+        "companyProductId": world.product.pk,
+        "productCode": world.product.code,
+        "productDescription": "Rose Freedom 50cm",
+        "category": "Roses",
+        "variety": world.product.variety,
+        "color": "Red",
+        "grade": "50cm",
+        "boxTypeId": world.qb.pk,
+        "boxTypeCode": "QB",
+        "unitType": "Stem",
+        "bunches": 12,
+        "stemsBunch": 10,
+        "unitsPerBox": 120,
+        "quantity": 20,
+        "price": 0.7,
+        "availableFrom": line.available_from.isoformat(),
+        "availableTo": line.available_to.isoformat(),
+        "vendorName": "Rosas del Ecuador",
+        "locationId": world.location.pk,
+        "updatedOn": line.updated_on.strftime("%Y-%m-%dT%H:%M:%S"),
     }
 
 
@@ -141,16 +161,25 @@ def test_an_unchanged_feed_is_counted_once_and_recounted_after_a_change(world, d
     stock.sell_boxes(1, lines[0].pk, 10)
     with django_assert_num_queries(3):
         after = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), page=1, rows=2)
-    assert after.total == 2 and [i["inventoryIds"] for i in after.items] == [str(lines[1].pk), str(lines[2].pk)]
+    assert after.total == 2 and [i["inventoryIds"] for i in after.items] == [
+        str(lines[1].pk),
+        str(lines[2].pk),
+    ]
 
 
 def test_searches_description_code_variety_and_color_and_filters_category_and_color(world):
-    tulip = make_product(world.company, world.greens, description="Tulip Strong Gold", color="Yellow",
-                         variety="Strong Gold")
+    tulip = make_product(
+        world.company, world.greens, description="Tulip Strong Gold", color="Yellow", variety="Strong Gold"
+    )
     rose = make_line(world)
     yellow = make_line(world, product=tulip)
     ids = lambda **f: [i["inventoryIds"] for i in full_list(world, **f)]  # noqa: E731
-    assert ids(search_text="tulip") == ids(search_text="GOLD") == ids(search_text=tulip.code.lower()) == [str(yellow.pk)]
+    assert (
+        ids(search_text="tulip")
+        == ids(search_text="GOLD")
+        == ids(search_text=tulip.code.lower())
+        == [str(yellow.pk)]
+    )
     assert ids(search_text="yellow") == [str(yellow.pk)]
     assert ids(search_text="100%_") == []
     assert ids(category_id=world.roses.pk) == [str(rose.pk)]
@@ -161,12 +190,18 @@ def test_searches_description_code_variety_and_color_and_filters_category_and_co
 def test_a_date_offers_future_lines_available_that_day_and_on_hand_lines_this_week(world):
     today = timezone.now().date()
     on_hand = make_line(world)
-    soon = make_future_line(world, available_from=today + dt.timedelta(days=3), available_to=today + dt.timedelta(days=5))
-    later = make_future_line(world, available_from=today + dt.timedelta(days=20),
-                             available_to=today + dt.timedelta(days=25))
-    far = make_future_line(world, available_from=today + dt.timedelta(days=80),
-                           available_to=today + dt.timedelta(days=90))
-    past = make_future_line(world, available_from=today - dt.timedelta(days=9), available_to=today - dt.timedelta(days=1))
+    soon = make_future_line(
+        world, available_from=today + dt.timedelta(days=3), available_to=today + dt.timedelta(days=5)
+    )
+    later = make_future_line(
+        world, available_from=today + dt.timedelta(days=20), available_to=today + dt.timedelta(days=25)
+    )
+    far = make_future_line(
+        world, available_from=today + dt.timedelta(days=80), available_to=today + dt.timedelta(days=90)
+    )
+    past = make_future_line(
+        world, available_from=today - dt.timedelta(days=9), available_to=today - dt.timedelta(days=1)
+    )
     ids = lambda **f: {key(i) for i in full_list(world, **f)}  # noqa: E731
     assert ids() == {(1, str(on_hand.pk)), (2, str(soon.pk)), (2, str(later.pk))}
     assert ids(available_date=today + dt.timedelta(days=4)) == {(1, str(on_hand.pk)), (2, str(soon.pk))}
@@ -212,7 +247,12 @@ def delta(world, since, customer=None, now=None, **filters):
     items, page = [], 1
     while True:
         answer = ecommerce_inventory(
-            world.company, customer, EcommerceFilter(updated_as_of=since, **filters), page=page, rows=5, now=now
+            world.company,
+            customer,
+            EcommerceFilter(updated_as_of=since, **filters),
+            page=page,
+            rows=5,
+            now=now,
         )
         items += answer.items
         if page * 5 >= answer.total:
@@ -294,14 +334,20 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
     rng = random.Random(seed)
     florist = make_customer(world.company, default_price="B", price_b_markup=Decimal("7"))
     products = [make_product(world.company, world.roses) for _ in range(3)]
-    on_hand = [make_line(world, product=rng.choice(products), boxes_on_hand=rng.randint(1, 8)) for _ in range(8)]
-    future = [make_future_line(world, product=rng.choice(products), boxes=rng.randint(1, 8)) for _ in range(5)]
+    on_hand = [
+        make_line(world, product=rng.choice(products), boxes_on_hand=rng.randint(1, 8)) for _ in range(8)
+    ]
+    future = [
+        make_future_line(world, product=rng.choice(products), boxes=rng.randint(1, 8)) for _ in range(5)
+    ]
     views = [(world.customer, False), (world.customer, True), (florist, False), (florist, True)]
     copies = {view: {key(i): i for i in full_list(world, view[0], reserved=view[1])} for view in views}
     since = {view: timezone.now() for view in views}
 
     for _ in range(120):
-        action = rng.choice(["hold", "sell", "release", "price", "reserve", "unreserve", "new", "product", "poll"])
+        action = rng.choice(
+            ["hold", "sell", "release", "price", "reserve", "unreserve", "new", "product", "poll"]
+        )
         origin, line = rng.choice([(1, x) for x in on_hand] + [(2, x) for x in future])
         try:
             if action == "hold":
@@ -313,12 +359,17 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
             elif action == "price":
                 services.edit_line(world.company, origin, line.pk, price=rng.choice([None, Decimal("0.95")]))
             elif action == "reserve" and origin == 1:
-                on_hand.append(services.reserve_boxes(world.company, line.pk, rng.choice([world.customer, florist]).pk,
-                                                       rng.randint(1, 2)))
+                on_hand.append(
+                    services.reserve_boxes(
+                        world.company, line.pk, rng.choice([world.customer, florist]).pk, rng.randint(1, 2)
+                    )
+                )
             elif action == "unreserve" and origin == 1:
                 on_hand.append(services.release_reservation(world.company, line.pk))
             elif action == "new":
-                on_hand.append(make_line(world, product=rng.choice(products), boxes_on_hand=rng.randint(1, 5)))
+                on_hand.append(
+                    make_line(world, product=rng.choice(products), boxes_on_hand=rng.randint(1, 5))
+                )
             elif action == "product":
                 product = rng.choice(products)
                 product.color = rng.choice(["Red", "White", "Pink"])
@@ -334,4 +385,6 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
         apply(copies[view], delta(world, since[view], view[0], reserved=view[1]))
         fresh = {key(i): i for i in full_list(world, view[0], reserved=view[1])}
         assert copies[view] == fresh, view
-    assert copies[(world.customer, False)] and copies[(florist, False)], "the run sold everything: pick a seed"
+    assert copies[(world.customer, False)] and copies[(florist, False)], (
+        "the run sold everything: pick a seed"
+    )

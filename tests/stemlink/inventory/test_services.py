@@ -39,15 +39,28 @@ def _add(world, **overrides):
 def test_adds_boxes_on_hand_as_one_line_and_announces_the_change(world):
     ids = _add(world, price=Decimal("0.85"), arrival_date=TODAY + dt.timedelta(days=1))
     line = InventoryLine.objects.get(pk=ids[0])
-    assert (line.boxes_on_hand, line.units_per_box, line.price, line.vendor) == (5, 250, Decimal("0.85"), world.vendor)
+    assert (line.boxes_on_hand, line.units_per_box, line.price, line.vendor) == (
+        5,
+        250,
+        Decimal("0.85"),
+        world.vendor,
+    )
     assert line.inventory_type == "M" and line.reserved_for is None
     event = OutboxEvent.objects.get(company=world.company, event_type="inventory.changed")
     assert event.payload["inventoryIds"] == str(line.pk)
 
 
 def test_resolves_product_and_box_type_by_id_and_bunch_packs_count_bunches(world):
-    ids = _add(world, product_code=None, product_id=world.product.pk, box_type_code=None, box_type_id=world.qb.pk,
-               unit_type="bunch", vendor_code=None, vendor_id=world.vendor.pk)
+    ids = _add(
+        world,
+        product_code=None,
+        product_id=world.product.pk,
+        box_type_code=None,
+        box_type_id=world.qb.pk,
+        unit_type="bunch",
+        vendor_code=None,
+        vendor_id=world.vendor.pk,
+    )
     line = InventoryLine.objects.get(pk=ids[0])
     assert (line.box_type, line.unit_type, line.units_per_box) == (world.qb, "Bunch", 10)
 
@@ -86,16 +99,30 @@ def test_refuses_a_pack_without_stems_or_a_bad_unit_type(world):
 
 def test_adds_a_future_line_and_checks_its_dates(world):
     line = services.add_future_line(
-        world.company, boxes=30, available_from=TODAY, available_to=TODAY + dt.timedelta(days=5),
-        unit_type="Stem", stems_bunch=10, bunches=12, unit_cost=Decimal("0.3"), product_code=world.product.code,
+        world.company,
+        boxes=30,
+        available_from=TODAY,
+        available_to=TODAY + dt.timedelta(days=5),
+        unit_type="Stem",
+        stems_bunch=10,
+        bunches=12,
+        unit_cost=Decimal("0.3"),
+        product_code=world.product.code,
         box_type_code="qb",
     )
     assert FutureLine.objects.get(pk=line.pk).boxes == 30
     with pytest.raises(ValidationFailed, match="availableTo"):
         services.add_future_line(
-            world.company, boxes=30, available_from=TODAY, available_to=TODAY - dt.timedelta(days=1),
-            unit_type="Stem", stems_bunch=10, bunches=12, unit_cost=Decimal("0.3"),
-            product_code=world.product.code, box_type_code="QB",
+            world.company,
+            boxes=30,
+            available_from=TODAY,
+            available_to=TODAY - dt.timedelta(days=1),
+            unit_type="Stem",
+            stems_bunch=10,
+            bunches=12,
+            unit_cost=Decimal("0.3"),
+            product_code=world.product.code,
+            box_type_code="QB",
         )
 
 
@@ -133,7 +160,11 @@ def test_reserving_part_of_a_line_splits_the_reserved_boxes_off(world):
     reserved = services.reserve_boxes(world.company, line.pk, world.customer.pk, 5)
     line.refresh_from_db()
     assert (line.boxes_on_hand, line.boxes_held, line.reserved_for_id) == (5, 2, None)
-    assert (reserved.boxes_on_hand, reserved.reserved_for_id, reserved.price) == (5, world.customer.pk, line.price)
+    assert (reserved.boxes_on_hand, reserved.reserved_for_id, reserved.price) == (
+        5,
+        world.customer.pk,
+        line.price,
+    )
     assert reserved.product_id == line.product_id and reserved.lot_number == line.lot_number
 
 
@@ -176,7 +207,11 @@ def test_releasing_gives_the_free_boxes_back_to_everyone(world):
     released = services.release_reservation(world.company, reserved.pk)
     reserved.refresh_from_db()
     assert (released.boxes_on_hand, released.reserved_for_id) == (5, None)
-    assert (reserved.boxes_on_hand, reserved.boxes_held, reserved.reserved_for_id) == (1, 1, world.customer.pk)
+    assert (reserved.boxes_on_hand, reserved.boxes_held, reserved.reserved_for_id) == (
+        1,
+        1,
+        world.customer.pk,
+    )
     with pytest.raises(InvalidState, match="not reserved"):
         services.release_reservation(world.company, released.pk)
 
