@@ -1,0 +1,118 @@
+"""Whatever a person (or a bot) sends, the back office answers with a page, never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from stemlink.api.services import create_token
+from stemlink.integrations.services import add_endpoint
+from tests.factories import World, make_future_line, make_line
+from tests.stemlink.web.orders_world import web_order_invoice
+
+pytestmark = pytest.mark.django_db
+
+JUNK = [
+    {},
+    {"action": "nonsense"},
+    {
+        "action": "save",
+        "description": "x" * 5000,
+        "token_type": "user",
+        "customer": "-1",
+        "vendor": "abc",
+        "methods": ["nope", "'; drop table"],
+        "secret_signed": "forged:value",
+        "transaction_fee_percent": "1e999",
+        "checkout_timer_minutes": "99999999999999999999",
+        "gross_margin_percent": "NaN",
+        "standing_order_lead_days": "",
+        "default_price": "Z",
+        "price_b_markup": "Infinity",
+        "ecommerce_markup": "-0",
+        "url": "javascript:alert(1)",
+        "boxes": "-5",
+        "unit_cost": "1e10",
+        "price": "abc",
+        "quantity": "3.5",
+        "product": "999999",
+        "box_type": "x",
+        "ship_date": "2026-02-30",
+        "available_from": "tomorrow",
+        "available_to": "2026-13-01",
+        "reason": "r" * 1000,
+        "invoice": ["x", "-1", "999999"],
+        "line": "999999",
+        "company": "999999",
+        "enabled": "maybe",
+    },
+]
+
+
+def _urls(world: World) -> list[str]:
+    token, _ = create_token(world.company, token_type="company", description="t", methods="all")
+    endpoint, _ = add_endpoint(world.company, url="https://partner.example/hook")
+    invoice = web_order_invoice(world)
+    line = make_line(world)
+    future = make_future_line(world)
+    return [
+        reverse("web:settings"),
+        reverse("web:token_new"),
+        reverse("web:token", args=[token.pk]),
+        reverse("web:token_enable", args=[token.pk]),
+        reverse("web:endpoints"),
+        reverse("web:endpoint", args=[endpoint.pk]),
+        reverse("web:customer", args=[world.customer.pk]),
+        reverse("web:inventory_new", args=["onhand"]),
+        reverse("web:inventory_new", args=["future"]),
+        reverse("web:inventory_line", args=["onhand", line.pk]),
+        reverse("web:inventory_line", args=["future", future.pk]),
+        reverse("web:orders_confirm"),
+        reverse("web:invoice_void", args=[invoice.pk]),
+        reverse("web:switch_company"),
+        reverse("web:login"),
+    ]
+
+
+def test_junk_posts_never_answer_a_server_error(world: World, admin_client: Client) -> None:
+    for url in _urls(world):
+        for data in JUNK:
+            response = admin_client.post(url, data)
+            assert response.status_code < 500, (url, data.get("action"), response.status_code)
+
+
+def test_junk_query_strings_never_answer_a_server_error(world: World, admin_client: Client) -> None:
+    junk = {
+        "page": "-1",
+        "view": "../../etc",
+        "q": "%' OR 1=1 --",
+        "category": "x",
+        "vendor": "-1",
+        "box_type": "1e9",
+        "inventory_type": "Q",
+        "reserved_for": "abc",
+        "available_only": "maybe",
+        "status": "99",
+        "customer": "x",
+        "date_from": "2026-02-30",
+        "date_to": "9999-99-99",
+        "sales_rep": "x",
+        "active": "perhaps",
+        "customer_type": "<b>",
+    }
+    for name in (
+        "web:home",
+        "web:orders",
+        "web:invoices",
+        "web:prebooks",
+        "web:inventory",
+        "web:fees",
+        "web:fees_export",
+        "web:customers",
+        "web:customers_export",
+        "web:tokens",
+        "web:endpoints",
+    ):
+        response = admin_client.get(reverse(name), junk)
+        assert response.status_code < 500, name
