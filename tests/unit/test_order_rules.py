@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stemlink.errors import InvalidState, ValidationFailed
 from stemlink.orders import rules
@@ -239,3 +241,37 @@ def test_box_counts_are_whole_and_positive(boxes: int) -> None:
 def test_prices_match_to_the_cent() -> None:
     assert rules.check_price_matches(D("0.8"), D("0.80"))
     assert not rules.check_price_matches(D("0.79"), D("0.80"))
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+amounts = st.decimals(min_value=D("0"), max_value=D("1000000"), places=2)
+rates = st.decimals(min_value=D("0"), max_value=D("100"), places=2)
+
+
+@given(amounts, rates)
+def test_the_fee_is_within_half_a_cent_of_the_exact_rate(amount: D, rate: D) -> None:
+    fee = rules.transaction_fee(amount, rate)
+    assert fee == fee.quantize(D("0.01"))
+    assert abs(fee - amount * rate / 100) <= D("0.005")
+
+
+@given(amounts, amounts, rates)
+def test_a_bigger_order_never_pays_a_smaller_fee(a: D, b: D, rate: D) -> None:
+    low, high = sorted((a, b))
+    assert rules.transaction_fee(low, rate) <= rules.transaction_fee(high, rate)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value=D("0"), max_value=D("50"), places=2),
+            st.integers(1, 500),
+            st.integers(1, 100),
+        ),
+        max_size=20,
+    )
+)
+def test_order_totals_are_the_sum_of_their_line_totals(lines: list[tuple[D, int, int]]) -> None:
+    totals = [rules.line_total(price, units, boxes) for price, units, boxes in lines]
+    assert rules.order_totals(totals).total == sum(totals, D("0"))
