@@ -37,7 +37,7 @@ def sync(client, world, token, customer_id, **params):
         page += 1
 
 
-@covers(LIST, "web-order-item.add")
+@covers("ecommerce/inventory.list", "web-order-item.add")
 def test_a_marketplace_listing_every_page_sees_the_boxes_it_may_buy_at_the_price_it_is_charged(client, world):
     customer = world.customer
     customer.default_price, customer.price_b_markup = "B", Decimal("12.5")
@@ -105,7 +105,7 @@ def test_a_marketplace_listing_every_page_sees_the_boxes_it_may_buy_at_the_price
     assert after[(1, offer["inventoryIds"])] == offer["quantity"] - 2
 
 
-@covers(LIST)
+@covers("ecommerce/inventory.list")
 def test_a_customer_token_sees_its_own_prices_and_nobody_elses(client, world):
     make_line(world, price=Decimal("1.00"))
     florist = make_customer(world.company, ecommerce_markup=Decimal("50"))
@@ -117,7 +117,7 @@ def test_a_customer_token_sees_its_own_prices_and_nobody_elses(client, world):
     assert [i["price"] for i in sync(client, world, company_token, florist.pk)] == [1.5]
 
 
-@covers(LIST)
+@covers("ecommerce/inventory.list")
 def test_reserved_inventory_needs_transactional_access_and_shows_only_the_customers_own(client, world):
     line = make_line(world, boxes_on_hand=10)
     mine = services.reserve_boxes(world.company, line.pk, world.customer.pk, 3)
@@ -142,7 +142,7 @@ def test_reserved_inventory_needs_transactional_access_and_shows_only_the_custom
     assert str(theirs.pk) not in {i["inventoryIds"] for i in reserved}
 
 
-@covers(LIST)
+@covers("ecommerce/inventory.list")
 def test_a_delta_poll_answers_changes_and_a_cursor_for_the_next_poll(client, world):
     kept, sold = make_line(world), make_line(world, boxes_on_hand=1)
     InventoryLine.objects.update(updated_on=timezone.now() - dt.timedelta(hours=1))

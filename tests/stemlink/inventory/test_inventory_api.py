@@ -65,12 +65,11 @@ def test_inventory_list_by_type_lot_and_location(client, world):
     standing = make_line(world, inventory_type="S")
     local = make_line(world, inventory_type="L", lot_number="LOT-A")
     token = issue_token(world.company, "company")
-    ids = lambda params: [
-        i["orderItemId"]
-        for i in api(client, "inventory.list", params, token=token)[1][
-            "inventoryItems"
-        ]
-    ]
+
+    def ids(params):
+        _, body = api(client, "inventory.list", params, token=token)
+        return [i["orderItemId"] for i in body["inventoryItems"]]
+
     assert ids({"inventoryType": "all"}) == [open_market.pk, standing.pk, local.pk]
     assert ids({"inventoryType": "s,l"}) == [standing.pk, local.pk]
     assert ids({"inventoryType": "M,L", "lotNumber": "LOT-A"}) == [open_market.pk, local.pk]
@@ -233,6 +232,6 @@ def test_inventory_add_refuses_another_companys_product(client, world, other_wor
 
 def test_a_customer_token_may_not_add_inventory(client, world):
     token = issue_token(world.company, "customer", customer=world.customer)
-    status, body = api(client, "inventory.add", _add_params(world), token=token)
+    status, _ = api(client, "inventory.add", _add_params(world), token=token)
     assert status == 403
     assert not InventoryLine.objects.exists()
