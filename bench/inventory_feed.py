@@ -157,22 +157,23 @@ def _child(lines: int) -> None:
 
     on_hand, future = InventoryLine._meta.db_table, FutureLine._meta.db_table
     columns = (
-        "{origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade, l.box_type_id,"
-        " b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box, {boxes} - l.boxes_held - l.boxes_sold,"
-        " l.price, {dates}, v.name, l.location_id, l.updated_on"
+        "{origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade,"
+        " l.box_type_id, b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box,"
+        " {boxes} - l.boxes_held - l.boxes_sold, l.price, {dates}, v.name, l.location_id, l.updated_on"
     )
     joins = (
         "JOIN catalog_product p ON p.id = l.product_id JOIN catalog_category c ON c.id = p.category_id"
         " JOIN catalog_boxtype b ON b.id = l.box_type_id LEFT JOIN catalog_vendor v ON v.id = l.vendor_id"
     )
+    on_hand_columns = columns.format(origin=1, boxes="l.boxes_on_hand", dates="NULL, NULL")
+    future_columns = columns.format(origin=2, boxes="l.boxes", dates="l.available_from, l.available_to")
     baseline_sql = (
-        f"SELECT {columns.format(origin=1, boxes='l.boxes_on_hand', dates='NULL, NULL')} FROM {on_hand} l {joins}"
+        f"SELECT {on_hand_columns} FROM {on_hand} l {joins}"
         " WHERE l.company_id = %s AND l.reserved_for_id IS NULL AND l.inventory_type = 'M'"
-        " AND l.boxes_on_hand - l.boxes_held - l.boxes_sold > 0 AND p.active = %s"
-        f" UNION ALL SELECT {columns.format(origin=2, boxes='l.boxes', dates='l.available_from, l.available_to')}"
-        f" FROM {future} l {joins}"
+        " AND l.boxes_on_hand - l.boxes_held - l.boxes_sold > 0"
+        f" UNION ALL SELECT {future_columns} FROM {future} l {joins}"
         " WHERE l.company_id = %s AND l.reserved_for_id IS NULL AND l.boxes - l.boxes_held - l.boxes_sold > 0"
-        " AND p.active = %s AND l.available_to >= %s AND l.available_from <= %s ORDER BY 1, 2"
+        " AND l.available_to >= %s AND l.available_from <= %s ORDER BY 1, 2"
     )
     keys = (
         "inventoryOrigin",
@@ -204,9 +205,7 @@ def _child(lines: int) -> None:
         ops = connection.ops
         params = [
             world.company.pk,
-            True,
             world.company.pk,
-            True,
             ops.adapt_datefield_value(today),
             ops.adapt_datefield_value(ecommerce_horizon(today)),
         ]

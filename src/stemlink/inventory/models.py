@@ -41,9 +41,12 @@ class Pack(models.Model):
     bunches = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="Bunches per box.")
     stems_bunch = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="Stems per bunch.")
     units_per_box = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Stems per box for Stem lines, bunches per box for Bunch lines."
+        validators=[MinValueValidator(1)],
+        help_text="Stems per box for Stem lines, bunches per box for Bunch lines.",
     )
-    unit_cost = models.DecimalField(max_digits=10, decimal_places=3, validators=[MinValueValidator(Decimal("0"))])
+    unit_cost = models.DecimalField(
+        max_digits=10, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
     # Price A per unit; empty means cost marked up by the company's gross margin.
     price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
@@ -88,8 +91,15 @@ class InventoryLine(Pack):
             # every column its conditions read, so counting and skipping never touch the table.
             models.Index(
                 fields=[
-                    "company", "reserved_for", "inventory_type", "id", "boxes_on_hand", "boxes_held",
-                    "boxes_sold", "product", "location",
+                    "company",
+                    "reserved_for",
+                    "inventory_type",
+                    "id",
+                    "boxes_on_hand",
+                    "boxes_held",
+                    "boxes_sold",
+                    "product",
+                    "location",
                 ],
                 name="invline_ecommerce",
             ),
@@ -134,8 +144,16 @@ class FutureLine(Pack):
             # planner into sorting every page).
             models.Index(
                 fields=[
-                    "company", "reserved_for", "id", "boxes", "boxes_held", "boxes_sold", "available_from",
-                    "available_to", "product", "location",
+                    "company",
+                    "reserved_for",
+                    "id",
+                    "boxes",
+                    "boxes_held",
+                    "boxes_sold",
+                    "available_from",
+                    "available_to",
+                    "product",
+                    "location",
                 ],
                 name="futline_ecommerce",
             ),

@@ -20,18 +20,18 @@ TODAY = dt.date(2026, 11, 28)
 
 
 def _add(world, **overrides):
-    fields = dict(
-        vendor_code="ROSAS",
-        awb="369-1234 5678",
-        ship_date=TODAY,
-        product_code=world.product.code,
-        quantity=5,
-        box_type_code="HB",
-        unit_type="Stem",
-        stems_bunch=25,
-        bunches=10,
-        unit_cost=Decimal("0.45"),
-    )
+    fields = {
+        "vendor_code": "ROSAS",
+        "awb": "369-1234 5678",
+        "ship_date": TODAY,
+        "product_code": world.product.code,
+        "quantity": 5,
+        "box_type_code": "HB",
+        "unit_type": "Stem",
+        "stems_bunch": 25,
+        "bunches": 10,
+        "unit_cost": Decimal("0.45"),
+    }
     fields.update(overrides)
     return services.add_on_hand_lines(world.company, **fields)
 
