@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import socketserver
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -577,14 +578,18 @@ class _ThreadingWSGIServer(WSGIServer):
 @contextmanager
 def serve_fake(wholesaler: FakeWholesaler) -> Iterator[str]:
     """Serve a fake wholesaler on a free loopback port; yield its base URL."""
-    import socketserver
+    with serve_wsgi(wholesaler.wsgi_app) as url:
+        yield url
+
+
+@contextmanager
+def serve_wsgi(app: Callable[..., Any]) -> Iterator[str]:
+    """Serve a WSGI application on a free loopback port, one thread per connection; yield its URL."""
 
     class Server(socketserver.ThreadingMixIn, _ThreadingWSGIServer):
         pass
 
-    server = make_server(
-        "127.0.0.1", 0, wholesaler.wsgi_app, server_class=Server, handler_class=_QuietHandler
-    )
+    server = make_server("127.0.0.1", 0, app, server_class=Server, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,6 +1,6 @@
 """The florist's path in Chromium: sign up, filter, add to cart, fix a refused quantity, buy, see the order.
 
-The marketplace runs as pytest-django's live server; the wholesaler is the fake served over real
+The marketplace runs in a thread on a loopback port; the wholesaler is the fake served over real
 HTTP on a loopback port, so the marketplace's client, timeouts and retries are the real ones.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from marketplace.shop.models import SupplierOrder
 from marketplace.suppliers import services as supplier_services
@@ -52,6 +53,28 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # Under Playwright's greenlets the test's ORM calls get their own connection, which
+            # pytest-django does not see: close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
+
+
+@pytest.fixture
+def marketplace_url(transactional_db: Any) -> Iterator[str]:
+    """The marketplace served on a loopback port by threads that close their database connection
+    after every request (a kept-alive browser socket must not hold one past the test: PostgreSQL
+    would then refuse to drop the test database)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    django_app = WSGIHandler()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            return list(django_app(environ, start_response))
+        finally:
+            connections.close_all()
+
+    with fw.serve_wsgi(app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -66,11 +89,13 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"marketplace-{name}.png"), full_page=True)
 
 
-def test_a_florist_signs_up_fixes_a_quantity_buys_and_sees_the_invoice(page, live_server, served_wholesaler):
+def test_a_florist_signs_up_fixes_a_quantity_buys_and_sees_the_invoice(
+    marketplace_url, served_wholesaler, page
+):
     fake, base_url = served_wholesaler
     supplier = supplier_services.save_supplier(connection(base_url=base_url))
     assert sync_supplier(supplier, full=True).ok
-    url = live_server.url
+    url = marketplace_url
 
     page.goto(f"{url}/accounts/signup/")
     page.fill("#id_shop_name", "Daisy Lane Florist")
@@ -126,11 +151,13 @@ def test_a_florist_signs_up_fixes_a_quantity_buys_and_sees_the_invoice(page, liv
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
 
 
-def test_a_sold_out_line_is_explained_and_the_cart_shows_what_is_left(page, live_server, served_wholesaler):
+def test_a_sold_out_line_is_explained_and_the_cart_shows_what_is_left(
+    marketplace_url, served_wholesaler, page
+):
     fake, base_url = served_wholesaler
     supplier = supplier_services.save_supplier(connection(base_url=base_url))
     sync_supplier(supplier, full=True)
-    url = live_server.url
+    url = marketplace_url
     from marketplace.shop import services
 
     services.sign_up_florist(

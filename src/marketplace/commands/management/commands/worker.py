@@ -37,7 +37,6 @@ class Command(BaseCommand):
         self.stdout.write("Marketplace worker started.")
         self.stdout.flush()
         while not stopping:
-            close_old_connections()
             try:
                 runs = run_due_syncs()
             except Exception:  # a database hiccup must not end the loop; the next turn tries again
@@ -53,4 +52,6 @@ class Command(BaseCommand):
             if options["once"]:
                 break
             time.sleep(options["poll"])
+            # Between turns, drop a connection the database server closed or that grew too old.
+            close_old_connections()
         self.stdout.write("Marketplace worker stopped.")
