@@ -13,12 +13,22 @@ from typing import Any
 from django import forms
 from django.core import signing
 
+from stemlink.api.presets import BLOOMNET_METHODS
 from stemlink.api.registry import TokenType, load_all_methods
 from stemlink.api.services import methods_for_type
 from stemlink.catalog.models import Vendor
 from stemlink.customers.models import Customer
 from stemlink.tenancy.models import Company
 from stemlink.web.forms import field_of
+
+__all__ = [
+    "BLOOMNET_METHODS",
+    "EditTokenForm",
+    "NewTokenForm",
+    "grouped_methods",
+    "sign_secret",
+    "unsign_secret",
+]
 
 SECRET_SALT = "stemlink.web.token-form.secret"
 # A generated secret must be saved within this time, or generated again.
@@ -29,39 +39,6 @@ TOKEN_TYPE_CHOICES = [
     (TokenType.CUSTOMER.value, "Customer"),
     (TokenType.VENDOR.value, "Vendor"),
 ]
-
-# The whitelists of ../shared/spec/MARKETPLACE.md, "What the wholesaler hands over".
-BLOOMNET_METHODS: dict[str, tuple[str, ...]] = {
-    TokenType.COMPANY.value: (
-        "boxtype.list",
-        "carrier.list",
-        "category.list",
-        "product.list",
-        "customer.shipto.add",
-        "customer.shipto.update",
-        "customer.shipto.list",
-        "location.list",
-    ),
-    TokenType.CUSTOMER.value: (
-        "customer.details.get",
-        "customer.shipto.list",
-        "ecommerce/inventory.list",
-        "ecommerce/inventory.get",
-        "ecommerce/inventory-available-dates.list",
-        "ecommerce/customer-carriers.list",
-        "web-order.create",
-        "web-order-item.add",
-        "web-order-item.delete",
-        "web-order.checkout",
-        "web-order-details.list",
-        "web-order.delete",
-        "invoice.list",
-        "invoice.details.list",
-        "invoice.pdf.get",
-        "prebook.list",
-        "standing.order.create",
-    ),
-}
 
 
 def sign_secret(raw: str) -> str:

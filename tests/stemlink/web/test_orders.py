@@ -186,3 +186,30 @@ def test_invoice_list_filters_by_status_and_number(world: World, rep_client: Cli
         and reverse("web:invoice", args=[a.pk]) not in by_number
     )
     assert rep_client.get(reverse("web:invoices"), {"status": "x", "q": "%%"}).status_code == 200
+
+
+def test_orders_page_shows_open_carts_with_their_held_boxes(world: World, rep_client: Client) -> None:
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from stemlink.orders.services import ItemRequest, add_web_order_item
+    from tests.factories import make_line
+
+    line = make_line(world)
+    added = add_web_order_item(
+        world.company,
+        world.customer,
+        ItemRequest(
+            origin=1,
+            line_ids=[line.pk],
+            boxes=3,
+            price=Decimal("0.80"),
+            carrier_id=world.carrier.pk,
+            date=timezone.now().date(),
+        ),
+    )
+    page = rep_client.get(reverse("web:orders")).content.decode()
+    carts = page.split('id="open-carts"')[1]
+    assert f"<td>{added.web_order.number}</td>" in carts and '<td class="num">3</td>' in carts
+    assert "600.00" in carts  # 3 boxes x 250 stems x 0.80

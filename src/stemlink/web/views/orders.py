@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
-from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook
+from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, WebOrder, WebOrderStatus
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
 from stemlink.orders.services import confirm_invoices, void_invoice
 from stemlink.tenancy.models import Company
@@ -69,7 +69,17 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
     pending = list(waiting_for_confirmation(request.company))
     for invoice in pending:
         invoice.age = now - invoice.created_on  # type: ignore[attr-defined]
-    return render(request, "web/orders/pending.html", {"pending": pending, "section": "orders"})
+    carts = (
+        WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING)
+        .select_related("customer", "ship_to")
+        .annotate(lines=Count("items"), boxes=Sum("items__boxes"), amount=Sum("items__total"))
+        .order_by("expires_at", "id")[:100]
+    )
+    return render(
+        request,
+        "web/orders/pending.html",
+        {"pending": pending, "carts": carts, "now": now, "section": "orders"},
+    )
 
 
 # Where Confirm Orders may send the user back to: names of pages, never a URL from the form.

@@ -36,8 +36,14 @@ from stemlink.web.token_forms import (
 
 @company_page(admin_only=True)
 def token_list(request: CompanyRequest) -> HttpResponse:
-    tokens = tokens_of(request.company).exclude(token_type="user").order_by("-created_on", "-id")
-    return render(request, "web/tokens/list.html", {"tokens": tokens, "section": "setup"})
+    # Sign-in (User) tokens come from the `login` method, one per sign-in: hidden unless asked for.
+    show_users = request.GET.get("users") == "1"
+    tokens = tokens_of(request.company).order_by("-created_on", "-id")
+    if not show_users:
+        tokens = tokens.exclude(token_type="user")
+    return render(
+        request, "web/tokens/list.html", {"tokens": tokens, "show_users": show_users, "section": "setup"}
+    )
 
 
 def _new_form_context(form: NewTokenForm, notice: str = "") -> dict[str, Any]:
