@@ -555,3 +555,46 @@ def test_killing_the_wholesaler_during_checkout_loses_nothing_and_a_retry_places
     assert re.search(r'invoice <strong class="doc">W\d+</strong>', page), page
     florist.post(f"{result_url}retry/", {}, form_page=result_url)  # a second press changes nothing
     assert len(_invoices_with_po(loop, "E2E-PO-KILL")) == 1
+
+
+@pytest.mark.browser
+def test_the_florists_path_in_chromium_against_the_real_wholesaler(
+    loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chromium = "/usr/bin/chromium"
+    if not os.access(chromium, os.X_OK):
+        pytest.skip("Debian's Chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.set_default_timeout(30_000)
+            page.goto(f"{loop.shop}/accounts/login/")
+            page.fill("#id_email", "daisy@example.com")
+            page.fill("#id_password", FLORIST_PASSWORD)
+            page.click("form.card button[type=submit]")
+            page.wait_for_url(f"{loop.shop}/")
+            page.select_option("#id_origin", "1")
+            page.click("form.filters button")
+            page.locator("tr.offer").first.locator("form.add button").click()
+            page.wait_for_url(f"{loop.shop}/cart/")
+            page.fill("#id_customer_po", "E2E-PO-CHROMIUM")
+            page.click("#place-order")
+            page.wait_for_selector("section.result.placed")
+            number = page.inner_text("section.result.placed strong.doc")
+        finally:
+            browser.close()
+    invoices = _invoices_with_po(loop, "E2E-PO-CHROMIUM")
+    assert [f"W{i['number']}" for i in invoices] == [number]
