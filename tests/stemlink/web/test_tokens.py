@@ -233,3 +233,18 @@ def test_edit_regenerate_disable_and_revoke(world: World, admin_client: Client, 
     token.refresh_from_db()
     assert new_secret.startswith(token.prefix)
     assert "Revoked" in listing and token.prefix in listing
+
+
+def test_saving_the_same_generated_token_twice_is_refused_with_a_message(admin_client: Client) -> None:
+    page = _generate(admin_client, description="co", token_type="company")
+    data = {
+        "action": "save",
+        "description": "co",
+        "token_type": "company",
+        "methods": ["boxtype.list"],
+        "secret_signed": _signed(page),
+    }
+    admin_client.post(NEW, data)
+    again = admin_client.post(NEW, data)
+    assert "already saved" in again.content.decode()
+    assert ApiToken.objects.count() == 1

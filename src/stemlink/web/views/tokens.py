@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -105,6 +106,10 @@ def token_new(request: CompanyRequest) -> HttpResponse:
     valid = form.is_valid()
     if secret is None:
         form.add_error(None, "Press Generate to make the token, copy it, then Save.")
+        valid = False
+    elif ApiToken.objects.filter(digest=token_rules.token_digest(secret, settings.TOKEN_HASH_KEY)).exists():
+        # Back button, then Save again: that token is already stored; never store it twice.
+        form.add_error(None, "This generated token was already saved. Press Generate for a new one.")
         valid = False
     if valid:
         data = form.cleaned_data
