@@ -248,3 +248,18 @@ def test_saving_the_same_generated_token_twice_is_refused_with_a_message(admin_c
     again = admin_client.post(NEW, data)
     assert "already saved" in again.content.decode()
     assert ApiToken.objects.count() == 1
+
+
+def test_create_token_keeps_a_given_secret_only_if_it_is_a_real_token(world: World) -> None:
+    from stemlink.api.rules import new_token_secret
+    from stemlink.api.services import authenticate_token, create_token
+    from stemlink.errors import ValidationFailed
+
+    secret = new_token_secret()
+    token, raw = create_token(
+        world.company, token_type="company", description="x", methods="all", secret=secret
+    )
+    assert raw == secret and authenticate_token(secret).pk == token.pk
+    for weak in ("short", "A" * 26, "a" * 25 + "!"):
+        with pytest.raises(ValidationFailed):
+            create_token(world.company, token_type="company", description="x", methods="all", secret=weak)
