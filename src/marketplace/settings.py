@@ -145,6 +145,8 @@ API_QUOTA_RESERVE_SHARE = float(os.environ.get("MARKETPLACE_API_QUOTA_RESERVE_SH
 SYNC_DELTA_SECONDS = float(os.environ.get("MARKETPLACE_SYNC_DELTA_SECONDS", "60"))
 SYNC_BACKOFF_SECONDS = float(os.environ.get("MARKETPLACE_SYNC_BACKOFF_SECONDS", "15"))
 SYNC_PAGE_ROWS = int(os.environ.get("MARKETPLACE_SYNC_PAGE_ROWS", "500"))
+# Sync runs are kept this long (a delta every minute makes 1,440 a day per supplier).
+SYNC_RUN_RETENTION_DAYS = int(os.environ.get("MARKETPLACE_SYNC_RUN_RETENTION_DAYS", "7"))
 WORKER_POLL_SECONDS = float(os.environ.get("MARKETPLACE_WORKER_POLL_SECONDS", "1.0"))
 # Webhook signatures older than this are refused (replays).
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("MARKETPLACE_WEBHOOK_TOLERANCE_SECONDS", "300"))

@@ -46,6 +46,11 @@ urlpatterns = [
         operator_views.supplier_sync_now,
         name="operator_supplier_sync",
     ),
+    path(
+        "operator/suppliers/<int:supplier_id>/webhook-secret/",
+        operator_views.supplier_webhook_secret,
+        name="operator_supplier_webhook_secret",
+    ),
     path("webhooks/<int:supplier_id>/", webhook_views.receive_webhook, name="webhook"),
     # One stylesheet, no build step: served straight from the package (gunicorn has no static server).
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.BASE_DIR / "web" / "static"}),

@@ -192,3 +192,16 @@ def test_tokens_that_cannot_be_decrypted_fail_the_run_without_stopping_the_worke
     assert not run.ok and "cannot be decrypted" in run.errors
     assert Supplier.objects.get(pk=supplier.pk).sync_lease_until is None
     assert wholesaler.calls == []
+
+
+def test_sync_runs_older_than_the_retention_are_pruned(supplier, wholesaler, settings):
+    settings.SYNC_RUN_RETENTION_DAYS = 7
+    old = SyncRun.objects.create(
+        supplier=supplier, kind="full", started_at=timezone.now() - dt.timedelta(days=8)
+    )
+    recent = SyncRun.objects.create(
+        supplier=supplier, kind="full", started_at=timezone.now() - dt.timedelta(days=6)
+    )
+    run_due_syncs()
+    assert not SyncRun.objects.filter(pk=old.pk).exists()
+    assert SyncRun.objects.filter(pk=recent.pk).exists()

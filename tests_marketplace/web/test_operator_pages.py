@@ -94,3 +94,25 @@ def test_the_detail_page_lists_sync_runs_with_counts(client, operator, supplier,
     assert run.added == 3
     assert 'class="run"' in page and "full" in page
     assert f"/webhooks/{supplier.pk}/" in page
+
+
+def test_the_webhook_secret_is_never_shown_back_but_can_be_set_or_made_anew(client, operator, supplier):
+    page = client.get(f"/operator/suppliers/{supplier.pk}/").content.decode()
+    assert supplier.webhook_secret not in page
+    client.post(
+        f"/operator/suppliers/{supplier.pk}/webhook-secret/", {"secret": "pasted-from-stemlink-0123456789"}
+    )
+    assert Supplier.objects.get(pk=supplier.pk).webhook_secret == "pasted-from-stemlink-0123456789"
+    response = client.post(f"/operator/suppliers/{supplier.pk}/webhook-secret/", {"secret": ""}, follow=True)
+    fresh = Supplier.objects.get(pk=supplier.pk).webhook_secret
+    assert fresh.startswith("whsec_") and fresh in response.content.decode()
+    assert fresh not in client.get(f"/operator/suppliers/{supplier.pk}/").content.decode()
+
+
+def test_a_too_short_webhook_secret_is_refused(client, operator, supplier):
+    before = supplier.webhook_secret
+    response = client.post(
+        f"/operator/suppliers/{supplier.pk}/webhook-secret/", {"secret": "short"}, follow=True
+    )
+    assert "at least 16 characters" in response.content.decode()
+    assert Supplier.objects.get(pk=supplier.pk).webhook_secret == before

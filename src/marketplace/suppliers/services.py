@@ -152,7 +152,7 @@ def save_supplier(
     for key, value in options.items():
         setattr(supplier, key, value)
     if creating or not supplier.webhook_secret_sealed:
-        supplier.webhook_secret = secrets.token_urlsafe(32)
+        supplier.webhook_secret = new_webhook_secret()
     if creating:
         supplier.full_sync_requested = True
     if supplier.active and supplier.last_sync_status == SyncStatus.DISABLED:
@@ -190,3 +190,14 @@ def request_sync(supplier: Supplier, *, full: bool = True) -> None:
     """Ask the worker to sync this supplier at its next turn (the "Sync now" button, webhooks)."""
     fields = {"full_sync_requested": True} if full else {"delta_requested": True}
     Supplier.objects.filter(pk=supplier.pk).update(**fields, updated_at=timezone.now())
+
+
+def new_webhook_secret() -> str:
+    """Make a random webhook signing secret."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def set_webhook_secret(supplier: Supplier, secret: str) -> None:
+    """Store the secret webhooks from this supplier are signed with (encrypted)."""
+    supplier.webhook_secret = secret
+    supplier.save(update_fields=["webhook_secret_sealed", "updated_at"])

@@ -97,7 +97,7 @@ class SyncRun(models.Model):
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="sync_runs")
     kind = models.CharField(max_length=5, choices=Kind.choices)
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     added = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)

@@ -266,12 +266,25 @@ def _failed(supplier: Supplier, run: SyncRun, exc: api.ApiError) -> None:
     )
 
 
+def prune_sync_runs(now: dt.datetime | None = None) -> int:
+    """Delete sync runs older than SYNC_RUN_RETENTION_DAYS; return how many went."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SYNC_RUN_RETENTION_DAYS)
+    old = SyncRun.objects.filter(started_at__lt=cutoff)
+    # Look before deleting: on SQLite a DELETE takes the write lock even when nothing matches.
+    if not old.exists():
+        return 0
+    deleted, _ = old.delete()
+    return deleted
+
+
 def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
     """Sync every active supplier that is due (requested, full interval passed, or delta due).
 
     A supplier whose quota is nearly used up waits for the reset, leaving the rest to checkouts.
+    Old sync runs are pruned on the way.
     """
     now = now or timezone.now()
+    prune_sync_runs(now)
     runs: list[SyncRun] = []
     for supplier in Supplier.objects.filter(active=True).order_by("id"):
         due_full = (

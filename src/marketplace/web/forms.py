@@ -124,3 +124,15 @@ class SupplierForm(forms.Form):
 
     def clean_customer_token(self) -> str:
         return self.cleaned_data["customer_token"].strip()
+
+
+class WebhookSecretForm(forms.Form):
+    secret = forms.CharField(
+        label="Webhook secret",
+        required=False,
+        min_length=16,
+        max_length=200,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Paste the secret the wholesaler's endpoint signs with, or leave empty to make a new one.",
+    )

@@ -16,7 +16,7 @@ from marketplace.suppliers import services
 from marketplace.suppliers.models import Supplier
 from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync.models import CatalogItem, SyncRun
-from marketplace.web.forms import SupplierForm
+from marketplace.web.forms import SupplierForm, WebhookSecretForm
 
 staff_required = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="signin")
 
@@ -99,10 +99,6 @@ def supplier_edit(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @staff_required
 def supplier_detail(request: HttpRequest, supplier_id: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier, pk=supplier_id)
-    try:
-        webhook_secret = supplier.webhook_secret
-    except SecretUnreadable:
-        webhook_secret = "(unreadable: edit the supplier to make a new one)"
     return render(
         request,
         "marketplace/operator/supplier_detail.html",
@@ -115,7 +111,7 @@ def supplier_detail(request: HttpRequest, supplier_id: int) -> HttpResponse:
                 for kind in CatalogItem.Kind
             },
             "webhook_url": request.build_absolute_uri(reverse("webhook", args=[supplier.pk])),
-            "webhook_secret": webhook_secret,
+            "webhook_form": WebhookSecretForm(),
         },
     )
 
@@ -160,4 +156,25 @@ def supplier_sync_now(request: HttpRequest, supplier_id: int) -> HttpResponse:
     messages.success(
         request, f"A full sync of {supplier.name} is queued: the worker starts it within seconds."
     )
+    return redirect("operator_supplier", supplier_id=supplier.pk)
+
+
+@staff_required
+@require_POST
+def supplier_webhook_secret(request: HttpRequest, supplier_id: int) -> HttpResponse:
+    """Set the secret the wholesaler signs webhooks with (pasted from it), or make a new one shown once."""
+    supplier = get_object_or_404(Supplier, pk=supplier_id)
+    form = WebhookSecretForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Webhook secret: {error}")
+        return redirect("operator_supplier", supplier_id=supplier.pk)
+    secret = form.cleaned_data["secret"] or services.new_webhook_secret()
+    services.set_webhook_secret(supplier, secret)
+    if form.cleaned_data["secret"]:
+        messages.success(request, "Webhook secret saved: signed events from the wholesaler are now accepted.")
+    else:
+        # Shown once, like the wholesaler's tokens: the marketplace keeps it only encrypted.
+        messages.success(request, f"New webhook secret (shown only now, give it to the wholesaler): {secret}")
     return redirect("operator_supplier", supplier_id=supplier.pk)
