@@ -67,6 +67,7 @@ urlpatterns: list[URLPattern] = [
     path("orders/invoices/<int:invoice_id>/pdf/", orders.invoice_pdf, name="invoice_pdf"),
     path("orders/prebooks/", orders.prebook_list, name="prebooks"),
     path("orders/prebooks/<int:prebook_id>/", orders.prebook_detail, name="prebook"),
+    path("orders/prebooks/<int:prebook_id>/pdf/", orders.prebook_pdf, name="prebook_pdf"),
     # Fees
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),

@@ -167,8 +167,16 @@ def test_prebook_pages_show_lines_and_fee(world: World, other_world: World, rep_
     page = rep_client.get(reverse("web:prebook", args=[prebook.pk])).content.decode()
     assert "Rose Freedom 50cm" in page and str(prebook.total) in page
     assert str(FeeEntry.objects.get(prebook=prebook).amount) in page
+    pdf = rep_client.get(reverse("web:prebook_pdf", args=[prebook.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Prebook" in text and "Truck date" in text and prebook.truck_date.isoformat() in text
+    assert "Rose Freedom 50cm" in text
     theirs = web_order_prebook(other_world)
     assert rep_client.get(reverse("web:prebook", args=[theirs.pk])).status_code == 404
+    assert rep_client.get(reverse("web:prebook_pdf", args=[theirs.pk])).status_code == 404
 
 
 def test_invoice_list_filters_by_status_and_number(world: World, rep_client: Client) -> None:

@@ -24,6 +24,7 @@ from stemlink.tenancy.models import Company
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import VoidForm
+from stemlink.web.prebook_pdf import prebook_file_name, render_prebook_pdf
 
 
 def _with_fee(rows: QuerySet[Any], field: str = "invoice") -> QuerySet[Any]:
@@ -244,6 +245,25 @@ def prebook_list(request: CompanyRequest) -> HttpResponse:
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "web/orders/prebooks.html", {"page": page, "query": "", "section": "orders"})
+
+
+def _prebook(company: Company, prebook_id: int) -> Prebook:
+    prebook = (
+        Prebook.objects.filter(company=company, pk=prebook_id)
+        .select_related("company", "customer", "ship_to", "carrier", "standing_order", "web_order")
+        .first()
+    )
+    if prebook is None:
+        raise NotFound(f"There is no prebook {prebook_id}.")
+    return prebook
+
+
+@company_page
+def prebook_pdf(request: CompanyRequest, prebook_id: int) -> HttpResponse:
+    prebook = _prebook(request.company, prebook_id)
+    response = HttpResponse(render_prebook_pdf(prebook), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{prebook_file_name(prebook)}"'
+    return response
 
 
 @company_page
