@@ -65,3 +65,33 @@ def test_worker_once_syncs_what_is_due(wholesaler, capsys):
     call_command("worker", "--once")
     assert Offer.objects.count() == 3
     assert "full sync of supplier" in capsys.readouterr().out
+
+
+def test_connect_supplier_reads_the_secrets_from_stdin(wholesaler, monkeypatch):
+    import io
+
+    without_tokens = [
+        a
+        for i, a in enumerate(ARGS)
+        if a not in ("--company-token", "--customer-token")
+        and ARGS[i - 1] not in ("--company-token", "--customer-token")
+    ]
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO(f"{fw.COMPANY_TOKEN}\n{fw.CUSTOMER_TOKEN}\nsigning-secret-0123456789\n")
+    )
+    call_command("connect-supplier", *without_tokens, "--secrets-stdin")
+    supplier = Supplier.objects.get()
+    assert supplier.company_token == fw.COMPANY_TOKEN and supplier.customer_token == fw.CUSTOMER_TOKEN
+    assert supplier.webhook_secret == "signing-secret-0123456789"
+
+
+def test_connect_supplier_without_tokens_says_how_to_give_them(wholesaler):
+    without_tokens = [
+        a
+        for i, a in enumerate(ARGS)
+        if a not in ("--company-token", "--customer-token")
+        and ARGS[i - 1] not in ("--company-token", "--customer-token")
+    ]
+    with pytest.raises(CommandError, match="--company-token, --customer-token"):
+        call_command("connect-supplier", *without_tokens)
+    assert Supplier.objects.count() == 0

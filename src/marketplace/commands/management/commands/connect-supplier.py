@@ -6,6 +6,8 @@ with live calls (waiting up to --wait seconds for the API to come up) and names 
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from typing import Any
 
@@ -23,8 +25,15 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8000")
         parser.add_argument("--company-id", type=int, required=True)
         parser.add_argument("--customer-id", type=int, required=True)
-        parser.add_argument("--company-token", required=True)
-        parser.add_argument("--customer-token", required=True)
+        # Tokens on a command line show in the process list: --secrets-stdin or the environment
+        # (MARKETPLACE_COMPANY_TOKEN, MARKETPLACE_CUSTOMER_TOKEN) keep them out of it.
+        parser.add_argument("--company-token", default=os.environ.get("MARKETPLACE_COMPANY_TOKEN", ""))
+        parser.add_argument("--customer-token", default=os.environ.get("MARKETPLACE_CUSTOMER_TOKEN", ""))
+        parser.add_argument(
+            "--secrets-stdin",
+            action="store_true",
+            help="read the Company token, the Customer token and optionally the webhook secret, one a line",
+        )
         parser.add_argument("--carrier-id", type=int, required=True)
         parser.add_argument("--location-id", type=int, default=None)
         parser.add_argument("--sync-interval", type=int, default=5, help="minutes between full syncs")
@@ -38,6 +47,18 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the API to answer")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["secrets_stdin"]:
+            lines = [line.strip() for line in sys.stdin.read().splitlines()]
+            options["company_token"], options["customer_token"], *rest = [*lines, "", ""]
+            if rest and rest[0]:
+                options["webhook_secret"] = rest[0]
+        missing = [name for name in ("company_token", "customer_token") if not options[name].strip()]
+        if missing:
+            raise CommandError(
+                "Give both tokens: "
+                + ", ".join("--" + m.replace("_", "-") for m in missing)
+                + " (or --secrets-stdin, or MARKETPLACE_COMPANY_TOKEN / MARKETPLACE_CUSTOMER_TOKEN)."
+            )
         details = services.ConnectionDetails(
             name=options["name"],
             base_url=options["base_url"],
