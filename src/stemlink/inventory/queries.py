@@ -246,13 +246,32 @@ class _Origin:
         return sql
 
     def columns(self, quantity_sql: str) -> str:
-        typed_nulls = "CAST(NULL AS DATE), CAST(NULL AS DATE)"
-        dates = typed_nulls if self.origin == ON_HAND else "l.available_from, l.available_to"
+        # Dates and the change time leave the database already written as the API writes them,
+        # so no row needs a conversion in Python.
+        if self.origin == ON_HAND:
+            dates = "NULL, NULL"
+        else:
+            dates = f"{_date_sql('l.available_from')}, {_date_sql('l.available_to')}"
         return (
             f"{self.origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade,"
             f" l.box_type_id, b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box, {quantity_sql},"
-            f" l.price, l.unit_cost, {dates}, v.name, l.location_id, l.updated_on"
+            f" l.price, l.unit_cost, {dates}, v.name, l.location_id, {_timestamp_sql('l.updated_on')}"
         )
+
+
+def _date_sql(column: str) -> str:
+    """SQL writing a date column as `YYYY-MM-DD` (SQLite keeps dates as that text already)."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    return column
+
+
+def _timestamp_sql(column: str) -> str:
+    """SQL writing a UTC timestamp column as `YYYY-MM-DDTHH:MM:SS`, as the API answers datetimes."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+    # `%%` is a literal `%` once the driver has put the parameters in.
+    return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%S', {column})"
 
 
 @dataclass(frozen=True)
@@ -385,7 +404,6 @@ def _items(
     """Turn result rows into answer records: one pass, no query, no call per row it can avoid."""
     on_hand_from, on_hand_to = (d.isoformat() for d in rules.on_hand_ship_dates(today))
     today_text = today.isoformat()
-    date_text, stamp_text = _date_text, _datetime_text
     prices = pricer.cache
     items: list[dict[str, Any]] = []
     append = items.append
@@ -415,12 +433,10 @@ def _items(
         updated_on,
         _stamp,
     ) in rows:
-        first: str
-        last: str | None
         if origin == ON_HAND:
             first, last = on_hand_from, on_hand_to
         else:
-            first, last = date_text(available_from) or today_text, date_text(available_to)
+            first, last = available_from, available_to
             if first < today_text:
                 first = today_text
         unit_price = prices.get((price, cost))
@@ -449,9 +465,7 @@ def _items(
                 "availableTo": last,
                 "vendorName": vendor_name if show_vendors else None,
                 "locationId": location_id,
-                "updatedOn": updated_on[:10] + "T" + updated_on[11:19]
-                if updated_on.__class__ is str
-                else stamp_text(updated_on),
+                "updatedOn": updated_on,
             }
         )
     return items
