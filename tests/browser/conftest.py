@@ -41,6 +41,8 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             ],
         )
         context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        # The Copy buttons write to the clipboard; tests read it back to prove they work.
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
         # Generous: the machine running the suite may be busy with other test runs.
         context.set_default_timeout(30_000)
         page = context.new_page()

@@ -108,6 +108,9 @@ def test_following_the_bloomnet_guide_gives_tokens_and_ids_that_work(
     # The Company ID, from the avatar menu at the top right.
     page.click("[data-testid=avatar-menu] summary")
     company_id = int(page.inner_text("[data-testid=company-id]").strip())
+    page.click("[data-copy='#company-id']")
+    page.wait_for_selector("text=Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == str(company_id)
     screenshot(page, "06-avatar-menu")
     assert (customer_id, company_id) == (world.customer.pk, world.company.pk)
 
