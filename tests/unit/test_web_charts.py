@@ -42,3 +42,12 @@ def test_axis_maximum_rounds_up_to_1_2_or_5() -> None:
 
 def test_legend_colours_follow_the_drawing_order() -> None:
     assert [name for name, _ in legend(["A", "B"])] == ["A", "B"]
+
+
+def test_channel_names() -> None:
+    from stemlink.web.channels import channel_name
+
+    assert channel_name(False, "WEB_APP") == "Back office"
+    assert channel_name(True, "WEB_APP") == "Web app"
+    assert channel_name(True, "") == "Marketplace API"
+    assert channel_name(True, "bogus") == "Marketplace API"

@@ -21,24 +21,14 @@ from stemlink.orders.models import (
     InvoiceStatus,
     Prebook,
     PrebookStatus,
-    SalesChannel,
 )
 from stemlink.tenancy.models import Company
 from stemlink.web.access import CompanyRequest, company_page
+from stemlink.web.channels import BACK_OFFICE, channel_name
 from stemlink.web.charts import daily_orders_svg, legend
 from stemlink.web.views.orders import waiting_for_confirmation
 
 CHART_DAYS = 28
-BACK_OFFICE = "Back office"
-
-
-def channel_name(is_ecommerce: bool, sales_channel: str) -> str:
-    """Name the channel an order came through, as the chart's legend shows it."""
-    if not is_ecommerce:
-        return BACK_OFFICE
-    if sales_channel:
-        return str(SalesChannel(sales_channel).label)
-    return "Marketplace API"
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -86,6 +76,8 @@ def home(request: CompanyRequest) -> HttpResponse:
     start = _day_start(today)
     pending_all = waiting_for_confirmation(company)
     pending = list(pending_all[:15])
+    for invoice in pending:
+        invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
     pending_count = pending_all.count()
     live_invoices = Invoice.objects.filter(company=company, is_ecommerce=True, created_on__gte=start).exclude(
         status=InvoiceStatus.VOIDED

@@ -22,6 +22,7 @@ from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_fil
 from stemlink.orders.services import confirm_invoices, void_invoice
 from stemlink.tenancy.models import Company
 from stemlink.web.access import CompanyRequest, company_page
+from stemlink.web.channels import channel_name
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import VoidForm
 from stemlink.web.prebook_pdf import prebook_file_name, render_prebook_pdf
@@ -69,7 +70,7 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
     now = timezone.now()
     pending = list(waiting_for_confirmation(request.company))
     for invoice in pending:
-        invoice.age = now - invoice.created_on  # type: ignore[attr-defined]
+        invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
     carts = (
         WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING)
         .select_related("customer", "ship_to")
