@@ -270,8 +270,8 @@ def _timestamp_sql(column: str) -> str:
     """SQL writing a UTC timestamp column as `YYYY-MM-DDTHH:MM:SS`, as the API answers datetimes."""
     if connection.vendor == "postgresql":
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    # `%%` is a literal `%` once the driver has put the parameters in.
-    return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%S', {column})"
+    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: slicing it in Python beats strftime in SQL.
+    return column
 
 
 @dataclass(frozen=True)
@@ -405,6 +405,7 @@ def _items(
     on_hand_from, on_hand_to = (d.isoformat() for d in rules.on_hand_ship_dates(today))
     today_text = today.isoformat()
     prices = pricer.cache
+    slice_stamps = connection.vendor != "postgresql"  # see _timestamp_sql
     items: list[dict[str, Any]] = []
     append = items.append
     for (
@@ -465,7 +466,7 @@ def _items(
                 "availableTo": last,
                 "vendorName": vendor_name if show_vendors else None,
                 "locationId": location_id,
-                "updatedOn": updated_on,
+                "updatedOn": updated_on[:10] + "T" + updated_on[11:19] if slice_stamps else updated_on,
             }
         )
     return items
