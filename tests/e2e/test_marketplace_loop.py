@@ -419,6 +419,38 @@ def _offer_with(florist: Florist, query: str, boxes: int) -> dict[str, Any]:
     return offers[0]
 
 
+def _synced_offer(loop: Loop, florist: Florist, *, pick: int) -> dict[str, Any]:
+    """An on-hand offer once the marketplace shows exactly the boxes the wholesaler has left."""
+    lines = httpx.post(
+        f"{loop.api}/ecommerce/inventory.list",
+        json={"customerId": loop.customer_id, "rows": 500, "inventoryOrigin": 1},
+        headers={"authenticationToken": loop.admin_token, "X-ACCOUNT": str(loop.company_id)},
+        timeout=20,
+    ).json()["inventoryItems"]
+    line = [ln for ln in lines if ln["inventoryOrigin"] == 1 and ln["quantity"] >= 2][pick]
+    offer_id = int(
+        loop.marketplace_shell(
+            "from marketplace.sync.models import Offer; "
+            f"print(Offer.objects.get(inventory_origin=1, inventory_ids='{line['inventoryIds']}').pk)"
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+
+    def shown() -> dict[str, Any] | None:
+        page = florist.http.get(f"/offers/{offer_id}/").text
+        boxes = re.search(r'<dd class="boxes">(\d+)</dd>', page)
+        dates = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', page)
+        if boxes and int(boxes.group(1)) == int(line["quantity"]):
+            return {"id": offer_id, "boxes": int(boxes.group(1)), "dates": dates}
+        return None
+
+    _wait_until(lambda: shown() is not None, "the marketplace to show the wholesaler's boxes")
+    found = shown()
+    assert found is not None
+    return found
+
+
 def _invoices_with_po(loop: Loop, po: str) -> list[dict[str, Any]]:
     today = time.strftime("%Y-%m-%d", time.gmtime())
     invoices = loop.call(
@@ -586,3 +618,20 @@ def test_the_florists_path_in_chromium_against_the_real_wholesaler(
             browser.close()
     invoices = _invoices_with_po(loop, "E2E-PO-CHROMIUM")
     assert [f"W{i['number']}" for i in invoices] == [number]
+
+
+def test_two_florists_race_for_the_same_boxes_and_the_loser_is_told_why(loop: Loop) -> None:
+    first, second = Florist(loop), Florist(loop)
+    first.sign_up("first-buyer@example.com")
+    second.sign_up("second-buyer@example.com")
+    offer = _synced_offer(loop, first, pick=-1)
+    first.add(offer, offer["boxes"])
+    second.add(offer, offer["boxes"])
+    won = first.http.get(first.checkout("E2E-PO-RACE-1")).text
+    assert re.search(r'invoice <strong class="doc">W\d+</strong>', won), won
+    lost = second.http.get(second.checkout("E2E-PO-RACE-2")).text
+    assert "Not placed." in lost and ("sold out" in lost or "left, you asked for" in lost), lost
+    assert _invoices_with_po(loop, "E2E-PO-RACE-2") == []
+    # The refusal refreshed the offer at once: it is gone from the marketplace, before any sync.
+    assert second.http.get(f"/offers/{offer['id']}/").status_code == 404
+    assert "Not placed" in second.http.get("/cart/").text

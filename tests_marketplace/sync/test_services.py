@@ -134,6 +134,16 @@ def test_a_supplier_in_backoff_is_not_retried_early_unless_asked(supplier, whole
     assert len(run_due_syncs()) == 1
 
 
+def test_a_webhook_during_backoff_retries_at_once_with_a_full_sync(supplier, wholesaler):
+    wholesaler.down = True
+    run_due_syncs()
+    wholesaler.down = False
+    Supplier.objects.filter(pk=supplier.pk).update(delta_requested=True)
+    runs = run_due_syncs()
+    assert [(r.kind, r.ok) for r in runs] == [("full", True)]
+    assert Supplier.objects.get(pk=supplier.pk).consecutive_failures == 0
+
+
 def test_sync_pauses_when_the_quota_is_nearly_used_up(supplier, wholesaler):
     reset = timezone.now() + dt.timedelta(hours=3)
     Supplier.objects.filter(pk=supplier.pk).update(

@@ -300,7 +300,8 @@ def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
         in_backoff = (
             supplier.consecutive_failures and supplier.next_full_sync_at and supplier.next_full_sync_at > now
         )
-        if in_backoff and not supplier.full_sync_requested:
+        # A webhook during backoff is news that the wholesaler is back: try at once.
+        if in_backoff and not (supplier.full_sync_requested or supplier.delta_requested):
             continue
         if not supplier_rules.quota_allows_sync(
             supplier.rate_limit, now, reserve_share=settings.API_QUOTA_RESERVE_SHARE

@@ -123,7 +123,12 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
                     request, f"{form.cleaned_data['boxes']} × {offer.product_description} added to your cart."
                 )
                 return redirect("cart")
-    return render(request, "marketplace/offer.html", {"offer": offer, "form": form, "ship_dates": dates})
+    chosen = str(form["ship_date"].value() or "")[:10]
+    return render(
+        request,
+        "marketplace/offer.html",
+        {"offer": offer, "form": form, "ship_dates": dates, "chosen_date": chosen},
+    )
 
 
 # Accounts --------------------------------------------------------------------------------------
