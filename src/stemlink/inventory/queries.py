@@ -154,9 +154,9 @@ class _Origin:
     def __init__(self, origin: int) -> None:
         self.origin = origin
         if origin == ON_HAND:
-            self.table, self.boxes = _T_ON_HAND, "l.boxes_on_hand"
+            self.table, self.boxes, self.sellable_index = _T_ON_HAND, "l.boxes_on_hand", "invline_sellable"
         else:
-            self.table, self.boxes = _T_FUTURE, "l.boxes"
+            self.table, self.boxes, self.sellable_index = _T_FUTURE, "l.boxes", "futline_sellable"
         self.free = f"({self.boxes} - l.boxes_held - l.boxes_sold)"
 
     def date_condition(self, day: dt.date, wanted: dt.date | None) -> tuple[str, list[Any]]:
@@ -233,8 +233,13 @@ class _Origin:
             f" JOIN {_T_BOX} b ON b.id = l.box_type_id LEFT JOIN {_T_VENDOR} v ON v.id = l.vendor_id"
         )
 
-    def from_clause(self, *, full: bool, product: bool = True) -> str:
+    def from_clause(self, *, full: bool, product: bool = True, sellable: bool = False) -> str:
         sql = f"{self.table} l"
+        if sellable and connection.vendor == "sqlite":
+            # Without statistics SQLite prefers the index with the most equalities; the partial
+            # index of sellable lines (see the models) counts and skips about three times faster.
+            # The WHERE repeats its condition term for term, as SQLite requires to use it.
+            sql += f" INDEXED BY {self.sellable_index}"
         if product or full:
             sql += f" JOIN {_T_PRODUCT} p ON p.id = l.product_id"
         if full:
@@ -285,6 +290,12 @@ class _Plan:
     quantity_params: list[Any]
     # The WHERE reads product columns (search filters, a delta's product changes).
     needs_product: bool = True
+    # The WHERE holds the sellable-line index's condition (the full list of open stock).
+    sellable: bool = False
+
+    def narrow_from(self) -> str:
+        """FROM for reading ids and counting: the line table, and the product only when needed."""
+        return self.origin.from_clause(full=False, product=self.needs_product, sellable=self.sellable)
 
 
 def _plan(
@@ -309,6 +320,7 @@ def _plan(
             origin.free,
             [],
             needs_product=bool(flt.search_text or flt.category_id is not None or flt.color),
+            sellable=not flt.reserved and not flt.both_reservation_views,
         )
     delta_sql, delta_params = _delta_condition(
         origin, company, customer, flt, now, visible_sql, visible_params
@@ -523,7 +535,7 @@ def _page_sql(
             n = plan.origin.origin
             selects.append(
                 f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"
-                f" FROM {plan.origin.from_clause(full=False, product=plan.needs_product)}"
+                f" FROM {plan.narrow_from()}"
                 f" WHERE {plan.where} ORDER BY l.id LIMIT %s OFFSET %s) page{n}"
                 f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
             )
@@ -534,11 +546,7 @@ def _page_sql(
 
 def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], Any]:
     """Count the view's lines of each origin, and read the change stamp in the same statement."""
-    counts = ", ".join(
-        f"(SELECT COUNT(*) FROM {plan.origin.from_clause(full=False, product=plan.needs_product)}"
-        f" WHERE {plan.where})"
-        for plan in plans
-    )
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})" for plan in plans)
     stamp_sql, stamp_params = _stamp_sql(company, flt)
     cursor.execute(
         f"SELECT {counts}, {stamp_sql}", [p for plan in plans for p in plan.where_params] + stamp_params
