@@ -570,7 +570,8 @@ def _total_memo_key(
 ) -> tuple[Any, ...]:
     scoped_customer = customer.pk if (flt.reserved or flt.both_reservation_views) else None
     database = (connection.alias, connection.settings_dict.get("NAME"))
-    return (*database, company.pk, scoped_customer, flt, now.date())
+    # created_on tells apart two companies that got the same id (a test database reuses ids).
+    return (*database, company.pk, company.created_on, scoped_customer, flt, now.date())
 
 
 def _remembered_counts(key: tuple[Any, ...] | None) -> tuple[Any, list[int]] | None:
