@@ -274,3 +274,28 @@ def test_a_refused_standing_order_says_why_and_is_not_kept(florist, synced, whol
 def test_a_florist_account_is_separate_from_the_operator(florist):
     assert Florist.objects.count() == 1
     assert not get_user_model().objects.get().is_staff
+
+
+def test_a_second_place_order_cannot_order_the_same_lines_again(florist, synced, wholesaler):
+    services.add_to_cart(florist, offer(synced, "101"), 1, TODAY)
+    first = services.start_checkout(florist)
+    with pytest.raises(services.CheckoutInProgress) as again:
+        services.start_checkout(florist)
+    assert again.value.attempt == first
+    services.send_attempt(first)
+    assert len(wholesaler.invoices) == 1
+
+
+def test_lines_of_an_interrupted_order_stay_taken_until_it_is_finished(florist, synced, wholesaler):
+    services.add_to_cart(florist, offer(synced, "101"), 1, TODAY)
+    wholesaler.down = True
+    attempt = services.checkout(florist)
+    line = CartLine.objects.get()
+    assert line.checkout_order == attempt.supplier_orders.get()
+    with pytest.raises(services.FormErrors):
+        services.update_cart_line(line, 2, TODAY)
+    with pytest.raises(services.FormErrors):
+        services.remove_cart_line(line)
+    services.add_to_cart(florist, offer(synced, "102"), 1, TODAY)
+    second = services.start_checkout(florist)  # only the new line
+    assert [ln.inventory_ids for o in second.supplier_orders.all() for ln in o.lines.all()] == ["102"]

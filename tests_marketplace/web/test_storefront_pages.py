@@ -173,3 +173,19 @@ def test_standing_order_page_creates_a_weekly_order(client, synced, signed_in, w
     page = response.content.decode()
     assert "Monday,Friday" in page and "Standing order" in page
     assert len(wholesaler.standing_orders) == 1
+
+
+def test_a_double_click_on_place_order_shows_the_first_order_instead_of_placing_another(
+    client, synced, signed_in, wholesaler
+):
+    rose = Offer.objects.get(inventory_ids="101")
+    client.post(f"/offers/{rose.pk}/", {"boxes": 1, "ship_date": TODAY.isoformat()})
+    wholesaler.down = True
+    first = client.post("/checkout/")["Location"]
+    cart = client.get("/cart/").content.decode()
+    assert "Being ordered" in cart and 'id="place-order" disabled' in cart
+    second = client.post("/checkout/")
+    assert second.status_code == 302 and second["Location"] == first
+    wholesaler.down = False
+    client.post(f"{first}retry/")
+    assert len(wholesaler.invoices) == 1 and CartLine.objects.count() == 0

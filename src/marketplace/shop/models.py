@@ -62,6 +62,11 @@ class CartLine(models.Model):
     boxes = models.PositiveIntegerField()
     ship_date = models.DateField()
     notice = models.CharField(max_length=300, blank=True)
+    # Set while the line is being ordered: a second "Place order" (a double click, a second tab)
+    # finds it taken and cannot order it twice. Cleared if that supplier refuses the order.
+    checkout_order = models.ForeignKey(
+        "SupplierOrder", on_delete=models.SET_NULL, null=True, blank=True, related_name="cart_lines"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

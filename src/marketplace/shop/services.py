@@ -37,6 +37,14 @@ from marketplace.sync.services import apply_offer_refusal
 log = logging.getLogger(__name__)
 
 
+class CheckoutInProgress(Exception):
+    """Everything in the cart is already being ordered by an earlier checkout attempt."""
+
+    def __init__(self, attempt: CheckoutAttempt) -> None:
+        super().__init__(f"the cart is being ordered by checkout {attempt.pk}")
+        self.attempt = attempt
+
+
 class FormErrors(Exception):
     """Input a florist must fix: messages per field ("__all__" for the form), nothing was changed."""
 
@@ -140,6 +148,8 @@ def add_to_cart(florist: Florist, offer: Offer, boxes: int, ship_date: dt.date |
 @transaction.atomic
 def update_cart_line(line: CartLine, boxes: int, ship_date: dt.date | None) -> CartLine:
     """Change a cart line's boxes and ship date. Raises FormErrors when they do not fit the offer."""
+    if line.checkout_order_id is not None:
+        raise FormErrors({"__all__": "This line is being ordered: finish that order first."})
     problems = _check_line(line.offer, boxes, ship_date)
     if problems:
         raise FormErrors(problems)
@@ -155,7 +165,10 @@ def update_cart_line(line: CartLine, boxes: int, ship_date: dt.date | None) -> C
 def cart_problems(florist: Florist) -> dict[int, dict[str, str]]:
     """Check every cart line against its offer now; return the problems per line id."""
     out: dict[int, dict[str, str]] = {}
-    for line in CartLine.objects.filter(florist=florist).select_related("offer", "offer__supplier"):
+    lines = CartLine.objects.filter(florist=florist, checkout_order__isnull=True).select_related(
+        "offer", "offer__supplier"
+    )
+    for line in lines:
         problems = _check_line(line.offer, line.boxes, line.ship_date)
         if line.offer is not None and line.offer.price_per_unit != line.price_per_unit:
             problems.setdefault(
@@ -177,10 +190,16 @@ def start_checkout(florist: Florist, customer_po: str = "") -> CheckoutAttempt:
     """
     lines = list(
         CartLine.objects.select_for_update(of=("self",))
-        .filter(florist=florist)
+        .filter(florist=florist, checkout_order__isnull=True)
         .select_related("offer", "supplier")
     )
     if not lines:
+        taken = CartLine.objects.filter(florist=florist, checkout_order__isnull=False).select_related(
+            "checkout_order__attempt"
+        )
+        first = taken.first()
+        if first is not None and first.checkout_order is not None:
+            raise CheckoutInProgress(first.checkout_order.attempt)
         raise FormErrors({"__all__": "Your cart is empty."})
     problems = cart_problems(florist)
     if problems:
@@ -214,6 +233,7 @@ def start_checkout(florist: Florist, customer_po: str = "") -> CheckoutAttempt:
             )
             for ln in group
         )
+        CartLine.objects.filter(pk__in=[ln.pk for ln in group]).update(checkout_order=order)
     return attempt
 
 
@@ -439,7 +459,11 @@ def _refuse_line(order: SupplierOrder, line: OrderLine, exc: api.ApiError) -> No
 def _finish(order: SupplierOrder, state: str, message: str) -> SupplierOrder:
     order.state = state
     order.message = message[:500]
-    order.save()
+    with transaction.atomic():
+        order.save()
+        if state == SupplierOrder.State.FAILED:
+            # Refused: the lines go back to the cart, where the florist can fix and order them again.
+            CartLine.objects.filter(checkout_order=order).update(checkout_order=None)
     return order
 
 
@@ -632,3 +656,10 @@ def send_standing_order(standing: StandingOrder) -> StandingOrder:
     standing.message = ""
     standing.save(update_fields=["standing_order_id", "message"])
     return standing
+
+
+def remove_cart_line(line: CartLine) -> None:
+    """Take a line out of the cart. Raises FormErrors while the line is being ordered."""
+    if line.checkout_order_id is not None:
+        raise FormErrors({"__all__": "This line is being ordered: finish that order first."})
+    line.delete()

@@ -177,7 +177,9 @@ def _cart_context(florist: Florist, forms_by_line: dict[int, CartLineForm] | Non
     problems = services.cart_problems(florist)
     groups: OrderedDict[Supplier, list[dict[str, Any]]] = OrderedDict()
     total = Decimal(0)
-    for line in CartLine.objects.filter(florist=florist).select_related("supplier", "offer"):
+    for line in CartLine.objects.filter(florist=florist).select_related(
+        "supplier", "offer", "checkout_order"
+    ):
         form = (forms_by_line or {}).get(line.pk) or CartLineForm(
             initial={"boxes": line.boxes, "ship_date": line.ship_date}, prefix=f"line{line.pk}"
         )
@@ -192,7 +194,14 @@ def _cart_context(florist: Florist, forms_by_line: dict[int, CartLineForm] | Non
                 "ship_dates": services.ship_dates_for(line.offer) if line.offer else [],
             }
         )
-    return {"groups": groups, "total": total, "has_problems": bool(problems), "checkout_form": CheckoutForm()}
+    free = any(not row["line"].checkout_order_id for rows in groups.values() for row in rows)
+    return {
+        "groups": groups,
+        "total": total,
+        "has_problems": bool(problems),
+        "can_check_out": free and not problems,
+        "checkout_form": CheckoutForm(),
+    }
 
 
 @login_required
@@ -221,8 +230,12 @@ def cart_update(request: HttpRequest, line_id: int) -> HttpResponse:
 @require_POST
 def cart_remove(request: HttpRequest, line_id: int) -> HttpResponse:
     line = get_object_or_404(CartLine, pk=line_id, florist=_florist(request))
-    line.delete()
-    messages.success(request, f"{line.product_description} removed from your cart.")
+    try:
+        services.remove_cart_line(line)
+    except services.FormErrors as exc:
+        messages.error(request, exc.errors["__all__"])
+    else:
+        messages.success(request, f"{line.product_description} removed from your cart.")
     return redirect("cart")
 
 
@@ -235,6 +248,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
     po = form.cleaned_data["customer_po"] if form.is_valid() else ""
     try:
         attempt = services.start_checkout(florist, po)
+    except services.CheckoutInProgress as exc:
+        messages.warning(request, "Your cart is already being ordered: here is that order.")
+        return redirect("checkout_result", attempt_id=exc.attempt.pk)
     except services.FormErrors as exc:
         context = _cart_context(florist)
         context["checkout_error"] = exc.errors.get("__all__", str(exc))
