@@ -680,6 +680,8 @@ def ecommerce_lines(
     if not line_ids:
         raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
     ids = tuple(dict.fromkeys(line_ids))
+    if len(ids) > MAX_ROWS:
+        raise ValidationFailed(FieldError("inventoryLineIds", f"name at most {MAX_ROWS} line ids"))
     flt = EcommerceFilter(
         origin=origin,
         available_date=on_date,
@@ -719,6 +721,8 @@ def available_dates(
         raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
     today = today or timezone.now().date()
     ids = list(dict.fromkeys(line_ids))
+    if len(ids) > MAX_ROWS:
+        raise ValidationFailed(FieldError("inventoryLineIds", f"name at most {MAX_ROWS} line ids"))
     model = InventoryLine if origin == ON_HAND else FutureLine if origin == FUTURE else None
     if model is None:
         raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import NotFound, ValidationFailed
-from stemlink.inventory import services, stock
+from stemlink.inventory import queries, services, stock
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.inventory.queries import EcommerceFilter, ecommerce_inventory
 from tests.factories import make_customer, make_future_line, make_line, make_product
@@ -388,3 +388,12 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
     assert copies[(world.customer, False)] and copies[(florist, False)], (
         "the run sold everything: pick a seed"
     )
+
+
+def test_inventory_get_takes_at_most_500_line_ids(world):
+    with pytest.raises(ValidationFailed, match="at most 500"):
+        queries.ecommerce_lines(
+            world.company, world.customer, 1, list(range(1, 502)), on_date=None, include_reserved=False
+        )
+    with pytest.raises(ValidationFailed, match="at least one"):
+        queries.available_dates(world.company, world.customer, 1, [], include_reserved=False)
