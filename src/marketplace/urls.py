@@ -52,6 +52,7 @@ urlpatterns = [
         name="operator_supplier_webhook_secret",
     ),
     path("webhooks/<int:supplier_id>/", webhook_views.receive_webhook, name="webhook"),
+    path("health/", webhook_views.health, name="health"),
     # One stylesheet, no build step: served straight from the package (gunicorn has no static server).
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.BASE_DIR / "web" / "static"}),
 ]

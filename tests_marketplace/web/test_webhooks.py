@@ -76,3 +76,7 @@ def test_an_invoice_event_makes_the_order_history_ask_again_without_a_sync(clien
     assert response.status_code == 200
     assert SupplierOrder.objects.get().status_checked_at is None
     assert not Supplier.objects.get(pk=supplier.pk).delta_requested
+
+
+def test_health_answers_with_the_active_supplier_count(client, supplier):
+    assert client.get("/health/").json() == {"ok": True, "suppliers": 1}

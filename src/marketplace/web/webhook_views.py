@@ -50,3 +50,8 @@ def receive_webhook(request: HttpRequest, supplier_id: int) -> JsonResponse:
         # The event only says "something changed": a delta poll reads what, with the usual checks.
         request_sync(supplier, full=False)
     return JsonResponse({"received": True})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Say the marketplace is up and its database answers (for launchers and load balancers)."""
+    return JsonResponse({"ok": True, "suppliers": Supplier.objects.filter(active=True).count()})
