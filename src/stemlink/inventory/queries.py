@@ -361,10 +361,11 @@ def _delta_condition(
         parts.append(visible_sql)
         params.extend(visible_params)
     if since_day != today:
-        then_sql, then_params = origin.date_condition(since_day, flt.available_date)
-        now_sql, now_params = origin.date_condition(today, flt.available_date)
-        parts.append(f"({then_sql} AND NOT {now_sql})")
-        params.extend(then_params + now_params)
+        # Sellable as seen on since's day but not today: for a line unchanged since, only its
+        # dates can make that difference (a changed line is in the delta anyway).
+        then_sql, then_params = origin.visible_condition(flt, since_day)
+        parts.append(f"({then_sql} AND NOT {visible_sql})")
+        params.extend(then_params + visible_params)
     return " OR ".join(parts), params
 
 

@@ -397,3 +397,35 @@ def test_inventory_get_takes_at_most_500_line_ids(world):
         )
     with pytest.raises(ValidationFailed, match="at least one"):
         queries.available_dates(world.company, world.customer, 1, [], include_reserved=False)
+
+
+def listing(world, now, **filters):
+    answer = ecommerce_inventory(world.company, world.customer, EcommerceFilter(**filters), rows=500, now=now)
+    return {key(i): i for i in answer.items}
+
+
+@pytest.mark.parametrize("wanted_in_days", [None, 0, 3])
+def test_a_copy_kept_by_deltas_stays_exact_across_days(world, wanted_in_days):
+    today = timezone.now().date()
+    make_line(world)
+    sold_long_ago = make_line(world, boxes_on_hand=1)
+    stock.sell_boxes(1, sold_long_ago.pk, 1)
+    for start, length in ((-2, 2), (1, 3), (5, 1), (40, 30), (61, 5), (70, 3)):
+        make_future_line(
+            world,
+            available_from=today + dt.timedelta(days=start),
+            available_to=today + dt.timedelta(days=start + length),
+        )
+    InventoryLine.objects.update(updated_on=timezone.now() - dt.timedelta(hours=1))
+    FutureLine.objects.update(updated_on=timezone.now() - dt.timedelta(hours=1))
+    wanted = today + dt.timedelta(days=wanted_in_days) if wanted_in_days is not None else None
+    now = timezone.now()
+    copy = listing(world, now, available_date=wanted)
+    since = now
+    for days in (1, 2, 5, 9, 30):
+        later = now + dt.timedelta(days=days)
+        changes = delta(world, since, now=later, available_date=wanted)
+        assert str(sold_long_ago.pk) not in {i["inventoryIds"] for i in changes if i["inventoryOrigin"] == 1}
+        apply(copy, changes)
+        assert copy == listing(world, later, available_date=wanted), days
+        since = later
