@@ -95,3 +95,26 @@ def test_connect_supplier_without_tokens_says_how_to_give_them(wholesaler):
     with pytest.raises(CommandError, match="--company-token, --customer-token"):
         call_command("connect-supplier", *without_tokens)
     assert Supplier.objects.count() == 0
+
+
+def test_the_launcher_can_hand_everything_over_in_the_environment(wholesaler, monkeypatch, capsys):
+    without_tokens = [
+        a
+        for i, a in enumerate(ARGS)
+        if a not in ("--company-token", "--customer-token")
+        and ARGS[i - 1] not in ("--company-token", "--customer-token")
+    ]
+    monkeypatch.setenv("MARKETPLACE_COMPANY_TOKEN", fw.COMPANY_TOKEN)
+    monkeypatch.setenv("MARKETPLACE_CUSTOMER_TOKEN", fw.CUSTOMER_TOKEN)
+    monkeypatch.setenv("MARKETPLACE_WEBHOOK_SECRET", "from-the-environment-0123456789")
+    monkeypatch.setenv("MARKETPLACE_DEMO_PASSWORD", "demo-password-1")
+    call_command("setup-demo-supplier", *without_tokens, "--florist-email", "daisy@example.com")
+    supplier = Supplier.objects.get()
+    assert supplier.company_token == fw.COMPANY_TOKEN
+    assert supplier.webhook_secret == "from-the-environment-0123456789"
+    assert Florist.objects.get().user.check_password("demo-password-1")
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="operator").check_password("demo-password-1")
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert first_line.split()[:2] == ["Supplier", str(supplier.pk)]

@@ -41,7 +41,9 @@ class Command(BaseCommand):
             "--stale-after", type=int, default=30, help="minutes without a sync before offers are stale"
         )
         parser.add_argument(
-            "--webhook-secret", default="", help="shared secret for signed webhooks (default: generated)"
+            "--webhook-secret",
+            default=os.environ.get("MARKETPLACE_WEBHOOK_SECRET", ""),
+            help="shared secret for signed webhooks (default: MARKETPLACE_WEBHOOK_SECRET, else generated)",
         )
         parser.add_argument("--no-check", action="store_true", help="save without the live credential check")
         parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the API to answer")

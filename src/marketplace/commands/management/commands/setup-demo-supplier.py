@@ -7,6 +7,7 @@ demo starts with everything connected and nothing configured by hand. Safe to ru
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,9 +25,19 @@ class Command(_connect.Command):  # type: ignore[name-defined,misc]
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--operator-username", default="operator")
-        parser.add_argument("--operator-password", default="", help="no operator account when empty")
+        # The launcher hands the demo password over in the environment, never on a command line.
+        demo_password = os.environ.get("MARKETPLACE_DEMO_PASSWORD", "")
+        parser.add_argument(
+            "--operator-password",
+            default=demo_password,
+            help="no operator account when empty (MARKETPLACE_DEMO_PASSWORD)",
+        )
         parser.add_argument("--florist-email", default="florist@example.com")
-        parser.add_argument("--florist-password", default="", help="no demo florist when empty")
+        parser.add_argument(
+            "--florist-password",
+            default=demo_password,
+            help="no demo florist when empty (MARKETPLACE_DEMO_PASSWORD)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         super().handle(*args, **options)
