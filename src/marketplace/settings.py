@@ -6,6 +6,7 @@ The defaults run the demo on one machine: SQLite at $STEMLINK_VAR_DIR/marketplac
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +88,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["CONN_MAX_AGE"] = 0
+    # Tests use a file, not the shared-cache memory database: there a second thread's write fails
+    # at once ("database table is locked") instead of queueing on busy_timeout as in production.
+    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
+        "MARKETPLACE_TEST_DB_NAME",
+        os.path.join(tempfile.gettempdir(), f"test_marketplace_{os.getpid()}.sqlite3"),
+    )
 else:
     # Parallel test runs on one server must not share a test database.
     _db.setdefault("TEST", {})["NAME"] = os.environ.get(

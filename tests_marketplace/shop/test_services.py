@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from marketplace.shop import services
-from marketplace.shop.models import CartLine, Florist, ShipToLink, StandingOrder, SupplierOrder
+from marketplace.shop.models import CartLine, Florist, OrderLine, ShipToLink, StandingOrder, SupplierOrder
 from marketplace.suppliers import client as api_client
 from marketplace.suppliers import services as supplier_services
 from marketplace.sync.models import Offer
@@ -299,3 +299,33 @@ def test_lines_of_an_interrupted_order_stay_taken_until_it_is_finished(florist, 
     services.add_to_cart(florist, offer(synced, "102"), 1, TODAY)
     second = services.start_checkout(florist)  # only the new line
     assert [ln.inventory_ids for o in second.supplier_orders.all() for ln in o.lines.all()] == ["102"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_place_orders_claim_the_cart_once(florist, synced, wholesaler):
+    import threading
+
+    from django.db import connections
+
+    services.add_to_cart(florist, offer(synced, "101"), 1, TODAY)
+    services.add_to_cart(florist, offer(synced, "102"), 1, TODAY)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def place() -> None:
+        try:
+            barrier.wait()
+            attempt = services.start_checkout(florist)
+            outcomes.append(f"attempt {attempt.pk}")
+        except services.CheckoutInProgress:
+            outcomes.append("in progress")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=place) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(o.split()[0] for o in outcomes) == ["attempt", "in"]
+    assert OrderLine.objects.count() == 2
