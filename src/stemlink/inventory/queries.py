@@ -1,10 +1,11 @@
 """Read side of inventory: the company's own view, and the e-commerce view one customer may buy from.
 
 The e-commerce view is what a marketplace syncs, page after page, every few minutes, so it is
-built for speed: one COUNT and one SELECT per page whatever the page size, both plain SQL over
-the line tables joined to the catalogue, answered as plain dicts ready for orjson. Prices come
-from `stemlink.customers.services.unit_price_for`, the same function that prices web orders,
-memoised per (line price, cost) pair because thousands of lines share a handful of prices.
+built for speed: at most a count and a page per call whatever the page size (only the page when
+the stock has not changed since the last count), plain SQL over the line tables and their
+indexes, answered as plain dicts ready for orjson. Prices come from
+`stemlink.customers.services.unit_price_for`, the same function that prices web orders, memoised
+per (line price, cost) pair because thousands of lines share a handful of prices.
 
 A delta (`updatedAsOf`) answers every line of the view whose sellable quantity, price or data may
 have changed since then, those no longer sellable with quantity 0, so that a copy kept by applying
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -51,14 +52,6 @@ def _decimal(value: Any) -> Decimal | None:
         # repr gives the shortest text that reads back to the same float: the decimal stored.
         return Decimal(repr(value))
     return Decimal(value)
-
-
-def _date_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value[:10]
-    return value.isoformat()
 
 
 def _datetime_text(value: Any) -> str:
@@ -117,22 +110,11 @@ class EcommerceFilter:
 
 @dataclass
 class EcommercePage:
+    """One page of the e-commerce view, the total across pages, and the cursor for the next delta."""
+
     total: int
     items: list[dict[str, Any]]
     next_updated_as_of: str
-    queries: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Sql:
-    text: list[str] = field(default_factory=list)
-    params: list[Any] = field(default_factory=list)
-
-    def add(self, text: str, *params: Any) -> _Sql:
-        self.text.append(text)
-        self.params.extend(params)
-        return self
 
 
 def _like(text: str) -> str:
@@ -615,9 +597,10 @@ def ecommerce_inventory(
 ) -> EcommercePage:
     """Return one page of what this customer may buy, priced for it, with the total across pages.
 
-    Two queries whatever the page size: a count, then the page. Raises ValidationFailed for a
-    page below 1 or rows outside 1–500, and for a customer of another company (a programming
-    error: callers resolve the customer within the caller's company first).
+    Two statements whatever the page size: the counts, then the page. A full list whose stock
+    has not changed since it was last counted needs only the page; the one call that finds its
+    remembered count stale makes three. Raises ValidationFailed for a page below 1 or rows outside
+    1–500, NotFound for a customer of another company.
     """
     if customer.company_id != company.pk:
         raise NotFound(f"customer {customer.pk} not found")
@@ -633,9 +616,9 @@ def ecommerce_inventory(
     offset = (page - 1) * rows
     memo_key = _total_memo_key(company, customer, flt, now) if flt.updated_as_of is None else None
     with connection.cursor() as cursor:
-        # Two statements at most: the counts (which say where the page lies) and the page. A
-        # full list whose stock has not changed since it was last counted skips the counting:
-        # the page statement reads the change stamp too, and a stale stamp means count, re-read.
+        # The counts say where the page lies (which origin, what offset in it). A full list whose
+        # stock has not changed since it was last counted skips counting: the page statement reads
+        # the change stamp too, and a stale stamp means count and read the page again.
         remembered = _remembered_counts(memo_key)
         result: list[Any] | None = None
         if remembered is not None:
