@@ -179,6 +179,7 @@ def _apply_lines(
     complete: bool,
 ) -> list[str]:
     errors: list[str] = []
+    now = timezone.now()
     incoming: dict[rules.OfferKey, dict[str, Any]] = {}
     unreadable: set[rules.OfferKey] = set()
     for line in lines:
@@ -200,15 +201,21 @@ def _apply_lines(
         stored = {key: _stored_fields(o) for key, o in stored_offers.items()}
         diff = rules.diff_offers(stored, incoming, complete=complete)
         diff.remove -= unreadable
-        for (origin, ids), fields in diff.add.items():
-            Offer.objects.create(supplier=supplier, inventory_origin=origin, inventory_ids=ids, **fields)
+        Offer.objects.bulk_create(
+            [
+                Offer(supplier=supplier, inventory_origin=origin, inventory_ids=ids, **fields)
+                for (origin, ids), fields in diff.add.items()
+            ],
+            batch_size=500,
+        )
         for key, fields in diff.change.items():
-            offer = stored_offers[key]
-            for name, value in fields.items():
-                setattr(offer, name, value)
-            offer.save()
+            # Only what moved (usually boxes and updatedOn): small UPDATEs beat one huge CASE.
+            moved = {name: value for name, value in fields.items() if stored[key].get(name) != value}
+            Offer.objects.filter(pk=stored_offers[key].pk).update(**moved, synced_at=now)
         if diff.remove:
-            Offer.objects.filter(pk__in=[stored_offers[key].pk for key in diff.remove]).delete()
+            doomed = [stored_offers[key].pk for key in diff.remove]
+            for start in range(0, len(doomed), 500):  # SQLite caps the parameters of one statement
+                Offer.objects.filter(pk__in=doomed[start : start + 500]).delete()
     run.added, run.changed, run.removed = len(diff.add), len(diff.change), len(diff.remove)
     return errors
 
