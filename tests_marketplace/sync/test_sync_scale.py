@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def test_ten_thousand_lines_sync_exactly_in_pages_of_500(supplier, wholesaler):
     for n in range(10_000):
         wholesaler.add_line(
-            1, f"L{n}", 100 + n % 50, f"Carnation {n % 50}", "Carnations", "Pink", "Fancy", "FB", 20, 20, 3 + n % 7,
-            Decimal("0.20"),
+            1, f"L{n}", 100 + n % 50, f"Carnation {n % 50}", "Carnations", "Pink", "Fancy", "FB",
+            20, 20, 3 + n % 7, Decimal("0.20"),
         )  # fmt: skip
     started = time.perf_counter()
     first = sync_supplier(supplier, full=True)
@@ -29,7 +29,8 @@ def test_ten_thousand_lines_sync_exactly_in_pages_of_500(supplier, wholesaler):
     second = sync_supplier(Supplier.objects.get(pk=supplier.pk), full=True)
     second_seconds = time.perf_counter() - started
     print(
-        f"\n10,003 lines: first full sync {first_seconds:.2f}s; second (100 gone, 1,000 changed) {second_seconds:.2f}s"
+        f"\n10,003 lines: first full sync {first_seconds:.2f}s; "
+        f"second (100 gone, 1,000 changed) {second_seconds:.2f}s"
     )
     assert (first.added, first.calls) == (10_003, 4 + 21)
     assert (second.added, second.changed, second.removed) == (0, 1_000, 100)
