@@ -185,3 +185,49 @@ def test_a_sold_out_line_is_explained_and_the_cart_shows_what_is_left(
     assert "Only 1 box is available." in page.inner_text("main")
     assert page.locator("#place-order").is_disabled()
     _shot(page, "sold-out")
+
+
+def test_an_operator_connects_a_wholesaler_named_wrong_field_first(marketplace_url, served_wholesaler, page):
+    from django.contrib.auth import get_user_model
+
+    from marketplace.suppliers.models import Supplier
+    from marketplace.sync.services import run_due_syncs
+
+    _, base_url = served_wholesaler
+    get_user_model().objects.create_user("operator", password="operator-pass-123", is_staff=True)
+    page.goto(f"{marketplace_url}/operator/")
+    page.fill("#id_email", "operator")
+    page.fill("#id_password", "operator-pass-123")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{marketplace_url}/operator/")
+    page.click("text=Connect a wholesaler")
+    page.fill("#id_name", "Sunrise Flowers")
+    page.fill("#id_base_url", base_url)
+    page.fill("#id_company_id", str(fw.COMPANY_ID))
+    page.fill("#id_customer_id", "41")
+    page.fill("#id_company_token", fw.COMPANY_TOKEN)
+    page.fill("#id_customer_token", fw.CUSTOMER_TOKEN)
+    page.fill("#id_carrier_id", str(fw.CARRIER_ID))
+    page.click("form.card button[type=submit]")
+    error = page.locator(".field.has-error")
+    assert (
+        "Customer ID" in error.inner_text()
+        and "not the customer the Customer token is bound to" in error.inner_text()
+    )
+    assert page.input_value("#id_customer_token") == ""  # a token is never sent back to the browser
+    _shot(page, "operator-error")
+    page.fill("#id_customer_id", str(fw.CUSTOMER_ID))
+    page.fill("#id_company_token", fw.COMPANY_TOKEN)
+    page.fill("#id_customer_token", fw.CUSTOMER_TOKEN)
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("#sync-now")
+    supplier = Supplier.objects.get()
+    assert [r.ok for r in run_due_syncs()] == [True]
+    page.reload()
+    assert page.inner_text("dt:text-is('Offers') + dd") == "3"
+    assert page.locator("tr.run").count() == 1
+    with page.expect_navigation():
+        page.click("#sync-now")
+    assert "A full sync of Sunrise Flowers is queued" in page.inner_text(".messages")
+    assert Supplier.objects.get(pk=supplier.pk).full_sync_requested
+    _shot(page, "operator-supplier")

@@ -109,8 +109,11 @@ class SupplierForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.supplier = supplier
         if supplier is None:
-            self.fields["company_token"].required = True
-            self.fields["customer_token"].required = True
+            for name in ("company_token", "customer_token"):
+                self.fields[name].required = True
+                self.fields[
+                    name
+                ].help_text = "Stored encrypted and never shown again (so retype it after a refusal)."
         else:
             self.fields[
                 "company_token"
