@@ -329,3 +329,14 @@ def test_two_simultaneous_place_orders_claim_the_cart_once(florist, synced, whol
         thread.join()
     assert sorted(o.split()[0] for o in outcomes) == ["attempt", "in"]
     assert OrderLine.objects.count() == 2
+
+
+def test_a_line_gone_at_the_wholesaler_is_removed_from_the_offers(florist, synced, wholesaler):
+    services.add_to_cart(florist, offer(synced, "102"), 1, TODAY)
+    del wholesaler.lines[(1, "102")]
+    order = services.checkout(florist).supplier_orders.get()
+    assert order.state == "failed" and "no longer offered" in order.message
+    assert not Offer.objects.filter(inventory_ids="102").exists()
+    line = CartLine.objects.get()
+    assert line.offer is None and "no longer offers" in line.notice
+    assert "no longer available" in services.cart_problems(florist)[line.pk]["__all__"]

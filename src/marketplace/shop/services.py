@@ -445,6 +445,13 @@ def _refuse_line(order: SupplierOrder, line: OrderLine, exc: api.ApiError) -> No
             offer = apply_offer_refusal(offer, available_boxes=None, current_price=price)
         if cart_line is not None:
             cart_line.notice = f"Not placed: {line.problem}. Update the line to accept the new price."
+    elif isinstance(exc, api.NotFound):
+        line.problem = "no longer offered by the wholesaler"
+        if offer is not None:
+            offer.delete()
+            offer = None
+        if cart_line is not None:
+            cart_line.notice = "Not placed: the wholesaler no longer offers this line. Remove it."
     else:
         line.problem = exc.message
         if cart_line is not None:
