@@ -36,6 +36,7 @@ from stemlink.tenancy.models import Company
 ON_HAND = 1
 FUTURE = 2
 MAX_ROWS = 500
+MAX_PAGE = 1_000_000
 DEFAULT_ROWS = 30
 # A delta cursor handed back to the client lags the clock: a change stamped a moment before a
 # poll may commit after it, and must still be in the next delta. Overlap costs only repeats.
@@ -605,8 +606,8 @@ def ecommerce_inventory(
     if customer.company_id != company.pk:
         raise NotFound(f"customer {customer.pk} not found")
     errors = []
-    if page < 1:
-        errors.append(FieldError("page", "must be 1 or more"))
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(FieldError("page", f"must be 1 to {MAX_PAGE:,}"))
     if not 1 <= rows <= MAX_ROWS:
         errors.append(FieldError("rows", f"must be between 1 and {MAX_ROWS}"))
     if errors:

@@ -14,7 +14,7 @@ without ever missing a line that left it.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -137,31 +137,51 @@ def _resolve_pack(
     return product, box_type, vendor, location
 
 
+# What the columns hold: prices to the cent (8 digits before the point), costs to a tenth of a
+# cent (7 digits), and packs no real box comes near; anything beyond is a typing error.
+MAX_PRICE = Decimal("99999999.99")
+MAX_COST = Decimal("9999999.999")
+MAX_PACK = 10_000
+MAX_BOXES_PER_LINE = 1_000_000
+CENT, MIL = Decimal("0.01"), Decimal("0.001")
+
+
+def _money_value(
+    value: Decimal | None, field: str, errors: list[FieldError], *, places: Decimal, limit: Decimal
+) -> Decimal | None:
+    """Round money half up to the column's places, or note why it cannot be stored."""
+    if value is None:
+        return None
+    if not value.is_finite() or value < 0:
+        errors.append(FieldError(field, "must be a number, 0 or more"))
+        return None
+    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    if rounded > limit:
+        errors.append(FieldError(field, f"must be at most {limit}"))
+        return None
+    return rounded
+
+
 def _check_pack_numbers(
     errors: list[FieldError],
     *,
     boxes: int,
     boxes_field: str,
-    max_boxes: int | None,
+    max_boxes: int,
     unit_type: str,
     bunches: int,
     stems_bunch: int,
-    unit_cost: Decimal,
-    price: Decimal | None,
 ) -> None:
-    if boxes < 1 or (max_boxes is not None and boxes > max_boxes):
-        limit = f" and at most {max_boxes}" if max_boxes is not None else ""
-        errors.append(FieldError(boxes_field, f"must be a whole number of boxes, at least 1{limit}"))
+    if not 1 <= boxes <= max_boxes:
+        errors.append(
+            FieldError(boxes_field, f"must be a whole number of boxes, at least 1 and at most {max_boxes}")
+        )
     if unit_type not in UnitType.values:
         errors.append(FieldError("unitType", f"must be Stem or Bunch, not {unit_type!r}"))
-    if bunches < 1:
-        errors.append(FieldError("bunches", "must be at least 1 bunch per box"))
-    if stems_bunch < 1:
-        errors.append(FieldError("stemsBunch", "must be at least 1 stem per bunch"))
-    if unit_cost < 0:
-        errors.append(FieldError("unitCost", "must not be negative"))
-    if price is not None and price < 0:
-        errors.append(FieldError("price", "must not be negative"))
+    if not 1 <= bunches <= MAX_PACK:
+        errors.append(FieldError("bunches", f"must be 1 to {MAX_PACK} bunches per box"))
+    if not 1 <= stems_bunch <= MAX_PACK:
+        errors.append(FieldError("stemsBunch", f"must be 1 to {MAX_PACK} stems per bunch"))
 
 
 def _normal_unit_type(unit_type: str) -> str:
@@ -214,9 +234,9 @@ def add_on_hand_lines(
         unit_type=unit_type,
         bunches=bunches,
         stems_bunch=stems_bunch,
-        unit_cost=unit_cost,
-        price=price,
     )
+    unit_cost = _money_value(unit_cost, "unitCost", errors, places=MIL, limit=MAX_COST)  # type: ignore[assignment]
+    price = _money_value(price, "price", errors, places=CENT, limit=MAX_PRICE)
     product, box_type, vendor, location = _resolve_pack(
         company,
         errors,
@@ -286,13 +306,13 @@ def add_future_line(
         errors,
         boxes=boxes,
         boxes_field="boxes",
-        max_boxes=None,
+        max_boxes=MAX_BOXES_PER_LINE,
         unit_type=unit_type,
         bunches=bunches,
         stems_bunch=stems_bunch,
-        unit_cost=unit_cost,
-        price=price,
     )
+    unit_cost = _money_value(unit_cost, "unitCost", errors, places=MIL, limit=MAX_COST)  # type: ignore[assignment]
+    price = _money_value(price, "price", errors, places=CENT, limit=MAX_PRICE)
     product, box_type, vendor, location = _resolve_pack(
         company,
         errors,
@@ -351,16 +371,14 @@ def edit_line(
     errors: list[FieldError] = []
     changes: dict[str, Any] = {}
     if price is not _UNSET:
-        if price is not None and price < 0:
-            errors.append(FieldError("price", "must not be negative"))
-        changes["price"] = price
+        changes["price"] = _money_value(price, "price", errors, places=CENT, limit=MAX_PRICE)
     if unit_cost is not _UNSET:
-        if unit_cost is None or unit_cost < 0:
-            errors.append(FieldError("unitCost", "must be a number, not negative"))
-        changes["unit_cost"] = unit_cost
+        if unit_cost is None:
+            errors.append(FieldError("unitCost", "must be a number, 0 or more"))
+        changes["unit_cost"] = _money_value(unit_cost, "unitCost", errors, places=MIL, limit=MAX_COST)
     if boxes is not _UNSET:
-        if boxes is None or boxes < 0:
-            errors.append(FieldError("boxes", "must be a whole number of boxes, 0 or more"))
+        if boxes is None or not 0 <= boxes <= MAX_BOXES_PER_LINE:
+            errors.append(FieldError("boxes", f"must be a whole number of boxes, 0 to {MAX_BOXES_PER_LINE}"))
         changes[boxes_field] = boxes
     if errors:
         raise ValidationFailed(errors)

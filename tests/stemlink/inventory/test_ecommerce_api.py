@@ -190,6 +190,7 @@ def test_another_companys_token_sees_none_of_this_stock(client, world, other_wor
         ({"rows": 0}, "rows"),
         ({"page": 0}, "page"),
         ({"page": "first"}, "page"),
+        ({"page": 2**61}, "page"),
         ({"inventoryOrigin": 3}, "inventoryOrigin"),
         ({"updatedAsOf": "yesterday"}, "updatedAsOf"),
         ({"availableDate": "31/12/2026"}, "availableDate"),

@@ -208,6 +208,10 @@ def test_inventory_add_puts_boxes_on_hand_and_answers_their_ids(client, world):
         ({"unitCost": "cheap"}, "unitCost"),
         ({"awb": None}, "awb"),
         ({"shipDate": "tomorrow"}, "shipDate"),
+        ({"bunches": 2**40}, "bunches"),
+        ({"stemsBunch": 0}, "stemsBunch"),
+        ({"unitCost": 12345678}, "unitCost"),
+        ({"price": "100000000"}, "price"),
     ],
 )
 def test_inventory_add_refuses_bad_input_by_name_and_adds_nothing(client, world, overrides, named):

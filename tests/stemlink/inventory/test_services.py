@@ -223,3 +223,14 @@ def test_every_reservation_change_is_announced_to_the_outbox(world):
     events = OutboxEvent.objects.filter(company=world.company, event_type="inventory.changed")
     assert events.count() == 4
     assert {e.payload["reason"] for e in events} == {"reserved", "released"}
+
+
+def test_rounds_money_to_what_the_columns_hold(world):
+    line = InventoryLine.objects.get(pk=_add(world, unit_cost=Decimal("0.45449"), price=Decimal("0.805"))[0])
+    assert (line.unit_cost, line.price) == (Decimal("0.454"), Decimal("0.81"))
+    services.edit_line(world.company, 1, line.pk, price=Decimal("1.234"))
+    assert InventoryLine.objects.get(pk=line.pk).price == Decimal("1.23")
+    with pytest.raises(ValidationFailed, match="price"):
+        services.edit_line(world.company, 1, line.pk, price=Decimal("-1"))
+    with pytest.raises(ValidationFailed, match="boxes"):
+        services.edit_line(world.company, 1, line.pk, boxes=10**12)
