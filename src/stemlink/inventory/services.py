@@ -222,6 +222,10 @@ def add_on_hand_lines(
     unit_type = _normal_unit_type(unit_type)
     if not (awb or "").strip():
         errors.append(FieldError("awb", "is required: the air waybill the boxes came on"))
+    elif len(awb.strip()) > 40:
+        errors.append(FieldError("awb", "must be at most 40 characters"))
+    if len(lot_number or "") > 40:
+        errors.append(FieldError("lotNumber", "must be at most 40 characters"))
     if inventory_type not in InventoryType.values:
         errors.append(FieldError("inventoryType", "must be M, L, S or P"))
     if arrival_date is not None and arrival_date < ship_date:

@@ -212,6 +212,7 @@ def test_inventory_add_puts_boxes_on_hand_and_answers_their_ids(client, world):
         ({"stemsBunch": 0}, "stemsBunch"),
         ({"unitCost": 12345678}, "unitCost"),
         ({"price": "100000000"}, "price"),
+        ({"awb": "A" * 41}, "awb"),
     ],
 )
 def test_inventory_add_refuses_bad_input_by_name_and_adds_nothing(client, world, overrides, named):
