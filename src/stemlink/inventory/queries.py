@@ -251,15 +251,18 @@ def _date_sql(column: str) -> str:
     """SQL writing a date column as `YYYY-MM-DD` (SQLite keeps dates as that text already)."""
     if connection.vendor == "postgresql":
         return f"to_char({column}, 'YYYY-MM-DD')"
-    return column
+    # An expression, not the bare column: Django's SQLite connection would parse a column
+    # declared `date` into a date object for every row.
+    return f"CAST({column} AS TEXT)"
 
 
 def _timestamp_sql(column: str) -> str:
     """SQL writing a UTC timestamp column as `YYYY-MM-DDTHH:MM:SS`, as the API answers datetimes."""
     if connection.vendor == "postgresql":
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: slicing it in Python beats strftime in SQL.
-    return column
+    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: slicing it in Python beats strftime in SQL, and
+    # the CAST keeps the driver from parsing it into a datetime first (see _date_sql).
+    return f"CAST({column} AS TEXT)"
 
 
 @dataclass(frozen=True)
@@ -500,18 +503,28 @@ def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
 
 
 def _page_sql(
-    plans: list[_Plan], counts: list[int], company: Company, flt: EcommerceFilter, *, rows: int, offset: int
-) -> tuple[str, list[Any]]:
-    """One statement: the stamp row, then the page's lines (on hand first, then future, each by id).
+    plans: list[_Plan],
+    counts: list[int],
+    company: Company,
+    flt: EcommerceFilter,
+    *,
+    rows: int,
+    offset: int,
+    with_stamp: bool,
+) -> tuple[str, list[Any]] | None:
+    """One statement: the stamp row if asked for, then the page's lines (on hand first, then future).
 
     The counts of each origin say which origin(s) the page falls in. Each part finds its ids in
     an index alone (the offset skipped there, in id order, no sort), and only the page's own lines
-    are joined to the catalogue.
+    are joined to the catalogue. None when there is nothing to read (no stamp, no line).
     """
-    stamp_sql, stamp_params = _stamp_sql(company, flt)
-    nulls = ", ".join(["NULL"] * 22)
-    selects = [f"SELECT 0, {nulls}, {stamp_sql}"]
-    params: list[Any] = list(stamp_params)
+    selects: list[str] = []
+    params: list[Any] = []
+    if with_stamp:
+        stamp_sql, stamp_params = _stamp_sql(company, flt)
+        nulls = ", ".join(["NULL"] * 22)
+        selects.append(f"SELECT 0, {nulls}, {stamp_sql}")
+        params.extend(stamp_params)
     start = 0
     for plan, count in zip(plans, counts, strict=True):
         first, last = max(offset, start), min(offset + rows, start + count)
@@ -525,6 +538,8 @@ def _page_sql(
             )
             params.extend([*plan.quantity_params, *plan.where_params, last - first, first - start])
         start += count
+    if not selects:
+        return None
     return " UNION ALL ".join(selects) + " ORDER BY 1, 2", params
 
 
@@ -621,24 +636,27 @@ def ecommerce_inventory(
         # stock has not changed since it was last counted skips counting: the page statement reads
         # the change stamp too, and a stale stamp means count and read the page again.
         remembered = _remembered_counts(memo_key)
-        result: list[Any] | None = None
+        lines: list[Any] | None = None
         if remembered is not None:
-            sql, params = _page_sql(plans, remembered[1], company, flt, rows=rows, offset=offset)
-            cursor.execute(sql, params)
-            result = cursor.fetchall()
             counts = remembered[1]
-            if result[0][-1] != remembered[0]:
-                result = None
-        if result is None:
+            statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=True)
+            assert statement is not None
+            cursor.execute(*statement)
+            result = cursor.fetchall()
+            # The first row is not a line: it carries the change stamp.
+            if result[0][-1] == remembered[0]:
+                lines = result[1:]
+        if lines is None:
             counts, stamp = _count(cursor, plans, company, flt)
             _remember_counts(memo_key, stamp, counts)
-            sql, params = _page_sql(plans, counts, company, flt, rows=rows, offset=offset)
-            cursor.execute(sql, params)
-            result = cursor.fetchall()
+            statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=False)
+            lines = []
+            if statement is not None:
+                cursor.execute(*statement)
+                lines = cursor.fetchall()
         total = sum(counts)
         pricer = _Pricer(customer, company, ecommerce=True)
-        # The first row is not a line: it carries the change stamp.
-        items = _items(result[1:], pricer, now.date(), company.show_vendors)
+        items = _items(lines, pricer, now.date(), company.show_vendors)
     return EcommercePage(
         total=total,
         items=items,
