@@ -48,7 +48,7 @@ def make_company(name: str | None = None, **fields: Any) -> Company:
 
 
 def make_world(name: str | None = None, **company_fields: Any) -> World:
-    """Create a company with a location, categories, box types, a carrier, a grower, a product and a customer."""
+    """Create a company with a location, categories, box types, a carrier, a grower, a product, a customer."""
     company = make_company(name, **company_fields)
     location = Location.objects.create(company=company, name="Miami warehouse", short_name="MIA", code="MIA")
     roses = Category.objects.create(company=company, name="Roses")
@@ -78,7 +78,11 @@ def make_product(company: Company, category: Category, **fields: Any) -> Product
 
 def make_customer(company: Company, **fields: Any) -> Customer:
     n = _n()
-    defaults: dict[str, Any] = {"code": f"C{n:05d}", "name": f"Florist {n}", "email": f"florist{n}@example.com"}
+    defaults: dict[str, Any] = {
+        "code": f"C{n:05d}",
+        "name": f"Florist {n}",
+        "email": f"florist{n}@example.com",
+    }
     defaults.update(fields)
     return Customer.objects.create(company=company, **defaults)
 
@@ -135,7 +139,9 @@ def make_future_line(world: World, **fields: Any) -> FutureLine:
     return FutureLine.objects.create(**defaults)
 
 
-def make_user(company: Company, username: str | None = None, role: str = "admin", password: str = "flowers-2026"):
+def make_user(
+    company: Company, username: str | None = None, role: str = "admin", password: str = "flowers-2026"
+):
     user = get_user_model().objects.create_user(username=username or f"user{_n()}", password=password)
     Membership.objects.create(user=user, company=company, role=role)
     return user

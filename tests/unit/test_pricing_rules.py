@@ -78,7 +78,9 @@ def test_half_cents_round_up_at_every_step():
     assert round_money(D("0.125")) == D("0.13")
     assert round_money(D("0.124999")) == D("0.12")
     # 0.45 * 1.1 = 0.495 -> 0.50 (binary floats would give 0.49)
-    assert customer_unit_price(D("0.45"), D("0"), D("0"), PricingTerms("B", Markup("percent", D("10")))) == D("0.50")
+    assert customer_unit_price(D("0.45"), D("0"), D("0"), PricingTerms("B", Markup("percent", D("10")))) == D(
+        "0.50"
+    )
 
 
 def test_box_price_is_unit_price_times_units_per_box():

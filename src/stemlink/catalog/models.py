@@ -65,7 +65,10 @@ class BoxType(models.Model):
     )
     description = models.CharField(max_length=60, blank=True)
     fbe = models.DecimalField(
-        max_digits=5, decimal_places=3, default=Decimal("1.000"), validators=[MinValueValidator(Decimal("0.001"))]
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("1.000"),
+        validators=[MinValueValidator(Decimal("0.001"))],
     )
     komet_network_id = models.PositiveIntegerField(null=True, blank=True)
     komet_network_name = models.CharField(max_length=60, blank=True)

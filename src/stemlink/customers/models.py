@@ -37,7 +37,9 @@ class Customer(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="customers")
     code = models.CharField(max_length=30)
     name = models.CharField(max_length=200)
-    customer_type = models.CharField(max_length=20, choices=CustomerType.choices, default=CustomerType.FLORIST)
+    customer_type = models.CharField(
+        max_length=20, choices=CustomerType.choices, default=CustomerType.FLORIST
+    )
     active = models.BooleanField(default=True)
     accounting_code = models.CharField(max_length=40, blank=True)
     sales_rep = models.ForeignKey(
@@ -57,7 +59,9 @@ class Customer(models.Model):
     email_for_invoices = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     default_price = models.CharField(max_length=1, choices=PriceLevel.choices, default=PriceLevel.A)
-    price_b_markup_kind = models.CharField(max_length=10, choices=MarkupKind.choices, default=MarkupKind.PERCENT)
+    price_b_markup_kind = models.CharField(
+        max_length=10, choices=MarkupKind.choices, default=MarkupKind.PERCENT
+    )
     price_b_markup = models.DecimalField(
         max_digits=10, decimal_places=3, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
@@ -70,7 +74,9 @@ class Customer(models.Model):
     credit_limit = models.DecimalField(
         max_digits=12, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
-    default_carrier = models.ForeignKey(Carrier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    default_carrier = models.ForeignKey(
+        Carrier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_on = models.DateTimeField(auto_now_add=True)
     updated_on = models.DateTimeField(auto_now=True)
     # Moves whenever anything that changes this customer's prices changes, so a delta poll of the
@@ -81,7 +87,9 @@ class Customer(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique_per_company"),
-            models.CheckConstraint(condition=models.Q(price_b_markup__gte=0), name="customer_price_b_markup_nonneg"),
+            models.CheckConstraint(
+                condition=models.Q(price_b_markup__gte=0), name="customer_price_b_markup_nonneg"
+            ),
             models.CheckConstraint(
                 condition=models.Q(ecommerce_markup__gte=0), name="customer_ecommerce_markup_nonneg"
             ),

@@ -26,7 +26,7 @@ COMPANY_NAME = "Sunrise Flowers Miami"
 ADMIN_USERNAME = "admin"
 REP_USERNAME = "rep"
 # Demo-only passwords, printed by the launcher; a real install creates its own users.
-DEMO_PASSWORD = "flowers-demo"  # noqa: S105
+DEMO_PASSWORD = "flowers-demo"
 
 Progress = Callable[[str], None]
 
@@ -50,12 +50,16 @@ def load_demo_data(progress: Progress = _quiet, *, seed: int = 2026) -> Company:
         admin, rep = _users(company)
         progress(f"Users: {admin.username} (admin), {rep.username} (sales rep)")
         boxes = {
-            code: BoxType.objects.get_or_create(company=company, code=code, defaults={"description": d, "fbe": f})[0]
+            code: BoxType.objects.get_or_create(
+                company=company, code=code, defaults={"description": d, "fbe": f}
+            )[0]
             for code, d, f in BOX_TYPES
         }
         carriers = {
             code: Carrier.objects.get_or_create(
-                company=company, code=code, defaults={"name": name, "city": city, "state": st, "country": "US"}
+                company=company,
+                code=code,
+                defaults={"name": name, "city": city, "state": st, "country": "US"},
             )[0]
             for code, name, city, st in CARRIERS
         }
@@ -86,8 +90,13 @@ def _users(company: Company):
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = user_model.objects.create_user(
-                username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                email=f"{username}@sunrise-flowers.example", is_staff=(role == "admin"), is_superuser=(role == "admin"),
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@sunrise-flowers.example",
+                is_staff=(role == "admin"),
+                is_superuser=(role == "admin"),
             )
         Membership.objects.get_or_create(user=user, company=company, defaults={"role": role})
         made.append(user)
@@ -102,9 +111,16 @@ def _products(company: Company) -> list[tuple[Product, tuple]]:
         for color in colors:
             for grade in grades:
                 kind = "" if category_name == "Greens" else category_name.removesuffix("s")
-                words = [kind, "" if variety == "Select" else variety, color, "" if grade == "Standard" else grade]
+                words = [
+                    kind,
+                    "" if variety == "Select" else variety,
+                    color,
+                    "" if grade == "Standard" else grade,
+                ]
                 description = " ".join(w for w in words if w)
-                code = "".join(ch for ch in f"{variety[:4]}{color[:3]}{grade[:4]}".upper() if ch.isalnum())[:12]
+                code = "".join(ch for ch in f"{variety[:4]}{color[:3]}{grade[:4]}".upper() if ch.isalnum())[
+                    :12
+                ]
                 product, _ = Product.objects.get_or_create(
                     company=company,
                     code=code,
@@ -150,8 +166,14 @@ def _customers(company: Company, carrier: Carrier, rep) -> dict[str, Customer]:
         )
         if created:
             ShipTo.objects.create(
-                company=company, customer=customer, code=f"{code}-1", name=f"{name} main", city=city, state=state,
-                country="US", carrier=carrier,
+                company=company,
+                customer=customer,
+                code=f"{code}-1",
+                name=f"{name} main",
+                city=city,
+                state=state,
+                country="US",
+                carrier=carrier,
             )
         result[code] = customer
     return result
@@ -175,13 +197,23 @@ def _on_hand_lines(company, location, products, boxes, vendors, rng: random.Rand
                 arrival = today - dt.timedelta(days=rng.randint(0, 6))
                 new.append(
                     InventoryLine(
-                        company=company, location=location, product=product, vendor=rng.choice(vendors),
-                        box_type=boxes[box_code], unit_type=unit_type, bunches=bunches, stems_bunch=stems_bunch,
-                        units_per_box=units_per_box(unit_type, bunches, stems_bunch), unit_cost=unit_cost,
+                        company=company,
+                        location=location,
+                        product=product,
+                        vendor=rng.choice(vendors),
+                        box_type=boxes[box_code],
+                        unit_type=unit_type,
+                        bunches=bunches,
+                        stems_bunch=stems_bunch,
+                        units_per_box=units_per_box(unit_type, bunches, stems_bunch),
+                        unit_cost=unit_cost,
                         price=(unit_cost * Decimal("1.45")).quantize(Decimal("0.01")) if priced else None,
-                        boxes_on_hand=rng.randint(2, 40), inventory_type=rng.choice("MMMMMMLS"),
-                        awb=f"369-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}", lot_number=lot,
-                        ship_date=arrival - dt.timedelta(days=1), arrival_date=arrival,
+                        boxes_on_hand=rng.randint(2, 40),
+                        inventory_type=rng.choice("MMMMMMLS"),
+                        awb=f"369-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                        lot_number=lot,
+                        ship_date=arrival - dt.timedelta(days=1),
+                        arrival_date=arrival,
                     )
                 )
     InventoryLine.objects.bulk_create(new, batch_size=500)
@@ -202,11 +234,20 @@ def _future_lines(company, location, products, boxes, vendors, rng: random.Rando
             start = today + dt.timedelta(days=7 * week - rng.randint(0, 3))
             new.append(
                 FutureLine(
-                    company=company, location=location, product=product, vendor=rng.choice(vendors),
-                    box_type=boxes[box_code], unit_type=unit_type, bunches=bunches, stems_bunch=stems_bunch,
+                    company=company,
+                    location=location,
+                    product=product,
+                    vendor=rng.choice(vendors),
+                    box_type=boxes[box_code],
+                    unit_type=unit_type,
+                    bunches=bunches,
+                    stems_bunch=stems_bunch,
                     units_per_box=units_per_box(unit_type, bunches, stems_bunch),
-                    unit_cost=cost, price=(cost * Decimal("1.40")).quantize(Decimal("0.01")),
-                    boxes=rng.randint(10, 80), available_from=start, available_to=start + dt.timedelta(days=6),
+                    unit_cost=cost,
+                    price=(cost * Decimal("1.40")).quantize(Decimal("0.01")),
+                    boxes=rng.randint(10, 80),
+                    available_from=start,
+                    available_to=start + dt.timedelta(days=6),
                 )
             )
     FutureLine.objects.bulk_create(new, batch_size=500)

@@ -26,7 +26,9 @@ def test_demo_data_is_a_realistic_wholesaler(capsys):
     categories = set(Category.objects.values_list("name", flat=True))
     assert {"Roses", "Spray Roses", "Carnations", "Hydrangeas", "Alstroemeria", "Greens"} <= categories
     assert InventoryLine.objects.filter(company=company).count() >= 200
-    assert FutureLine.objects.filter(company=company, available_from__gt=company.created_on.date()).count() >= 50
+    assert (
+        FutureLine.objects.filter(company=company, available_from__gt=company.created_on.date()).count() >= 50
+    )
     assert Customer.objects.filter(company=company, name="BloomNet").exists()
     roles = set(Membership.objects.filter(company=company).values_list("role", flat=True))
     assert roles == {"admin", "sales_rep"}
@@ -42,7 +44,10 @@ def test_loading_the_demo_twice_changes_nothing():
     lines = list(InventoryLine.objects.order_by("id").values("id", "boxes_on_hand", "price", "lot_number"))
     call_command("demo-data")
     assert _counts() == first
-    assert list(InventoryLine.objects.order_by("id").values("id", "boxes_on_hand", "price", "lot_number")) == lines
+    assert (
+        list(InventoryLine.objects.order_by("id").values("id", "boxes_on_hand", "price", "lot_number"))
+        == lines
+    )
 
 
 def test_every_demo_line_has_a_consistent_pack():

@@ -15,4 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         company = load_demo_data(progress=lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {company.name}, Company ID {company.pk}."))
-        self.stdout.write(f"  Sign in as {ADMIN_USERNAME} / {DEMO_PASSWORD} (admin) or {REP_USERNAME} / {DEMO_PASSWORD} (sales rep).")
+        self.stdout.write(
+            f"  Sign in as {ADMIN_USERNAME} / {DEMO_PASSWORD} (admin)"
+            f" or {REP_USERNAME} / {DEMO_PASSWORD} (sales rep)."
+        )

@@ -36,9 +36,7 @@ class Command(BaseCommand):
     help = "Make the demo's BloomNet tokens (fresh secrets each run) and print the handover as JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--webhook-url", default="", help="BloomNet's webhook URL"
-        )
+        parser.add_argument("--webhook-url", default="", help="BloomNet's webhook URL")
         parser.add_argument("--skip-tokens", action="store_true", help="leave the tokens as they are")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("STEMLINK_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("STEMLINK_PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("STEMLINK_WEB_WORKERS", "2")),
+            "--workers",
+            type=int,
+            default=int(os.environ.get("STEMLINK_WEB_WORKERS", "2")),
             help="gunicorn worker processes (default 2)",
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("STEMLINK_WEB_THREADS", "4")))
@@ -31,15 +33,22 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "stemlink.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--worker-class", "gthread",
-            "--timeout", "60",
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", "127.0.0.1",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "60",
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
         ]
         self.stdout.write(f"Stemlink serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
         # Replace this process so signals (Ctrl-C, a supervisor's TERM) reach gunicorn directly.
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, a fixed argument list
