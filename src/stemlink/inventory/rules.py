@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,3 +91,21 @@ def future_ship_dates(
     if first > available_to:
         return None
     return first, available_to
+
+
+def inventory_changed_data(
+    origin: int, line_id: int, free_boxes: int, reason: str, updated_on: dt.datetime
+) -> dict[str, object]:
+    """Return the `data` of an `inventory.changed` webhook: one shape whatever changed the line.
+
+    `inventoryIds` is the line id as the e-commerce view writes it, so a partner can match the
+    event to the offer it holds; `quantity` is the boxes still free for anyone allowed to see the line.
+    """
+    return {
+        "inventoryOrigin": origin,
+        "inventoryId": line_id,
+        "inventoryIds": str(line_id),
+        "quantity": max(free_boxes, 0),
+        "reason": reason,
+        "updatedOn": updated_on.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+    }

@@ -59,11 +59,15 @@ def _line_model(origin: int) -> type[InventoryLine] | type[FutureLine]:
 
 def record_line_change(line: InventoryLine | FutureLine, reason: str) -> None:
     """Record that what buyers see of a line changed (an `inventory.changed` outbox event)."""
-    origin = ON_HAND if isinstance(line, InventoryLine) else FUTURE
+    if isinstance(line, InventoryLine):
+        origin, boxes = ON_HAND, line.boxes_on_hand
+    else:
+        origin, boxes = FUTURE, line.boxes
+    free = boxes - line.boxes_held - line.boxes_sold
     record_event(
         line.company_id,
         "inventory.changed",
-        {"inventoryOrigin": origin, "inventoryIds": str(line.pk), "reason": reason},
+        rules.inventory_changed_data(origin, line.pk, free, reason, timezone.now()),
         customer_id=line.reserved_for_id,
     )
 

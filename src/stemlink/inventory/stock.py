@@ -24,6 +24,7 @@ from django.utils import timezone
 from stemlink.errors import InvalidState, NotAvailable, NotFound
 from stemlink.integrations.services import record_event
 from stemlink.inventory.models import FutureLine, InventoryLine
+from stemlink.inventory.rules import inventory_changed_data
 
 ON_HAND = 1
 FUTURE = 2
@@ -131,13 +132,7 @@ def _change(
             record_event(
                 stock.company_id,
                 "inventory.changed",
-                {
-                    "inventoryOrigin": origin,
-                    "inventoryId": line_id,
-                    "quantity": stock.free,
-                    "reason": reason,
-                    "updatedOn": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-                },
+                inventory_changed_data(origin, line_id, stock.free, reason, now),
                 customer_id=stock.reserved_for_id,
             )
     if stock is None:

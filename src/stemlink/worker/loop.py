@@ -92,6 +92,11 @@ def default_jobs() -> list[PeriodicJob]:
             "stemlink.integrations.services:prune_outbox",
             float(getattr(settings, "WORKER_PRUNE_OUTBOX_SECONDS", 3600.0)),
         ),
+        PeriodicJob(
+            "sweep old API calls, rate windows and idempotency keys",
+            "stemlink.api.services:sweep_gateway_records",
+            float(getattr(settings, "WORKER_SWEEP_GATEWAY_SECONDS", 3600.0)),
+        ),
     ]
 
 
