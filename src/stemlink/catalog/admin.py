@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from stemlink.catalog import services
 from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
 
 
@@ -7,6 +11,11 @@ from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["id", "company", "name", "active"]
     list_filter = ["company"]
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        # Renaming or (de)activating a category changes what buyers see of all its products:
+        # the service moves their change stamps so every marketplace's next delta carries it.
+        services.save_category(obj)
 
 
 @admin.register(Product)

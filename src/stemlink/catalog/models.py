@@ -50,6 +50,9 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="product_code_unique_per_company")
         ]
+        # The e-commerce view reads the newest product change of a company on every page (a
+        # deactivated product must drop out of a remembered total): one index walk, not a scan.
+        indexes = [models.Index(fields=["company", "updated_on"], name="product_company_updated")]
 
     def __str__(self) -> str:
         return f"{self.description} [{self.code}]"

@@ -1,0 +1,51 @@
+"""Changes to the catalogue that buyers can see, made so that every marketplace learns of them.
+
+The e-commerce view (`stemlink.inventory.queries`) answers a delta with every line whose product
+changed since (`Product.updated_on`). A product's own save moves that stamp; a category's does not,
+so a change to a category that buyers see (its name, or `active`, which hides or shows all its
+products) moves the stamp of each of its products in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from stemlink.catalog.models import Category, Product
+
+
+def set_product_active(product: Product, active: bool) -> Product:
+    """Show (True) or hide (False) a product's lines in every e-commerce view at once.
+
+    Saving moves `updated_on`, so the next delta answers its lines (with quantity 0 when hidden).
+    """
+    product.active = active
+    product.save(update_fields=["active", "updated_on"])
+    return product
+
+
+def save_category(category: Category) -> Category:
+    """Save a category; when its name or `active` moved, move its products' change stamps too.
+
+    A deactivated category hides all its products from the e-commerce view; the stamps put their
+    lines in the next delta (quantity 0), and reactivating puts them back the same way.
+    """
+    with transaction.atomic():
+        before = None
+        if category.pk is not None:
+            before = (
+                Category.objects.select_for_update()
+                .filter(pk=category.pk)
+                .values_list("name", "active")
+                .first()
+            )
+        category.save()
+        if before is not None and before != (category.name, category.active):
+            Product.objects.filter(category_id=category.pk).update(updated_on=timezone.now())
+    return category
+
+
+def set_category_active(category: Category, active: bool) -> Category:
+    """Show (True) or hide (False) every product of a category in the e-commerce view at once."""
+    category.active = active
+    return save_category(category)
