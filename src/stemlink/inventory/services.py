@@ -194,6 +194,71 @@ def _normal_unit_type(unit_type: str) -> str:
     return text
 
 
+def _checked_pack(
+    company: Company,
+    errors: list[FieldError],
+    *,
+    boxes: int,
+    boxes_field: str,
+    max_boxes: int,
+    unit_type: str,
+    bunches: int,
+    stems_bunch: int,
+    unit_cost: Decimal,
+    price: Decimal | None,
+    product_id: int | None,
+    product_code: str | None,
+    box_type_id: int | None,
+    box_type_code: str | None,
+    vendor_id: int | None,
+    vendor_code: str | None,
+    location_id: int | None,
+) -> dict[str, Any]:
+    """Check what on-hand and future lines share (pack, money, catalogue); return their model fields.
+
+    Wrong fields are added to `errors` rather than raised, so the caller names every one at once;
+    the fields returned are only usable when `errors` stayed empty.
+    """
+    unit_type = _normal_unit_type(unit_type)
+    _check_pack_numbers(
+        errors,
+        boxes=boxes,
+        boxes_field=boxes_field,
+        max_boxes=max_boxes,
+        unit_type=unit_type,
+        bunches=bunches,
+        stems_bunch=stems_bunch,
+    )
+    cost = _money_value(unit_cost, "unitCost", errors, places=MIL, limit=MAX_COST)
+    price = _money_value(price, "price", errors, places=CENT, limit=MAX_PRICE)
+    product, box_type, vendor, location = _resolve_pack(
+        company,
+        errors,
+        product_id=product_id,
+        product_code=product_code,
+        box_type_id=box_type_id,
+        box_type_code=box_type_code,
+        vendor_id=vendor_id,
+        vendor_code=vendor_code,
+        location_id=location_id,
+    )
+    if errors:
+        return {}
+    return {
+        "company": company,
+        "location": location,
+        "product": product,
+        "vendor": vendor,
+        "box_type": box_type,
+        "unit_type": unit_type,
+        "bunches": bunches,
+        "stems_bunch": stems_bunch,
+        "units_per_box": rules.units_per_box(unit_type, bunches, stems_bunch),  # type: ignore[arg-type]
+        "unit_cost": cost,
+        "price": price,
+    }
+
+
 @transaction.atomic
 def add_on_hand_lines(
     company: Company,
@@ -223,7 +288,6 @@ def add_on_hand_lines(
     grower by the id or code given), and nothing is added.
     """
     errors: list[FieldError] = []
-    unit_type = _normal_unit_type(unit_type)
     if not (awb or "").strip():
         errors.append(FieldError("awb", "is required: the air waybill the boxes came on"))
     elif len(awb.strip()) > 40:
@@ -234,7 +298,8 @@ def add_on_hand_lines(
         errors.append(FieldError("inventoryType", "must be M, L, S or P"))
     if arrival_date is not None and arrival_date < ship_date:
         errors.append(FieldError("arrivalDate", "must not be before shipDate"))
-    _check_pack_numbers(
+    pack = _checked_pack(
+        company,
         errors,
         boxes=quantity,
         boxes_field="quantity",
@@ -242,12 +307,8 @@ def add_on_hand_lines(
         unit_type=unit_type,
         bunches=bunches,
         stems_bunch=stems_bunch,
-    )
-    unit_cost = _money_value(unit_cost, "unitCost", errors, places=MIL, limit=MAX_COST)  # type: ignore[assignment]
-    price = _money_value(price, "price", errors, places=CENT, limit=MAX_PRICE)
-    product, box_type, vendor, location = _resolve_pack(
-        company,
-        errors,
+        unit_cost=unit_cost,
+        price=price,
         product_id=product_id,
         product_code=product_code,
         box_type_id=box_type_id,
@@ -258,19 +319,8 @@ def add_on_hand_lines(
     )
     if errors:
         raise ValidationFailed(errors)
-    assert product is not None and box_type is not None and location is not None
     line = InventoryLine.objects.create(
-        company=company,
-        location=location,
-        product=product,
-        vendor=vendor,
-        box_type=box_type,
-        unit_type=unit_type,
-        bunches=bunches,
-        stems_bunch=stems_bunch,
-        units_per_box=rules.units_per_box(unit_type, bunches, stems_bunch),  # type: ignore[arg-type]
-        unit_cost=unit_cost,
-        price=price,
+        **pack,
         inventory_type=inventory_type,
         boxes_on_hand=quantity,
         awb=awb.strip(),
@@ -307,10 +357,10 @@ def add_future_line(
     Raises ValidationFailed naming every wrong field, and nothing is added.
     """
     errors: list[FieldError] = []
-    unit_type = _normal_unit_type(unit_type)
     if available_to < available_from:
         errors.append(FieldError("availableTo", "must not be before availableFrom"))
-    _check_pack_numbers(
+    pack = _checked_pack(
+        company,
         errors,
         boxes=boxes,
         boxes_field="boxes",
@@ -318,12 +368,8 @@ def add_future_line(
         unit_type=unit_type,
         bunches=bunches,
         stems_bunch=stems_bunch,
-    )
-    unit_cost = _money_value(unit_cost, "unitCost", errors, places=MIL, limit=MAX_COST)  # type: ignore[assignment]
-    price = _money_value(price, "price", errors, places=CENT, limit=MAX_PRICE)
-    product, box_type, vendor, location = _resolve_pack(
-        company,
-        errors,
+        unit_cost=unit_cost,
+        price=price,
         product_id=product_id,
         product_code=product_code,
         box_type_id=box_type_id,
@@ -334,22 +380,8 @@ def add_future_line(
     )
     if errors:
         raise ValidationFailed(errors)
-    assert product is not None and box_type is not None and location is not None
     line = FutureLine.objects.create(
-        company=company,
-        location=location,
-        product=product,
-        vendor=vendor,
-        box_type=box_type,
-        unit_type=unit_type,
-        bunches=bunches,
-        stems_bunch=stems_bunch,
-        units_per_box=rules.units_per_box(unit_type, bunches, stems_bunch),  # type: ignore[arg-type]
-        unit_cost=unit_cost,
-        price=price,
-        boxes=boxes,
-        available_from=available_from,
-        available_to=available_to,
+        **pack, boxes=boxes, available_from=available_from, available_to=available_to
     )
     record_line_change(line, "added")
     return line
