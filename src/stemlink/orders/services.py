@@ -408,7 +408,11 @@ def _lines_for_sale(
     model: type[InventoryLine] | type[FutureLine] = (
         InventoryLine if request.origin == Origin.ON_HAND else FutureLine
     )
-    found = {line.pk: line for line in model.objects.filter(company=company, id__in=line_ids)}
+    # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
+    sellable = model.objects.annotate(
+        product_active=F("product__active"), category_active=F("product__category__active")
+    )
+    found: dict[int, Any] = {line.pk: line for line in sellable.filter(company=company, id__in=line_ids)}
     kind = "on-hand" if request.origin == Origin.ON_HAND else "future"
     lines = []
     for line_id in line_ids:
@@ -429,6 +433,12 @@ def _lines_for_sale(
                         "using a token with Transactional API Access",
                     )
                 )
+        if not (line.product_active and line.category_active):
+            raise NotAvailable(
+                f"The product of {kind} inventory line {line_id} (or its category) is inactive: "
+                "the wholesaler no longer sells it.",
+                0,
+            )
         lines.append(line)
     first = lines[0]
     for line in lines[1:]:
