@@ -104,8 +104,10 @@ class InventoryLine(Pack):
                 name="invline_ecommerce",
             ),
             # What everyone may buy now, the lines a marketplace's full sync walks page by page.
+            # It holds the product too: the view skips lines of inactive products (see
+            # stemlink.inventory.queries), and reading that from the table would cost a row per line.
             models.Index(
-                fields=["company", "id", "location"],
+                fields=["company", "id", "location", "product"],
                 name="invline_sellable",
                 condition=Q(reserved_for__isnull=True, inventory_type="M")
                 & Q(boxes_on_hand__gt=F("boxes_held") + F("boxes_sold")),
@@ -158,7 +160,7 @@ class FutureLine(Pack):
                 name="futline_ecommerce",
             ),
             models.Index(
-                fields=["company", "id", "available_from", "available_to", "location"],
+                fields=["company", "id", "available_from", "available_to", "location", "product"],
                 name="futline_sellable",
                 condition=Q(reserved_for__isnull=True) & Q(boxes__gt=F("boxes_held") + F("boxes_sold")),
             ),
