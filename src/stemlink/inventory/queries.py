@@ -131,6 +131,27 @@ _T_BOX = BoxType._meta.db_table
 _T_VENDOR = Vendor._meta.db_table
 
 
+def _hidden_products_condition(company_id: int) -> tuple[str, list[Any]]:
+    """SQL true for lines whose product is sellable: neither it nor its category is inactive.
+
+    A wholesaler deactivates a product (or a whole category) to take it off every marketplace at
+    once. The view reads the hidden products' ids once per statement (SQLite materialises the
+    uncorrelated subquery, PostgreSQL hashes it) and checks each line's product, kept in the
+    sellable-line indexes, against that set instead of joining every line to the catalogue. The
+    EXISTS, also evaluated once, spares that per-line check to a company with nothing hidden.
+    Vendors are deliberately not checked: a deactivated grower's boxes already on hand (or
+    confirmed to arrive) are the wholesaler's stock and still sellable.
+    """
+    hidden = (
+        f"SELECT hp.id FROM {_T_PRODUCT} hp WHERE hp.company_id = %s AND (NOT hp.active OR hp.category_id IN"
+        f" (SELECT hc.id FROM {_T_CATEGORY} hc WHERE hc.company_id = %s AND NOT hc.active))"
+    )
+    return (
+        f"(NOT EXISTS ({hidden}) OR l.product_id NOT IN ({hidden}))",
+        [company_id, company_id, company_id, company_id],
+    )
+
+
 class _Origin:
     """How one line table answers the e-commerce view: its columns and its conditions."""
 
@@ -158,11 +179,16 @@ class _Origin:
             return "1=0", []
         return "(l.available_from <= %s AND l.available_to >= %s)", [_sql_date(wanted), _sql_date(wanted)]
 
-    def visible_condition(self, flt: EcommerceFilter, today: dt.date) -> tuple[str, list[Any]]:
+    def visible_condition(
+        self, flt: EcommerceFilter, today: dt.date, company_id: int
+    ) -> tuple[str, list[Any]]:
         """SQL true for the lines of the scope this customer may buy now."""
         # Written as the partial indexes of the line tables write it, so the planner can use them.
         parts = [f"{self.boxes} > (l.boxes_held + l.boxes_sold)"]
         params: list[Any] = []
+        hidden_sql, hidden_params = _hidden_products_condition(company_id)
+        parts.append(hidden_sql)
+        params.extend(hidden_params)
         if self.origin == ON_HAND:
             parts.append(f"l.inventory_type = '{InventoryType.OPEN_MARKET.value}'")
         date_sql, date_params = self.date_condition(today, flt.available_date)
@@ -289,7 +315,7 @@ def _plan(
 ) -> _Plan:
     today = now.date()
     scope_sql, scope_params = origin.scope_condition(company.pk, customer.pk, flt)
-    visible_sql, visible_params = origin.visible_condition(flt, today)
+    visible_sql, visible_params = origin.visible_condition(flt, today, company.pk)
     if flt.all_in_scope:
         return _Plan(
             origin,
@@ -331,7 +357,8 @@ def _delta_condition(
 ) -> tuple[str, list[Any]]:
     """SQL true for every line of the scope whose answer may differ from what it was at `since`.
 
-    - the line or its product changed (every change a buyer can see moves `updated_on`);
+    - the line or its product changed (every change a buyer can see moves `updated_on`,
+      including (de)activating the product or its category: hidden lines answer quantity 0);
     - everything sellable now, when the customer's pricing terms or the company (its gross
       margin) changed since, or the day changed (ship dates are counted from today);
     - lines that were sellable on the day of `since` only by their dates and are not any more
@@ -349,7 +376,7 @@ def _delta_condition(
     if since_day != today:
         # Sellable as seen on since's day but not today: for a line unchanged since, only its
         # dates can make that difference (a changed line is in the delta anyway).
-        then_sql, then_params = origin.visible_condition(flt, since_day)
+        then_sql, then_params = origin.visible_condition(flt, since_day, company.pk)
         parts.append(f"({then_sql} AND NOT {visible_sql})")
         params.extend(then_params + visible_params)
     return " OR ".join(parts), params
@@ -486,15 +513,15 @@ def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
     """SQL for the newest change stamp of what the view reads: every change moves one of them.
 
     Each MAX walks down one (company, updated_on) index, so it costs the same for ten lines or a million.
+    Products count for every view, not only filtered ones: (de)activating a product, or its
+    category (see `stemlink.catalog.services`), changes which lines are listed.
     """
     parts = [
         f"(SELECT MAX(updated_on) FROM {_T_ON_HAND} WHERE company_id = %s)",
         f"(SELECT MAX(updated_on) FROM {_T_FUTURE} WHERE company_id = %s)",
+        f"(SELECT MAX(updated_on) FROM {_T_PRODUCT} WHERE company_id = %s)",
     ]
-    params: list[Any] = [company.pk, company.pk]
-    if flt.search_text or flt.category_id is not None or flt.color:
-        parts.append(f"(SELECT MAX(updated_on) FROM {_T_PRODUCT} WHERE company_id = %s)")
-        params.append(company.pk)
+    params: list[Any] = [company.pk, company.pk, company.pk]
     if connection.vendor == "sqlite":  # SQLite's two-argument MAX ignores no NULL: COALESCE them
         expr = "MAX(" + ", ".join(f"COALESCE({p}, '')" for p in parts) + ")"
     else:
@@ -736,17 +763,22 @@ def available_dates(
         query = query.filter(reserved_for__isnull=True)
     if location_id is not None:
         query = query.filter(location_id=location_id)
-    fields = ("id", "available_from", "available_to") if origin == FUTURE else ("id",)
+    fields = ("id", "product__active", "product__category__active")
+    if origin == FUTURE:
+        fields += ("available_from", "available_to")
     found = {row[0]: row for row in query.values_list(*fields)}
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"inventory line(s) {', '.join(map(str, missing))} of origin {origin} not found")
+    if not all(row[1] and row[2] for row in found.values()):
+        # An inactive product (or category) is not sold on any day.
+        return AvailableDates(None, None, [])
     first, last = (
         rules.on_hand_ship_dates(today) if origin == ON_HAND else (today, rules.ecommerce_horizon(today))
     )
     for row in found.values():
         if origin == FUTURE:
-            span = rules.future_ship_dates(row[1], row[2], today)
+            span = rules.future_ship_dates(row[3], row[4], today)
             if span is None:
                 return AvailableDates(None, None, [])
             first, last = max(first, span[0]), min(last, span[1])

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from stemlink.catalog.models import Product
+from stemlink.catalog.services import set_category_active, set_product_active
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import NotFound, ValidationFailed
 from stemlink.inventory import queries, services, stock
@@ -154,6 +156,8 @@ def test_an_unchanged_feed_is_counted_once_and_recounted_after_a_change(world, d
     lines = [make_line(world) for _ in range(3)]
     long_ago = timezone.now() - dt.timedelta(minutes=5)
     InventoryLine.objects.filter(company=world.company).update(updated_on=long_ago)
+    # Products are part of the stamp too: (de)activating one changes what is listed.
+    Product.objects.filter(company=world.company).update(updated_on=long_ago)
     first = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), rows=2)
     with django_assert_num_queries(1):
         second = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), page=2, rows=2)
@@ -334,6 +338,7 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
     rng = random.Random(seed)
     florist = make_customer(world.company, default_price="B", price_b_markup=Decimal("7"))
     products = [make_product(world.company, world.roses) for _ in range(3)]
+    products += [make_product(world.company, world.greens) for _ in range(2)]
     on_hand = [
         make_line(world, product=rng.choice(products), boxes_on_hand=rng.randint(1, 8)) for _ in range(8)
     ]
@@ -346,7 +351,7 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
 
     for _ in range(120):
         action = rng.choice(
-            ["hold", "sell", "release", "price", "reserve", "unreserve", "new", "product", "poll"]
+            ["hold", "sell", "release", "price", "reserve", "unreserve", "new", "product", "poll", "active"]
         )
         origin, line = rng.choice([(1, x) for x in on_hand] + [(2, x) for x in future])
         try:
@@ -374,11 +379,20 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
                 product = rng.choice(products)
                 product.color = rng.choice(["Red", "White", "Pink"])
                 product.save()
+            elif action == "active":  # the wholesaler hides or shows a product, or all greens
+                product = rng.choice(products)
+                if rng.random() < 0.5:
+                    set_product_active(product, not product.active)
+                else:
+                    set_category_active(world.greens, not world.greens.active)
             elif action == "poll":
                 view = rng.choice(views)
                 polled_at = timezone.now()
                 apply(copies[view], delta(world, since[view], view[0], reserved=view[1]))
                 since[view] = polled_at
+                # Checked at every poll, not only at the end: a later change to the same line
+                # could otherwise hide a delta that missed an earlier one.
+                assert copies[view] == {key(i): i for i in full_list(world, view[0], reserved=view[1])}
         except Exception as refused:  # a refusal (sold out, not reserved, …) changes nothing
             assert getattr(refused, "code", None) in {"not_available", "invalid_state"}, refused
     for view in views:
