@@ -763,7 +763,7 @@ def available_dates(
         query = query.filter(reserved_for__isnull=True)
     if location_id is not None:
         query = query.filter(location_id=location_id)
-    fields = ("id", "product__active", "product__category__active")
+    fields: tuple[str, ...] = ("id", "product__active", "product__category__active")
     if origin == FUTURE:
         fields += ("available_from", "available_to")
     found = {row[0]: row for row in query.values_list(*fields)}
