@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from typing import Any
+
+from django.db import connection, transaction
 
 from stemlink.api import rules
 from stemlink.api.models import ApiCall, ApiToken
@@ -29,19 +32,21 @@ def record_call(
 ) -> None:
     """Write one call to the audit log. A failure to write is logged, never turned into the answer."""
     try:
-        ApiCall.objects.create(
-            created_on=when,
-            company=company,
-            token=token,
-            token_prefix=token.prefix if token is not None else "",
-            method=method[:100],
-            params=rules.redact_params(params),
-            status=1 if status else 0,
-            error_code=error_code[:40],
-            http_status=http_status,
-            duration_ms=max(0, duration_ms),
-            ip=ip or None,
-            sales_channel=sales_channel[:30],
-        )
+        # Inside a caller's transaction a savepoint keeps a failed insert from spoiling it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            ApiCall.objects.create(
+                created_on=when,
+                company=company,
+                token=token,
+                token_prefix=token.prefix if token is not None else "",
+                method=method[:100],
+                params=rules.redact_params(params),
+                status=1 if status else 0,
+                error_code=error_code[:40],
+                http_status=http_status,
+                duration_ms=max(0, duration_ms),
+                ip=ip or None,
+                sales_channel=sales_channel[:30],
+            )
     except Exception:
         logger.exception("could not write the audit log entry for %s", method)

@@ -7,6 +7,7 @@ ends as an answer with `status` 0 and an `errorCode`; a 500 means a bug of ours,
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from stemlink.api import audit, envelope, idempotency, quota, rules, services
 from stemlink.api.errors import RequestTooLarge, UnknownMethod, WrongAccount
-from stemlink.api.models import ApiToken, TokenKind
+from stemlink.api.models import ApiToken, IdempotencyKey, TokenKind
 from stemlink.api.registry import CallContext, MethodSpec, TokenType, load_all_methods
 from stemlink.errors import FieldError, PermissionDenied, StemlinkError, ValidationFailed
 from stemlink.tenancy.models import Company
@@ -54,6 +55,9 @@ class _Call:
     token: ApiToken | None = None
     company: Company | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+    when: dt.datetime = field(default_factory=timezone.now)
+    audited: bool = False
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -171,7 +175,13 @@ def _run(spec: MethodSpec, ctx: CallContext, params: Any) -> tuple[int, bytes]:
 
 
 def _run_writing(
-    spec: MethodSpec, ctx: CallContext, params: Any, token: ApiToken | None, key: str | None, fingerprint: str
+    spec: MethodSpec,
+    ctx: CallContext,
+    params: Any,
+    token: ApiToken | None,
+    key: str | None,
+    fingerprint: str,
+    call: _Call,
 ) -> tuple[int, bytes, bool]:
     """Run a write method in one transaction; with an idempotency key, claim it in that transaction.
 
@@ -179,21 +189,27 @@ def _run_writing(
     the use case chose to keep when refusing (an overdue cart it expired, say) stays, while its own
     inner transaction has undone the refused work. The refusal is stored under the key like any
     answer. Only an unexpected exception rolls everything back, the key's claim included.
+
+    The call's audit entry is written in the same transaction (one commit instead of two); if the
+    transaction rolls back, `call_method` writes the entry on its own afterwards.
     """
     with transaction.atomic():
-        claimed = None
+        outcome: IdempotencyKey | idempotency.Replay | None = None
         if key is not None and token is not None:
             outcome = idempotency.claim(token, key, spec.name, fingerprint, timezone.now())
-            if isinstance(outcome, idempotency.Replay):
-                return outcome.http_status, outcome.body, True
-            claimed = outcome
-        try:
-            status, body = _run(spec, ctx, params)
-        except StemlinkError as error:
-            status, body = error.http_status, envelope.dumps(envelope.failure(error))
-        if claimed is not None:
-            idempotency.store_answer(claimed, status, body)
-        return status, body, False
+        if isinstance(outcome, idempotency.Replay):
+            status, body, replayed = outcome.http_status, outcome.body, True
+        else:
+            replayed = False
+            try:
+                status, body = _run(spec, ctx, params)
+            except StemlinkError as error:
+                status, body = error.http_status, envelope.dumps(envelope.failure(error))
+            if outcome is not None:
+                idempotency.store_answer(outcome, status, body)
+        _audit(call, status, _error_code(status, body))
+    call.audited = True
+    return status, body, replayed
 
 
 def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, bytes, bool]:
@@ -220,10 +236,10 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
             quota.refuse_burst(anonymous, now)
             raise
         call.token, call.company = token, token.company
-        burst = quota.count_token_burst(token.pk, now)
+        burst, daily = quota.count_token_call(token.pk, token.company, now)
         call.headers.update(burst.headers())
         quota.refuse_burst(burst, now)
-        daily = quota.count_daily_call(token.company, now)
+        assert daily is not None  # only None when the burst allowance refused the call
         call.headers.update(daily.headers())
         quota.refuse_daily(token.company, daily, now)
         services.record_token_use(token, call.ip or None, now)
@@ -252,7 +268,7 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
         raise _validation_failed(error) from None
     ctx = _context(spec, token, call)
     if spec.writes:
-        return _run_writing(spec, ctx, parsed, token, key, rules.params_fingerprint(spec.name, params))
+        return _run_writing(spec, ctx, parsed, token, key, rules.params_fingerprint(spec.name, params), call)
     status, payload = _run(spec, ctx, parsed)
     return status, payload, False
 
@@ -260,8 +276,6 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
 @csrf_exempt
 def call_method(request: HttpRequest, method: str) -> HttpResponse:
     """Answer one API call (any registered method, GET or POST)."""
-    started = time.perf_counter()
-    when = timezone.now()
     call = _Call(
         method=method.strip("/")[:200],
         ip=_client_ip(request),
@@ -271,8 +285,7 @@ def call_method(request: HttpRequest, method: str) -> HttpResponse:
     error_code = ""
     try:
         status, body, replayed = _answer(call, request, request.method in ("GET", "POST"))
-        if status >= 400:
-            error_code = str(orjson.loads(body).get("errorCode", ""))
+        error_code = _error_code(status, body)
     except StemlinkError as error:
         status, body, error_code = error.http_status, envelope.dumps(envelope.failure(error)), error.code
         if "retryAfter" in error.extra:
@@ -285,8 +298,18 @@ def call_method(request: HttpRequest, method: str) -> HttpResponse:
         response[name] = value
     if replayed:
         response["Idempotent-Replayed"] = "true"
+    if not call.audited:
+        _audit(call, status, error_code)
+    return response
+
+
+def _error_code(status: int, body: bytes) -> str:
+    return str(orjson.loads(body).get("errorCode", "")) if status >= 400 else ""
+
+
+def _audit(call: _Call, status: int, error_code: str) -> None:
     audit.record_call(
-        when=when,
+        when=call.when,
         method=call.method,
         params=call.params,
         token=call.token,
@@ -294,8 +317,7 @@ def call_method(request: HttpRequest, method: str) -> HttpResponse:
         status=1 if status < 400 else 0,
         error_code=error_code,
         http_status=status,
-        duration_ms=int((time.perf_counter() - started) * 1000),
+        duration_ms=int((time.perf_counter() - call.started) * 1000),
         ip=call.ip,
         sales_channel=call.sales_channel,
     )
-    return response

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 
 from stemlink.api import rules
 from stemlink.api.errors import QuotaExceeded
@@ -100,6 +101,47 @@ def refuse_burst(allowance: Allowance, now: dt.datetime) -> None:
 def count_token_burst(token_id: int, now: dt.datetime) -> Allowance:
     """Count one call of a token in its per-minute burst window."""
     return count_burst(f"token:{token_id}", now, settings.API_BURST_PER_MINUTE)
+
+
+def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple[Allowance, Allowance | None]:
+    """Count one call of a token: in its burst window first, then against its company's daily quota.
+
+    Returns (burst, daily). When the burst allowance is used up the call is refused before the
+    quota: daily is None and the day's count is left as it was. On PostgreSQL both counters grow
+    in one statement (one round trip, one commit); elsewhere one after the other.
+    """
+    key, window = f"token:{token_id}"[:80], rules.minute_window(now)
+    day = now.astimezone(dt.UTC).date()
+    limit = settings.API_BURST_PER_MINUTE
+    if connection.vendor != "postgresql":
+        burst = count_burst(key, now, limit)
+        return burst, None if burst.exceeded else count_daily_call(company, now)
+    qn = connection.ops.quote_name
+    rates, usage, calls = qn(RateWindow._meta.db_table), qn(DailyUsage._meta.db_table), qn("calls")
+    # The daily insert reads from the burst one, so the rows are always locked in the same order
+    # (burst window, then the company's day) and two calls never wait on each other in a circle.
+    sql = (
+        f"WITH b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) VALUES (%s, %s, 1)"
+        f" ON CONFLICT ({qn('key')}, {qn('window')}) DO UPDATE SET {calls} = {rates}.{calls} + 1"
+        f" RETURNING {calls}),"
+        f" d AS (INSERT INTO {usage} ({qn('company_id')}, {qn('day')}, {calls}) SELECT %s, %s, 1 FROM b"
+        f" ON CONFLICT ({qn('company_id')}, {qn('day')}) DO UPDATE SET {calls} = {usage}.{calls} + 1"
+        f" RETURNING {calls})"
+        f" SELECT b.{calls}, d.{calls} FROM b CROSS JOIN d"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, window, company.pk, day])
+        burst_calls, daily_calls = cursor.fetchone()
+    if burst_calls == 1:
+        RateWindow.objects.filter(key=key, window__lt=window - 1).delete()
+    burst = Allowance(limit, int(burst_calls), dt.datetime.fromtimestamp((window + 1) * 60, tz=dt.UTC))
+    if burst.exceeded:
+        # Refused before the quota: give the day back the call it was counted for.
+        DailyUsage.objects.filter(company_id=company.pk, day=day).update(calls=F("calls") - 1)
+        return burst, None
+    return burst, Allowance(
+        rules.daily_quota(company.paid_users), int(daily_calls), rules.next_utc_midnight(now)
+    )
 
 
 def count_anonymous_burst(ip: str, now: dt.datetime) -> Allowance:

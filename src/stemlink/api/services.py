@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.contrib.auth import authenticate, get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from stemlink.api import rules
@@ -201,6 +203,94 @@ def tokens_of(company: Company) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(company=company).select_related("customer", "vendor", "user")
 
 
+def _token_joins() -> tuple[tuple[str | None, str, type[Model]], ...]:
+    # The token's row and everything bound to it, in one statement: (relation, alias, model) in order.
+    return (
+        (None, "t", ApiToken),
+        ("company", "co", Company),
+        ("customer", "cu", Customer),
+        ("vendor", "ve", Vendor),
+        ("user", "us", get_user_model()),
+    )
+
+
+@dataclass(frozen=True)
+class _TokenQuery:
+    """The look-up statement for one database vendor, and where each model's columns are in its row."""
+
+    sql: str
+    columns: tuple[tuple[str | None, type[Model], int, int, tuple[Col, ...]], ...]
+
+
+_token_queries: dict[str, _TokenQuery] = {}
+
+
+def _token_query() -> _TokenQuery:
+    # Built from the models' metadata once per process and database vendor: SQL text, no data.
+    found = _token_queries.get(connection.vendor)
+    if found is not None:
+        return found
+    qn = connection.ops.quote_name
+    select: list[str] = []
+    columns = []
+    joins = []
+    for relation, alias, model in _token_joins():
+        fields = model._meta.concrete_fields
+        start = len(select)
+        select += [f"{alias}.{qn(f.column)}" for f in fields]
+        columns.append((relation, model, start, len(select), tuple(f.get_col(alias) for f in fields)))
+        if relation is not None:
+            column = str(ApiToken._meta.get_field(relation).column)  # type: ignore[union-attr]
+            kind = "JOIN" if relation == "company" else "LEFT JOIN"
+            joins.append(f"{kind} {qn(model._meta.db_table)} {alias} ON {alias}.{qn('id')} = t.{qn(column)}")
+    membership = (
+        f"CASE WHEN t.{qn('token_type')} = %s THEN EXISTS (SELECT 1 FROM {qn(Membership._meta.db_table)} m"
+        f" WHERE m.{qn('user_id')} = t.{qn('user_id')} AND m.{qn('company_id')} = t.{qn('company_id')}"
+        f" AND m.{qn('active')}) END"
+    )
+    sql = (
+        f"SELECT {', '.join(select)}, {membership} FROM {qn(ApiToken._meta.db_table)} t "
+        f"{' '.join(joins)} WHERE t.{qn('digest')} = %s"
+    )
+    found = _TokenQuery(sql, tuple(columns))
+    _token_queries[connection.vendor] = found
+    return found
+
+
+def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
+    """Read a token with its company, customer, vendor and user (and, for a User token, whether the
+    user still works for the company) in one statement; None when no token has this digest.
+
+    What `select_related` would build, without building the query anew on every call.
+    """
+    query = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [TokenKind.USER.value, digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    loaded: dict[str | None, Model | None] = {}
+    for relation, model, start, end, cols in query.columns:
+        values = list(row[start:end])
+        if values[0] is None:  # an outer join that found nothing
+            loaded[relation] = None
+            continue
+        for i, col in enumerate(cols):
+            value = values[i]
+            if value is None:
+                continue
+            for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+                value = converter(value, col, connection)
+            values[i] = value
+        loaded[relation] = model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
+    token = loaded.pop(None)
+    assert isinstance(token, ApiToken)
+    for relation, instance in loaded.items():
+        if relation is not None:
+            ApiToken._meta.get_field(relation).set_cached_value(token, instance)  # type: ignore[union-attr]
+    return token, bool(row[-1])
+
+
 def authenticate_token(raw: str | None) -> ApiToken:
     """Return the live token for a secret. Raises InvalidToken (missing, unknown, disabled, revoked,
     or its company, customer, vendor or user deactivated)."""
@@ -213,9 +303,9 @@ def authenticate_token(raw: str | None) -> ApiToken:
     if not rules.looks_like_token(raw):
         raise InvalidToken("authenticationToken is not a valid token.")
     digest = rules.token_digest(raw, settings.TOKEN_HASH_KEY)
-    token = (
-        ApiToken.objects.select_related("company", "customer", "vendor", "user").filter(digest=digest).first()
-    )
+    # Read on every call, never cached: a revoked or disabled token stops working at once.
+    found = _load_token(digest)
+    token, member = found if found is not None else (None, False)
     # The digest is the index key; comparing it again in constant time costs nothing.
     if token is None or not hmac.compare_digest(token.digest, digest):
         raise InvalidToken("authenticationToken is not a valid token.")
@@ -232,7 +322,7 @@ def authenticate_token(raw: str | None) -> ApiToken:
     if token.token_type == TokenKind.USER:
         if token.user is None or not token.user.is_active:
             raise InvalidToken("The user of this token is deactivated.")
-        if not Membership.objects.filter(user=token.user, company=token.company, active=True).exists():
+        if not member:
             raise InvalidToken("The user of this token no longer works for this company.")
     return token
 

@@ -98,3 +98,46 @@ def test_concurrent_calls_are_all_counted(world):
     assert errors == []
     assert DailyUsage.objects.get(company=world.company).calls == 60
     assert RateWindow.objects.get(key="token:42").calls == 60
+
+
+def test_a_call_refused_by_the_burst_limit_does_not_use_the_daily_quota(client, world, settings):
+    settings.API_BURST_PER_MINUTE = 2
+    token = issue_token(world.company, "company")
+    statuses = [client.get(f"/api/carrier.list?authenticationToken={token}").status_code for _ in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    assert DailyUsage.objects.get(company=world.company).calls == 2
+
+
+def test_counting_a_token_call_counts_its_burst_window_and_its_company_day(world, settings):
+    settings.API_BURST_PER_MINUTE = 100
+    now = timezone.now()
+    burst, daily = quota.count_token_call(7, world.company, now)
+    burst, daily = quota.count_token_call(7, world.company, now)
+    assert burst.calls == 2 and burst.limit == 100 and burst.reset.second == 0
+    assert daily is not None and daily.calls == 2 and daily.limit == 1000
+    assert RateWindow.objects.get(key="token:7").calls == 2
+    assert DailyUsage.objects.get(company=world.company).calls == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_token_calls_are_all_counted(world):
+    now = timezone.now()
+    errors: list[BaseException] = []
+
+    def hammer(token_id: int) -> None:
+        try:
+            for _ in range(10):
+                quota.count_token_call(token_id, world.company, now)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hammer, args=(40 + n % 2,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert DailyUsage.objects.get(company=world.company).calls == 60
+    assert sorted(RateWindow.objects.values_list("calls", flat=True)) == [30, 30]

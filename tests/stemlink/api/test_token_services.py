@@ -222,3 +222,37 @@ def test_sweeping_removes_only_what_is_old(world):
     }
     assert ApiCall.objects.count() == RateWindow.objects.count() == IdempotencyKey.objects.count() == 1
     assert DailyUsage.objects.get().day == now.date()
+
+
+def test_a_token_comes_back_with_what_it_is_bound_to_read_as_the_orm_reads_it(world):
+    token, raw = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    found = authenticate_token(raw)
+    expected = ApiToken.objects.select_related("company", "customer").get(pk=token.pk)
+    for model_field in ApiToken._meta.concrete_fields:
+        assert getattr(found, model_field.attname) == getattr(expected, model_field.attname)
+    for relation in ("company", "customer"):
+        loaded, read = getattr(found, relation), getattr(expected, relation)
+        for model_field in type(read)._meta.concrete_fields:
+            value = getattr(loaded, model_field.attname)
+            assert value == getattr(read, model_field.attname), model_field.name
+            assert type(value) is type(getattr(read, model_field.attname)), model_field.name
+    assert found.vendor is None and found.user is None
+
+
+def test_a_user_token_stops_working_when_the_user_leaves_the_company_or_is_deactivated(world):
+    from stemlink.api.services import log_in
+    from stemlink.tenancy.models import Membership
+    from tests.factories import make_user
+
+    user = make_user(world.company, username="anna")
+    _, raw = log_in("anna", "flowers-2026")
+    assert authenticate_token(raw).user == user
+    Membership.objects.filter(user=user).update(active=False)
+    with pytest.raises(InvalidToken, match="no longer works"):
+        authenticate_token(raw)
+    Membership.objects.filter(user=user).update(active=True)
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    with pytest.raises(InvalidToken, match="deactivated"):
+        authenticate_token(raw)
