@@ -11,7 +11,8 @@ into a fresh database, then times:
 - baseline: one raw SQL SELECT of the same rows and columns, turned into dicts and written with orjson.
 
 It prints the times and the ratios. Run: `.venv/bin/python bench/inventory_feed.py`
-(`--lines N`, `--only sqlite|postgresql`, `PG_URL` for the server; default the local one).
+(`--lines N`, `--only sqlite|postgresql`, `PG_URL` for the server; default the local one;
+`BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROWS = 500
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+# Share of products the wholesaler has deactivated (a catalogue in service keeps old varieties):
+# their lines are left out of the feed, and of the baseline, which then also reads `active`.
+INACTIVE_SHARE = float(os.environ.get("BENCH_INACTIVE_SHARE", "0"))
 
 
 def _child(lines: int) -> None:
@@ -118,6 +122,11 @@ def _child(lines: int) -> None:
             FutureLine.objects.bulk_create(batch)
             batch = []
     FutureLine.objects.bulk_create(batch)
+    if INACTIVE_SHARE:
+        from stemlink.catalog.models import Product
+
+        hidden = products[: int(len(products) * INACTIVE_SHARE)]
+        Product.objects.filter(pk__in=[p.pk for p in hidden]).update(active=False)
     # A database in service has its statistics (PostgreSQL's autovacuum, SQLite's `PRAGMA optimize`):
     # give the fresh one the same, so both the baseline and the sync are planned as in production.
     with connection.cursor() as cursor:
@@ -172,14 +181,16 @@ def _child(lines: int) -> None:
         "JOIN catalog_product p ON p.id = l.product_id JOIN catalog_category c ON c.id = p.category_id"
         " JOIN catalog_boxtype b ON b.id = l.box_type_id LEFT JOIN catalog_vendor v ON v.id = l.vendor_id"
     )
+    listed = " AND p.active AND c.active" if INACTIVE_SHARE else ""
     on_hand_columns = columns.format(origin=1, boxes="l.boxes_on_hand", dates="NULL, NULL")
     future_columns = columns.format(origin=2, boxes="l.boxes", dates="l.available_from, l.available_to")
     baseline_sql = (
         f"SELECT {on_hand_columns} FROM {on_hand} l {joins}"
-        " WHERE l.company_id = %s AND l.reserved_for_id IS NULL AND l.inventory_type = 'M'"
+        f" WHERE l.company_id = %s AND l.reserved_for_id IS NULL AND l.inventory_type = 'M'{listed}"
         " AND l.boxes_on_hand - l.boxes_held - l.boxes_sold > 0"
         f" UNION ALL SELECT {future_columns} FROM {future} l {joins}"
-        " WHERE l.company_id = %s AND l.reserved_for_id IS NULL AND l.boxes - l.boxes_held - l.boxes_sold > 0"
+        f" WHERE l.company_id = %s AND l.reserved_for_id IS NULL{listed}"
+        " AND l.boxes - l.boxes_held - l.boxes_sold > 0"
         " AND l.available_to >= %s AND l.available_from <= %s ORDER BY 1, 2"
     )
     keys = (

@@ -186,14 +186,15 @@ class _Origin:
         # Written as the partial indexes of the line tables write it, so the planner can use them.
         parts = [f"{self.boxes} > (l.boxes_held + l.boxes_sold)"]
         params: list[Any] = []
-        hidden_sql, hidden_params = _hidden_products_condition(company_id)
-        parts.append(hidden_sql)
-        params.extend(hidden_params)
         if self.origin == ON_HAND:
             parts.append(f"l.inventory_type = '{InventoryType.OPEN_MARKET.value}'")
         date_sql, date_params = self.date_condition(today, flt.available_date)
         parts.append(date_sql)
         params.extend(date_params)
+        # After the cheap column tests, which already drop the lines outside the dates.
+        hidden_sql, hidden_params = _hidden_products_condition(company_id)
+        parts.append(hidden_sql)
+        params.extend(hidden_params)
         if flt.search_text:
             pattern = _like(flt.search_text)
             parts.append(
