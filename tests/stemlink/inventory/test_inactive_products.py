@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from stemlink.catalog.models import Product
-from stemlink.catalog.services import set_category_active, set_product_active
+from stemlink.catalog.services import save_category, set_category_active, set_product_active
 from stemlink.inventory import queries
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.inventory.queries import EcommerceFilter, ecommerce_inventory
@@ -205,3 +205,56 @@ def test_the_companys_own_inventory_list_still_shows_inactive_products(client, w
         stock["on_hand"][1],
         stock["other"][1],
     }
+
+
+def test_renaming_a_category_resends_its_products_lines_with_the_new_name(world, stock):
+    since = timezone.now()
+    world.roses.name = "Garden Roses"
+    save_category(world.roses)
+    answer = ecommerce_inventory(
+        world.company, world.customer, EcommerceFilter(updated_as_of=since), rows=500
+    )
+    assert {(i["inventoryIds"], i["category"]) for i in answer.items} == {
+        (stock["on_hand"][1], "Garden Roses"),
+        (stock["future"][1], "Garden Roses"),
+    }
+
+
+def test_the_admin_deactivating_a_product_reaches_the_delta(client, world, stock):
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "flowers-2026-admin")
+    client.force_login(admin)
+    product = world.product
+    since = timezone.now()
+    answer = client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        {
+            "company": world.company.pk,
+            "code": product.code,
+            "description": product.description,
+            "category": world.roses.pk,
+            "variety": product.variety,
+            "color": product.color,
+            "grade": product.grade,
+            # `active` unticked
+        },
+    )
+    assert answer.status_code == 302, answer.content[:2000]
+    assert delta(world, since) == {stock["on_hand"]: 0, stock["future"]: 0}
+
+
+def test_ordering_an_inactive_product_by_its_code_is_refused(client, world, stock):
+    set_product_active(world.product, False)
+    token = issue_token(world.company, "customer", customer=world.customer, transactional=True)
+    params = {
+        "customerId": world.customer.pk,
+        "productCode": world.product.code,
+        "boxTypeCode": "HB",
+        "inventoryOrigin": 1,
+        "price": 0.80,
+        "quantity": 1,
+        "carrierId": world.carrier.pk,
+        "date": timezone.now().date().isoformat(),
+    }
+    status, body = api(client, "web-order-item.add", params, token=token, account=world.company.pk)
+    assert status == 409 and body["errorCode"] == "not_available" and "inactive" in body["message"], body
+    assert InventoryLine.objects.get(pk=stock["on_hand"][1]).boxes_held == 0
