@@ -22,12 +22,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from stemlink.errors import InvalidState, NotAvailable, NotFound
-from stemlink.integrations.services import record_event
+from stemlink.integrations.services import record_events
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.inventory.rules import inventory_changed_data
 
 ON_HAND = 1
 FUTURE = 2
+
+# The SET and guard clauses of the operations over several lines ({total} is the line's boxes column).
+_RELEASE = "boxes_held = boxes_held - %s"
+_SELL_HELD = "boxes_held = boxes_held - %s, boxes_sold = boxes_sold + %s"
+_RETURN = "boxes_sold = boxes_sold - %s"
+_HELD_GUARD = "boxes_held >= %s"
+_SOLD_GUARD = "boxes_sold >= %s"
 
 
 @dataclass(frozen=True)
@@ -121,24 +128,58 @@ def _change(
     guard_sql: str,
     company_id: int | None,
 ) -> LineStock:
-    if isinstance(boxes, bool) or not isinstance(boxes, int) or boxes < 1:
-        raise ValueError(f"boxes must be a whole number greater than 0, not {boxes!r}")
+    return _change_lines(reason, [StockMove(origin, line_id, boxes)], set_sql, guard_sql, company_id)[0]
+
+
+def _whole_boxes(boxes: Any) -> bool:
+    return not isinstance(boxes, bool) and isinstance(boxes, int) and boxes >= 1
+
+
+def _change_lines(
+    reason: str, moves: list[StockMove], set_sql: str, guard_sql: str, company_id: int | None
+) -> list[LineStock]:
+    """Apply one operation to lines in the order given, then record their events in one batch.
+
+    Stops at the first line whose guard refuses: the lines before it stay changed, with their
+    events, and the refusal is raised (the caller's transaction decides what is kept).
+    """
+    changed: list[LineStock] = []
+    refused: StockMove | None = None
+    invalid: StockMove | None = None
     now = timezone.now()
     # No savepoint: nothing below fails half-way at the database level, and the refusals are
     # raised after the block so they never poison the caller's transaction.
     with transaction.atomic(savepoint=False):
-        stock = _update(origin, line_id, company_id, set_sql, guard_sql, boxes, now)
-        if stock is not None:
-            record_event(
-                stock.company_id,
+        for move in moves:
+            if not _whole_boxes(move.boxes):
+                invalid = move
+                break
+            stock = _update(move.origin, move.line_id, company_id, set_sql, guard_sql, move.boxes, now)
+            if stock is None:
+                refused = move
+                break
+            changed.append(stock)
+        _record_changes(changed, reason, now)
+    if invalid is not None:
+        raise ValueError(f"boxes must be a whole number greater than 0, not {invalid.boxes!r}")
+    if refused is not None:
+        current = line_stock(refused.origin, refused.line_id, company_id)
+        _refuse(reason, current, refused.boxes)
+    return changed
+
+
+def _record_changes(changed: list[LineStock], reason: str, now: dt.datetime) -> None:
+    by_company: dict[int, list[tuple[str, dict, int | None]]] = {}
+    for stock in changed:
+        by_company.setdefault(stock.company_id, []).append(
+            (
                 "inventory.changed",
-                inventory_changed_data(origin, line_id, stock.free, reason, now),
-                customer_id=stock.reserved_for_id,
+                inventory_changed_data(stock.origin, stock.line_id, stock.free, reason, now),
+                stock.reserved_for_id,
             )
-    if stock is None:
-        current = line_stock(origin, line_id, company_id)
-        return _refuse(reason, current, boxes)
-    return stock
+        )
+    for company, events in by_company.items():
+        record_events(company, events)
 
 
 def _refuse(reason: str, current: LineStock, boxes: int) -> LineStock:
@@ -177,22 +218,12 @@ def hold_boxes(origin: int, line_id: int, boxes: int, *, company_id: int | None 
 
 def release_held_boxes(origin: int, line_id: int, boxes: int, *, company_id: int | None = None) -> LineStock:
     """Give held boxes back to the market. Raises InvalidState if fewer are held."""
-    return _change(
-        "release", origin, line_id, boxes, "boxes_held = boxes_held - %s", "boxes_held >= %s", company_id
-    )
+    return _change("release", origin, line_id, boxes, _RELEASE, _HELD_GUARD, company_id)
 
 
 def sell_held_boxes(origin: int, line_id: int, boxes: int, *, company_id: int | None = None) -> LineStock:
     """Turn held boxes into sold ones (checkout). Raises InvalidState if fewer are held."""
-    return _change(
-        "held_sale",
-        origin,
-        line_id,
-        boxes,
-        "boxes_held = boxes_held - %s, boxes_sold = boxes_sold + %s",
-        "boxes_held >= %s",
-        company_id,
-    )
+    return _change("held_sale", origin, line_id, boxes, _SELL_HELD, _HELD_GUARD, company_id)
 
 
 def sell_boxes(origin: int, line_id: int, boxes: int, *, company_id: int | None = None) -> LineStock:
@@ -213,9 +244,7 @@ def sell_boxes(origin: int, line_id: int, boxes: int, *, company_id: int | None 
 
 def return_sold_boxes(origin: int, line_id: int, boxes: int, *, company_id: int | None = None) -> LineStock:
     """Put sold boxes back on the open market (a void). Raises InvalidState if fewer are sold."""
-    return _change(
-        "return", origin, line_id, boxes, "boxes_sold = boxes_sold - %s", "boxes_sold >= %s", company_id
-    )
+    return _change("return", origin, line_id, boxes, _RETURN, _SOLD_GUARD, company_id)
 
 
 def in_lock_order(moves: Iterable[StockMove]) -> list[StockMove]:
@@ -229,20 +258,14 @@ def in_lock_order(moves: Iterable[StockMove]) -> list[StockMove]:
 
 def sell_held_lines(moves: Iterable[StockMove], *, company_id: int | None = None) -> list[LineStock]:
     """Sell the held boxes of several lines, in lock order. Raises as `sell_held_boxes`."""
-    return [
-        sell_held_boxes(m.origin, m.line_id, m.boxes, company_id=company_id) for m in in_lock_order(moves)
-    ]
+    return _change_lines("held_sale", in_lock_order(moves), _SELL_HELD, _HELD_GUARD, company_id)
 
 
 def release_held_lines(moves: Iterable[StockMove], *, company_id: int | None = None) -> list[LineStock]:
     """Release the held boxes of several lines, in lock order. Raises as `release_held_boxes`."""
-    return [
-        release_held_boxes(m.origin, m.line_id, m.boxes, company_id=company_id) for m in in_lock_order(moves)
-    ]
+    return _change_lines("release", in_lock_order(moves), _RELEASE, _HELD_GUARD, company_id)
 
 
 def return_sold_lines(moves: Iterable[StockMove], *, company_id: int | None = None) -> list[LineStock]:
     """Return the sold boxes of several lines, in lock order. Raises as `return_sold_boxes`."""
-    return [
-        return_sold_boxes(m.origin, m.line_id, m.boxes, company_id=company_id) for m in in_lock_order(moves)
-    ]
+    return _change_lines("return", in_lock_order(moves), _RETURN, _SOLD_GUARD, company_id)

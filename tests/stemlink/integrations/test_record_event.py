@@ -142,3 +142,27 @@ def test_pruning_keeps_recent_events_and_anything_not_yet_delivered(world):
     # The old failing one stays however old it is; the recent one stays too.
     assert left == {events[2].pk, events[3].pk}
     assert Delivery.objects.filter(event=events[2]).exists()
+
+
+def test_several_events_go_in_one_insert_in_order_and_fan_out_each(world):
+    from stemlink.integrations.services import record_events
+
+    buyer = make_customer(world.company)
+    everyone, _ = add_endpoint(world.company, url="https://all.example.com/hook")
+    bound, _ = add_endpoint(world.company, url="https://one.example.com/hook", customer_id=buyer.pk)
+    with CaptureQueriesContext(connection) as queries:
+        record_events(
+            world.company.pk,
+            [
+                ("inventory.changed", {"n": 1}, None),
+                ("inventory.changed", {"n": 2}, make_customer(world.company).pk),
+                ("web_order.checked_out", {"n": 3}, buyer.pk),
+            ],
+        )
+    inserts = [q for q in queries.captured_queries if "INSERT" in q["sql"] and "outboxevent" in q["sql"]]
+    assert len(inserts) == 1
+    events = list(OutboxEvent.objects.order_by("id"))
+    assert [e.payload["n"] for e in events] == [1, 2, 3]
+    assert events[2].event_type == "web_order.checked_out" and events[2].customer_id == buyer.pk
+    got = {(d.event.payload["n"], d.endpoint_id) for d in Delivery.objects.select_related("event")}
+    assert got == {(1, everyone.pk), (1, bound.pk), (2, everyone.pk), (3, everyone.pk), (3, bound.pk)}

@@ -166,3 +166,27 @@ def test_many_lines_sell_together(world: World) -> None:
     assert _counts(b) == (0, 1)
     stock.return_sold_lines([StockMove(1, a.id, 2)])
     assert _counts(a) == (0, 0)
+
+
+def test_lines_sold_together_record_one_event_each_in_lock_order(world: World) -> None:
+    a, b, c = (make_line(world, boxes_on_hand=3) for _ in range(3))
+    for line in (a, b, c):
+        stock.hold_boxes(ON_HAND, line.id, 1)
+    first = OutboxEvent.objects.latest("id").id
+    stock.sell_held_lines([StockMove(1, c.id, 1), StockMove(1, a.id, 1), StockMove(1, b.id, 1)])
+    events = list(OutboxEvent.objects.filter(id__gt=first).order_by("id"))
+    assert [e.payload["inventoryId"] for e in events] == [a.id, b.id, c.id]
+    assert {(e.event_type, e.payload["reason"], e.payload["quantity"]) for e in events} == {
+        ("inventory.changed", "held_sale", 2)
+    }
+
+
+def test_a_refusal_part_way_keeps_the_earlier_lines_changes_and_their_events(world: World) -> None:
+    a, b = make_line(world, boxes_on_hand=3), make_line(world, boxes_on_hand=3)
+    stock.hold_boxes(ON_HAND, a.id, 2)
+    first = OutboxEvent.objects.latest("id").id
+    with transaction.atomic(), pytest.raises(InvalidState):
+        stock.release_held_lines([StockMove(1, a.id, 1), StockMove(1, b.id, 1)])
+    assert _counts(a) == (1, 0) and _counts(b) == (0, 0)
+    events = list(OutboxEvent.objects.filter(id__gt=first))
+    assert [(e.payload["inventoryId"], e.payload["reason"]) for e in events] == [(a.id, "release")]
