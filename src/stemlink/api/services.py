@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
 from django.utils import timezone
@@ -223,6 +224,27 @@ class _TokenQuery:
 
 
 _token_queries: dict[str, _TokenQuery] = {}
+# Per database connection: for each model of the look-up, (column, converters) of the columns that
+# need converting from what the driver returns (the ORM's own converters, looked up once).
+_token_converters: weakref.WeakKeyDictionary[Any, list[list[tuple[int, Col, list[Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _converters(query: _TokenQuery) -> list[list[tuple[int, Col, list[Any]]]]:
+    wrapper = connections[connection.alias]
+    found = _token_converters.get(wrapper)
+    if found is None:
+        found = []
+        for _, _, _, _, cols in query.columns:
+            per_model = []
+            for i, col in enumerate(cols):
+                converters = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
+                if converters:
+                    per_model.append((i, col, converters))
+            found.append(per_model)
+        _token_converters[wrapper] = found
+    return found
 
 
 def _token_query() -> _TokenQuery:
@@ -270,16 +292,16 @@ def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
     if row is None:
         return None
     loaded: dict[str | None, Model | None] = {}
-    for relation, model, start, end, cols in query.columns:
+    for (relation, model, start, end, _), converting in zip(query.columns, _converters(query), strict=True):
         values = list(row[start:end])
         if values[0] is None:  # an outer join that found nothing
             loaded[relation] = None
             continue
-        for i, col in enumerate(cols):
+        for i, col, converters in converting:
             value = values[i]
             if value is None:
                 continue
-            for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            for converter in converters:
                 value = converter(value, col, connection)
             values[i] = value
         loaded[relation] = model.from_db(connection.alias, None, values)  # type: ignore[arg-type]

@@ -89,9 +89,14 @@ def _write_events(company_id: int, events: Sequence[tuple[str, dict, int | None]
     # RETURNING gives the rows in VALUES order on PostgreSQL and SQLite alike, but ids are
     # increasing in that order too: sorting makes the pairing independent of that promise.
     ids.sort()
-    endpoints = list(
-        PartnerEndpoint.objects.filter(company_id=company_id, active=True).values_list("id", "customer_id")
-    )
+    endpoints_table = qn(PartnerEndpoint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn('id')}, {qn('customer_id')} FROM {endpoints_table}"
+            f" WHERE {qn('company_id')} = %s AND {qn('active')}",
+            [company_id],
+        )
+        endpoints: list[tuple[int, int | None]] = [(int(e), c) for e, c in cursor.fetchall()]
     if not endpoints:
         return
     deliveries = [
