@@ -5,6 +5,7 @@ The CLI, the back office and the `login` method all go through these functions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import weakref
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
 from django.utils import timezone
@@ -279,6 +280,37 @@ def _token_query() -> _TokenQuery:
     return found
 
 
+# Raw PostgreSQL connections on which the look-up is prepared (a prepared statement lives as long
+# as its session). Planning the five-table join costs the server more than running it.
+_prepared_on: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+_PREPARED_NAME = "stemlink_token_lookup"
+
+
+def _prepare(cursor: Any, sql: str, count: int, *, again: bool = False) -> None:
+    numbered = sql
+    for n in range(1, count + 1):
+        numbered = numbered.replace("%s", f"${n}", 1)
+    if again:
+        with contextlib.suppress(DatabaseError):  # not there: nothing to drop
+            cursor.execute(f"DEALLOCATE {_PREPARED_NAME}")
+    cursor.execute(f"PREPARE {_PREPARED_NAME} AS {numbered}")
+    _prepared_on[connection.connection] = True
+
+
+def _execute_prepared(cursor: Any, sql: str, params: list[Any]) -> Any:
+    # Only in autocommit: a failed statement spoils no transaction, so when the session has lost
+    # its prepared statement (or never had it) it is prepared again and the look-up retried.
+    execute = f"EXECUTE {_PREPARED_NAME} ({', '.join(['%s'] * len(params))})"
+    if connection.connection not in _prepared_on:
+        _prepare(cursor, sql, len(params))
+    try:
+        cursor.execute(execute, params)
+    except DatabaseError:
+        _prepare(cursor, sql, len(params), again=True)
+        cursor.execute(execute, params)
+    return cursor.fetchone()
+
+
 def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
     """Read a token with its company, customer, vendor and user (and, for a User token, whether the
     user still works for the company) in one statement; None when no token has this digest.
@@ -286,9 +318,13 @@ def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
     What `select_related` would build, without building the query anew on every call.
     """
     query = _token_query()
+    params = [TokenKind.USER.value, digest]
     with connection.cursor() as cursor:
-        cursor.execute(query.sql, [TokenKind.USER.value, digest])
-        row = cursor.fetchone()
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            row = _execute_prepared(cursor, query.sql, params)
+        else:
+            cursor.execute(query.sql, params)
+            row = cursor.fetchone()
     if row is None:
         return None
     loaded: dict[str | None, Model | None] = {}

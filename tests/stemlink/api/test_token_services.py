@@ -256,3 +256,19 @@ def test_a_user_token_stops_working_when_the_user_leaves_the_company_or_is_deact
     type(user).objects.filter(pk=user.pk).update(is_active=False)
     with pytest.raises(InvalidToken, match="deactivated"):
         authenticate_token(raw)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_token_look_up_keeps_working_when_the_session_loses_its_prepared_statement(world):
+    from django.db import connection
+
+    token, raw = create_token(world.company, token_type="company", description="", methods="all")
+    assert authenticate_token(raw).pk == token.pk
+    assert authenticate_token(raw).company == world.company
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+    assert authenticate_token(raw).pk == token.pk
+    revoke_token(token)
+    with pytest.raises(InvalidToken, match="revoked"):
+        authenticate_token(raw)
