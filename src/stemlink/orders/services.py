@@ -9,13 +9,15 @@ through the API gets one fee entry, and a void reverses it with a negative one.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, connections, transaction
+from django.db.models import F, Model
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from stemlink.catalog.models import Carrier
@@ -100,14 +102,71 @@ def _check_customer(company: Company, customer: Customer) -> None:
         raise InvalidState(f"Customer {customer.code} is inactive; it cannot order.")
 
 
+# Per process and database vendor: the SELECT of whole rows for (model, WHERE clause, lock).
+_select_sql: dict[tuple[str, type[Model], str, bool], str] = {}
+# Per database connection and model: (position, column, converters) of the columns to convert.
+_row_converters: weakref.WeakKeyDictionary[Any, dict[type[Model], list[tuple[int, Col, list[Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+M = TypeVar("M", bound=Model)
+
+
+def _fetch(model: type[M], where: str, params: Sequence[Any], *, lock: bool = False) -> list[M]:
+    """Read whole rows of `model` matching `where` (plain column names, %s parameters), by id.
+
+    What `model.objects.filter(...)` returns (`select_for_update()` with `lock`), for the reads
+    every cart call makes: the ORM would build the same statement anew each time.
+    """
+    key = (connection.vendor, model, where, lock)
+    sql = _select_sql.get(key)
+    fields = model._meta.concrete_fields
+    if sql is None:
+        qn = connection.ops.quote_name
+        sql = (
+            f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(model._meta.db_table)}"
+            f" WHERE {where} ORDER BY {qn('id')}"
+        )
+        if lock and connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        _select_sql[key] = sql
+    wrapper = connections[connection.alias]
+    per_model = _row_converters.setdefault(wrapper, {})
+    converting = per_model.get(model)
+    if converting is None:
+        converting = []
+        for i, f in enumerate(fields):
+            col = f.get_col(model._meta.db_table)
+            converters = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
+            if converters:
+                converting.append((i, col, converters))
+        per_model[model] = converting
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row)
+        for i, col, converters in converting:
+            value = values[i]
+            if value is not None:
+                for converter in converters:
+                    value = converter(value, col, connection)
+                values[i] = value
+        found.append(model.from_db(connection.alias, None, values))  # type: ignore[arg-type]
+    return found
+
+
 def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
-    orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
-    if lock:
-        orders = orders.select_for_update()
-    try:
-        return orders.get()
-    except WebOrder.DoesNotExist:
-        raise NotFound(f"Web order {web_order_id} was not found.") from None
+    found = _fetch(
+        WebOrder,
+        "company_id = %s AND customer_id = %s AND id = %s",
+        [company.pk, customer.pk, web_order_id],
+        lock=lock,
+    )
+    if not found:
+        raise NotFound(f"Web order {web_order_id} was not found.")
+    return found[0]
 
 
 class _Overdue(Exception):
@@ -693,7 +752,7 @@ def checkout_web_order(
                 raise ValidationFailed(
                     FieldError("companyLocationId", "this web order belongs to another location")
                 )
-            items = list(WebOrderItem.objects.filter(web_order=order, holding=True))
+            items = _fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, True])
             if not items:
                 raise InvalidState("This web order has no items; add items before checking it out.")
             stock.sell_held_lines(

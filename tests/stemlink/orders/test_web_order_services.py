@@ -574,3 +574,19 @@ def test_an_expired_order_takes_no_more_items(world: World) -> None:
             world.company, world.customer, on_hand(world, line, 1, web_order_id=first.web_order.id)
         )
     assert counts(line) == (0, 0)
+
+
+def test_the_carts_plain_reads_give_what_the_orm_gives(world: World) -> None:
+    line = make_line(world, boxes_on_hand=5, price=D("0.80"))
+    added = services.add_web_order_item(world.company, world.customer, on_hand(world, line, 2))
+    order = services._web_order(world.company, world.customer, added.web_order.pk, lock=True)
+    items = services._fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, True])
+    pairs = [(order, WebOrder.objects.get(pk=order.pk))]
+    pairs += list(zip(items, WebOrderItem.objects.filter(web_order=order, holding=True), strict=True))
+    assert len(items) == 1
+    for fetched, read in pairs:
+        for model_field in type(read)._meta.concrete_fields:
+            value = getattr(fetched, model_field.attname)
+            assert value == getattr(read, model_field.attname), model_field.name
+            assert type(value) is type(getattr(read, model_field.attname)), model_field.name
+    assert services._fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, False]) == []
