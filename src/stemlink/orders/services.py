@@ -157,6 +157,66 @@ def _fetch(model: type[M], where: str, params: Sequence[Any], *, lock: bool = Fa
     return found
 
 
+_insert_sql: dict[tuple[str, type[Model], int], str] = {}
+_update_sql: dict[tuple[str, type[Model], tuple[str, ...], int], str] = {}
+
+
+def _insert(objs: list[M]) -> list[M]:
+    """Insert new instances of one model in one statement and give them their ids; return them.
+
+    What `bulk_create` (and, for one instance, `create`) does for these plain models: each field's
+    `pre_save` (auto_now_add) and `get_db_prep_save`, the ids read back with RETURNING, with the
+    statement built once per model and row count.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    meta = model._meta
+    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
+    key = (connection.vendor, model, len(objs))
+    sql = _insert_sql.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)})"
+            f" VALUES {', '.join([row] * len(objs))} RETURNING {qn(str(meta.pk.column))}"  # type: ignore[union-attr]
+        )
+        _insert_sql[key] = sql
+    params: list[Any] = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # Ids come from one sequence in VALUES order: sorted, they pair with the instances.
+        ids = sorted(int(found[0]) for found in cursor.fetchall())
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def _update_rows(model: type[Model], ids: list[int], **values: Any) -> None:
+    """`model.objects.filter(id__in=ids).update(**values)` with the statement built once per shape."""
+    names = tuple(values)
+    key = (connection.vendor, model, names, len(ids))
+    sql = _update_sql.get(key)
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
+    if sql is None:
+        qn = connection.ops.quote_name
+        sql = (
+            f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(str(f.column))} = %s' for f in fields)}"
+            f" WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))})"
+        )
+        _update_sql[key] = sql
+    params = [f.get_db_prep_save(values[n], connection) for n, f in zip(names, fields, strict=True)]
+    params += list(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
     found = _fetch(
         WebOrder,
@@ -249,7 +309,7 @@ def _new_web_order(
     user: Any,
     now: dt.datetime,
 ) -> WebOrder:
-    return WebOrder.objects.create(
+    order = WebOrder(
         company=company,
         location=location,
         customer=customer,
@@ -264,6 +324,7 @@ def _new_web_order(
         created_by=user if getattr(user, "pk", None) else None,
         expires_at=rules.web_order_expires_at(now, company.checkout_timer_minutes),
     )
+    return _insert([order])[0]
 
 
 @dataclass(frozen=True)
@@ -377,7 +438,7 @@ def add_web_order_item(
                         date=request.date,
                     )
                 )
-            WebOrderItem.objects.bulk_create(items)
+            _insert(items)
             # The timer counts from the latest hold: a buyer still filling the cart keeps it.
             updates: dict[str, Any] = {
                 "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
@@ -388,7 +449,7 @@ def add_web_order_item(
             }
             if order.origin is None:
                 updates["origin"] = request.origin
-            WebOrder.objects.filter(id=order.pk).update(**updates)
+            _update_rows(WebOrder, [order.pk], **updates)
             for name, value in updates.items():
                 setattr(order, name, value)
     except _Overdue as overdue:
@@ -771,9 +832,14 @@ def checkout_web_order(
                     )
                 else:
                     result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
-            WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
-            WebOrder.objects.filter(id=order.pk).update(
-                status=WebOrderStatus.CHECKED_OUT, checked_out_on=now, customer_po=po, updated_on=now
+            _update_rows(WebOrderItem, [item.pk for item in items], holding=False)
+            _update_rows(
+                WebOrder,
+                [order.pk],
+                status=WebOrderStatus.CHECKED_OUT,
+                checked_out_on=now,
+                customer_po=po,
+                updated_on=now,
             )
             order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
             record_event(
@@ -812,7 +878,7 @@ def _invoice_from(
     status = InvoiceStatus.PENDING
     if autoconfirm:
         status = InvoiceStatus(rules.invoice_transition(status, InvoiceAction.CONFIRM))
-    invoice = Invoice.objects.create(
+    invoice = Invoice(
         company_id=order.company_id,
         location_id=order.location_id,
         number=numbering.next_number(order.company_id, order.location_id, numbering.INVOICE),
@@ -832,7 +898,8 @@ def _invoice_from(
         created_by_token_id=token_id,
         confirmed_on=now if autoconfirm else None,
     )
-    InvoiceItem.objects.bulk_create(
+    _insert([invoice])
+    _insert(
         [
             InvoiceItem(
                 company_id=order.company_id,
@@ -946,7 +1013,7 @@ def charge_fee(
         customer = document.customer
     exempt = customer.is_internal
     rate = Decimal("0.00") if exempt else company.transaction_fee_percent
-    return FeeEntry.objects.create(
+    entry = FeeEntry(
         company_id=document.company_id,
         entry_type=FeeEntryType.CHARGE,
         document_kind=kind,
@@ -958,6 +1025,7 @@ def charge_fee(
         rate_percent=rate,
         amount=rules.transaction_fee(document.total, rate, exempt=exempt),
     )
+    return _insert([entry])[0]
 
 
 def adjust_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry | None:

@@ -590,3 +590,26 @@ def test_the_carts_plain_reads_give_what_the_orm_gives(world: World) -> None:
             assert value == getattr(read, model_field.attname), model_field.name
             assert type(value) is type(getattr(read, model_field.attname)), model_field.name
     assert services._fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, False]) == []
+
+
+def test_the_carts_plain_writes_store_what_the_orm_would(world: World) -> None:
+    line = make_line(world, boxes_on_hand=5, price=D("0.80"))
+    order = services.create_web_order(world.company, world.customer)
+    stored = WebOrder.objects.get(pk=order.pk)
+    assert stored.created_on == order.created_on is not None and stored.number == order.number
+    added = services.add_web_order_item(
+        world.company, world.customer, on_hand(world, line, 2, web_order_id=order.pk)
+    )
+    items = list(WebOrderItem.objects.filter(web_order=order))
+    assert [i.pk for i in items] == [i.pk for i in added.items] and items[0].total == added.items[0].total
+    stored.refresh_from_db()
+    assert (stored.carrier_id, stored.origin, stored.expires_at) == (
+        world.carrier.pk,
+        1,
+        added.web_order.expires_at,
+    )
+    result = services.checkout_web_order(world.company, world.customer, order.pk)
+    invoice = result.invoices[0]
+    assert Invoice.objects.get(pk=invoice.pk).total == invoice.total == D("400.00")
+    assert FeeEntry.objects.get(invoice=invoice).base_amount == invoice.total
+    assert not WebOrderItem.objects.filter(web_order=order, holding=True).exists()
