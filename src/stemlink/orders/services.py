@@ -61,7 +61,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _location(company: Company, location_id: int | None, field_name: str = "companyLocationId") -> Location:
     if location_id is None:
-        found = Location.objects.filter(company=company, active=True).order_by("id").first()
+        found = next(iter(_fetch(Location, "company_id = %s AND active = %s", [company.pk, True])), None)
         if found is None:
             raise ValidationFailed(FieldError(field_name, "the company has no active location"))
         return found
@@ -74,7 +74,7 @@ def _location(company: Company, location_id: int | None, field_name: str = "comp
 def _carrier(company: Company, carrier_id: int | None) -> Carrier:
     if carrier_id is None:
         raise ValidationFailed(FieldError("carrierId", "is required"))
-    carrier = Carrier.objects.filter(company=company, id=carrier_id).first()
+    carrier = next(iter(_fetch(Carrier, "company_id = %s AND id = %s", [company.pk, carrier_id])), None)
     if carrier is None:
         raise NotFound(f"Carrier {carrier_id} was not found.")
     if not carrier.active:
@@ -118,6 +118,8 @@ def _fetch(model: type[M], where: str, params: Sequence[Any], *, lock: bool = Fa
     What `model.objects.filter(...)` returns (`select_for_update()` with `lock`), for the reads
     every cart call makes: the ORM would build the same statement anew each time.
     """
+    if any(isinstance(p, int) and not -(2**63) <= p < 2**63 for p in params):
+        return []  # as the ORM answers a lookup no 64-bit column can match: nothing, not an error
     key = (connection.vendor, model, where, lock)
     sql = _select_sql.get(key)
     fields = model._meta.concrete_fields

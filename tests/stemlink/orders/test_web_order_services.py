@@ -613,3 +613,10 @@ def test_the_carts_plain_writes_store_what_the_orm_would(world: World) -> None:
     assert Invoice.objects.get(pk=invoice.pk).total == invoice.total == D("400.00")
     assert FeeEntry.objects.get(invoice=invoice).base_amount == invoice.total
     assert not WebOrderItem.objects.filter(web_order=order, holding=True).exists()
+
+
+def test_an_id_no_column_can_hold_is_simply_not_found(world: World) -> None:
+    with pytest.raises(NotFound):
+        services._web_order(world.company, world.customer, 2**70)
+    with pytest.raises(NotFound):
+        services._carrier(world.company, 2**64)
