@@ -20,7 +20,7 @@ from django.db.models import F, Model
 from django.db.models.expressions import Col
 from django.utils import timezone
 
-from stemlink.catalog.models import Carrier
+from stemlink.catalog.models import Carrier, Category, Product
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, PriceChanged, ValidationFailed
@@ -103,7 +103,7 @@ def _check_customer(company: Company, customer: Customer) -> None:
 
 
 # Per process and database vendor: the SELECT of whole rows for (model, WHERE clause, lock).
-_select_sql: dict[tuple[str, type[Model], str, bool], str] = {}
+_select_sql: dict[tuple[Any, ...], str] = {}
 # Per database connection and model: (position, column, converters) of the columns to convert.
 _row_converters: weakref.WeakKeyDictionary[Any, dict[type[Model], list[tuple[int, Col, list[Any]]]]] = (
     weakref.WeakKeyDictionary()
@@ -112,22 +112,33 @@ _row_converters: weakref.WeakKeyDictionary[Any, dict[type[Model], list[tuple[int
 M = TypeVar("M", bound=Model)
 
 
-def _fetch(model: type[M], where: str, params: Sequence[Any], *, lock: bool = False) -> list[M]:
-    """Read whole rows of `model` matching `where` (plain column names, %s parameters), by id.
+def _fetch(
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    lock: bool = False,
+    joins: str = "",
+    extra: tuple[tuple[str, str], ...] = (),
+) -> list[M]:
+    """Read whole rows of `model` (table alias `t`) matching `where` (%s parameters), by id.
 
-    What `model.objects.filter(...)` returns (`select_for_update()` with `lock`), for the reads
-    every cart call makes: the ORM would build the same statement anew each time.
+    What `model.objects.filter(...)` returns (`select_for_update()` with `lock`; `extra` as
+    (SQL expression over `joins`, attribute) pairs, like `annotate`), for the reads every cart
+    call makes: the ORM would build the same statement anew each time.
     """
     if any(isinstance(p, int) and not -(2**63) <= p < 2**63 for p in params):
         return []  # as the ORM answers a lookup no 64-bit column can match: nothing, not an error
-    key = (connection.vendor, model, where, lock)
+    key = (connection.vendor, model, where, lock, joins, extra)
     sql = _select_sql.get(key)
     fields = model._meta.concrete_fields
+    width = len(fields)
     if sql is None:
         qn = connection.ops.quote_name
+        columns = [f"t.{qn(f.column)}" for f in fields] + [expression for expression, _ in extra]
         sql = (
-            f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(model._meta.db_table)}"
-            f" WHERE {where} ORDER BY {qn('id')}"
+            f"SELECT {', '.join(columns)} FROM {qn(model._meta.db_table)} t {joins}"
+            f" WHERE {where} ORDER BY t.{qn('id')}"
         )
         if lock and connection.features.has_select_for_update:
             sql += " FOR UPDATE"
@@ -148,14 +159,17 @@ def _fetch(model: type[M], where: str, params: Sequence[Any], *, lock: bool = Fa
         rows = cursor.fetchall()
     found = []
     for row in rows:
-        values = list(row)
+        values = list(row[:width])
         for i, col, converters in converting:
             value = values[i]
             if value is not None:
                 for converter in converters:
                     value = converter(value, col, connection)
                 values[i] = value
-        found.append(model.from_db(connection.alias, None, values))  # type: ignore[arg-type]
+        instance = model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
+        for (_, name), value in zip(extra, row[width:], strict=True):
+            setattr(instance, name, value)
+        found.append(instance)
     return found
 
 
@@ -531,10 +545,16 @@ def _lines_for_sale(
         InventoryLine if request.origin == Origin.ON_HAND else FutureLine
     )
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
-    sellable = model.objects.annotate(
-        product_active=F("product__active"), category_active=F("product__category__active")
+    product, category = Product._meta.db_table, Category._meta.db_table
+    placeholders = ", ".join(["%s"] * len(line_ids))
+    sellable = _fetch(
+        model,
+        f"t.company_id = %s AND t.id IN ({placeholders})",
+        [company.pk, *line_ids],
+        joins=f"JOIN {product} p ON p.id = t.product_id JOIN {category} c ON c.id = p.category_id",
+        extra=(("p.active", "product_active"), ("c.active", "category_active")),
     )
-    found: dict[int, Any] = {line.pk: line for line in sellable.filter(company=company, id__in=line_ids)}
+    found: dict[int, Any] = {line.pk: line for line in sellable}
     kind = "on-hand" if request.origin == Origin.ON_HAND else "future"
     lines = []
     for line_id in line_ids:
