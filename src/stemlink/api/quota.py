@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -17,6 +18,7 @@ from django.db.models import F
 from stemlink.api import rules
 from stemlink.api.errors import QuotaExceeded
 from stemlink.api.models import DailyUsage, RateWindow
+from stemlink.api.services import execute_prepared
 from stemlink.tenancy.models import Company
 
 
@@ -129,8 +131,12 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
         f" RETURNING {calls})"
         f" SELECT b.{calls}, d.{calls} FROM b CROSS JOIN d"
     )
+    params: list[Any] = [key, window, company.pk, day.isoformat()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, window, company.pk, day])
+        if connection.in_atomic_block:
+            cursor.execute(sql, params)
+        else:  # the gateway counts in autocommit: a prepared statement spares the planning
+            execute_prepared(cursor, "stemlink_count_token_call", sql, params)
         burst_calls, daily_calls = cursor.fetchone()
     if burst_calls == 1:
         RateWindow.objects.filter(key=key, window__lt=window - 1).delete()

@@ -280,35 +280,38 @@ def _token_query() -> _TokenQuery:
     return found
 
 
-# Raw PostgreSQL connections on which the look-up is prepared (a prepared statement lives as long
-# as its session). Planning the five-table join costs the server more than running it.
-_prepared_on: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
-_PREPARED_NAME = "stemlink_token_lookup"
+# Per raw PostgreSQL connection, the statements prepared on it (a prepared statement lives as long
+# as its session). Planning the gateway's statements costs the server more than running them.
+_prepared_on: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_TOKEN_LOOKUP = "stemlink_token_lookup"
 
 
-def _prepare(cursor: Any, sql: str, count: int, *, again: bool = False) -> None:
+def _prepare(cursor: Any, name: str, sql: str, count: int, *, again: bool = False) -> None:
     numbered = sql
     for n in range(1, count + 1):
         numbered = numbered.replace("%s", f"${n}", 1)
     if again:
         with contextlib.suppress(DatabaseError):  # not there: nothing to drop
-            cursor.execute(f"DEALLOCATE {_PREPARED_NAME}")
-    cursor.execute(f"PREPARE {_PREPARED_NAME} AS {numbered}")
-    _prepared_on[connection.connection] = True
+            cursor.execute(f"DEALLOCATE {name}")
+    cursor.execute(f"PREPARE {name} AS {numbered}")
+    _prepared_on.setdefault(connection.connection, set()).add(name)
 
 
-def _execute_prepared(cursor: Any, sql: str, params: list[Any]) -> Any:
-    # Only in autocommit: a failed statement spoils no transaction, so when the session has lost
-    # its prepared statement (or never had it) it is prepared again and the look-up retried.
-    execute = f"EXECUTE {_PREPARED_NAME} ({', '.join(['%s'] * len(params))})"
-    if connection.connection not in _prepared_on:
-        _prepare(cursor, sql, len(params))
+def execute_prepared(cursor: Any, name: str, sql: str, params: list[Any]) -> None:
+    """Run `sql` (%s parameters) on PostgreSQL as the session's prepared statement `name`.
+
+    Call only in autocommit: a failed statement spoils no transaction there, so when the session
+    has lost its prepared statement (or never had it) it is prepared again and the call retried
+    (a statement that failed changed nothing, so running it again counts nothing twice).
+    """
+    execute = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
+    if name not in _prepared_on.get(connection.connection, ()):
+        _prepare(cursor, name, sql, len(params))
     try:
         cursor.execute(execute, params)
     except DatabaseError:
-        _prepare(cursor, sql, len(params), again=True)
+        _prepare(cursor, name, sql, len(params), again=True)
         cursor.execute(execute, params)
-    return cursor.fetchone()
 
 
 def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
@@ -321,7 +324,8 @@ def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
     params = [TokenKind.USER.value, digest]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            row = _execute_prepared(cursor, query.sql, params)
+            execute_prepared(cursor, _TOKEN_LOOKUP, query.sql, params)
+            row = cursor.fetchone()
         else:
             cursor.execute(query.sql, params)
             row = cursor.fetchone()

@@ -141,3 +141,15 @@ def test_concurrent_token_calls_are_all_counted(world):
     assert errors == []
     assert DailyUsage.objects.get(company=world.company).calls == 60
     assert sorted(RateWindow.objects.values_list("calls", flat=True)) == [30, 30]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_keeps_working_when_the_session_loses_its_prepared_statements(world):
+    now = timezone.now()
+    quota.count_token_call(9, world.company, now)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+    burst, daily = quota.count_token_call(9, world.company, now)
+    assert burst.calls == 2 and daily is not None and daily.calls == 2
+    assert DailyUsage.objects.get(company=world.company).calls == 2
