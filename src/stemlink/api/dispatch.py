@@ -268,7 +268,8 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
         raise _validation_failed(error) from None
     ctx = _context(spec, token, call)
     if spec.writes:
-        return _run_writing(spec, ctx, parsed, token, key, rules.params_fingerprint(spec.name, params), call)
+        fingerprint = rules.params_fingerprint(spec.name, params) if key is not None else ""
+        return _run_writing(spec, ctx, parsed, token, key, fingerprint, call)
     status, payload = _run(spec, ctx, parsed)
     return status, payload, False
 
