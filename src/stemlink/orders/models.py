@@ -120,18 +120,9 @@ class WebOrder(models.Model):
         return f"Web order {self.number} ({self.get_status_display()})"
 
 
-class WebOrderItem(models.Model):
-    """A line of a cart: boxes held on one on-hand or future line at the customer's price."""
+class DocumentLine(models.Model):
+    """What cart, invoice and prebook lines share: product, pack, boxes, unit price and total."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    web_order = models.ForeignKey(WebOrder, on_delete=models.CASCADE, related_name="items")
-    origin = models.PositiveSmallIntegerField(choices=Origin.choices)
-    inventory_line = models.ForeignKey(
-        InventoryLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    future_line = models.ForeignKey(
-        FutureLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     box_type = models.ForeignKey(BoxType, on_delete=models.PROTECT, related_name="+")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -143,6 +134,23 @@ class WebOrderItem(models.Model):
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     mark_code = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class WebOrderItem(DocumentLine):
+    """A line of a cart: boxes held on one on-hand or future line at the customer's price."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    web_order = models.ForeignKey(WebOrder, on_delete=models.CASCADE, related_name="items")
+    origin = models.PositiveSmallIntegerField(choices=Origin.choices)
+    inventory_line = models.ForeignKey(
+        InventoryLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    future_line = models.ForeignKey(
+        FutureLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     date = models.DateField(help_text="Ship date the buyer chose.")
     # Whether the boxes are still held for this item (False once sold at checkout or released).
     holding = models.BooleanField(default=True)
@@ -251,7 +259,7 @@ class Invoice(models.Model):
         return f"{self.prefix}{self.number}"
 
 
-class InvoiceItem(models.Model):
+class InvoiceItem(DocumentLine):
     """A line of an invoice: boxes sold from an on-hand line (or, without one, by product and pack)."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
@@ -262,18 +270,7 @@ class InvoiceItem(models.Model):
     web_order_item = models.ForeignKey(
         WebOrderItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoice_items"
     )
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    box_type = models.ForeignKey(BoxType, on_delete=models.PROTECT, related_name="+")
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    unit_type = models.CharField(max_length=5, choices=UnitType.choices, default=UnitType.STEM)
-    bunches = models.PositiveIntegerField(default=1)
-    stems_bunch = models.PositiveIntegerField(default=1)
-    units_per_box = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    boxes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    mark_code = models.CharField(max_length=60, blank=True)
     product_alias = models.CharField(max_length=200, blank=True)
     notes = models.CharField(max_length=300, blank=True)
     created_on = models.DateTimeField(auto_now_add=True)
@@ -447,7 +444,7 @@ class Prebook(models.Model):
         return f"Prebook {self.number} for {self.truck_date}"
 
 
-class PrebookItem(models.Model):
+class PrebookItem(DocumentLine):
     """A line of a prebook: boxes of a future line, or of a product and pack to be bought."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
@@ -458,17 +455,6 @@ class PrebookItem(models.Model):
     web_order_item = models.ForeignKey(
         WebOrderItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="prebook_items"
     )
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    box_type = models.ForeignKey(BoxType, on_delete=models.PROTECT, related_name="+")
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    unit_type = models.CharField(max_length=5, choices=UnitType.choices, default=UnitType.STEM)
-    bunches = models.PositiveIntegerField(default=1)
-    stems_bunch = models.PositiveIntegerField(default=1)
-    units_per_box = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    boxes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    mark_code = models.CharField(max_length=60, blank=True)
     comments = models.CharField(max_length=300, blank=True)
     created_on = models.DateTimeField(auto_now_add=True)
     updated_on = models.DateTimeField(auto_now=True)
