@@ -6,6 +6,7 @@ The defaults run the demo on one machine: SQLite at $STEMLINK_VAR_DIR/marketplac
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -95,9 +96,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         os.path.join(tempfile.gettempdir(), f"test_marketplace_{os.getpid()}.sqlite3"),
     )
 else:
-    # Parallel test runs on one server must not share a test database.
+    # Parallel test runs on one server must not share a test database, nor meet one a killed run
+    # left behind under a reused process id: the name is never reused.
     _db.setdefault("TEST", {})["NAME"] = os.environ.get(
-        "MARKETPLACE_TEST_DB_NAME", f"test_marketplace_{os.getpid()}"
+        "MARKETPLACE_TEST_DB_NAME", f"test_marketplace_{os.getpid()}_{secrets.token_hex(4)}"
     )
     _db["CONN_HEALTH_CHECKS"] = True
 

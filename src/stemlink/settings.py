@@ -6,6 +6,7 @@ The defaults run the demo on one machine with nothing else installed (SQLite in 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -100,9 +101,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         os.path.join(tempfile.gettempdir(), f"test_stemlink_{os.getpid()}.sqlite3"),
     )
 else:
-    # Parallel test runs on one server (several developers, xdist) must not share a test database.
+    # Parallel test runs on one server (several developers, xdist, a CI run beside a session's
+    # own) must not share a test database, nor meet one a killed run left behind under a reused
+    # process id (dropping it fails while its old connections linger): the name is never reused.
     _db.setdefault("TEST", {})["NAME"] = os.environ.get(
-        "STEMLINK_TEST_DB_NAME", f"test_stemlink_{os.getpid()}"
+        "STEMLINK_TEST_DB_NAME", f"test_stemlink_{os.getpid()}_{secrets.token_hex(4)}"
     )
     _db["CONN_HEALTH_CHECKS"] = True
 
