@@ -99,7 +99,8 @@ def test_run_forever_stops_when_asked(db):
     worker.stop()
     started = time.monotonic()
     worker.run_forever()
-    assert time.monotonic() - started < 2
+    # It returns at once; the bound only tells "returned" from "looped on", even on a busy machine.
+    assert time.monotonic() - started < 30
 
 
 SETUP = """
