@@ -95,7 +95,7 @@ def test_sqlite_in_a_missing_or_impossible_directory_is_one_line(tmp_path: Path)
 
 def test_postgresql_on_a_closed_port_is_one_line_with_the_password_masked(tmp_path: Path) -> None:
     url = f"postgresql://market:s3cret@127.0.0.1:{closed_port()}/market"
-    for args in (("migrate",), ("init",), ("worker", "--once")):
+    for args in (("migrate",), ("init",), ("worker", "--once"), ("serve",)):
         line = one_clear_line(
             run(tmp_path, *args, MARKETPLACE_DATABASE_URL=url, **INIT_ENV),
             "MARKETPLACE_DATABASE_URL=postgresql://market:***@127.0.0.1",

@@ -10,7 +10,16 @@ class LocationInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["id", "name", "active", "transaction_fee_percent", "checkout_timer_minutes", "paid_users"]
+    list_display = [
+        "id",
+        "name",
+        "active",
+        "time_zone",
+        "currency",
+        "transaction_fee_percent",
+        "checkout_timer_minutes",
+        "paid_users",
+    ]
     search_fields = ["name"]
     inlines = [LocationInline]
 

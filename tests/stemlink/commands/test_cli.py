@@ -121,7 +121,7 @@ def test_a_database_with_no_tables_says_run_migrate(tmp_path: Path) -> None:
 
 def test_sqlite_in_a_missing_directory_is_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"
-    for command in ("companies", "init"):
+    for command in ("companies", "init", "serve"):
         one_clear_line(run(tmp_path, command, DATABASE_URL=url, **INIT_ENV), "DATABASE_URL=", "cannot open")
 
 
@@ -183,3 +183,10 @@ def test_an_empty_postgresql_database_from_first_command_to_first_company(
     made = run(tmp_path, "init", DATABASE_URL=url, **INIT_ENV)
     assert made.returncode == 0, made.stderr
     assert "Acme Flowers" in run(tmp_path, "companies", DATABASE_URL=url).stdout
+
+
+def test_serve_refuses_a_database_behind_the_code(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    result = run(tmp_path, "serve", "--port", str(closed_port()), DATABASE_URL=url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "not up to date: run `stemlink migrate` first" in result.stderr
