@@ -99,6 +99,8 @@ def update_company_settings(
 ) -> list[str]:
     """Change the company's sales settings; return the names of the fields that changed.
 
+    `time_zone` (an IANA name) and `address` change only when given.
+
     Raises ValidationFailed, naming every bad field, and changes nothing when any value is out of range.
     """
     errors: list[FieldError] = []
