@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import path, re_path
 from django.views.static import serve
 
-from marketplace.web import operator_views, views, webhook_views
+from marketplace.web import firstrun_views, operator_views, views, webhook_views
 
 urlpatterns = [
     path("", views.offer_list, name="offers"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("orders/<int:order_id>/invoice.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("standing-orders/", views.standing_orders, name="standing_orders"),
     path("standing-orders/<int:standing_id>/retry/", views.standing_order_retry, name="standing_order_retry"),
+    path("operator/welcome/", firstrun_views.first_operator, name="operator_first_run"),
     path("operator/", operator_views.supplier_list, name="operator_suppliers"),
     path("operator/suppliers/new/", operator_views.supplier_new, name="operator_supplier_new"),
     path("operator/suppliers/<int:supplier_id>/", operator_views.supplier_detail, name="operator_supplier"),

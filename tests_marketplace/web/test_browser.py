@@ -231,3 +231,23 @@ def test_an_operator_connects_a_wholesaler_named_wrong_field_first(marketplace_u
     assert "A full sync of Sunrise Flowers is queued" in page.inner_text(".messages")
     assert Supplier.objects.get(pk=supplier.pk).full_sync_requested
     _shot(page, "operator-supplier")
+
+
+def test_the_first_operator_in_chromium(page: Any, marketplace_url: str) -> None:
+    """A new marketplace: the storefront points to the set-up, which makes the operator, once."""
+    from django.contrib.auth import get_user_model
+
+    page.goto(f"{marketplace_url}/")
+    page.click("[data-testid=needs-operator] a")
+    page.wait_for_selector("[data-testid=first-run]")
+    page.fill("#id_username", "operator")
+    page.fill("#id_email", "ops@market.test")
+    page.fill("#id_password", "market-open-2026")
+    page.fill("#id_password_again", "market-open-2026")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "marketplace-first-operator.png"), full_page=True)
+    page.click("text=Create the operator")
+    page.wait_for_selector("text=Welcome, operator")
+    assert page.url.endswith("/operator/")
+    assert get_user_model().objects.get(username="operator").is_staff
+    assert page.goto(f"{marketplace_url}/operator/welcome/").status == 404

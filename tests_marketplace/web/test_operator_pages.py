@@ -30,6 +30,7 @@ FORM = {
 
 
 def test_operator_pages_need_a_staff_login(client, db):
+    get_user_model().objects.create_user("someone-else", password="operator-pass-123", is_staff=True)
     response = client.get("/operator/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 

@@ -144,3 +144,25 @@ class Supplier(models.Model):
             on_rate_limit=self.remember_rate_limit,
             **kwargs,
         )
+
+
+class FirstOperator(models.Model):
+    """The one row that says the marketplace's first operator was made: its primary key is always 1.
+
+    Made in the same transaction as the operator, so two first-run submissions at once make one
+    operator: the second insert of id 1 fails (PostgreSQL) or waits and then finds an operator
+    (SQLite), and nothing of it is kept.
+    """
+
+    ONLY_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY_ID)
+    # Kept when that user is later deleted: the first run stays done.
+    user = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    done_on = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="first_operator_single_row")]
+
+    def __str__(self) -> str:
+        return f"First operator made on {self.done_on:%Y-%m-%d}"

@@ -139,3 +139,22 @@ class WebhookSecretForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text="Paste the secret the wholesaler's endpoint signs with, or leave empty to make a new one.",
     )
+
+
+class FirstOperatorForm(forms.Form):
+    username = forms.CharField(label="Operator's username", max_length=150)
+    email = forms.EmailField(label="E-mail", required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ; type the same one twice.")
+        return data

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.suppliers import services
 from marketplace.suppliers.models import Supplier
+from marketplace.suppliers.operators import first_run_done
 from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync.models import CatalogItem, SyncRun
 from marketplace.web.forms import SupplierForm, WebhookSecretForm
@@ -21,8 +22,15 @@ from marketplace.web.forms import SupplierForm, WebhookSecretForm
 staff_required = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="signin")
 
 
-@staff_required
 def supplier_list(request: HttpRequest) -> HttpResponse:
+    # A marketplace with no operator has nobody to sign in here: its first page is the first run.
+    if not first_run_done():
+        return redirect("operator_first_run")
+    return _supplier_list(request)
+
+
+@staff_required
+def _supplier_list(request: HttpRequest) -> HttpResponse:
     suppliers = Supplier.objects.annotate(offer_count=Count("offers"))
     return render(request, "marketplace/operator/suppliers.html", {"suppliers": suppliers})
 

@@ -24,6 +24,7 @@ from marketplace.shop.models import CartLine, CheckoutAttempt, Florist, Standing
 from marketplace.shop.rules import line_total
 from marketplace.suppliers import client as api
 from marketplace.suppliers.models import Supplier
+from marketplace.suppliers.operators import first_run_done
 from marketplace.sync.models import Offer
 from marketplace.web.forms import (
     CartLineForm,
@@ -98,7 +99,14 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "marketplace/offers.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "now": timezone.now()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "needs_operator": not first_run_done(),
+        },
     )
 
 

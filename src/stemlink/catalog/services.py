@@ -8,10 +8,13 @@ products) moves the stamp of each of its products in the same transaction.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
-from stemlink.catalog.models import Category, Product
+from stemlink.catalog.models import BoxType, Category, Product
+from stemlink.tenancy.models import Company
 
 
 def set_product_active(product: Product, active: bool) -> Product:
@@ -49,3 +52,22 @@ def set_category_active(category: Category, active: bool) -> Category:
     """Show (True) or hide (False) every product of a category in the e-commerce view at once."""
     category.active = active
     return save_category(category)
+
+
+# The box sizes of the flower trade, with their full-box equivalents: a new company starts with
+# them so its first inventory line can be entered without setting up box types first.
+STANDARD_BOX_TYPES = (
+    ("FB", "Full box", "1.000"),
+    ("HB", "Half box", "0.500"),
+    ("QB", "Quarter box", "0.250"),
+)
+
+
+def add_standard_box_types(company: Company) -> list[BoxType]:
+    """Give `company` the standard box types (FB, HB, QB) it does not have yet."""
+    return [
+        BoxType.objects.get_or_create(
+            company=company, code=code, defaults={"description": description, "fbe": Decimal(fbe)}
+        )[0]
+        for code, description, fbe in STANDARD_BOX_TYPES
+    ]

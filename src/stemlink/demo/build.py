@@ -41,7 +41,14 @@ def load_demo_data(progress: Progress = _quiet, *, seed: int = 2026) -> Company:
     with transaction.atomic():
         company, _ = Company.objects.get_or_create(
             name=COMPANY_NAME,
-            defaults={"paid_users": 3, "gross_margin_percent": Decimal("30"), "show_vendors": True},
+            defaults={
+                "paid_users": 3,
+                "gross_margin_percent": Decimal("30"),
+                "show_vendors": True,
+                "address": "2300 NW 89th Place, Doral, FL 33172, USA",
+                "time_zone": "America/New_York",
+                "currency": "USD",
+            },
         )
         location, _ = Location.objects.get_or_create(
             company=company, code="MIA", defaults={"name": "Miami warehouse", "short_name": "MIA"}

@@ -13,6 +13,11 @@ class Company(models.Model):
     """A wholesaler. Its id is the Company ID that API clients send as `X-ACCOUNT`."""
 
     name = models.CharField(max_length=200)
+    address = models.TextField(blank=True, help_text="Postal address, as printed on invoices.")
+    # An IANA name (validated against the tz database by `stemlink.tenancy.rules`).
+    time_zone = models.CharField(max_length=64, default="UTC")
+    # An ISO 4217 code; every price and fee of the company is in this currency.
+    currency = models.CharField(max_length=3, default="USD")
     logo = models.FileField(upload_to="logos/", blank=True)
     active = models.BooleanField(default=True)
     # Price A for a line without a price of its own: cost marked up to this gross margin.
@@ -88,3 +93,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company.name} ({self.role})"
+
+
+class FirstRun(models.Model):
+    """The one row that says the install's first run happened: its primary key is always 1.
+
+    Creating the first company inserts this row in the same transaction, so two first-run
+    submissions at once cannot both succeed: the second insert of id 1 fails (PostgreSQL) or
+    waits for the first writer and then finds a company (SQLite), and nothing of it is kept.
+    """
+
+    ONLY_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY_ID)
+    # Kept when that company is later deleted: the first run stays done.
+    company = models.ForeignKey(Company, on_delete=models.SET_NULL, null=True, related_name="+")
+    done_on = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="first_run_single_row")]
+
+    def __str__(self) -> str:
+        return f"First run done on {self.done_on:%Y-%m-%d}"

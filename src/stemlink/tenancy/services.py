@@ -9,6 +9,7 @@ from django.db import transaction
 
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.tenancy.models import Company, Membership
+from stemlink.tenancy.rules import time_zone_problem
 
 
 def current_membership(user: Any, company_id: int | None = None) -> Membership:
@@ -93,8 +94,12 @@ def update_company_settings(
     autoconfirm_on_checkout: bool,
     gross_margin_percent: Decimal | str,
     standing_order_lead_days: int | str,
+    time_zone: str | None = None,
+    address: str | None = None,
 ) -> list[str]:
     """Change the company's sales settings; return the names of the fields that changed.
+
+    `time_zone` (an IANA name) and `address` change only when given.
 
     Raises ValidationFailed, naming every bad field, and changes nothing when any value is out of range.
     """
@@ -106,6 +111,13 @@ def update_company_settings(
         "standing_order_lead_days": _int("standing_order_lead_days", standing_order_lead_days, errors),
         "autoconfirm_on_checkout": bool(autoconfirm_on_checkout),
     }
+    if time_zone is not None:
+        values["time_zone"] = time_zone.strip()
+        problem = time_zone_problem(values["time_zone"])
+        if problem:
+            errors.append(FieldError("time_zone", problem))
+    if address is not None:
+        values["address"] = address.strip()
     if errors:
         raise ValidationFailed(errors)
     locked = Company.objects.select_for_update().get(pk=company.pk)

@@ -61,6 +61,13 @@ class CompanySettingsForm(forms.Form):
         max_value=60,
         help_text="Prebooks are generated this many days before each truck date.",
     )
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        help_text="An IANA name, e.g. America/New_York.",
+        widget=forms.TextInput(attrs={"list": "time-zones"}),
+    )
+    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     @classmethod
     def for_company(cls, company: Company) -> CompanySettingsForm:

@@ -6,6 +6,7 @@ from stemlink.web.views import (
     auth,
     customers,
     fees,
+    firstrun,
     home,
     integrations,
     inventory,
@@ -18,6 +19,7 @@ from stemlink.web.views import (
 app_name = "web"
 
 urlpatterns: list[URLPattern] = [
+    path("welcome/", firstrun.first_run, name="first_run"),
     path("login/", auth.SignInView.as_view(), name="login"),
     path("logout/", auth.SignOutView.as_view(), name="logout"),
     path("company/", auth.switch_company, name="switch_company"),

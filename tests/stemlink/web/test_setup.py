@@ -21,6 +21,8 @@ SETTINGS = {
     "autoconfirm_on_checkout": "on",
     "gross_margin_percent": "35",
     "standing_order_lead_days": "10",
+    "time_zone": "America/Bogota",
+    "address": "Calle 26 #92-32, Bogotá",
 }
 
 
@@ -35,6 +37,22 @@ def test_saves_company_settings(world: World, admin_client: Client) -> None:
         True,
     )
     assert (c.gross_margin_percent, c.standing_order_lead_days) == (Decimal("35.00"), 10)
+    assert (c.time_zone, c.address) == ("America/Bogota", "Calle 26 #92-32, Bogotá")
+
+
+def test_refuses_a_time_zone_not_in_the_iana_database(world: World, admin_client: Client) -> None:
+    response = admin_client.post(reverse("web:settings"), {**SETTINGS, "time_zone": "Miami"})
+    assert response.status_code == 200
+    assert "is not an IANA time zone name" in response.content.decode()
+    world.company.refresh_from_db()
+    assert world.company.time_zone == "UTC"
+    assert world.company.transaction_fee_percent != Decimal("2.25")
+
+
+def test_settings_show_the_currency_and_time_zone(world: World, admin_client: Client) -> None:
+    page = admin_client.get(reverse("web:settings")).content.decode()
+    assert 'id="settings-currency">USD<' in page
+    assert 'value="UTC"' in page
 
 
 def test_new_gross_margin_moves_every_customers_pricing_clock(world: World, admin_client: Client) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound
+from stemlink.tenancy.firstrun import first_run_done
 from stemlink.tenancy.services import current_membership
 from stemlink.web.access import SESSION_COMPANY_KEY
 from stemlink.web.forms import SignInForm
@@ -19,6 +23,12 @@ class SignInView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # An install with no company has nobody to sign in: its first page is the first run.
+        if not first_run_done():
+            return redirect("web:first_run")
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -6,7 +6,9 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 
 class Command(BaseCommand):
@@ -26,6 +28,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Refuse to start against a database that cannot be opened or is behind the code: every
+        # request would fail. A connection error becomes one line naming MARKETPLACE_DATABASE_URL.
+        connection.ensure_connection()
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError(
+                "the database (MARKETPLACE_DATABASE_URL) is not up to date: run `marketplace migrate` first"
+            )
         argv = [
             sys.executable,
             "-m",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from marketplace.sync.services import run_due_syncs
 
@@ -34,6 +34,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        # A database that cannot be reached at start is a set-up error for `marketplace` to name
+        # in one line, not a hiccup for the loop to retry forever.
+        connection.ensure_connection()
         self.stdout.write("Marketplace worker started.")
         self.stdout.flush()
         while not stopping:

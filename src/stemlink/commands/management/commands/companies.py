@@ -24,7 +24,10 @@ class Command(BaseCommand):
             for c in companies
         ]
         if not rows:
-            self.stdout.write("No companies yet: `stemlink demo-data` loads a demo wholesaler.")
+            self.stdout.write(
+                "No companies yet: `stemlink init` (or the back office's first page) creates yours; "
+                "`stemlink demo-data` loads a demo wholesaler."
+            )
             return
         header = ("Company ID", "Name", "Active", "Paid users", "Locations")
         widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]

@@ -7,7 +7,9 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 
 class Command(BaseCommand):
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true", help="skip collecting static files")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Refuse to start against a database that cannot be opened or is behind the code: every
+        # request would fail. A connection error becomes one line naming DATABASE_URL (`stemlink`).
+        connection.ensure_connection()
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("the database (DATABASE_URL) is not up to date: run `stemlink migrate` first")
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
