@@ -116,6 +116,11 @@ def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
         raise ValidationFailed(
             FieldError("body", 'must be a JSON object of parameters, e.g. {"customerId": 12}'),
         )
+    if rules.nesting_depth(data) > rules.MAX_NESTING:
+        raise ValidationFailed(
+            FieldError("body", f"nests lists and objects more than {rules.MAX_NESTING} deep"),
+            f"The request body nests more than {rules.MAX_NESTING} levels deep; no API method takes that.",
+        )
     return data
 
 
@@ -136,9 +141,12 @@ def _token_secret(request: HttpRequest, query: dict[str, Any], body: dict[str, A
 
 def _validation_failed(error: pydantic.ValidationError) -> ValidationFailed:
     errors = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(part) for part in item.get("loc", ())) or "body"
-        errors.append(FieldError(location, rules.human_field_message(str(item.get("msg", "is not valid")))))
+    for item in error.errors(include_url=False, include_input=False):
+        location = rules.error_location(item.get("loc", ()))
+        message = rules.human_error(
+            str(item.get("type", "")), str(item.get("msg", "is not valid")), item.get("ctx")
+        )
+        errors.append(FieldError(location, message))
     return ValidationFailed(errors)
 
 
@@ -207,8 +215,7 @@ def _run_writing(
                 status, body = error.http_status, envelope.dumps(envelope.failure(error))
             if outcome is not None:
                 idempotency.store_answer(outcome, status, body)
-        _audit(call, status, _error_code(status, body))
-    call.audited = True
+        call.audited = _audit(call, status, _error_code(status, body))
     return status, body, replayed
 
 
@@ -308,8 +315,8 @@ def _error_code(status: int, body: bytes) -> str:
     return str(orjson.loads(body).get("errorCode", "")) if status >= 400 else ""
 
 
-def _audit(call: _Call, status: int, error_code: str) -> None:
-    audit.record_call(
+def _audit(call: _Call, status: int, error_code: str) -> bool:
+    return audit.record_call(
         when=call.when,
         method=call.method,
         params=call.params,
