@@ -243,7 +243,7 @@ _PYDANTIC_MESSAGES = {
     "string_type": "must be text",
     "string_too_short": "must be at least {min_length} characters long",
     "string_too_long": "must be at most {max_length} characters long",
-    "string_pattern_mismatch": "is not in the expected form",
+    "string_pattern_mismatch": "is not in the expected form (the pattern {pattern})",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
