@@ -75,9 +75,12 @@ def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str
         if isinstance(entry, URLResolver):
             space = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             names |= _url_names(entry, space)
-        elif isinstance(entry, URLPattern) and entry.name:
-            if "xlsx" in str(entry.pattern) or "export" in entry.name:
-                names.add(prefix + entry.name)
+        elif (
+            isinstance(entry, URLPattern)
+            and entry.name
+            and ("xlsx" in str(entry.pattern) or "export" in entry.name)
+        ):
+            names.add(prefix + entry.name)
     return names
 
 
