@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import pydantic
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from stemlink.api import audit, envelope, idempotency, quota, rules, services
-from stemlink.api.errors import RequestTooLarge, UnknownMethod, WrongAccount
+from stemlink.api.errors import HeaderTooLarge, RequestTooLarge, UnknownMethod, UriTooLong, WrongAccount
 from stemlink.api.models import ApiToken, IdempotencyKey, TokenKind
 from stemlink.api.registry import CallContext, MethodSpec, TokenType, load_all_methods
 from stemlink.errors import FieldError, PermissionDenied, StemlinkError, ValidationFailed
@@ -81,11 +81,35 @@ def _check_size(request: HttpRequest) -> bytes:
     return body
 
 
+def _check_lengths(request: HttpRequest) -> None:
+    """Refuse an over-long URL (414) or header (431) with the envelope, before anything reads them."""
+    target = len(request.META.get("PATH_INFO", "").encode("utf-8", "surrogateescape")) + len(
+        str(request.META.get("QUERY_STRING", ""))
+    )
+    if target > rules.MAX_URL_BYTES:
+        raise UriTooLong(
+            f"The URL is {target:,} bytes; the most the API reads is {rules.MAX_URL_BYTES:,}. "
+            "Send the parameters in a POST body (JSON or a form) instead."
+        )
+    for name, value in request.META.items():
+        if name.startswith("HTTP_") and isinstance(value, str) and len(value) > rules.MAX_HEADER_BYTES:
+            header = name[5:].replace("_", "-").title()
+            raise HeaderTooLarge(
+                f"The {header} header is {len(value):,} bytes; the most the API reads is "
+                f"{rules.MAX_HEADER_BYTES:,}."
+            )
+
+
 def _query_params(request: HttpRequest) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for key in request.GET:
-        values = request.GET.getlist(key)
-        params[key] = values[-1] if len(values) == 1 else values
+    try:
+        for key in request.GET:
+            values = request.GET.getlist(key)
+            params[key] = values[-1] if len(values) == 1 else values
+    except SuspiciousOperation:  # TooManyFieldsSent: more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        raise UriTooLong(
+            f"The URL has more than {rules.MAX_PARAMETERS:,} parameters; send fewer, or a POST body."
+        ) from None
     return params
 
 
@@ -97,6 +121,10 @@ def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
             for key in request.POST:
                 values = request.POST.getlist(key)
                 form[key] = values[-1] if len(values) == 1 else values
+        except TooManyFieldsSent:
+            raise RequestTooLarge(
+                f"The form has more than {rules.MAX_PARAMETERS:,} fields; the most the API takes is that."
+            ) from None
         except (SuspiciousOperation, MultiPartParserError, ValueError) as exc:
             raise ValidationFailed(
                 FieldError("body", f"is not a form this API can read ({type(exc).__name__})"),
@@ -220,6 +248,7 @@ def _run_writing(
 
 
 def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, bytes, bool]:
+    _check_lengths(request)
     if not verb_ok:
         raise UnknownMethod("Call API methods with GET or POST.")
     spec = registry().get(call.method)

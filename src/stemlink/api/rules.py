@@ -21,6 +21,11 @@ TOKEN_LENGTH = 26
 PREFIX_LENGTH = 6
 CALLS_PER_PAID_USER_PER_DAY = 1000
 MAX_BODY_BYTES = 64 * 1024
+# What the API reads and answers itself, with the envelope, under `stemlink serve` (whose gunicorn
+# limits are set above these, see `stemlink.commands.gunicorn_worker`).
+MAX_URL_BYTES = 8000
+MAX_HEADER_BYTES = 8192
+MAX_PARAMETERS = 1000
 
 # Parameter names whose values are secrets: never written to the audit log.
 SECRET_PARAM_NAMES = frozenset({"authenticationtoken", "password", "apikey", "secret", "token"})

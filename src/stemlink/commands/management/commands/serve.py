@@ -9,6 +9,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from stemlink.commands.gunicorn_worker import GUNICORN_FIELD_SIZE, GUNICORN_FIELDS, GUNICORN_LINE
+
 
 class Command(BaseCommand):
     help = "Serve Stemlink (API, back office, admin) with gunicorn."
@@ -40,7 +42,15 @@ class Command(BaseCommand):
             "--threads",
             str(options["threads"]),
             "--worker-class",
-            "gthread",
+            "stemlink.commands.gunicorn_worker.EnvelopeWorker",
+            # High enough that Django sees every request up to the API's own documented limits and
+            # answers it with the envelope (and an audit row); beyond them the worker answers JSON.
+            "--limit-request-line",
+            str(GUNICORN_LINE),
+            "--limit-request-field_size",
+            str(GUNICORN_FIELD_SIZE),
+            "--limit-request-fields",
+            str(GUNICORN_FIELDS),
             "--timeout",
             "60",
             "--access-logfile",
