@@ -173,9 +173,9 @@ def _read(value: object) -> tuple[dt.datetime, dt.timezone | None]:
     for pattern in (_JS, _UTC_STRING):
         if match := pattern.fullmatch(text):
             wall = _wall(match, int(match.group("y")), _month(match.group("mon")), int(match.group("d")))
-            zone = match.group("z")
-            if zone is not None:
-                return wall, _offset(zone)
+            written = match.group("z")
+            if written is not None:
+                return wall, _offset(written)
             return wall, dt.UTC if re.search(r"\b(GMT|UTC)\b", text) else None
     raise DateTextError(f"must be {DATE_FORMATS_TEXT}, got {text[:40]!r}")
 

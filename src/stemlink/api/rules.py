@@ -154,6 +154,7 @@ def _redact(params: Any, max_chars: int) -> dict[str, Any]:
     stack: list[tuple[Any, Any, int]] = [(params, root, 0)]
     while stack:
         source, target, depth = stack.pop()
+        entries: list[tuple[Any, Any]]
         if isinstance(source, Mapping):
             entries = [
                 (_scrub(str(k), 100), v)

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -109,16 +110,21 @@ def current_unit_price(
     """
     priced: list[Decimal] = []
     latest: tuple[dt.datetime, Decimal | None, Decimal] | None = None
-    for model, total in ((InventoryLine, "boxes_on_hand"), (FutureLine, "boxes")):
-        lines = model.objects.filter(
-            company=company,
-            product=product,
-            box_type=box_type,
-            unit_type=unit_type,
-            reserved_for__isnull=True,
-        )
-        if model is InventoryLine:
-            lines = lines.filter(inventory_type=InventoryType.OPEN_MARKET)
+    same_pack = {
+        "company": company,
+        "product": product,
+        "box_type": box_type,
+        "unit_type": unit_type,
+        "reserved_for__isnull": True,
+    }
+    sources: list[tuple[QuerySet[Any], str]] = [
+        (
+            InventoryLine.objects.filter(inventory_type=InventoryType.OPEN_MARKET, **same_pack),
+            "boxes_on_hand",
+        ),
+        (FutureLine.objects.filter(**same_pack), "boxes"),
+    ]
+    for lines, total in sources:
         on_offer = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")})
         for price, cost in on_offer.values_list("price", "unit_cost")[:200]:
             priced.append(_price_for(company, customer, price, cost))
