@@ -247,3 +247,28 @@ def test_a_date_the_arithmetic_cannot_hold_is_a_validation_error_naming_the_fiel
     assert any(
         e["field"] == field and "between 1900-01-01 and 2999-12-31" in e["message"] for e in answer["errors"]
     ), answer
+
+
+def _fields_of(method: str) -> list[tuple[str, Any, bool]]:
+    return [
+        (info.alias or name, info.annotation, info.is_required())
+        for name, info in REGISTRY[method].params.model_fields.items()
+    ]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_nul_character_in_any_parameter_is_refused_by_name_on_every_method(client, world, method):
+    """Every parameter of every method, one at a time, with the others plausible: NUL is named."""
+    spec = REGISTRY[method]
+    raw = _token(world, _allowed_type(spec), transactional=True)[1] if spec.needs_token else ""
+    fields = _fields_of(method)
+    base = {alias: _plausible(annotation) for alias, annotation, required in fields if required}
+    for alias, _annotation, _required in fields:
+        before = ApiCall.objects.count()
+        response = _hostile_call(
+            client, method, {**base, alias: "a\x00b"}, raw, str(world.company.pk), None, "POST"
+        )
+        assert response.status_code == 400, (alias, response.content[:300])
+        errors = response.json()["errors"]
+        assert any(e["field"] == alias and "NUL" in e["message"] for e in errors), (alias, errors)
+        assert ApiCall.objects.count() == before + 1
