@@ -122,8 +122,9 @@ def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
                 values = request.POST.getlist(key)
                 form[key] = values[-1] if len(values) == 1 else values
         except TooManyFieldsSent:
-            raise RequestTooLarge(
-                f"The form has more than {rules.MAX_PARAMETERS:,} fields; the most the API takes is that."
+            raise ValidationFailed(
+                FieldError("body", f"has more than {rules.MAX_PARAMETERS:,} fields; send fewer"),
+                f"The form has more than {rules.MAX_PARAMETERS:,} fields; no API method takes that many.",
             ) from None
         except (SuspiciousOperation, MultiPartParserError, ValueError) as exc:
             raise ValidationFailed(

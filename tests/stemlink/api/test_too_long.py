@@ -58,11 +58,17 @@ def test_too_many_query_parameters_answer_414_with_the_envelope(client, world):
     _envelope(response, 414, "uri_too_long")
 
 
-def test_too_many_form_fields_answer_413_with_the_envelope(client, world):
+def test_too_many_form_fields_answer_400_with_the_envelope(client, world):
     token = issue_token(world.company, "company")
-    data = {f"p{i}": "1" for i in range(rules.MAX_PARAMETERS + 5)}
-    response = client.post("/api/carrier.list", data, headers={"authenticationToken": token})
-    _envelope(response, 413, "request_too_large")
+    data = "&".join(f"p{i}=1" for i in range(rules.MAX_PARAMETERS + 5))
+    response = client.post(
+        "/api/carrier.list",
+        data,
+        content_type="application/x-www-form-urlencoded",
+        headers={"authenticationToken": token},
+    )
+    body = _envelope(response, 400, "validation_error")
+    assert body["errors"] == [{"field": "body", "message": "has more than 1,000 fields; send fewer"}]
 
 
 def test_the_worker_writes_gunicorns_own_refusals_as_the_envelope():
