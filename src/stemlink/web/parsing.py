@@ -4,8 +4,10 @@
   full-width digits), and only within the id column's range (BigAutoField).
 - `NulRefusalMiddleware`: a NUL character in any field of a back-office request is refused with
   a page naming the field, before a view runs: PostgreSQL cannot store or compare one, and
-  Django's form fields refuse it only where a form is used. The API refuses NUL by field name
-  on its own (`stemlink.api.registry.Params`), so `/api/` is left to it.
+  Django's form fields refuse it only where a form is used. So is a field that is only a number
+  written with digits other than 0-9 ("١٢", "１２", "²"): Django's form fields would read "١٢"
+  as the id 12. The API refuses both by field name on its own (`stemlink.api.registry.Params`,
+  `stemlink.api.params`), so `/api/` is left to it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.shortcuts import render
 
 ID_MAX = 2**63 - 1
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+# A value that is only a number (any script's digits, signs, separators): `\d` is Unicode here.
+_A_NUMBER = re.compile(r"[\s+\-.,]*[\d²³¹][\d²³¹\s+\-.,]*")
 
 
 def parse_id(raw: object) -> int | None:
@@ -33,8 +37,16 @@ def parse_id(raw: object) -> int | None:
     return value if 1 <= value <= ID_MAX else None
 
 
-def nul_field(request: HttpRequest) -> str | None:
-    """Name the first field of the query string or form body holding a NUL character, or None."""
+def _refused(value: str) -> str | None:
+    if "\x00" in value:
+        return "holds a NUL character (\\u0000); remove it"
+    if not value.isascii() and _A_NUMBER.fullmatch(value):
+        return "is a number written with digits other than 0-9; write it with 0-9"
+    return None
+
+
+def refused_field(request: HttpRequest) -> tuple[str, str] | None:
+    """Name the first field of the query string or form body that no view may read, and why."""
     sources = [request.GET]
     if request.method == "POST":
         try:
@@ -44,29 +56,30 @@ def nul_field(request: HttpRequest) -> str | None:
     for data in sources:
         for key in data:
             if "\x00" in key:
-                return key.replace("\x00", "\\u0000")[:60]
-            if any("\x00" in value for value in data.getlist(key)):
-                return key[:60]
+                return key.replace("\x00", "\\u0000")[:60], "holds a NUL character (\\u0000); remove it"
+            for value in data.getlist(key):
+                if (why := _refused(value)) is not None:
+                    return key[:60], why
     return None
 
 
 class NulRefusalMiddleware:
-    """Refuse a back-office request with a NUL character in any field, naming the field."""
+    """Refuse a back-office request with a NUL, or a number in digits other than 0-9, in any field."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
-            field = nul_field(request)
-            if field is not None:
+            refused = refused_field(request)
+            if refused is not None:
+                field, why = refused
                 return render(
                     request,
                     "web/error.html",
                     {
                         "title": "That could not be read",
-                        "message": f"The field {field!r} holds a NUL character (\\u0000); "
-                        "remove it and send the form again.",
+                        "message": f"The field {field!r} {why}, and send the form again.",
                         "code": "validation_error",
                     },
                     status=400,

@@ -158,3 +158,18 @@ def test_a_nul_character_in_any_back_office_field_is_refused_by_name(
         assert response.status_code == 400, url
         text = html.unescape(response.content.decode())
         assert ("'q'" if where == "query" else "'description'") in text and "NUL" in text
+
+
+@pytest.mark.parametrize("digits", ["١", "１２", "²", " ٣ "])
+def test_a_number_in_digits_other_than_0_9_is_refused_by_name_not_read_as_an_id(
+    world: World, admin_client: Client, digits: str
+) -> None:
+    # Django's ModelChoiceField would read "١" as the id 1: the back office refuses it first.
+    response = admin_client.post(
+        reverse("web:inventory_new", args=["onhand"]), {"product": digits, "box_type": world.hb.pk}
+    )
+    assert response.status_code == 400
+    text = html.unescape(response.content.decode())
+    assert "'product'" in text and "0-9" in text
+    ok = admin_client.get(reverse("web:customers"), {"name": "Rosa ٣ Flores"})  # text with a digit is text
+    assert ok.status_code == 200
