@@ -37,10 +37,11 @@ def parse_id(raw: object) -> int | None:
     return value if 1 <= value <= ID_MAX else None
 
 
-def _refused(value: str) -> str | None:
+def _refused(key: str, value: str) -> str | None:
     if "\x00" in value:
         return "holds a NUL character (\\u0000); remove it"
-    if not value.isascii() and _A_NUMBER.fullmatch(value):
+    # A password may be any characters at all; it is never read as a number.
+    if not value.isascii() and "password" not in key.lower() and _A_NUMBER.fullmatch(value):
         return "is a number written with digits other than 0-9; write it with 0-9"
     return None
 
@@ -58,7 +59,7 @@ def refused_field(request: HttpRequest) -> tuple[str, str] | None:
             if "\x00" in key:
                 return key.replace("\x00", "\\u0000")[:60], "holds a NUL character (\\u0000); remove it"
             for value in data.getlist(key):
-                if (why := _refused(value)) is not None:
+                if (why := _refused(key, value)) is not None:
                     return key[:60], why
     return None
 
