@@ -25,7 +25,7 @@ from tests.stemlink.api.test_method_matrix import _allowed_type, _plausible, _to
 
 REGISTRY = load_all_methods()
 METHODS = sorted(REGISTRY)
-EXAMPLES_PER_METHOD = 15
+EXAMPLES_PER_METHOD = 8
 DEEP = 1000
 NESTED_MARK = "__nested_1000_deep__"
 NESTED_JSON = "[" * DEEP + "]" * DEEP
