@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "stemlink.web.parsing.NulRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "stemlink.urls"

@@ -29,23 +29,37 @@ def record_call(
     duration_ms: int,
     ip: str | None,
     sales_channel: str,
-) -> None:
-    """Write one call to the audit log. A failure to write is logged, never turned into the answer."""
+) -> bool:
+    """Write one call to the audit log; return whether it was written.
+
+    The parameters are redacted (secrets out, depth and length capped, NUL characters escaped) so
+    whatever a client sent can be stored. Should the insert still fail, the row is written again
+    without the parameters: every call leaves a row. A failure of both is logged, never turned
+    into the answer.
+    """
+    values = {
+        "created_on": when,
+        "company": company.pk if company is not None else None,
+        "token": token.pk if token is not None else None,
+        "token_prefix": token.prefix if token is not None else "",
+        "method": rules.scrub_text(method, 100),
+        "params": rules.redact_params(params),
+        "status": 1 if status else 0,
+        "error_code": rules.scrub_text(error_code, 40),
+        "http_status": http_status,
+        "duration_ms": max(0, duration_ms),
+        "ip": ip or None,
+        "sales_channel": rules.scrub_text(sales_channel, 30),
+    }
+    if _insert(values):
+        return True
+    values["params"] = {"_unrecordable": True}
+    return _insert(values)
+
+
+def _insert(values: dict[str, Any]) -> bool:
+    method = values["method"]
     try:
-        values = {
-            "created_on": when,
-            "company": company.pk if company is not None else None,
-            "token": token.pk if token is not None else None,
-            "token_prefix": token.prefix if token is not None else "",
-            "method": method[:100],
-            "params": rules.redact_params(params),
-            "status": 1 if status else 0,
-            "error_code": error_code[:40],
-            "http_status": http_status,
-            "duration_ms": max(0, duration_ms),
-            "ip": ip or None,
-            "sales_channel": sales_channel[:30],
-        }
         # A hand-written INSERT (the ORM would compile it anew for every call); inside a caller's
         # transaction a savepoint keeps a failed insert from spoiling it.
         fields: list[Any] = [ApiCall._meta.get_field(name) for name in values]
@@ -62,3 +76,5 @@ def record_call(
             cursor.execute(sql, prepared)
     except Exception:
         logger.exception("could not write the audit log entry for %s", method)
+        return False
+    return True

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import pydantic
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from stemlink.api import audit, envelope, idempotency, quota, rules, services
-from stemlink.api.errors import RequestTooLarge, UnknownMethod, WrongAccount
+from stemlink.api.errors import HeaderTooLarge, RequestTooLarge, UnknownMethod, UriTooLong, WrongAccount
 from stemlink.api.models import ApiToken, IdempotencyKey, TokenKind
 from stemlink.api.registry import CallContext, MethodSpec, TokenType, load_all_methods
 from stemlink.errors import FieldError, PermissionDenied, StemlinkError, ValidationFailed
@@ -81,11 +81,35 @@ def _check_size(request: HttpRequest) -> bytes:
     return body
 
 
+def _check_lengths(request: HttpRequest) -> None:
+    """Refuse an over-long URL (414) or header (431) with the envelope, before anything reads them."""
+    target = len(request.META.get("PATH_INFO", "").encode("utf-8", "surrogateescape")) + len(
+        str(request.META.get("QUERY_STRING", ""))
+    )
+    if target > rules.MAX_URL_BYTES:
+        raise UriTooLong(
+            f"The URL is {target:,} bytes; the most the API reads is {rules.MAX_URL_BYTES:,}. "
+            "Send the parameters in a POST body (JSON or a form) instead."
+        )
+    for name, value in request.META.items():
+        if name.startswith("HTTP_") and isinstance(value, str) and len(value) > rules.MAX_HEADER_BYTES:
+            header = name[5:].replace("_", "-").title()
+            raise HeaderTooLarge(
+                f"The {header} header is {len(value):,} bytes; the most the API reads is "
+                f"{rules.MAX_HEADER_BYTES:,}."
+            )
+
+
 def _query_params(request: HttpRequest) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for key in request.GET:
-        values = request.GET.getlist(key)
-        params[key] = values[-1] if len(values) == 1 else values
+    try:
+        for key in request.GET:
+            values = request.GET.getlist(key)
+            params[key] = values[-1] if len(values) == 1 else values
+    except SuspiciousOperation:  # TooManyFieldsSent: more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        raise UriTooLong(
+            f"The URL has more than {rules.MAX_PARAMETERS:,} parameters; send fewer, or a POST body."
+        ) from None
     return params
 
 
@@ -97,6 +121,11 @@ def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
             for key in request.POST:
                 values = request.POST.getlist(key)
                 form[key] = values[-1] if len(values) == 1 else values
+        except TooManyFieldsSent:
+            raise ValidationFailed(
+                FieldError("body", f"has more than {rules.MAX_PARAMETERS:,} fields; send fewer"),
+                f"The form has more than {rules.MAX_PARAMETERS:,} fields; no API method takes that many.",
+            ) from None
         except (SuspiciousOperation, MultiPartParserError, ValueError) as exc:
             raise ValidationFailed(
                 FieldError("body", f"is not a form this API can read ({type(exc).__name__})"),
@@ -115,6 +144,11 @@ def _body_params(request: HttpRequest, body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed(
             FieldError("body", 'must be a JSON object of parameters, e.g. {"customerId": 12}'),
+        )
+    if rules.nesting_depth(data) > rules.MAX_NESTING:
+        raise ValidationFailed(
+            FieldError("body", f"nests lists and objects more than {rules.MAX_NESTING} deep"),
+            f"The request body nests more than {rules.MAX_NESTING} levels deep; no API method takes that.",
         )
     return data
 
@@ -136,9 +170,12 @@ def _token_secret(request: HttpRequest, query: dict[str, Any], body: dict[str, A
 
 def _validation_failed(error: pydantic.ValidationError) -> ValidationFailed:
     errors = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(part) for part in item.get("loc", ())) or "body"
-        errors.append(FieldError(location, rules.human_field_message(str(item.get("msg", "is not valid")))))
+    for item in error.errors(include_url=False, include_input=False):
+        location = rules.error_location(item.get("loc", ()))
+        message = rules.human_error(
+            str(item.get("type", "")), str(item.get("msg", "is not valid")), item.get("ctx")
+        )
+        errors.append(FieldError(location, message))
     return ValidationFailed(errors)
 
 
@@ -207,12 +244,12 @@ def _run_writing(
                 status, body = error.http_status, envelope.dumps(envelope.failure(error))
             if outcome is not None:
                 idempotency.store_answer(outcome, status, body)
-        _audit(call, status, _error_code(status, body))
-    call.audited = True
+        call.audited = _audit(call, status, _error_code(status, body))
     return status, body, replayed
 
 
 def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, bytes, bool]:
+    _check_lengths(request)
     if not verb_ok:
         raise UnknownMethod("Call API methods with GET or POST.")
     spec = registry().get(call.method)
@@ -308,8 +345,8 @@ def _error_code(status: int, body: bytes) -> str:
     return str(orjson.loads(body).get("errorCode", "")) if status >= 400 else ""
 
 
-def _audit(call: _Call, status: int, error_code: str) -> None:
-    audit.record_call(
+def _audit(call: _Call, status: int, error_code: str) -> bool:
+    return audit.record_call(
         when=call.when,
         method=call.method,
         params=call.params,

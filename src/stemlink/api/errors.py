@@ -25,6 +25,16 @@ class RequestTooLarge(StemlinkError):
     http_status = 413
 
 
+class UriTooLong(StemlinkError):
+    code = "uri_too_long"
+    http_status = 414
+
+
+class HeaderTooLarge(StemlinkError):
+    code = "header_too_large"
+    http_status = 431
+
+
 class IdempotencyConflict(StemlinkError):
     code = "idempotency_conflict"
     http_status = 409

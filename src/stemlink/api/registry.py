@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 if TYPE_CHECKING:
     from stemlink.customers.models import Customer
@@ -37,10 +37,66 @@ VE = TokenType.VENDOR
 US = TokenType.USER
 
 
-class Params(BaseModel):
-    """Base of every parameter schema: unknown parameters are ignored, as the spec says."""
+def is_blank(value: Any) -> bool:
+    """Tell whether a parameter value means "not sent": null, blank text, or a list of only those."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, list) and value:
+        return all(item is None or (isinstance(item, str) and item.strip() == "") for item in value)
+    return False
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+def find_nul(value: Any, limit: int = 200_000) -> bool:
+    """Tell whether a value (text, or lists and objects of it) holds a NUL character, without recursion."""
+    stack = [value]
+    seen = 0
+    while stack and seen < limit:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
+NUL_MESSAGE = "must not contain NUL characters (\\u0000); remove them"
+
+
+class Params(BaseModel):
+    """Base of every parameter schema: what every method's parameters have in common, decided once.
+
+    - Unknown parameters are ignored, as the spec says.
+    - Blank and null are absent: a parameter sent as `""`, whitespace or JSON `null` is dropped
+      before validation, so an optional one keeps its default and a required one is reported as
+      missing by name (Komet clients send `customerId=` and C# and Java serialisers send nulls).
+    - Numbers are taken for text (`"type": 3` is the text "3").
+    - No text may hold a NUL character (PostgreSQL cannot store one): refused by field name.
+    """
+
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, str_strip_whitespace=True, coerce_numbers_to_str=True
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not is_blank(value)}
+        return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if find_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 class NoParams(Params):

@@ -21,6 +21,11 @@ TOKEN_LENGTH = 26
 PREFIX_LENGTH = 6
 CALLS_PER_PAID_USER_PER_DAY = 1000
 MAX_BODY_BYTES = 64 * 1024
+# What the API reads and answers itself, with the envelope, under `stemlink serve` (whose gunicorn
+# limits are set above these, see `stemlink.commands.gunicorn_worker`).
+MAX_URL_BYTES = 8000
+MAX_HEADER_BYTES = 8192
+MAX_PARAMETERS = 1000
 
 # Parameter names whose values are secrets: never written to the audit log.
 SECRET_PARAM_NAMES = frozenset({"authenticationtoken", "password", "apikey", "secret", "token"})
@@ -90,11 +95,12 @@ def check_account(header: str | None, company_id: int, *, required: bool) -> Ref
             )
         return None
     text = header.strip()
-    if not text.isdigit() or int(text) != company_id:
+    # ASCII digits only: "²" passes str.isdigit() and int() reads "١" or full-width digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 19) or int(text) != company_id:
         return Refusal(
             "wrong_account",
             403,
-            f"X-ACCOUNT {text[:30]!r} is not the company of this token; send your Company ID.",
+            f"X-ACCOUNT {scrub_text(text, 30)!r} is not the company of this token; send your Company ID.",
         )
     return None
 
@@ -115,32 +121,201 @@ def minute_window(now: dt.datetime) -> int:
     return int(now.timestamp()) // 60
 
 
-def redact_params(params: Mapping[str, Any], *, max_chars: int = 4000) -> dict[str, Any]:
-    """Return the parameters fit for the audit log: secrets dropped, long values cut."""
+REDACT_MAX_DEPTH = 8
+REDACT_MAX_ITEMS = 100
+MAX_NESTING = 32
 
-    def clean(value: Any) -> Any:
-        if isinstance(value, Mapping):
-            return {str(k): clean(v) for k, v in value.items() if str(k).lower() not in SECRET_PARAM_NAMES}
-        if isinstance(value, list):
-            return [clean(v) for v in value[:100]]
-        if isinstance(value, str):
-            return value[:500]
-        if value is None or isinstance(value, bool | int | float):
-            return value
-        return str(value)[:500]
 
-    cleaned = clean(dict(params))
-    text = json.dumps(cleaned, default=str)
+def scrub_text(text: str, limit: int) -> str:
+    """Cut `text` to `limit` characters and spell out NUL characters, which PostgreSQL cannot store."""
+    return text[:limit].replace("\x00", "\\u0000")[:limit]
+
+
+_scrub = scrub_text
+
+
+def redact_params(params: Any, *, max_chars: int = 4000) -> dict[str, Any]:
+    """Return the parameters fit for the audit log: secrets dropped, long values cut, depth capped.
+
+    Never raises and never recurses: anything a client sent (nested 1,000 deep, NUL characters,
+    keys that are not text) comes out as a small JSON object the database can store.
+    """
+    try:
+        return _redact(params, max_chars)
+    except Exception:
+        return {"_unrecordable": True}
+
+
+def _redact(params: Any, max_chars: int) -> dict[str, Any]:
+    if not isinstance(params, Mapping):
+        return {"_unrecordable": True}
+    root: dict[str, Any] = {}
+    # (source, destination container, depth) worked through with a stack instead of recursion.
+    stack: list[tuple[Any, Any, int]] = [(params, root, 0)]
+    while stack:
+        source, target, depth = stack.pop()
+        entries: list[tuple[Any, Any]]
+        if isinstance(source, Mapping):
+            entries = [
+                (_scrub(str(k), 100), v)
+                for k, v in list(source.items())[:REDACT_MAX_ITEMS]
+                if str(k).lower() not in SECRET_PARAM_NAMES
+            ]
+        else:
+            entries = list(enumerate(list(source)[:REDACT_MAX_ITEMS]))
+        for key, value in entries:
+            cleaned: Any
+            if isinstance(value, Mapping | list | tuple):
+                if depth + 1 >= REDACT_MAX_DEPTH:
+                    cleaned = "(nested too deep to record)"
+                else:
+                    cleaned = {} if isinstance(value, Mapping) else []
+                    stack.append((value, cleaned, depth + 1))
+            elif isinstance(value, str):
+                cleaned = _scrub(value, 500)
+            elif value is None or isinstance(value, bool | int | float):
+                cleaned = value
+            else:
+                cleaned = _scrub(str(value), 500)
+            if isinstance(target, dict):
+                target[key] = cleaned
+            else:
+                target.append(cleaned)
+    text = json.dumps(root, default=str)
     if len(text) > max_chars:
-        return {"_truncated": True, "keys": sorted(cleaned)[:100]}
-    return cleaned
+        return {"_truncated": True, "keys": sorted(root)[:100]}
+    return root
+
+
+def nesting_depth(value: Any, *, stop_at: int = MAX_NESTING + 1) -> int:
+    """Return how deep lists and objects nest in `value` (0 for a scalar), counting at most to `stop_at`."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping | list | tuple):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest >= stop_at:
+                return deepest
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, depth) for child in children)
+    return deepest
 
 
 def params_fingerprint(method: str, params: Mapping[str, Any]) -> str:
-    """Return a digest of a call's method and parameters (secrets left out), to compare repeats."""
-    cleaned = {k: v for k, v in params.items() if str(k).lower() not in SECRET_PARAM_NAMES}
-    text = json.dumps([method, cleaned], sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """Return a digest of a call's method and parameters (secrets left out), to compare repeats.
+
+    Never raises: parameters json cannot write (too deep, odd keys) are fingerprinted by their
+    text form instead, which is still the same for the same call.
+    """
+    cleaned = {str(k): v for k, v in params.items() if str(k).lower() not in SECRET_PARAM_NAMES}
+    try:
+        text = json.dumps([method, cleaned], sort_keys=True, default=str, separators=(",", ":"))
+    except (RecursionError, ValueError, TypeError):
+        text = _canonical_text([method, cleaned])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class _Close(str):
+    """A closing bracket waiting on the stack of `_canonical_text`."""
+
+
+def _canonical_text(value: Any) -> str:
+    """Write `value` as canonical text (keys sorted) with a stack, so no depth makes it recurse."""
+    out: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Close):
+            out.append(str(item))
+        elif isinstance(item, Mapping):
+            out.append("{")
+            stack.append(_Close("}"))
+            for key in sorted(item, key=str, reverse=True):
+                stack.append(item[key])
+                stack.append(_Close(json.dumps(str(key)) + ":"))
+        elif isinstance(item, list | tuple):
+            out.append("[")
+            stack.append(_Close("]"))
+            stack.extend(reversed(item))
+        else:
+            out.append(json.dumps(item, default=str) + ",")
+    return "".join(out)
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "is required",
+    "string_type": "must be text",
+    "string_too_short": "must be at least {min_length} characters long",
+    "string_too_long": "must be at most {max_length} characters long",
+    "string_pattern_mismatch": "is not in the expected form (the pattern {pattern})",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "decimal_type": "must be a number such as 12.50",
+    "decimal_parsing": "must be a number such as 12.50",
+    "decimal_max_digits": "must have at most {max_digits} digits",
+    "decimal_max_places": "must have at most {decimal_places} decimal places",
+    "decimal_whole_digits": "has too many digits before the decimal point",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "list_type": "must be a list, e.g. [1, 2]",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} items",
+    "dict_type": 'must be an object of named fields, e.g. {{"name": ...}}',
+    "model_type": 'must be an object of named fields, e.g. {{"name": ...}}',
+    "model_attributes_type": 'must be an object of named fields, e.g. {{"name": ...}}',
+    "date_type": "must be a date such as 2026-11-30",
+    "date_parsing": "must be a date such as 2026-11-30",
+    "datetime_type": "must be a date-time such as 2026-11-30T14:00:00Z",
+    "datetime_parsing": "must be a date-time such as 2026-11-30T14:00:00Z",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "union_tag_invalid": "is not one of the kinds this field takes",
+    "json_invalid": "is not valid JSON",
+    "finite_number": "must be a finite number",
+    "recursion_loop": "is nested too deep",
+}
+
+
+def human_error(kind: str, message: str, context: Mapping[str, Any] | None = None) -> str:
+    """Turn one pydantic error (its type, message and context) into words saying what to fix.
+
+    The one place pydantic's wording is replaced: our own validators' messages (`value_error`)
+    are kept; every known kind gets a sentence; anything else goes through `human_field_message`.
+    """
+    if kind in ("value_error", "assertion_error"):
+        return human_field_message(message)
+    template = _PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return human_field_message(message)
+    try:
+        return template.format(**{k: str(v) for k, v in (context or {}).items()})
+    except (KeyError, IndexError, ValueError):
+        return human_field_message(message)
+
+
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "list", "dict", "none", "decimal", "date", "datetime"})
+
+
+def error_location(parts: Collection[Any]) -> str:
+    """Name the field of a pydantic error location: `items.0.price`, without pydantic's type tags."""
+    names: list[str] = []
+    previous: Any = None
+    for part in parts:
+        # A type tag follows a field name (a union's member); a field may itself be called "date".
+        tag = isinstance(previous, str) and (str(part) in _TYPE_TAGS or "[" in str(part))
+        if isinstance(part, int) or not tag:
+            names.append(str(part))
+        previous = part
+    return ".".join(names) or "body"
 
 
 def human_field_message(message: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, validate_email
 from django.db import models
 
 from stemlink.catalog.models import Carrier
@@ -20,6 +22,22 @@ class PriceLevel(models.TextChoices):
 class MarkupKind(models.TextChoices):
     PERCENT = "percent", "Percent"
     AMOUNT = "amount", "Amount per unit"
+
+
+def validate_email_list(value: str) -> None:
+    """Check one or more e-mail addresses separated by `;` (or `,`), as Komet's clients send them."""
+    parts = [part.strip() for part in re.split(r"[;,]", value or "")]
+    if not any(parts):
+        return
+    for part in parts:
+        if not part:
+            continue
+        try:
+            validate_email(part)
+        except ValidationError:
+            raise ValidationError(
+                f"{part[:60]!r} is not an e-mail address; give addresses like ap@example.com, separated by ;"
+            ) from None
 
 
 class CustomerType(models.TextChoices):
@@ -56,7 +74,12 @@ class Customer(models.Model):
     shipping_zipcode = models.CharField(max_length=20, blank=True)
     shipping_country = models.CharField(max_length=60, blank=True)
     email = models.EmailField(blank=True)
-    email_for_invoices = models.EmailField(blank=True)
+    email_for_invoices = models.CharField(
+        max_length=1000,
+        blank=True,
+        validators=[validate_email_list],
+        help_text="One or more e-mail addresses, separated by ; (as Komet takes them).",
+    )
     phone = models.CharField(max_length=40, blank=True)
     default_price = models.CharField(max_length=1, choices=PriceLevel.choices, default=PriceLevel.A)
     price_b_markup_kind = models.CharField(
@@ -72,7 +95,13 @@ class Customer(models.Model):
         max_digits=10, decimal_places=3, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     credit_limit = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=None,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Empty: unlimited (as Komet); 0 is a limit of zero.",
     )
     default_carrier = models.ForeignKey(
         Carrier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

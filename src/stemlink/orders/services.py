@@ -1137,7 +1137,7 @@ def find_invoice(
     for prefix in ("W", "T"):
         if text.startswith(prefix):
             text = text[len(prefix) :]
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):  # "²".isdigit() is True
         raise ValidationFailed(FieldError("invoiceNumber", "must be an invoice number, e.g. 1042"))
     invoices = Invoice.objects.filter(company=company, number=int(text))
     if location_id is not None:

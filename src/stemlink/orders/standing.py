@@ -20,17 +20,20 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Carrier, Product
 from stemlink.customers.models import Customer, ShipTo
-from stemlink.errors import FieldError, NotFound, ValidationFailed
+from stemlink.customers.services import unit_price_for
+from stemlink.errors import FieldError, NotFound, PriceChanged, ValidationFailed
 from stemlink.inventory import rules as inventory_rules
-from stemlink.inventory.models import FutureLine, InventoryLine
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
 from stemlink.orders import numbering, periods, rules
+from stemlink.orders import services as order_services
 from stemlink.orders.documents import MAX_PACK, UNIT_TYPES, boxes_error, price_error, resolve_location
 from stemlink.orders.models import (
     Prebook,
@@ -94,6 +97,88 @@ def _pack_of(company: Company, product: Product, box_type: BoxType) -> tuple[str
         if line is not None:
             return str(line[0]), int(line[1]), int(line[2])
     return None
+
+
+def current_unit_price(
+    company: Company, customer: Customer, product: Product, box_type: BoxType, unit_type: str
+) -> Decimal | None:
+    """What this customer would pay now per unit of this product and pack, or None when nothing prices it.
+
+    The lowest price, by the one pricing rule (`unit_price_for`, as web orders use it), of the
+    open-market and future lines on offer to the customer with boxes free; when none has boxes
+    free, the price of the latest such line. None when the product never came in this box type.
+    """
+    priced: list[Decimal] = []
+    latest: tuple[dt.datetime, Decimal | None, Decimal] | None = None
+    same_pack = {
+        "company": company,
+        "product": product,
+        "box_type": box_type,
+        "unit_type": unit_type,
+        "reserved_for__isnull": True,
+    }
+    sources: list[tuple[QuerySet[Any], str]] = [
+        (
+            InventoryLine.objects.filter(inventory_type=InventoryType.OPEN_MARKET, **same_pack),
+            "boxes_on_hand",
+        ),
+        (FutureLine.objects.filter(**same_pack), "boxes"),
+    ]
+    for lines, total in sources:
+        on_offer = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")})
+        for price, cost in on_offer.values_list("price", "unit_cost")[:200]:
+            priced.append(_price_for(company, customer, price, cost))
+        last = lines.order_by("-created_on", "-id").values_list("created_on", "price", "unit_cost").first()
+        if last is not None and (latest is None or last[0] > latest[0]):
+            latest = last
+    if priced:
+        return min(priced)
+    if latest is not None:
+        return _price_for(company, customer, latest[1], latest[2])
+    return None
+
+
+def _price_for(company: Company, customer: Customer, price: Decimal | None, cost: Decimal) -> Decimal:
+    return unit_price_for(
+        customer,
+        line_price=price,
+        unit_cost=cost,
+        gross_margin_percent=company.gross_margin_percent,
+        ecommerce=True,
+    )
+
+
+def _check_prices(
+    company: Company,
+    customer: Customer,
+    checked: Sequence[tuple[StandingLineRequest, Product, BoxType, str, int, int]],
+    *,
+    unpriced_allowed: bool,
+) -> None:
+    """Refuse a line priced below what the customer would pay now (PriceChanged with that price).
+
+    A line nothing prices (the product never came in that box type) is refused unless
+    `unpriced_allowed` (the wholesaler's own Company token sets its own prices).
+    """
+    for index, (item, product, box_type, unit_type, _bunches, _stems) in enumerate(checked):
+        current = current_unit_price(company, customer, product, box_type, unit_type)
+        if current is None:
+            if unpriced_allowed:
+                continue
+            raise ValidationFailed(
+                FieldError(
+                    f"items[{index}].price",
+                    f"{product.code} in {box_type.code} has no current price to hold a standing order "
+                    "to; ask the wholesaler to offer it first",
+                )
+            )
+        if rules.round_money(item.price) < current:
+            raise PriceChanged(
+                f"{product.code} in {box_type.code} now costs {current} per unit for this customer, "
+                f"not {item.price}; send at least the current price.",
+                current,
+                field=f"items[{index}].price",
+            )
 
 
 def _check_lines(
@@ -173,8 +258,14 @@ def create_standing_order(
     customer_po: str = "",
     comments: str = "",
     token_id: int | None = None,
+    check_prices: bool = False,
+    unpriced_allowed: bool = True,
 ) -> StandingOrder:
     """Create a weekly (or daily) standing order with its lines.
+
+    `check_prices`: refuse a line below what the customer would pay now (the API's
+    standing.order.create; PriceChanged with the current price). `token_id`: the API token that
+    made it; the prebooks made from such an order carry the transaction fee.
 
     Raises ValidationFailed for a customer with reserved inventory, unknown weekdays, an end
     before the start, or a bad line; NotFound for a ship-to or location of someone else.
@@ -201,6 +292,8 @@ def create_standing_order(
     if errors:
         raise ValidationFailed(errors)
     checked = _check_lines(company, items)
+    if check_prices:
+        _check_prices(company, customer, checked, unpriced_allowed=unpriced_allowed)
     with transaction.atomic():
         location = location or resolve_location(company, None)
         order = StandingOrder.objects.create(
@@ -285,6 +378,7 @@ def _make_prebook(order: StandingOrder, truck_date: dt.date) -> bool:
                 is_ecommerce=order.is_ecommerce,
                 type=PrebookType.STANDING,
                 standing_order=order,
+                created_by_token_id=order.created_by_token_id,
             )
             line_totals = []
             for item in items:
@@ -313,6 +407,10 @@ def _make_prebook(order: StandingOrder, truck_date: dt.date) -> bool:
             prebook.subtotal = totals.subtotal
             prebook.total = totals.total
             prebook.save(update_fields=["subtotal", "total"])
+            if order.created_by_token_id is not None:
+                # Made through the API (a marketplace's standing order): its prebooks are API-made
+                # documents and carry the transaction fee like any other.
+                order_services.charge_fee(prebook=prebook)
     except IntegrityError:
         # The unique (standing order, truck date) constraint: another worker made this prebook
         # between our look and our insert. Anything else is a real error.

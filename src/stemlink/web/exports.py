@@ -1,4 +1,10 @@
-"""Excel exports: real .xlsx workbooks built with openpyxl, one sheet, a header row, then the rows."""
+"""Excel exports: real .xlsx workbooks built with openpyxl, one sheet, a header row, then the rows.
+
+Every export goes through `workbook_bytes` (a test walks the URLs and the source to hold every
+export to it): text that a spreadsheet would read as a formula or a command (it begins with `=`,
+`+`, `-`, `@`, a tab or a carriage return) is written as a text cell, never a formula, so a
+customer named `=HYPERLINK(...)` is shown as that text and runs nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,30 @@ from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: Any) -> bool:
+    """Tell whether a spreadsheet would take this value for a formula (or a DDE command)."""
+    return isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS)
+
+
+def write_text_safely(cell: Any) -> None:
+    """Make a cell holding formula-like text a plain text cell (shared string, shown with a quote prefix)."""
+    if is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        # Control characters XML cannot hold (a name sent through the API may carry one) are dropped.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     # Excel has no timezone-aware datetimes: write UTC wall time, the zone is in the header.
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
@@ -29,9 +52,10 @@ def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append(list(headers))
+    sheet.append([_cell(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        write_text_safely(cell)
     widths = [len(h) for h in headers]
     for row in rows:
         values = [_cell(v) for v in row]
@@ -39,8 +63,10 @@ def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
         for i, value in enumerate(values):
             widths[i] = max(widths[i], min(len(str(value)) if value is not None else 0, 60))
         for i, value in enumerate(values, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=i)
+            write_text_safely(cell)
             if isinstance(value, Decimal):
-                sheet.cell(row=sheet.max_row, column=i).number_format = "0.00"
+                cell.number_format = "0.00"
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width + 2
     sheet.freeze_panes = "A2"

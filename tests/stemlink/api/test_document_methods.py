@@ -652,6 +652,7 @@ def test_a_vendor_token_makes_prebooks_for_itself(client, world):
 @covers("standing.order.create", "standing.order.list")
 def test_standing_orders_are_created_listed_and_generate_prebooks(client, world, company_token, florist):
     monday = dt.date(2026, 6, 1)
+    make_line(world)  # what prices the standing order's line: HB of 10 x 25 at 0.80
     customer_token = issue_token(world.company, "customer", customer=florist)
     status, body = api(
         client,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -116,3 +118,58 @@ def test_junk_query_strings_never_answer_a_server_error(world: World, admin_clie
     ):
         response = admin_client.get(reverse(name), junk)
         assert response.status_code < 500, name
+
+
+HOSTILE_IDS = ["²", "١٢", "１２", "1²", "9" * 40, str(2**63), "0", "-1"]
+
+
+def test_ids_of_non_ascii_digits_or_out_of_range_never_answer_a_server_error(
+    world: World, admin_client: Client
+) -> None:
+    from stemlink.web.parsing import parse_id
+
+    for raw in HOSTILE_IDS:
+        assert parse_id(raw) is None, raw
+        for url in _urls(world):
+            for field in ("invoice", "line", "company"):
+                response = admin_client.post(url, {field: raw, "action": "release"})
+                assert response.status_code < 500, (url, field, raw, response.status_code)
+        for name in ("web:invoices", "web:inventory", "web:orders"):
+            for field in ("q", "status", "page"):
+                response = admin_client.get(reverse(name), {field: raw})
+                assert response.status_code < 500, (name, field, raw)
+    assert parse_id(" 42 ") == 42 and parse_id(str(2**63 - 1)) == 2**63 - 1
+
+
+@pytest.mark.parametrize("where", ["query", "form"])
+def test_a_nul_character_in_any_back_office_field_is_refused_by_name(
+    world: World, admin_client: Client, where: str
+) -> None:
+    for url in [
+        *_urls(world)[:6],
+        reverse("web:invoices"),
+        reverse("web:customers"),
+        reverse("web:inventory"),
+    ]:
+        if where == "query":
+            response = admin_client.get(url, {"q": "rose\x00"})
+        else:
+            response = admin_client.post(url, {"description": "a\x00b", "action": "save"})
+        assert response.status_code == 400, url
+        text = html.unescape(response.content.decode())
+        assert ("'q'" if where == "query" else "'description'") in text and "NUL" in text
+
+
+@pytest.mark.parametrize("digits", ["١", "１２", "²", " ٣ "])
+def test_a_number_in_digits_other_than_0_9_is_refused_by_name_not_read_as_an_id(
+    world: World, admin_client: Client, digits: str
+) -> None:
+    # Django's ModelChoiceField would read "١" as the id 1: the back office refuses it first.
+    response = admin_client.post(
+        reverse("web:inventory_new", args=["onhand"]), {"product": digits, "box_type": world.hb.pk}
+    )
+    assert response.status_code == 400
+    text = html.unescape(response.content.decode())
+    assert "'product'" in text and "0-9" in text
+    ok = admin_client.get(reverse("web:customers"), {"name": "Rosa ٣ Flores"})  # text with a digit is text
+    assert ok.status_code == 200

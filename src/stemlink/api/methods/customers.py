@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from stemlink.api.params import Bool, DateTime, Id, Money
 from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.customers import services
-from stemlink.customers.models import Customer, ShipTo
+from stemlink.customers.models import Customer, CustomerType, ShipTo
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.tenancy.models import Location
 
@@ -228,18 +228,38 @@ def customer_details_get(ctx: CallContext, params: CustomerParams) -> dict[str, 
     return {"customer": customer_details(customer)}
 
 
+def _customer_type(value: Any) -> Any:
+    """Komet sends the customer type as its id (`3` or `"3"`); Stemlink's types are numbered in order."""
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else value
+    if isinstance(text, str) and text.isascii() and text.isdigit():
+        number = int(text)
+        if not 1 <= number <= len(CustomerType.values):
+            raise ValueError(f"must be a customer type: {CUSTOMER_TYPE_IDS} (or its name), got {number}")
+        return CustomerType.values[number - 1]
+    return text
+
+
+CUSTOMER_TYPE_IDS = ", ".join(f"{n} {value}" for n, value in enumerate(CustomerType.values, start=1))
+
+
 class CustomerAddParams(Params):
     name: Str200
     code: Str30 | None = None
-    type: Str40 | None = Field(
-        default=None, description="florist, wholesaler, supermarket, event, marketplace"
+    type: Annotated[str, BeforeValidator(_customer_type), Field(max_length=40)] | None = Field(
+        default=None, description=f"the customer type, by name or number: {CUSTOMER_TYPE_IDS}"
     )
     sales_person_id: Id | None = Field(default=None, alias="salesPersonId")
     accounting_code: Str40 | None = Field(default=None, alias="accountingCode")
     phone: Str40 | None = None
     email: Email | None = None
-    email_for_invoices: Email | None = Field(default=None, alias="emailForInvoices")
-    credit_limit: Money | None = Field(default=None, alias="creditLimit")
+    email_for_invoices: Annotated[str, Field(max_length=1000)] | None = Field(
+        default=None,
+        alias="emailForInvoices",
+        description="one or more addresses separated by ; (e.g. ap@a.example;boss@a.example)",
+    )
+    credit_limit: Money | None = Field(
+        default=None, alias="creditLimit", description="empty or absent: unlimited; 0 is a limit of zero"
+    )
     default_price: Annotated[str, Field(pattern="^[ABab]$")] | None = Field(
         default=None, alias="defaultPrice"
     )

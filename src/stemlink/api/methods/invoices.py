@@ -318,7 +318,7 @@ def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice
         ).distinct()
     if params.order:
         text = params.order.strip().upper().lstrip("WT")
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
             raise ValidationFailed(
                 FieldError("order", f"must be an invoice number such as 1042, got {params.order!r}")
             )

@@ -182,6 +182,8 @@ def standing_order_create(ctx: CallContext, params: StandingCreateParams) -> dic
         customer_po=params.customerPO,
         comments=params.comments,
         token_id=ctx.token_id,
+        check_prices=True,
+        unpriced_allowed=ctx.token_type == CO,
     )
     return {
         "message": "The standing order was successfully created.",

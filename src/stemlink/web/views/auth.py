@@ -17,6 +17,7 @@ from stemlink.tenancy.firstrun import first_run_done
 from stemlink.tenancy.services import current_membership
 from stemlink.web.access import SESSION_COMPANY_KEY
 from stemlink.web.forms import SignInForm
+from stemlink.web.parsing import parse_id
 
 
 class SignInView(auth_views.LoginView):
@@ -41,7 +42,7 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     """Work in another company the user is a member of (only those: others are not found)."""
     raw = request.POST.get("company", "")
     try:
-        membership = current_membership(request.user, int(raw) if raw.isdigit() else -1)
+        membership = current_membership(request.user, parse_id(raw) or -1)
     except NotFound:
         raise Http404("You are not a member of that company.") from None
     request.session[SESSION_COMPANY_KEY] = membership.company_id

@@ -17,6 +17,7 @@ from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.exports import workbook_bytes, xlsx_response
 from stemlink.web.forms import CustomerFilterForm, PricingTermsForm, ReserveLineForm
+from stemlink.web.parsing import parse_id
 from stemlink.web.views.inventory import reserved_lines_for
 
 EXPORT_HEADERS = [
@@ -125,7 +126,7 @@ def _reservation(request: CompanyRequest, customer: Customer, action: str) -> Ht
     else:
         raw = request.POST.get("line", "")
         mine = InventoryLine.objects.filter(
-            company=request.company, reserved_for=customer, pk=int(raw) if raw.isdigit() else -1
+            company=request.company, reserved_for=customer, pk=parse_id(raw) or -1
         ).first()
         if mine is None:
             messages.error(request, "That line is not reserved for this customer.")

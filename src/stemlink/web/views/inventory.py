@@ -35,6 +35,7 @@ from stemlink.web.forms import (
     ReleaseForm,
     ReserveForm,
 )
+from stemlink.web.parsing import parse_id
 
 ORIGINS = {"onhand": ON_HAND, "future": FUTURE}
 
@@ -69,8 +70,8 @@ def _filtered(model: Any, company: Company, form: InventoryFilterForm) -> QueryS
         )
         if model is InventoryLine:
             match |= Q(awb__icontains=q) | Q(lot_number__icontains=q)
-        if q.isdigit():
-            match |= Q(pk=int(q))
+        if (line_id := parse_id(q)) is not None:
+            match |= Q(pk=line_id)
         rows = rows.filter(match)
     if d.get("category"):
         rows = rows.filter(product__category_id=d["category"])

@@ -25,6 +25,7 @@ from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.channels import channel_name
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import VoidForm
+from stemlink.web.parsing import parse_id
 from stemlink.web.prebook_pdf import prebook_file_name, render_prebook_pdf
 
 
@@ -118,7 +119,7 @@ _BACK_TO = {"web:home", "web:orders"}
 def confirm_orders(request: CompanyRequest) -> HttpResponse:
     wanted = request.POST.get("next") or ""
     back = wanted if wanted in _BACK_TO else "web:orders"
-    ids = sorted({int(raw) for raw in request.POST.getlist("invoice") if raw.isdigit()})
+    ids = sorted({i for i in (parse_id(raw) for raw in request.POST.getlist("invoice")) if i is not None})
     if not ids:
         messages.error(request, "Tick the orders to confirm first.")
         return redirect(back)
@@ -136,15 +137,15 @@ def confirm_orders(request: CompanyRequest) -> HttpResponse:
 def invoice_list(request: CompanyRequest) -> HttpResponse:
     rows = Invoice.objects.filter(company=request.company).select_related("customer", "ship_to")
     status = request.GET.get("status", "")
-    if status.isdigit() and int(status) in InvoiceStatus.values:
-        rows = rows.filter(status=int(status))
+    status_id = 0 if status.strip() == "0" else parse_id(status)  # Pending is 0, which is no id
+    if status_id is not None and status_id in InvoiceStatus.values:
+        rows = rows.filter(status=status_id)
     text = request.GET.get("q", "").strip()
     if text:
         digits = text.upper().lstrip("WT")
+        number = parse_id(digits)
         rows = (
-            rows.filter(number=int(digits))
-            if digits.isdigit()
-            else rows.filter(customer__name__icontains=text)
+            rows.filter(number=number) if number is not None else rows.filter(customer__name__icontains=text)
         )
     page = Paginator(_with_fee(rows.order_by("-created_on", "-id")), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from stemlink.commands.gunicorn_worker import GUNICORN_FIELD_SIZE, GUNICORN_FIELDS, GUNICORN_LINE
+
 
 class Command(BaseCommand):
     help = "Serve Stemlink (API, back office, admin) with gunicorn."
@@ -48,7 +50,15 @@ class Command(BaseCommand):
             "--threads",
             str(options["threads"]),
             "--worker-class",
-            "gthread",
+            "stemlink.commands.gunicorn_worker.EnvelopeWorker",
+            # High enough that Django sees every request up to the API's own documented limits and
+            # answers it with the envelope (and an audit row); beyond them the worker answers JSON.
+            "--limit-request-line",
+            str(GUNICORN_LINE),
+            "--limit-request-field_size",
+            str(GUNICORN_FIELD_SIZE),
+            "--limit-request-fields",
+            str(GUNICORN_FIELDS),
             "--timeout",
             "60",
             "--access-logfile",
