@@ -14,12 +14,18 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     # The marketplace is its own project: it must never pick up Stemlink's settings by accident.
     os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else argv)
     if len(args) < 2:
         args.append("help")
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except ImproperlyConfigured as exc:
+        # A refused setting (a weak key, say) is the operator's to fix: say which, no traceback.
+        sys.stderr.write(f"marketplace: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.suppliers import services
 from marketplace.suppliers.models import Supplier
+from marketplace.suppliers.rules import normalise_base_url
 from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync.models import CatalogItem, SyncRun
 from marketplace.web.forms import SupplierForm, WebhookSecretForm
@@ -29,14 +30,16 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 def _details(form: SupplierForm, supplier: Supplier | None) -> services.ConnectionDetails:
     data = form.cleaned_data
+    keep = supplier is not None and supplier.tokens_base_url == normalise_base_url(data["base_url"])
     return services.ConnectionDetails(
         name=data["name"],
         base_url=data["base_url"],
         company_id=data["company_id"],
         customer_id=data["customer_id"],
-        # Blank on edit keeps the stored token; it is checked like a typed one.
-        company_token=data["company_token"] or (supplier.company_token if supplier else ""),
-        customer_token=data["customer_token"] or (supplier.customer_token if supplier else ""),
+        # Blank on edit keeps the stored token (the form demands both again when the base URL
+        # changed); it is checked like a typed one.
+        company_token=data["company_token"] or (supplier.company_token if keep else ""),
+        customer_token=data["customer_token"] or (supplier.customer_token if keep else ""),
         carrier_id=data["carrier_id"],
         location_id=data["location_id"],
     )
@@ -68,13 +71,18 @@ def _supplier_form(request: HttpRequest, supplier: Supplier | None) -> HttpRespo
             result = services.check_connection(details)
             for field_name, message in result.problems.items():
                 form.add_error(field_name if field_name in form.fields else None, message)
+            saved = None
             if result.ok:
-                saved = services.save_supplier(
-                    details,
-                    supplier=supplier,
-                    sync_interval_minutes=form.cleaned_data["sync_interval_minutes"],
-                    stale_after_minutes=form.cleaned_data["stale_after_minutes"],
-                )
+                try:
+                    saved = services.save_supplier(
+                        details,
+                        supplier=supplier,
+                        sync_interval_minutes=form.cleaned_data["sync_interval_minutes"],
+                        stale_after_minutes=form.cleaned_data["stale_after_minutes"],
+                    )
+                except services.TokensRequired as exc:
+                    form.add_error("company_token", str(exc))
+            if saved is not None:
                 messages.success(
                     request,
                     f"{saved.name} connected: the tokens work "

@@ -6,7 +6,20 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safeguards.address_rules import is_loopback_host
+
+
+def bind_problem(host: str, allowed_hosts: str | None) -> str | None:
+    """Return why serving on `host` is refused: a non-loopback address needs MARKETPLACE_ALLOWED_HOSTS."""
+    if is_loopback_host(host) or (allowed_hosts or "").strip():
+        return None
+    return (
+        f"refusing to listen on {host}, which is not a loopback address, without MARKETPLACE_ALLOWED_HOSTS: "
+        "set it to the host names this server answers to (e.g. MARKETPLACE_ALLOWED_HOSTS=shop.example.com), "
+        "or listen on 127.0.0.1 behind a proxy"
+    )
 
 
 class Command(BaseCommand):
@@ -26,6 +39,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problem = bind_problem(options["host"], os.environ.get("MARKETPLACE_ALLOWED_HOSTS"))
+        if problem:
+            raise CommandError(problem)
         argv = [
             sys.executable,
             "-m",
@@ -44,6 +60,9 @@ class Command(BaseCommand):
             "120",
             "--access-logfile",
             "-",
+            # Query strings are written with their token/authorization values redacted.
+            "--logger-class",
+            "safeguards.gunicorn_logging.RedactingLogger",
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]

@@ -7,7 +7,20 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safeguards.address_rules import is_loopback_host
+
+
+def bind_problem(host: str, allowed_hosts: str | None) -> str | None:
+    """Return why serving on `host` is refused: a non-loopback address needs STEMLINK_ALLOWED_HOSTS."""
+    if is_loopback_host(host) or (allowed_hosts or "").strip():
+        return None
+    return (
+        f"refusing to listen on {host}, which is not a loopback address, without STEMLINK_ALLOWED_HOSTS: "
+        "set it to the host names this server answers to (e.g. STEMLINK_ALLOWED_HOSTS=shop.example.com), "
+        "or listen on 127.0.0.1 behind a proxy"
+    )
 
 
 class Command(BaseCommand):
@@ -26,6 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true", help="skip collecting static files")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problem = bind_problem(options["host"], os.environ.get("STEMLINK_ALLOWED_HOSTS"))
+        if problem:
+            raise CommandError(problem)
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
@@ -45,6 +61,9 @@ class Command(BaseCommand):
             "60",
             "--access-logfile",
             "-",
+            # Query strings are written with their token/authorization values redacted.
+            "--logger-class",
+            "safeguards.gunicorn_logging.RedactingLogger",
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
