@@ -143,6 +143,9 @@ def judge_address(ip: IPAddress, *, allow_private: bool) -> Verdict:
                 return Verdict(False, f"{ip}, which carries {inner}, {verdict.reason}", verdict.private)
         if ip in _NAT64_LOCAL:
             return Verdict(False, f"{ip}, which is a local-use NAT64 address (64:ff9b:1::/48), never called")
+        if ip.ipv4_mapped is not None or ip in _NAT64_WELL_KNOWN:
+            # These reach exactly the IPv4 address they carry, judged above.
+            return ALLOWED
     verdict = _judge_one(ip, allow_private=allow_private)
     if not verdict.ok:
         return Verdict(False, f"{ip}, {verdict.reason}", verdict.private)
@@ -190,8 +193,16 @@ def judge_host(host: str, *, allow_private: bool) -> Verdict | None:
     """Judge a URL host spelled as an address; None when it is a name (judge what it resolves to)."""
     ip = literal_address(host)
     if ip is None:
+        if _is_localhost_name(host):
+            # RFC 6761: these names are loopback wherever they are resolved, whatever a resolver says.
+            return judge_address(ipaddress.IPv4Address("127.0.0.1"), allow_private=allow_private)
         return None
     return judge_address(ip, allow_private=allow_private)
+
+
+def _is_localhost_name(host: str) -> bool:
+    name = (host or "").strip().lower().rstrip(".")
+    return name in {"localhost", "ip6-localhost", "ip6-loopback"} or name.endswith(".localhost")
 
 
 def judge_resolved(host: str, addresses: list[str], *, allow_private: bool) -> Verdict:
@@ -254,7 +265,7 @@ def _looks_numeric(host: str) -> bool:
 def is_loopback_host(host: str) -> bool:
     """Tell whether a listening address or host name stays on this machine (127/8, ::1, localhost)."""
     text = (host or "").strip().lower().rstrip(".")
-    if text in {"localhost", "ip6-localhost"} or text.endswith(".localhost"):
+    if _is_localhost_name(text):
         return True
     ip = literal_address(text)
     if ip is None:
