@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from marketplace.suppliers import services
@@ -19,7 +20,12 @@ from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync.models import CatalogItem, SyncRun
 from marketplace.web.forms import SupplierForm, WebhookSecretForm
 
-staff_required = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="signin")
+_staff_only = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="signin")
+
+
+def staff_required(view: Any) -> Any:
+    """Staff only, and never cached: these pages show supplier settings and, once, new secrets."""
+    return never_cache(_staff_only(view))
 
 
 @staff_required
