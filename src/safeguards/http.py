@@ -140,7 +140,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
 
 
 # httpcore's errors as httpx's, so callers catch httpx.HTTPError as with any other transport.
-_ERRORS: list[tuple[type[Exception], type[httpx.HTTPError]]] = [
+_ERRORS: list[tuple[type[Exception], type[httpx.RequestError]]] = [
     (httpcore.ConnectTimeout, httpx.ConnectTimeout),
     (httpcore.ReadTimeout, httpx.ReadTimeout),
     (httpcore.WriteTimeout, httpx.WriteTimeout),

@@ -129,7 +129,11 @@ class Supplier(models.Model):
 
     def tokens_fit_base_url(self) -> bool:
         """Tell whether the stored tokens were entered for the current base URL."""
-        return bool(self.tokens_base_url) and self.tokens_base_url == normalise_base_url(self.base_url)
+        return self.tokens_fit_url(self.base_url)
+
+    def tokens_fit_url(self, base_url: str) -> bool:
+        """Tell whether the stored tokens were entered for this base URL."""
+        return bool(self.tokens_base_url) and self.tokens_base_url == normalise_base_url(base_url)
 
     def _token_for_call(self, token: str) -> str:
         if not self.tokens_fit_base_url():

@@ -9,7 +9,6 @@ from django.contrib.auth import password_validation
 
 from marketplace.shop.rules import WEEKDAYS
 from marketplace.suppliers.models import Supplier
-from marketplace.suppliers.rules import normalise_base_url
 from marketplace.sync.models import Origin
 
 
@@ -134,17 +133,15 @@ class SupplierForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         base_url = data.get("base_url")
-        if self.supplier is not None and base_url:
-            moved = normalise_base_url(base_url) != self.supplier.tokens_base_url
-            if moved:
-                # Stored tokens are never sent to an address they were not entered for.
-                for name in ("company_token", "customer_token"):
-                    if not data.get(name) and name not in self.errors:
-                        self.add_error(
-                            name,
-                            "The API base URL changed: enter this token again for the new address "
-                            "(the stored one is never sent there).",
-                        )
+        if self.supplier is not None and base_url and not self.supplier.tokens_fit_url(base_url):
+            # Stored tokens are never sent to an address they were not entered for.
+            for name in ("company_token", "customer_token"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        "The API base URL changed: enter this token again for the new address "
+                        "(the stored one is never sent there).",
+                    )
         return data
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from marketplace.suppliers import services
 from marketplace.suppliers.models import Supplier
-from marketplace.suppliers.rules import normalise_base_url
 from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync.models import CatalogItem, SyncRun
 from marketplace.web.forms import SupplierForm, WebhookSecretForm
@@ -36,7 +35,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 def _details(form: SupplierForm, supplier: Supplier | None) -> services.ConnectionDetails:
     data = form.cleaned_data
-    keep = supplier is not None and supplier.tokens_base_url == normalise_base_url(data["base_url"])
+    keep = supplier if supplier is not None and supplier.tokens_fit_url(data["base_url"]) else None
     return services.ConnectionDetails(
         name=data["name"],
         base_url=data["base_url"],
@@ -44,8 +43,8 @@ def _details(form: SupplierForm, supplier: Supplier | None) -> services.Connecti
         customer_id=data["customer_id"],
         # Blank on edit keeps the stored token (the form demands both again when the base URL
         # changed); it is checked like a typed one.
-        company_token=data["company_token"] or (supplier.company_token if keep else ""),
-        customer_token=data["customer_token"] or (supplier.customer_token if keep else ""),
+        company_token=data["company_token"] or (keep.company_token if keep else ""),
+        customer_token=data["customer_token"] or (keep.customer_token if keep else ""),
         carrier_id=data["carrier_id"],
         location_id=data["location_id"],
     )
