@@ -215,6 +215,8 @@ class WholesalerClient:
                 settings.API_READ_TIMEOUT_SECONDS, connect=settings.API_CONNECT_TIMEOUT_SECONDS
             ),
             follow_redirects=False,
+            # No proxy from the environment: a proxy would bypass the transport's address checks.
+            trust_env=False,
         )
 
     def close(self) -> None:

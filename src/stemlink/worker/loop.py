@@ -172,6 +172,8 @@ class Worker:
             ),
             timeout=httpx.Timeout(self.timeout_seconds),
             follow_redirects=False,
+            # No proxy from the environment: a proxy would bypass the transport's address checks.
+            trust_env=False,
         )
 
     def stop(self) -> None:

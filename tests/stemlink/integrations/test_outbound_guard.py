@@ -112,3 +112,18 @@ def test_only_the_status_and_a_sanitised_reason_are_kept_never_the_partners_body
     assert "hunter2" not in delivery.last_error and "internal" not in delivery.last_error
     assert delivery.last_error.startswith("HTTP 500 Oops")
     assert "\x07" not in delivery.last_error and len(delivery.last_error) <= 80
+
+
+def test_a_proxy_in_the_environment_does_not_bypass_the_address_checks(world, settings, monkeypatch):
+    # An HTTP_PROXY pointing at some internal service must not become a way around the checked,
+    # pinned connection: the worker ignores proxies from the environment.
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # both servers are on loopback
+    with HostileServer(answer("200 OK")) as proxy, HostileServer(answer("200 OK")) as partner:
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{proxy.port}")
+        add_endpoint(world.company, url=f"http://127.0.0.1:{partner.port}/hook")
+        record_event(world.company.pk, "inventory.changed", {"lineId": 1})
+        assert _worker().run_once().delivered == 1
+        assert (proxy.seen.connections, partner.seen.connections) == (0, 1)
