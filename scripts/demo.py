@@ -76,6 +76,11 @@ def wait_for(url: str, seconds: float, procs: list[subprocess.Popen]) -> None:
 def main() -> None:
     env = dict(os.environ)
     env.setdefault("STEMLINK_VAR_DIR", str(ROOT / "var"))
+    # The demo alone runs everything on one machine: Stemlink's webhooks go to the marketplace and
+    # the marketplace's API calls to Stemlink, both on 127.0.0.1. Outside the demo loopback and
+    # private addresses are refused unless an operator opts in with these same variables.
+    env.setdefault("STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", "1")
+    env.setdefault("MARKETPLACE_ALLOW_PRIVATE_NETWORKS", "1")
     Path(env["STEMLINK_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     for port, what in ((STEMLINK_PORT, "STEMLINK_PORT"), (MARKETPLACE_PORT, "MARKETPLACE_PORT")):
         if not port_is_free(port):

@@ -11,6 +11,9 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from safeguards import keys
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("STEMLINK_VAR_DIR", Path.cwd() / "var"))
@@ -24,13 +27,37 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("MARKETPLACE_DEBUG", False)
-# A fixed development key keeps the demo runnable with nothing configured; production sets
-# MARKETPLACE_SECRET_KEY. Supplier tokens are encrypted with a key derived from it, so changing
-# it makes stored tokens unreadable (they must be entered again).
-SECRET_KEY = os.environ.get(
-    "MARKETPLACE_SECRET_KEY", "marketplace-dev-only-insecure-key-change-me-9876543210"
-)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MARKETPLACE_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+
+
+def _key(variable: str, key_file: str) -> str:
+    try:
+        return keys.server_key(variable, os.environ.get(variable), VAR_DIR / key_file)
+    except keys.KeyProblem as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+def _key_list(variable: str, default: list[str]) -> list[str]:
+    try:
+        return keys.key_list(variable, os.environ.get(variable), default)
+    except keys.KeyProblem as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+# No key is written in the source: MARKETPLACE_SECRET_KEY when set (a known-weak value is refused
+# at start-up), else a random key generated at first start into the var directory (mode 0600)
+# and reused after, so the demo and the tests need nothing configured.
+SECRET_KEY = _key("MARKETPLACE_SECRET_KEY", "marketplace-secret-key")
+SECRET_KEY_FALLBACKS = _key_list("MARKETPLACE_SECRET_KEY_FALLBACKS", [])
+# The keys supplier tokens and webhook secrets are encrypted with: the first encrypts, every one
+# decrypts (rotation: put the new key first, keep the old one after it).
+VAULT_KEYS = _key_list("MARKETPLACE_VAULT_KEYS", [SECRET_KEY, *SECRET_KEY_FALLBACKS])
+# Host names the marketplace answers to: loopback names unless configured (`marketplace serve`
+# refuses a non-loopback address without MARKETPLACE_ALLOWED_HOSTS).
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("MARKETPLACE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("MARKETPLACE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -129,6 +156,20 @@ SESSION_COOKIE_NAME = "marketplace_session"
 CSRF_COOKIE_NAME = "marketplace_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 
+# Production behind HTTPS (MARKETPLACE_HTTPS=1): cookies only over HTTPS, plain HTTP redirected,
+# HSTS. Behind a proxy that terminates TLS, MARKETPLACE_PROXY_SSL_HEADER names the header it sets
+# to "https" (e.g. X-Forwarded-Proto); set it only when the proxy always sets or strips it.
+HTTPS = _env_bool("MARKETPLACE_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("MARKETPLACE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MARKETPLACE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("MARKETPLACE_HSTS_PRELOAD", False)
+_proxy_header = os.environ.get("MARKETPLACE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -144,6 +185,12 @@ API_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("MARKETPLACE_API_CONNECT_TIME
 API_READ_TIMEOUT_SECONDS = float(os.environ.get("MARKETPLACE_API_READ_TIMEOUT", "20"))
 API_ATTEMPTS = int(os.environ.get("MARKETPLACE_API_ATTEMPTS", "3"))
 API_RETRY_SECONDS = float(os.environ.get("MARKETPLACE_API_RETRY_SECONDS", "0.5"))
+# Whether a supplier's API may be on loopback or private networks. Off by default, so an operator
+# cannot make the marketplace call internal services; the demo and the tests that need it opt in.
+# Link-local (cloud metadata), multicast and reserved addresses are never called.
+ALLOW_PRIVATE_NETWORKS = _env_bool("MARKETPLACE_ALLOW_PRIVATE_NETWORKS", False)
+# The most one API answer may hold (a full sync page of 500 rows is well under 2 MB).
+API_MAX_ANSWER_BYTES = int(os.environ.get("MARKETPLACE_API_MAX_ANSWER_BYTES", str(32 * 1024 * 1024)))
 # Below this share of the daily quota the client spreads its calls over the time left, and the
 # sync stops altogether so that checkouts (which matter more) still have calls left.
 API_QUOTA_SLOWDOWN_SHARE = float(os.environ.get("MARKETPLACE_API_QUOTA_SLOWDOWN_SHARE", "0.10"))

@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         print(version_line())
         return
     import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
@@ -123,6 +124,10 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as exc:  # dj-database-url refuses a URL it cannot parse
         sys.stderr.write(f"{PROG}: {URL_VARIABLE} is not a database URL: {exc}\n")
         sys.exit(2)
+    except ImproperlyConfigured as exc:
+        # A refused setting (a weak key, say) is the operator's to fix: say which, no traceback.
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        sys.exit(2)
     if command in ([], ["help"], ["-h"], ["--help"]):
         print(overview())
         return
@@ -130,6 +135,9 @@ def main(argv: list[str] | None = None) -> None:
         args = [args[0], "help"]
     try:
         execute_from_command_line(args)
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        sys.exit(2)
     except DatabaseError as exc:
         message = database_problem(exc)
         if message is None:

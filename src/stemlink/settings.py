@@ -11,6 +11,9 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from safeguards import keys
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("STEMLINK_VAR_DIR", Path.cwd() / "var"))
@@ -24,12 +27,41 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("STEMLINK_DEBUG", False)
-# A fixed development key keeps the demo and the tests runnable with nothing configured;
-# production sets STEMLINK_SECRET_KEY (token digests and sessions are keyed with it).
-SECRET_KEY = os.environ.get("STEMLINK_SECRET_KEY", "stemlink-dev-only-insecure-key-change-me-0123456789")
+
+
+def _key(variable: str, key_file: str) -> str:
+    try:
+        return keys.server_key(variable, os.environ.get(variable), VAR_DIR / key_file)
+    except keys.KeyProblem as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+def _key_list(variable: str, default: list[str]) -> list[str]:
+    try:
+        return keys.key_list(variable, os.environ.get(variable), default)
+    except keys.KeyProblem as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+# No key is written in the source: STEMLINK_SECRET_KEY when set (a known-weak value is refused
+# at start-up), else a random key generated at first start into the var directory (mode 0600)
+# and reused after, so the demo and the tests need nothing configured.
+SECRET_KEY = _key("STEMLINK_SECRET_KEY", "stemlink-secret-key")
+# Former keys, still accepted for sessions and signed values while they rotate out.
+SECRET_KEY_FALLBACKS = _key_list("STEMLINK_SECRET_KEY_FALLBACKS", [])
 # Token digests get their own key so that rotating the session key does not void every API token.
-TOKEN_HASH_KEY = os.environ.get("STEMLINK_TOKEN_KEY", SECRET_KEY)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("STEMLINK_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+TOKEN_HASH_KEY = _key_list("STEMLINK_TOKEN_KEY", [SECRET_KEY])[0]
+# The keys partner endpoints' signing secrets are encrypted with: the first encrypts, every one
+# decrypts (rotation: put the new key first, keep the old one after it).
+WEBHOOK_SECRET_KEYS = _key_list("STEMLINK_WEBHOOK_SECRET_KEYS", [SECRET_KEY, *SECRET_KEY_FALLBACKS])
+
+# Host names Stemlink answers to: loopback names unless configured (`stemlink serve` refuses a
+# non-loopback address without STEMLINK_ALLOWED_HOSTS).
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("STEMLINK_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("STEMLINK_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -138,6 +170,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+# Production behind HTTPS (STEMLINK_HTTPS=1): cookies only over HTTPS, plain HTTP redirected,
+# HSTS. Behind a proxy that terminates TLS, STEMLINK_PROXY_SSL_HEADER names the header it sets to
+# "https" (e.g. X-Forwarded-Proto); set it only when the proxy always sets or strips that header.
+HTTPS = _env_bool("STEMLINK_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("STEMLINK_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("STEMLINK_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("STEMLINK_HSTS_PRELOAD", False)
+_proxy_header = os.environ.get("STEMLINK_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -149,12 +195,15 @@ LOGGING = {
 
 # Worker cadence, in seconds (how often it looks for due webhooks, expired carts, standing orders).
 WORKER_POLL_SECONDS = float(os.environ.get("STEMLINK_WORKER_POLL_SECONDS", "1.0"))
-# Webhook HTTP calls never wait longer than this.
+# A webhook delivery (connect, send and the whole answer) never takes longer than this.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))
-# Whether partner endpoints may be on loopback or private networks. On by default so one machine
-# runs the demo (marketplace on 127.0.0.1); a hosted, multi-tenant Stemlink turns it off so a
-# tenant cannot make the worker call internal services. Link-local (cloud metadata) never is.
-WEBHOOK_ALLOW_PRIVATE_NETWORKS = _env_bool("STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", True)
+# Whether partner endpoints may be on loopback or private networks. Off by default, so a tenant
+# cannot make the worker call internal services; the demo (marketplace on 127.0.0.1) and the
+# tests that need it opt in. Link-local (cloud metadata), multicast and reserved never are.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = _env_bool("STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+# The most a partner's answer may hold (status line, headers, body): more is cut off. The whole
+# exchange (connect, send, answer) must also end within WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_MAX_ANSWER_BYTES = int(os.environ.get("STEMLINK_WEBHOOK_MAX_ANSWER_BYTES", str(64 * 1024)))
 
 # API burst limits, per minute: per token, and per address for calls without a valid token (login,
 # bad tokens). Generous by default so benchmarks and end-to-end runs are not throttled.

@@ -229,6 +229,9 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loop]:
         "MARKETPLACE_API_RETRY_SECONDS": "0.2",
         "MARKETPLACE_API_READ_TIMEOUT": "10",
         "STEMLINK_WORKER_POLL_SECONDS": "0.5",
+        # Both applications run on 127.0.0.1 here: they opt in to loopback, as the demo does.
+        "STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
+        "MARKETPLACE_ALLOW_PRIVATE_NETWORKS": "1",
     }
     _run(env, "stemlink", "migrate", "--no-input")
     demo = _run(env, "stemlink", "demo-data")

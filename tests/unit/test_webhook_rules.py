@@ -158,7 +158,11 @@ def test_many_failures_in_a_row_mark_failing_but_never_stop_retrying():
     "url", ["https://partner.example/hook", "http://127.0.0.1:8001/x?y=1", "HTTPS://Partner.Example:8443/"]
 )
 def test_accepts_http_and_https_urls(url):
-    assert url_problem(url) is None
+    assert url_problem(url, allow_private=True) is None
+
+
+def test_loopback_is_refused_unless_the_server_opts_in():
+    assert "private or loopback" in url_problem("http://127.0.0.1:8001/x")
 
 
 @pytest.mark.parametrize(

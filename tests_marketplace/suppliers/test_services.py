@@ -64,7 +64,7 @@ def test_tokens_are_encrypted_at_rest_and_readable_back(wholesaler):
 
 def test_tokens_sealed_under_another_key_are_reported_unreadable(wholesaler, settings):
     supplier = services.save_supplier(connection())
-    settings.SECRET_KEY = "another-key-entirely-0000000000000000000"
+    settings.VAULT_KEYS = ["another-key-entirely-0000000000000000000-abcdefghijklmn"]
     with pytest.raises(SecretUnreadable):
         _ = Supplier.objects.get(pk=supplier.pk).company_token
 

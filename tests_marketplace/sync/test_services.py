@@ -197,7 +197,7 @@ def test_the_next_delta_starts_from_the_cursor_the_server_hands_out(supplier, wh
 def test_tokens_that_cannot_be_decrypted_fail_the_run_without_stopping_the_worker(
     supplier, wholesaler, settings
 ):
-    settings.SECRET_KEY = "a-new-key-after-a-botched-rotation-00000000"
+    settings.VAULT_KEYS = ["a-new-key-after-a-botched-rotation-00000000-without-the-old"]
     run = sync_supplier(Supplier.objects.get(pk=supplier.pk), full=True)
     assert not run.ok and "cannot be decrypted" in run.errors
     assert Supplier.objects.get(pk=supplier.pk).sync_lease_until is None

@@ -26,6 +26,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _wholesaler_on_loopback(settings: Any) -> None:
+    # The fake wholesaler listens on 127.0.0.1: these tests opt in to loopback, as the demo does.
+    settings.ALLOW_PRIVATE_NETWORKS = True
+
+
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):

@@ -21,11 +21,26 @@ import httpx
 from django.conf import settings
 
 from marketplace.suppliers import rules
+from safeguards.http import AnswerTooLarge, DestinationRefused, GuardedTransport
 
 log = logging.getLogger(__name__)
 
 # Set by tests to route every client through a fake wholesaler (httpx.MockTransport).
 transport_override: httpx.BaseTransport | None = None
+
+
+def guarded_transport() -> GuardedTransport:
+    """The transport of every real call: only addresses the policy allows, pinned, one deadline, capped.
+
+    Loopback and private networks only with MARKETPLACE_ALLOW_PRIVATE_NETWORKS (the demo, tests);
+    the whole call (connect, send, answer) ends within the connect plus the read timeout.
+    """
+    return GuardedTransport(
+        allow_private=lambda: bool(settings.ALLOW_PRIVATE_NETWORKS),
+        deadline_seconds=float(settings.API_CONNECT_TIMEOUT_SECONDS)
+        + float(settings.API_READ_TIMEOUT_SECONDS),
+        max_answer_bytes=int(settings.API_MAX_ANSWER_BYTES),
+    )
 
 
 class ApiError(Exception):
@@ -110,6 +125,18 @@ class Unreachable(ApiError):
     code = "unreachable"
 
 
+class DestinationNotAllowed(ApiError):
+    """The base URL is, or resolves to, an address the marketplace does not call (never retried)."""
+
+    code = "destination_not_allowed"
+
+
+class TokensNotForThisUrl(ApiError):
+    """The stored tokens were entered for another base URL: they are never sent to this one."""
+
+    code = "tokens_not_for_this_url"
+
+
 class BadAnswer(ApiError):
     """The server answered something that is not the API's JSON envelope (wrong base URL?)."""
 
@@ -183,11 +210,13 @@ class WholesalerClient:
         self._sleep = sleep
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._http = httpx.Client(
-            transport=transport or transport_override,
+            transport=transport or transport_override or guarded_transport(),
             timeout=httpx.Timeout(
                 settings.API_READ_TIMEOUT_SECONDS, connect=settings.API_CONNECT_TIMEOUT_SECONDS
             ),
             follow_redirects=False,
+            # No proxy from the environment: a proxy would bypass the transport's address checks.
+            trust_env=False,
         )
 
     def close(self) -> None:
@@ -231,6 +260,10 @@ class WholesalerClient:
                 response = self._http.post(
                     url, content=body, headers={**headers, "Content-Type": "application/json"}
                 )
+            except DestinationRefused as exc:
+                raise DestinationNotAllowed(str(exc), method=method) from exc
+            except AnswerTooLarge as exc:
+                raise BadAnswer(f"the answer is too large ({exc})", method=method) from exc
             except httpx.TransportError as exc:
                 last_problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 log.warning("%s attempt %d/%d failed: %s", method, attempt, self.attempts, last_problem)

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils import timezone
 
 from marketplace.suppliers import rules, vault
-from marketplace.suppliers.client import WholesalerClient
+from marketplace.suppliers.client import TokensNotForThisUrl, WholesalerClient
+from marketplace.suppliers.rules import normalise_base_url
 
 
 class SyncStatus(models.TextChoices):
@@ -35,6 +36,9 @@ class Supplier(models.Model):
     customer_token_sealed = models.TextField(blank=True)
     customer_token_hint = models.CharField(max_length=12, blank=True)
     webhook_secret_sealed = models.TextField(blank=True)
+    # The base URL the stored tokens were entered for: they are never sent anywhere else, and a
+    # changed base URL needs the tokens typed again.
+    tokens_base_url = models.CharField(max_length=300, blank=True)
     carrier_id = models.PositiveBigIntegerField("default Carrier ID")
     location_id = models.PositiveBigIntegerField("Location ID", null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -123,11 +127,30 @@ class Supplier(models.Model):
                 ratelimit_reset_at=rate.reset_at,
             )
 
+    def tokens_fit_base_url(self) -> bool:
+        """Tell whether the stored tokens were entered for the current base URL."""
+        return self.tokens_fit_url(self.base_url)
+
+    def tokens_fit_url(self, base_url: str) -> bool:
+        """Tell whether the stored tokens were entered for this base URL."""
+        return bool(self.tokens_base_url) and self.tokens_base_url == normalise_base_url(base_url)
+
+    def _token_for_call(self, token: str) -> str:
+        if not self.tokens_fit_base_url():
+            raise TokensNotForThisUrl(
+                f"the stored tokens were entered for {self.tokens_base_url or 'another address'}, "
+                f"not {self.base_url}: enter both tokens again for the new base URL"
+            )
+        return token
+
     def company_client(self, **kwargs: Any) -> WholesalerClient:
-        """A client speaking with the Company token (X-ACCOUNT = Company ID)."""
+        """A client speaking with the Company token (X-ACCOUNT = Company ID).
+
+        Raises TokensNotForThisUrl when the token was entered for another base URL.
+        """
         return WholesalerClient(
             self.base_url,
-            self.company_token,
+            self._token_for_call(self.company_token),
             account=self.company_id,
             rate_limit=self.rate_limit,
             on_rate_limit=self.remember_rate_limit,
@@ -135,10 +158,13 @@ class Supplier(models.Model):
         )
 
     def customer_client(self, **kwargs: Any) -> WholesalerClient:
-        """A client speaking with the Customer token (X-ACCOUNT = Company ID)."""
+        """A client speaking with the Customer token (X-ACCOUNT = Company ID).
+
+        Raises TokensNotForThisUrl when the token was entered for another base URL.
+        """
         return WholesalerClient(
             self.base_url,
-            self.customer_token,
+            self._token_for_call(self.customer_token),
             account=self.company_id,
             rate_limit=self.rate_limit,
             on_rate_limit=self.remember_rate_limit,

@@ -154,3 +154,8 @@ def api_endpoint(base_url: str, method: str) -> str:
     if not base.endswith("/api") and not base.endswith("/api/v2"):
         base += "/api"
     return f"{base}/{method}"
+
+
+def normalise_base_url(base_url: str) -> str:
+    """Return a base URL the way it is stored: trimmed, without a trailing slash."""
+    return (base_url or "").strip().rstrip("/")

@@ -5,12 +5,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.suppliers import client as api
+from marketplace.suppliers import rules
 from marketplace.suppliers.models import Supplier, SyncStatus
+from safeguards import address_rules
+from safeguards.http import system_resolver
 
 
 @dataclass
@@ -40,8 +45,39 @@ class CheckResult:
         return not self.problems
 
 
+class TokensRequired(ValueError):
+    """The base URL changed and the tokens were not entered again for it."""
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """Return why the marketplace must not call this base URL, or None.
+
+    The same address policy as every call (`safeguards.address_rules`): loopback and private
+    networks only with MARKETPLACE_ALLOW_PRIVATE_NETWORKS; link-local, multicast, reserved and
+    unspecified addresses never, in any spelling, nor names that resolve to them now.
+    """
+    allow_private = bool(settings.ALLOW_PRIVATE_NETWORKS)
+    url = rules.normalise_base_url(base_url)
+    problem = address_rules.url_host_problem(url, allow_private=allow_private)
+    if problem:
+        return f"The API base URL {problem}."
+    host = urlsplit(url).hostname or ""
+    if address_rules.literal_address(host) is not None:
+        return None
+    try:
+        addresses = system_resolver(host, 443)
+    except (OSError, UnicodeError, ValueError):
+        return None  # not resolvable now: the connection check says so, and every call checks again
+    verdict = address_rules.judge_resolved(host, addresses, allow_private=allow_private)
+    if not verdict.ok:
+        return f"The API base URL is refused: {verdict.reason}."
+    return None
+
+
 def _describe(exc: api.ApiError, token_label: str) -> tuple[str, str]:
     """Map a failed check call to (form field, plain message)."""
+    if isinstance(exc, api.DestinationNotAllowed):
+        return "base_url", f"The marketplace does not call this address: {exc.message}"
     if isinstance(exc, api.Unreachable | api.BadAnswer | api.UnknownMethod):
         return "base_url", f"Could not reach the API at this address: {exc.message}"
     if isinstance(exc, api.InvalidToken):
@@ -66,6 +102,10 @@ def check_connection(details: ConnectionDetails) -> CheckResult:
     customer.details.get for the Customer ID. Never raises for a refused credential.
     """
     result = CheckResult()
+    problem = base_url_problem(details.base_url)
+    if problem:
+        result.problems["base_url"] = problem
+        return result
     company = api.WholesalerClient(
         details.base_url, details.company_token, account=details.company_id, attempts=1
     )
@@ -134,13 +174,24 @@ def save_supplier(
 ) -> Supplier:
     """Create or update a supplier from checked connection details (call check_connection first).
 
-    Empty tokens on an update keep the stored ones. A new supplier gets a webhook secret and is
-    due for a full sync at once.
+    Empty tokens on an update keep the stored ones, as long as the base URL stays the one they
+    were entered for; a new base URL needs both tokens again (raises TokensRequired), so stored
+    tokens are never sent to an address they were not entered for. A new supplier gets a webhook
+    secret and is due for a full sync at once.
     """
     creating = supplier is None
     supplier = supplier or Supplier()
+    new_base_url = rules.normalise_base_url(details.base_url)
+    both_given = bool(details.company_token and details.customer_token)
+    if not both_given and (creating or supplier.tokens_base_url != new_base_url):
+        raise TokensRequired(
+            "The API base URL is new: enter both tokens again (stored tokens are never sent to "
+            "an address they were not entered for)."
+        )
     supplier.name = details.name
-    supplier.base_url = details.base_url.strip().rstrip("/")
+    supplier.base_url = new_base_url
+    if both_given:
+        supplier.tokens_base_url = new_base_url
     supplier.company_id = details.company_id
     supplier.customer_id = details.customer_id
     supplier.carrier_id = details.carrier_id
@@ -162,14 +213,18 @@ def save_supplier(
 
 
 def details_of(supplier: Supplier) -> ConnectionDetails:
-    """Read a stored supplier back into connection details (tokens decrypted) for a re-check."""
+    """Read a stored supplier back into connection details (tokens decrypted) for a re-check.
+
+    Tokens entered for another base URL are left out (empty): they are never sent there.
+    """
+    fit = supplier.tokens_fit_base_url()
     return ConnectionDetails(
         name=supplier.name,
         base_url=supplier.base_url,
         company_id=supplier.company_id,
         customer_id=supplier.customer_id,
-        company_token=supplier.company_token,
-        customer_token=supplier.customer_token,
+        company_token=supplier.company_token if fit else "",
+        customer_token=supplier.customer_token if fit else "",
         carrier_id=supplier.carrier_id,
         location_id=supplier.location_id,
     )

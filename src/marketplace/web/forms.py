@@ -115,18 +115,34 @@ class SupplierForm(forms.Form):
                     name
                 ].help_text = "Stored encrypted and never shown again (so retype it after a refusal)."
         else:
-            self.fields[
-                "company_token"
-            ].help_text = f"Stored ({supplier.company_token_hint}); leave blank to keep it."
-            self.fields[
-                "customer_token"
-            ].help_text = f"Stored ({supplier.customer_token_hint}); leave blank to keep it."
+            self.fields["company_token"].help_text = (
+                f"Stored ({supplier.company_token_hint}); leave blank to keep it, "
+                "unless the base URL changes."
+            )
+            self.fields["customer_token"].help_text = (
+                f"Stored ({supplier.customer_token_hint}); leave blank to keep it, "
+                "unless the base URL changes."
+            )
 
     def clean_company_token(self) -> str:
         return self.cleaned_data["company_token"].strip()
 
     def clean_customer_token(self) -> str:
         return self.cleaned_data["customer_token"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        base_url = data.get("base_url")
+        if self.supplier is not None and base_url and not self.supplier.tokens_fit_url(base_url):
+            # Stored tokens are never sent to an address they were not entered for.
+            for name in ("company_token", "customer_token"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        "The API base URL changed: enter this token again for the new address "
+                        "(the stored one is never sent there).",
+                    )
+        return data
 
 
 class WebhookSecretForm(forms.Form):

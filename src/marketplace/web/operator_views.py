@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from marketplace.suppliers import services
@@ -19,7 +20,12 @@ from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync.models import CatalogItem, SyncRun
 from marketplace.web.forms import SupplierForm, WebhookSecretForm
 
-staff_required = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="signin")
+_staff_only = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="signin")
+
+
+def staff_required(view: Any) -> Any:
+    """Staff only, and never cached: these pages show supplier settings and, once, new secrets."""
+    return never_cache(_staff_only(view))
 
 
 def supplier_list(request: HttpRequest) -> HttpResponse:
@@ -37,14 +43,16 @@ def _supplier_list(request: HttpRequest) -> HttpResponse:
 
 def _details(form: SupplierForm, supplier: Supplier | None) -> services.ConnectionDetails:
     data = form.cleaned_data
+    keep = supplier if supplier is not None and supplier.tokens_fit_url(data["base_url"]) else None
     return services.ConnectionDetails(
         name=data["name"],
         base_url=data["base_url"],
         company_id=data["company_id"],
         customer_id=data["customer_id"],
-        # Blank on edit keeps the stored token; it is checked like a typed one.
-        company_token=data["company_token"] or (supplier.company_token if supplier else ""),
-        customer_token=data["customer_token"] or (supplier.customer_token if supplier else ""),
+        # Blank on edit keeps the stored token (the form demands both again when the base URL
+        # changed); it is checked like a typed one.
+        company_token=data["company_token"] or (keep.company_token if keep else ""),
+        customer_token=data["customer_token"] or (keep.customer_token if keep else ""),
         carrier_id=data["carrier_id"],
         location_id=data["location_id"],
     )
@@ -76,13 +84,18 @@ def _supplier_form(request: HttpRequest, supplier: Supplier | None) -> HttpRespo
             result = services.check_connection(details)
             for field_name, message in result.problems.items():
                 form.add_error(field_name if field_name in form.fields else None, message)
+            saved = None
             if result.ok:
-                saved = services.save_supplier(
-                    details,
-                    supplier=supplier,
-                    sync_interval_minutes=form.cleaned_data["sync_interval_minutes"],
-                    stale_after_minutes=form.cleaned_data["stale_after_minutes"],
-                )
+                try:
+                    saved = services.save_supplier(
+                        details,
+                        supplier=supplier,
+                        sync_interval_minutes=form.cleaned_data["sync_interval_minutes"],
+                        stale_after_minutes=form.cleaned_data["stale_after_minutes"],
+                    )
+                except services.TokensRequired as exc:
+                    form.add_error("company_token", str(exc))
+            if saved is not None:
                 messages.success(
                     request,
                     f"{saved.name} connected: the tokens work "

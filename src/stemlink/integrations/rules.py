@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from safeguards import address_rules
 
 INVENTORY_CHANGED = "inventory.changed"
 WEB_ORDER_CHECKED_OUT = "web_order.checked_out"
@@ -210,28 +211,27 @@ def after_attempt(
 
 
 def address_problem(address: str, *, allow_private: bool) -> str | None:
-    """Return why the worker must not call this IP address, or None when it may.
+    """Return why the worker must not call this host spelled as an address, or None when it may.
 
-    Link-local addresses (cloud metadata services live there), multicast and unspecified ones
-    are never allowed; loopback and private networks only when `allow_private`.
+    Every spelling counts (IPv4-mapped, -compatible, 6to4 and NAT64 IPv6, decimal, octal and hex
+    IPv4): see `safeguards.address_rules`. Link-local (cloud metadata), multicast, unspecified and
+    reserved addresses are never allowed; loopback and private networks only when `allow_private`.
+    A host name gives None here: what it resolves to is judged when saving and when sending.
     """
-    try:
-        ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
-    except ValueError:
-        return None  # a host name, not an address: checked when it is resolved
-    # Order matters: link-local counts as private to `ipaddress`, and ::1 as reserved.
-    if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
-        return f"points at {ip}, an address Stemlink never calls (link-local, multicast or unspecified)"
-    if ip.is_loopback or ip.is_private:
-        if allow_private:
-            return None
-        return f"points at {ip}, a private or loopback address, which this server does not call"
-    if ip.is_reserved or not ip.is_global:
-        return f"points at {ip}, a reserved address, which Stemlink never calls"
-    return None
+    verdict = address_rules.judge_host(address, allow_private=allow_private)
+    if verdict is None or verdict.ok:
+        return None
+    return describe_refusal(verdict)
 
 
-def url_problem(url: str, *, allow_private: bool = True) -> str | None:
+def describe_refusal(verdict: address_rules.Verdict) -> str:
+    """Say why an address is refused, and whether a server setting could ever allow it."""
+    if verdict.private:
+        return f"points at {verdict.reason}; see STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS"
+    return f"points at {verdict.reason}: Stemlink never calls such an address"
+
+
+def url_problem(url: str, *, allow_private: bool = False) -> str | None:
     """Return why a partner endpoint URL is unusable, or None when it is fine."""
     text = (url or "").strip()
     if not text:
@@ -256,7 +256,10 @@ def url_problem(url: str, *, allow_private: bool = True) -> str | None:
         return "has an invalid port"
     if parts.fragment:
         return "must not contain a #fragment"
-    return address_problem(parts.hostname, allow_private=allow_private)
+    problem = address_problem(parts.hostname, allow_private=allow_private)
+    if problem:
+        return problem
+    return address_rules.url_host_problem(text, allow_private=allow_private)
 
 
 def secret_problem(secret: str) -> str | None:

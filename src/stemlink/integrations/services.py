@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
@@ -22,6 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from safeguards import address_rules
+from safeguards.http import system_resolver
 from stemlink.customers.models import Customer
 from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
 from stemlink.integrations import rules
@@ -132,10 +135,31 @@ def event_body(event: OutboxEvent) -> bytes:
 
 
 def _clean_url(url: str) -> str:
-    problem = rules.url_problem(url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS)
+    allow_private = bool(settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS)
+    problem = rules.url_problem(url, allow_private=allow_private)
+    if problem is None:
+        problem = _resolved_problem(url.strip(), allow_private)
     if problem:
         raise ValidationFailed(FieldError("url", f"The endpoint URL {problem}."))
     return url.strip()
+
+
+def _resolved_problem(url: str, allow_private: bool) -> str | None:
+    """Judge what the URL's host name resolves to now (the worker judges it again at every send).
+
+    A name that does not resolve yet is accepted: the partner may not have published it; the
+    worker refuses it until it resolves to an address it may call.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if address_rules.literal_address(host) is not None:
+        return None
+    try:
+        addresses = system_resolver(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError, ValueError):
+        return None
+    verdict = address_rules.judge_resolved(host, addresses, allow_private=allow_private)
+    return None if verdict.ok else f"is refused: {verdict.reason}"
 
 
 def _clean_description(description: str) -> str:

@@ -26,7 +26,7 @@ import httpx
 from django.conf import settings
 from django.db import close_old_connections
 
-from stemlink.integrations import rules as webhook_rules
+from safeguards.http import GuardedTransport, sanitised_reason
 from stemlink.integrations import services as integrations
 
 log = logging.getLogger("stemlink.worker")
@@ -116,26 +116,6 @@ class PassReport:
         return self.delivered + self.failed
 
 
-def destination_problem(url: str, *, allow_private: bool) -> str | None:
-    """Return why the worker must not call this URL's host as it resolves now, or None.
-
-    Checked at send time, not only when the endpoint is saved, because a name can be pointed at
-    an internal address later. A name that does not resolve is left to the HTTP client to report.
-    """
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, ValueError):
-        return None
-    for info in infos:
-        problem = webhook_rules.address_problem(str(info[4][0]), allow_private=allow_private)
-        if problem:
-            return f"not sent: {host} {problem}"
-    return None
-
-
 def loggable_url(url: str) -> str:
     """Return the URL without its query string: partners sometimes put a key of their own there."""
     parts = urlsplit(url)
@@ -143,9 +123,13 @@ def loggable_url(url: str) -> str:
 
 
 def _describe_error(exc: Exception) -> str:
-    # The class name tells timeouts from refused connections; the message adds the detail.
-    text = str(exc) or exc.__class__.__name__
-    return f"{exc.__class__.__name__}: {text}"[:500]
+    # The class name tells timeouts from refused connections; the message adds the detail, in
+    # printable ASCII only and short.
+    text = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in (str(exc) or exc.__class__.__name__))
+    name = exc.__class__.__name__
+    if name == "DestinationRefused":
+        return f"not sent: {text}"[:300]
+    return f"{name}: {text}"[:300]
 
 
 class Worker:
@@ -178,8 +162,18 @@ class Worker:
         default_lease = self.batch_size * (self.timeout_seconds + 1.0) + 30.0
         self.lease_seconds = default_lease if lease_seconds is None else lease_seconds
         self._own_client = http_client is None
+        # Every delivery: the address checked is the address connected to, one deadline for the
+        # whole exchange, a cap on the bytes read, and no redirect followed (a 3xx is a failure).
         self.client = http_client or httpx.Client(
-            timeout=httpx.Timeout(self.timeout_seconds), follow_redirects=False
+            transport=GuardedTransport(
+                allow_private=lambda: bool(settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS),
+                deadline_seconds=self.timeout_seconds,
+                max_answer_bytes=int(settings.WEBHOOK_MAX_ANSWER_BYTES),
+            ),
+            timeout=httpx.Timeout(self.timeout_seconds),
+            follow_redirects=False,
+            # No proxy from the environment: a proxy would bypass the transport's address checks.
+            trust_env=False,
         )
 
     def stop(self) -> None:
@@ -224,15 +218,18 @@ class Worker:
         """Send one delivery and record the answer; return whether the partner took it."""
         started = time.monotonic()
         status_code: int | None = None
-        error = destination_problem(request.url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS) or ""
-        if not error:
-            try:
-                response = self.client.post(request.url, content=request.body, headers=request.headers)
-                status_code = response.status_code
+        error = ""
+        try:
+            with self.client.stream(
+                "POST", request.url, content=request.body, headers=request.headers
+            ) as answer:
+                status_code = answer.status_code
+                # Only the status and a short, sanitised reason are kept: never the partner's body
+                # (an internal service's answer must not be readable on the endpoint page).
                 if not 200 <= status_code < 300:
-                    error = f"HTTP {status_code}: {response.text[:200]}"
-            except httpx.HTTPError as exc:
-                error = _describe_error(exc)
+                    error = sanitised_reason(answer)
+        except httpx.HTTPError as exc:
+            error = _describe_error(exc)
         duration_ms = int((time.monotonic() - started) * 1000)
         kept = integrations.record_delivery_result(
             request.delivery_id,

@@ -7,7 +7,7 @@ import pytest
 from stemlink.errors import InvalidState, NotFound, ValidationFailed
 from stemlink.integrations import queries
 from stemlink.integrations.models import Delivery, PartnerEndpoint
-from stemlink.integrations.secret_box import SecretUnreadable, open_secret, seal_secret
+from stemlink.integrations.secret_box import SecretUnreadable, open_secret, reseal, seal_secret
 from stemlink.integrations.services import (
     add_endpoint,
     claim_due_deliveries,
@@ -55,7 +55,8 @@ def test_reports_every_bad_field_at_once(world, other_world):
     assert PartnerEndpoint.objects.count() == 0
 
 
-def test_accepts_http_and_https_and_trims_spaces(world):
+def test_accepts_http_and_https_and_trims_spaces(world, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the loopback URL below needs the opt-in
     a, _ = add_endpoint(world.company, url="  https://partner.example/hook?source=stemlink ")
     b, _ = add_endpoint(world.company, url="http://127.0.0.1:8001/webhooks")
     assert a.url == "https://partner.example/hook?source=stemlink"
@@ -82,9 +83,25 @@ def test_keeps_a_partner_chosen_secret(world):
 
 def test_a_secret_sealed_under_another_server_key_is_reported_clearly(settings):
     sealed = seal_secret("whsec_something-long-enough")
-    settings.SECRET_KEY = "a-different-server-key-0123456789-abcdefghij"
-    with pytest.raises(SecretUnreadable, match="was STEMLINK_SECRET_KEY changed"):
+    settings.WEBHOOK_SECRET_KEYS = ["a-different-server-key-0123456789-abcdefghij-klmnopqrstuv"]
+    with pytest.raises(SecretUnreadable, match="was STEMLINK_SECRET_KEY or STEMLINK_WEBHOOK_SECRET_KEYS"):
         open_secret(sealed)
+
+
+def test_a_rotated_key_list_still_opens_secrets_sealed_under_the_old_key(settings):
+    old_key = "the-old-webhook-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    new_key = "the-new-webhook-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
+    settings.WEBHOOK_SECRET_KEYS = [old_key]
+    sealed_before = seal_secret("whsec_sealed-before-the-rotation")
+    settings.WEBHOOK_SECRET_KEYS = [new_key, old_key]
+    assert open_secret(sealed_before) == "whsec_sealed-before-the-rotation"
+    sealed_after = seal_secret("whsec_sealed-after-the-rotation")
+    resealed = reseal(sealed_before)
+    settings.WEBHOOK_SECRET_KEYS = [new_key]  # the old key retired: what was sealed or resealed since opens
+    assert open_secret(sealed_after) == "whsec_sealed-after-the-rotation"
+    assert open_secret(resealed) == "whsec_sealed-before-the-rotation"
+    with pytest.raises(SecretUnreadable):
+        open_secret(sealed_before)
 
 
 def test_rotating_the_secret_signs_waiting_deliveries_with_the_new_one(world):

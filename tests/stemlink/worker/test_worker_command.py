@@ -139,7 +139,13 @@ def test_two_worker_processes_share_the_outbox_and_stop_cleanly_on_sigterm(
     process_database_url: str, receiver: Receiver
 ):
     events = 30
-    env = {**os.environ, "DATABASE_URL": process_database_url, "STEMLINK_WORKER_POLL_SECONDS": "0.2"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": process_database_url,
+        "STEMLINK_WORKER_POLL_SECONDS": "0.2",
+        # The partner below listens on 127.0.0.1: opt in to loopback, as the demo does.
+        "STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
+    }
     stemlink = str(Path(sys.executable).with_name("stemlink"))
     subprocess.run([stemlink, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=180)
     setup = subprocess.run(

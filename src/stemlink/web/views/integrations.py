@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
@@ -36,6 +37,7 @@ def _endpoint(request: CompanyRequest, endpoint_id: int) -> PartnerEndpoint:
 
 
 @company_page(admin_only=True)
+@never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def endpoint_list(request: CompanyRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST":
@@ -78,6 +80,7 @@ def endpoint_list(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(admin_only=True)
+@never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def endpoint_detail(request: CompanyRequest, endpoint_id: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
     new_secret = None

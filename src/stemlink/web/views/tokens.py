@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from stemlink.api import rules as token_rules
@@ -77,6 +78,7 @@ def _rebuild(request: CompanyRequest, **changes: Any) -> NewTokenForm:
 
 
 @company_page(admin_only=True)
+@never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def token_new(request: CompanyRequest) -> HttpResponse:
     if request.method != "POST":
         form = NewTokenForm(request.company, initial={"token_type": "company"})
@@ -165,6 +167,7 @@ def _detail(
 
 
 @company_page(admin_only=True)
+@never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def token_detail(request: CompanyRequest, token_id: int) -> HttpResponse:
     token = token_of_company(request.company, token_id)
     if request.method == "POST":
@@ -191,6 +194,7 @@ def token_detail(request: CompanyRequest, token_id: int) -> HttpResponse:
 
 @require_POST
 @company_page(admin_only=True)
+@never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def token_regenerate(request: CompanyRequest, token_id: int) -> HttpResponse:
     token = token_of_company(request.company, token_id)
     if token.revoked_on is not None:

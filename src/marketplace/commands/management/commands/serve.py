@@ -10,6 +10,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from safeguards.address_rules import is_loopback_host
+
+
+def bind_problem(host: str, allowed_hosts: str | None) -> str | None:
+    """Return why serving on `host` is refused: a non-loopback address needs MARKETPLACE_ALLOWED_HOSTS."""
+    if is_loopback_host(host) or (allowed_hosts or "").strip():
+        return None
+    return (
+        f"refusing to listen on {host}, which is not a loopback address, without MARKETPLACE_ALLOWED_HOSTS: "
+        "set it to the host names this server answers to (e.g. MARKETPLACE_ALLOWED_HOSTS=shop.example.com), "
+        "or listen on 127.0.0.1 behind a proxy"
+    )
+
 
 class Command(BaseCommand):
     help = "Serve the marketplace (storefront, operator pages, webhook receiver) with gunicorn."
@@ -28,6 +41,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problem = bind_problem(options["host"], os.environ.get("MARKETPLACE_ALLOWED_HOSTS"))
+        if problem:
+            raise CommandError(problem)
         # Refuse to start against a database that cannot be opened or is behind the code: every
         # request would fail. A connection error becomes one line naming MARKETPLACE_DATABASE_URL.
         connection.ensure_connection()
@@ -54,6 +70,9 @@ class Command(BaseCommand):
             "120",
             "--access-logfile",
             "-",
+            # Query strings are written with their token/authorization values redacted.
+            "--logger-class",
+            "safeguards.gunicorn_logging.RedactingLogger",
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]

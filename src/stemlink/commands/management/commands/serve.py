@@ -13,6 +13,19 @@ from django.db.migrations.executor import MigrationExecutor
 
 from stemlink.commands.gunicorn_worker import GUNICORN_FIELD_SIZE, GUNICORN_FIELDS, GUNICORN_LINE
 
+from safeguards.address_rules import is_loopback_host
+
+
+def bind_problem(host: str, allowed_hosts: str | None) -> str | None:
+    """Return why serving on `host` is refused: a non-loopback address needs STEMLINK_ALLOWED_HOSTS."""
+    if is_loopback_host(host) or (allowed_hosts or "").strip():
+        return None
+    return (
+        f"refusing to listen on {host}, which is not a loopback address, without STEMLINK_ALLOWED_HOSTS: "
+        "set it to the host names this server answers to (e.g. STEMLINK_ALLOWED_HOSTS=shop.example.com), "
+        "or listen on 127.0.0.1 behind a proxy"
+    )
+
 
 class Command(BaseCommand):
     help = "Serve Stemlink (API, back office, admin) with gunicorn."
@@ -30,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true", help="skip collecting static files")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problem = bind_problem(options["host"], os.environ.get("STEMLINK_ALLOWED_HOSTS"))
+        if problem:
+            raise CommandError(problem)
         # Refuse to start against a database that cannot be opened or is behind the code: every
         # request would fail. A connection error becomes one line naming DATABASE_URL (`stemlink`).
         connection.ensure_connection()
@@ -63,6 +79,9 @@ class Command(BaseCommand):
             "60",
             "--access-logfile",
             "-",
+            # Query strings are written with their token/authorization values redacted.
+            "--logger-class",
+            "safeguards.gunicorn_logging.RedactingLogger",
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
