@@ -11,9 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from stemlink.commands.gunicorn_worker import GUNICORN_FIELD_SIZE, GUNICORN_FIELDS, GUNICORN_LINE
-
 from safeguards.address_rules import is_loopback_host
+from stemlink.commands.gunicorn_worker import GUNICORN_FIELD_SIZE, GUNICORN_FIELDS, GUNICORN_LINE
 
 
 def bind_problem(host: str, allowed_hosts: str | None) -> str | None:
