@@ -148,6 +148,9 @@ LOGGING = {
 
 # Worker cadence, in seconds (how often it looks for due webhooks, expired carts, standing orders).
 WORKER_POLL_SECONDS = float(os.environ.get("STEMLINK_WORKER_POLL_SECONDS", "1.0"))
+# How often a worker writes its heartbeat, and after how long without one it counts as silent.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("STEMLINK_WORKER_HEARTBEAT_SECONDS", "10.0"))
+WORKER_SILENT_SECONDS = float(os.environ.get("STEMLINK_WORKER_SILENT_SECONDS", "60.0"))
 # Webhook HTTP calls never wait longer than this.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))
 # Whether partner endpoints may be on loopback or private networks. On by default so one machine
