@@ -178,6 +178,8 @@ class Worker:
         # Long enough for a whole batch to time out one by one, plus a margin; a crashed worker's
         # claims come back after this.
         default_lease = self.batch_size * (self.timeout_seconds + 1.0) + 30.0
+        configured = getattr(settings, "WORKER_LEASE_SECONDS", None)
+        default_lease = default_lease if configured is None else float(configured)
         self.lease_seconds = default_lease if lease_seconds is None else lease_seconds
         self._own_client = http_client is None
         self.started_on = timezone.now()
