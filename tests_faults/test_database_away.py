@@ -11,6 +11,7 @@ processes serve again when the database is back; every retried write completed e
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -20,7 +21,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
 from tests_faults.conftest import (
     STEMLINK,
@@ -131,6 +131,7 @@ def test_database_away_for_twenty_seconds(fault_db: str, processes: Processes, t
             return False
 
     wait_until(up, "stemlink serve to answer")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     observed = Observed()
     stop = threading.Event()
