@@ -53,6 +53,10 @@ faults: install pg-up ## Fault tests: database cut, worker killed, partner down 
 	$(BIN)/pytest tests_faults -p no:django -p no:cacheprovider -W ignore::pytest.PytestConfigWarning -q -rA $(PYTEST_ARGS) || exit 1; \
 	echo "make faults took $$(( $$(date +%s) - start )) s"
 
+soak: install pg-up ## Soak: checkouts, feed syncs, pages and webhooks at once on SQLite then PostgreSQL (SOAK_SECONDS each, default 300)
+	$(BIN)/python scripts/soak.py sqlite
+	$(BIN)/python scripts/soak.py postgresql
+
 lint: install ## Check style and formatting with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -76,4 +80,4 @@ bench: install pg-up ## Run the benchmarks in bench/ (each prints a ratio agains
 clean: ## Remove the virtualenv, the local database and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
-.PHONY: help install browser migrate demo test test-marketplace pg-up test-pg faults lint format typecheck imports check bench clean
+.PHONY: help install browser migrate demo test test-marketplace pg-up test-pg faults soak lint format typecheck imports check bench clean
