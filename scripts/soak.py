@@ -188,7 +188,10 @@ def soak(kind: str, database_url: str, workdir: Path) -> int:
     from stemlink.integrations.models import Delivery, OutboxEvent
     from stemlink.integrations.services import add_endpoint
 
-    world = make_world("Soak Roses", paid_users=1000)  # a quota for a day of load
+    # A quota for a day of load; checkouts come confirmed, as a rep would confirm them during the
+    # day (the Orders page lists every invoice waiting for confirmation, without a page limit: an
+    # ever-growing list would measure that page, not the processes' memory).
+    world = make_world("Soak Roses", paid_users=1000, autoconfirm_on_checkout=True)
     products = [world.product] + [make_product(world.company, world.roses) for _ in range(9)]
     lines = [make_line(world, product=p, boxes_on_hand=1_000_000) for p in products for _ in range(5)]
     buyers = [world.customer] + [
