@@ -48,6 +48,15 @@ test-pg: install browser pg-up ## Run the whole test suite on PostgreSQL (PG_URL
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 	MARKETPLACE_DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test-marketplace
 
+faults: install pg-up ## Fault tests: database cut, worker killed, partner down (real processes, PostgreSQL)
+	@start=$$(date +%s); \
+	$(BIN)/pytest tests_faults -p no:django -p no:cacheprovider -W ignore::pytest.PytestConfigWarning -q -rA $(PYTEST_ARGS) || exit 1; \
+	echo "make faults took $$(( $$(date +%s) - start )) s"
+
+soak: install pg-up ## Soak: checkouts, feed syncs, pages and webhooks at once on SQLite then PostgreSQL (SOAK_SECONDS each, default 300)
+	$(BIN)/python scripts/soak.py sqlite
+	$(BIN)/python scripts/soak.py postgresql
+
 lint: install ## Check style and formatting with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -71,4 +80,4 @@ bench: install pg-up ## Run the benchmarks in bench/ (each prints a ratio agains
 clean: ## Remove the virtualenv, the local database and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
-.PHONY: help install browser migrate demo test test-marketplace pg-up test-pg lint format typecheck imports check bench clean
+.PHONY: help install browser migrate demo test test-marketplace pg-up test-pg faults soak lint format typecheck imports check bench clean

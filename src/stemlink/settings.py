@@ -141,6 +141,9 @@ else:
         "STEMLINK_TEST_DB_NAME", f"test_stemlink_{os.getpid()}_{secrets.token_hex(4)}"
     )
     _db["CONN_HEALTH_CHECKS"] = True
+    # A server that does not answer fails a connection attempt in seconds (503, Retry-After) instead
+    # of holding a request until the operating system gives up.
+    _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,6 +198,18 @@ LOGGING = {
 
 # Worker cadence, in seconds (how often it looks for due webhooks, expired carts, standing orders).
 WORKER_POLL_SECONDS = float(os.environ.get("STEMLINK_WORKER_POLL_SECONDS", "1.0"))
+# How often a worker writes its heartbeat, and after how long without one it counts as silent.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("STEMLINK_WORKER_HEARTBEAT_SECONDS", "10.0"))
+WORKER_SILENT_SECONDS = float(os.environ.get("STEMLINK_WORKER_SILENT_SECONDS", "60.0"))
+# A worker's claim on deliveries (empty: long enough for a whole batch to time out); a killed
+# worker's deliveries are sent again once it runs out. The fault tests shorten it.
+WORKER_LEASE_SECONDS = (
+    float(os.environ["STEMLINK_WORKER_LEASE_SECONDS"])
+    if os.environ.get("STEMLINK_WORKER_LEASE_SECONDS")
+    else None
+)
+# Multiplies every webhook retry wait and partner pause (1 = as documented); tests shorten time.
+WEBHOOK_BACKOFF_SCALE = float(os.environ.get("STEMLINK_WEBHOOK_BACKOFF_SCALE", "1.0"))
 # A webhook delivery (connect, send and the whole answer) never takes longer than this.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))
 # Whether partner endpoints may be on loopback or private networks. Off by default, so a tenant

@@ -8,3 +8,6 @@ urlpatterns = [
     path("api/", include("stemlink.api.urls")),
     path("", include("stemlink.web.urls")),
 ]
+
+# An unreachable database answers 503 with Retry-After (the API's envelope under /api/).
+handler500 = "stemlink.unavailable.server_error"

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pydantic
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -328,6 +328,8 @@ def call_method(request: HttpRequest, method: str) -> HttpResponse:
         status, body, error_code = error.http_status, envelope.dumps(envelope.failure(error)), error.code
         if "retryAfter" in error.extra:
             call.headers["Retry-After"] = str(error.extra["retryAfter"])
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: stemlink.unavailable answers 503 with Retry-After
     except Exception:
         logger.exception("API method %s failed", call.method)
         status, body, error_code = 500, envelope.dumps(envelope.internal_error()), "internal_error"

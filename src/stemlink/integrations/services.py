@@ -487,13 +487,18 @@ def record_delivery_result(
         if outcome.retry_in_seconds is None:
             changes["delivered_at"] = now
         else:
-            changes["next_attempt_at"] = now + dt.timedelta(seconds=outcome.retry_in_seconds)
+            changes["next_attempt_at"] = now + dt.timedelta(seconds=outcome.retry_in_seconds * _scale())
         updated = Delivery.objects.filter(pk=delivery_id, claim_token=claim_token).update(**changes)
         _note_endpoint_health(delivery.endpoint_id, outcome, error, now, draw)
     if updated != 1:
         log.warning("delivery #%s: lease lost before the answer was recorded", delivery_id)
         return False
     return True
+
+
+def _scale() -> float:
+    # WEBHOOK_BACKOFF_SCALE: 1 in production; the fault tests shrink a ten-minute outage's waits.
+    return float(getattr(settings, "WEBHOOK_BACKOFF_SCALE", 1.0))
 
 
 def _note_endpoint_health(
@@ -513,7 +518,7 @@ def _note_endpoint_health(
         return
     failures = PartnerEndpoint.objects.values_list("consecutive_failures", flat=True).get(pk=endpoint_id)
     PartnerEndpoint.objects.filter(pk=endpoint_id).update(
-        paused_until=now + dt.timedelta(seconds=rules.backoff_seconds(failures, draw))
+        paused_until=now + dt.timedelta(seconds=rules.backoff_seconds(failures, draw) * _scale())
     )
 
 

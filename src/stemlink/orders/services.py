@@ -47,6 +47,7 @@ from stemlink.orders.models import (
     WebOrderItem,
     WebOrderStatus,
 )
+from stemlink.orders.overdue import retry_after_releasing_overdue
 from stemlink.orders.rules import InvoiceAction
 from stemlink.tenancy.models import Company, Location
 
@@ -430,7 +431,14 @@ def add_web_order_item(
                 company, customer, request, locked, lines, ship_to, sales_channel, token_id, user, now
             )
 
-            taken, available = _hold_across(request.origin, lines, request.boxes, company.pk)
+            taken, available = retry_after_releasing_overdue(
+                request.origin,
+                [line.pk for line in lines],
+                company.pk,
+                lambda: _hold_across(request.origin, lines, request.boxes, company.pk),
+                now=now,
+                keep_order_id=order.pk,
+            )
             items = []
             for line, boxes in taken:
                 items.append(

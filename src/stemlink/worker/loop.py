@@ -25,9 +25,11 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils import timezone
 
 from safeguards.http import GuardedTransport, sanitised_reason
 from stemlink.integrations import services as integrations
+from stemlink.worker import heartbeat
 
 log = logging.getLogger("stemlink.worker")
 
@@ -160,8 +162,14 @@ class Worker:
         # Long enough for a whole batch to time out one by one, plus a margin; a crashed worker's
         # claims come back after this.
         default_lease = self.batch_size * (self.timeout_seconds + 1.0) + 30.0
+        configured = getattr(settings, "WORKER_LEASE_SECONDS", None)
+        default_lease = default_lease if configured is None else float(configured)
         self.lease_seconds = default_lease if lease_seconds is None else lease_seconds
         self._own_client = http_client is None
+        self.started_on = timezone.now()
+        self.heartbeat_seconds = float(getattr(settings, "WORKER_HEARTBEAT_SECONDS", 10.0))
+        self._last_beat: float | None = None
+        self._passes = 0
         # Every delivery: the address checked is the address connected to, one deadline for the
         # whole exchange, a cap on the bytes read, and no redirect followed (a 3xx is a failure).
         self.client = http_client or httpx.Client(
@@ -310,6 +318,7 @@ class Worker:
                 # A long-lived process must drop broken or expired connections itself (no request cycle).
                 close_old_connections()
                 try:
+                    self.beat()
                     report = self.run_once(force_jobs=False)
                 except Exception:
                     # The database may be restarting; keep the process and try again next poll.
@@ -319,5 +328,18 @@ class Worker:
                     self.stop_event.wait(self.poll_seconds)
         finally:
             close_old_connections()
+            try:
+                heartbeat.stopped(self.name)
+            except Exception:
+                log.warning("worker %s could not record that it stopped", self.name)
             self.close()
             log.info("worker %s stopped", self.name)
+
+    def beat(self) -> None:
+        """Write the heartbeat when the last one is older than WORKER_HEARTBEAT_SECONDS."""
+        clock = time.monotonic()
+        self._passes += 1
+        if self._last_beat is not None and clock - self._last_beat < self.heartbeat_seconds:
+            return
+        heartbeat.beat(self.name, started_on=self.started_on, passes=self._passes)
+        self._last_beat = clock

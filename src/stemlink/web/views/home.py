@@ -27,6 +27,7 @@ from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.channels import BACK_OFFICE, channel_name
 from stemlink.web.charts import daily_orders_svg, legend
 from stemlink.web.views.orders import waiting_for_confirmation
+from stemlink.worker.heartbeat import worker_status
 
 CHART_DAYS = 28
 
@@ -107,6 +108,7 @@ def home(request: CompanyRequest) -> HttpResponse:
             "chart_days": CHART_DAYS,
             "no_orders": not any(any(s) for s in series.values()),
             "failing_deliveries": failing,
+            "worker": worker_status(now),
             "next": "web:home",
             "section": "home",
         },

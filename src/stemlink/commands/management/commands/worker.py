@@ -40,6 +40,7 @@ class Command(BaseCommand):
         )
         if options["once"]:
             try:
+                worker.beat()
                 report = worker.run_once(force_jobs=True)
             finally:
                 worker.close()
