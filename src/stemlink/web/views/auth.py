@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound
 from stemlink.tenancy.services import current_membership
-from stemlink.web.access import SESSION_COMPANY_KEY
+from stemlink.web.access import SESSION_COMPANY_KEY, signed_in
 from stemlink.web.forms import SignInForm
 
 
@@ -26,7 +25,7 @@ class SignOutView(auth_views.LogoutView):
 
 
 @require_POST
-@login_required
+@signed_in
 def switch_company(request: HttpRequest) -> HttpResponse:
     """Work in another company the user is a member of (only those: others are not found)."""
     raw = request.POST.get("company", "")
