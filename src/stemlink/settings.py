@@ -36,7 +36,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "stemlink.tenancy.admin_site.OperatorAdminConfig",  # the Django admin, for the operator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -183,3 +183,7 @@ AXES_CLIENT_IP_CALLABLE = "stemlink.web.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "stemlink.web.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "authenticationToken", "apiKey"]
 AXES_VERBOSE = False
+
+# The Django admin (/admin/) shows every company's rows: it is the platform operator's alone, off
+# unless this is set, and even then it admits only superusers the operator made.
+ADMIN_ENABLED = _env_bool("STEMLINK_ADMIN_ENABLED", False)
