@@ -42,3 +42,9 @@ def world(db: Any) -> World:
 def other_world(db: Any) -> World:
     """A second, unrelated wholesaler: tests check nothing crosses to it."""
     return make_world("Other Wholesaler")
+
+
+@pytest.fixture
+def admin_enabled(settings: Any) -> None:
+    """Turn the Django admin on, as the platform operator does with STEMLINK_ADMIN_ENABLED."""
+    settings.ADMIN_ENABLED = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "marketplace.shop",
     "marketplace.web",
     "marketplace.commands",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -208,3 +211,20 @@ WORKER_POLL_SECONDS = float(os.environ.get("MARKETPLACE_WORKER_POLL_SECONDS", "1
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("MARKETPLACE_WEBHOOK_TOLERANCE_SECONDS", "300"))
 # Order statuses are fetched from the wholesaler at most this often per page view.
 ORDER_STATUS_REFRESH_SECONDS = float(os.environ.get("MARKETPLACE_ORDER_STATUS_REFRESH_SECONDS", "30"))
+
+# Sign-in throttling (django-axes) for florists and operators alike: after SIGNIN_FAILURE_LIMIT
+# wrong passwords for one account, or from one address, sign-in is locked for the cool-off.
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("MARKETPLACE_SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_COOLOFF_MINUTES = float(os.environ.get("MARKETPLACE_SIGNIN_COOLOFF_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "marketplace.web.views.client_ip"
+AXES_LOCKOUT_CALLABLE = "marketplace.web.views.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "email"]
+AXES_VERBOSE = False

@@ -74,3 +74,17 @@ class InvalidState(StemlinkError):
 class PermissionDenied(StemlinkError):
     code = "method_not_allowed_for_token"
     http_status = 403
+
+
+class RoleRefused(StemlinkError):
+    """The signed-in user's role may not do this (the permission map of `stemlink.tenancy.rules`)."""
+
+    code = "not_allowed_for_role"
+    http_status = 403
+
+
+class TooManySignInAttempts(StemlinkError):
+    """Sign-in is locked for this account or address after too many wrong passwords."""
+
+    code = "too_many_sign_in_attempts"
+    http_status = 429

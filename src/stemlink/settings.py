@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,7 +68,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "stemlink.tenancy.admin_site.OperatorAdminConfig",  # the Django admin, for the operator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "stemlink.web",
     "stemlink.worker",
     "stemlink.commands",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stemlink.web.parsing.NulRefusalMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stemlink.urls"
@@ -224,3 +227,28 @@ WEBHOOK_MAX_ANSWER_BYTES = int(os.environ.get("STEMLINK_WEBHOOK_MAX_ANSWER_BYTES
 # bad tokens). Generous by default so benchmarks and end-to-end runs are not throttled.
 API_BURST_PER_MINUTE = int(os.environ.get("STEMLINK_API_BURST_PER_MINUTE", "1200"))
 API_ANON_PER_MINUTE = int(os.environ.get("STEMLINK_API_ANON_PER_MINUTE", "600"))
+
+# User tokens (from the API's `login`) stop working this many hours after they are made.
+USER_TOKEN_HOURS = float(os.environ.get("STEMLINK_USER_TOKEN_HOURS", "24"))
+
+# Sign-in throttling (django-axes), for the back office's sign-in, the API's `login` and the admin:
+# after SIGNIN_FAILURE_LIMIT wrong passwords for one account, or from one address, sign-in is
+# locked for SIGNIN_COOLOFF_MINUTES (a right password does not get through meanwhile).
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("STEMLINK_SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_COOLOFF_MINUTES = float(os.environ.get("STEMLINK_SIGNIN_COOLOFF_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own: per account, per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "stemlink.web.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "stemlink.web.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "authenticationToken", "apiKey"]
+AXES_VERBOSE = False
+
+# The Django admin (/admin/) shows every company's rows: it is the platform operator's alone, off
+# unless this is set, and even then it admits only superusers the operator made.
+ADMIN_ENABLED = _env_bool("STEMLINK_ADMIN_ENABLED", False)

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -154,14 +155,39 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "marketplace/signup.html", {"form": form})
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The address sign-in attempts are counted against (the peer's)."""
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """What a locked-out sign-in sees: the sign-in page with the reason, answered 429."""
+    form = SignInForm(request.POST)
+    form.is_valid()  # bound, so the reason can be added beside what was typed
+    minutes = f"{settings.SIGNIN_COOLOFF_MINUTES:g}"
+    form.add_error(
+        None,
+        f"Too many wrong passwords for this account or from this address: sign-in is locked for {minutes} "
+        "minutes. Try again later.",
+    )
+    return render(request, "marketplace/signin.html", {"form": form, "next": ""}, status=429)
+
+
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["email"].strip()
-        user = authenticate(
-            request, username=name.lower(), password=form.cleaned_data["password"]
-        ) or authenticate(request, username=name, password=form.cleaned_data["password"])
+        password = form.cleaned_data["password"]
+        # Florists sign in by e-mail (stored lower-case), operators by user name as typed; each
+        # attempt counts once against the throttle (django-axes).
+        user = authenticate(request, username=name.lower(), password=password)
+        if user is None and name != name.lower() and not getattr(request, "axes_locked_out", False):
+            user = authenticate(request, username=name, password=password)
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
         if user is None:
             form.add_error(None, "That e-mail and password do not match an account.")
         else:

@@ -26,8 +26,9 @@ from stemlink.api import audit, envelope, idempotency, quota, rules, services
 from stemlink.api.errors import HeaderTooLarge, RequestTooLarge, UnknownMethod, UriTooLong, WrongAccount
 from stemlink.api.models import ApiToken, IdempotencyKey, TokenKind
 from stemlink.api.registry import CallContext, MethodSpec, TokenType, load_all_methods
-from stemlink.errors import FieldError, PermissionDenied, StemlinkError, ValidationFailed
+from stemlink.errors import FieldError, PermissionDenied, RoleRefused, StemlinkError, ValidationFailed
 from stemlink.tenancy.models import Company
+from stemlink.tenancy.rules import allows, method_permission, refusal_message
 
 logger = logging.getLogger(__name__)
 
@@ -293,6 +294,11 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
         )
         if refusal is not None:
             raise PermissionDenied(refusal.message)
+        if token.token_type == TokenKind.USER:
+            # A User token acts with its user's role: the one permission map decides.
+            needed = method_permission(spec.name)
+            if needed is not None and not allows(token.member_role, needed):
+                raise RoleRefused(f"{spec.name}: {refusal_message(needed)}")
     else:
         anonymous = quota.count_anonymous_burst(call.ip, now)
         call.headers.update(anonymous.headers())
@@ -304,6 +310,7 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
     except pydantic.ValidationError as error:
         raise _validation_failed(error) from None
     ctx = _context(spec, token, call)
+    ctx.extra["request"] = request  # `login` hands it to the sign-in throttle
     if spec.writes:
         fingerprint = rules.params_fingerprint(spec.name, params) if key is not None else ""
         return _run_writing(spec, ctx, parsed, token, key, fingerprint, call)

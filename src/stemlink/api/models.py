@@ -53,6 +53,16 @@ class ApiToken(models.Model):
     updated_on = models.DateTimeField(auto_now=True)
     last_used_on = models.DateTimeField(null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    # User tokens (from `login`) only: when the token stops working; the random value its secret is
+    # derived from with the token key (so a repeated login can answer the same secret while it
+    # lives, though only the digest of the secret is stored); and a keyed hash of the user's
+    # password hash when it was made, so a password change ends it.
+    expires_on = models.DateTimeField(null=True, blank=True)
+    login_nonce = models.CharField(max_length=64, blank=True)
+    auth_hash = models.CharField(max_length=128, blank=True)
+
+    # Not a column: the role of a User token's user in the token's company, read with the token.
+    member_role: str | None = None
 
     class Meta:
         ordering = ["id"]
@@ -67,6 +77,12 @@ class ApiToken(models.Model):
                 fields=["vendor"],
                 condition=Q(token_type="vendor", revoked_on__isnull=True),
                 name="one_live_token_per_vendor",
+            ),
+            # `login` answers the user's live token again instead of piling up new ones.
+            models.UniqueConstraint(
+                fields=["user", "company"],
+                condition=Q(token_type="user", revoked_on__isnull=True),
+                name="one_live_login_token_per_user_company",
             ),
             models.CheckConstraint(
                 condition=(

@@ -25,14 +25,15 @@ TOKEN_LABELS = {
 }
 FAILURE_STATUSES = {
     "400": "Validation failed: the `errors` list says which parameter to fix (`validation_error`).",
-    "401": "Missing, unknown, disabled or revoked token (`invalid_token`).",
-    "403": "Method not allowed for this token (`method_not_allowed_for_token`) or wrong X-ACCOUNT "
-    "(`wrong_account`).",
+    "401": "Missing, unknown, disabled, revoked or expired token (`invalid_token`).",
+    "403": "Method not allowed for this token (`method_not_allowed_for_token`), for the role of a User "
+    "token's user (`not_allowed_for_role`), or wrong X-ACCOUNT (`wrong_account`).",
     "404": "Unknown method (`unknown_method`) or record (`not_found`).",
     "409": "State, stock, price or idempotency conflict (`invalid_state`, `not_available`, "
     "`price_changed`, `idempotency_conflict`).",
     "413": "Request body over 64 KB (`request_too_large`).",
-    "429": "Daily quota or burst limit used up (`quota_exceeded`).",
+    "429": "Daily quota or burst limit used up (`quota_exceeded`); for `login`, too many wrong "
+    "passwords for the account or from the address (`too_many_sign_in_attempts`).",
 }
 RATE_HEADERS = {
     "X-RateLimit-Limit": "Calls allowed: today for the company (or this minute, for calls without a token).",

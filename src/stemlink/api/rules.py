@@ -41,6 +41,31 @@ def token_digest(raw: str, key: str) -> str:
     return hmac.new(key.encode(), raw.encode(), hashlib.sha256).hexdigest()
 
 
+def new_login_nonce() -> str:
+    """Return the random value a User token's secret is derived from (stored beside its digest)."""
+    return secrets.token_hex(32)
+
+
+def login_token_secret(nonce: str, key: str) -> str:
+    """Derive a User token's secret from its nonce with the token key (HMAC-SHA512, base 36).
+
+    The database holds the nonce and the digest, never the secret: without the key neither gives
+    the secret back, while `login` can answer a user's live token again instead of making another.
+    """
+    mac = hmac.new(key.encode(), b"stemlink-login-token\x00" + nonce.encode(), hashlib.sha512).digest()
+    number = int.from_bytes(mac, "big")
+    chars = []
+    for _ in range(TOKEN_LENGTH):
+        number, digit = divmod(number, len(TOKEN_ALPHABET))
+        chars.append(TOKEN_ALPHABET[digit])
+    return "".join(chars)
+
+
+def login_token_expired(expires_on: dt.datetime | None, now: dt.datetime) -> bool:
+    """Tell whether a User token is past its time (one without an expiry time counts as expired)."""
+    return expires_on is None or now >= expires_on
+
+
 def token_prefix(raw: str) -> str:
     """Return the short prefix shown in lists so a person can tell tokens apart."""
     return raw[:PREFIX_LENGTH]

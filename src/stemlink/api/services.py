@@ -18,6 +18,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
+from django.http import HttpRequest
 from django.utils import timezone
 
 from stemlink.api import rules
@@ -26,7 +27,7 @@ from stemlink.api.models import ApiCall, ApiToken, DailyUsage, IdempotencyKey, R
 from stemlink.api.registry import TokenType, load_all_methods
 from stemlink.catalog.models import Vendor
 from stemlink.customers.models import Customer
-from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
+from stemlink.errors import FieldError, InvalidState, NotFound, TooManySignInAttempts, ValidationFailed
 from stemlink.tenancy.models import Company, Membership
 
 # Writing last-use on every call would turn every read into a write; a minute is precise enough.
@@ -143,7 +144,14 @@ def create_token(
 
 
 def regenerate_token(token: ApiToken) -> tuple[ApiToken, str]:
-    """Give a token a new secret (the old one stops working at once) and return it once."""
+    """Give a token a new secret (the old one stops working at once) and return it once.
+
+    Raises InvalidState for a User token: those come from `login` (revoke it instead).
+    """
+    if token.token_type == TokenKind.USER:
+        raise InvalidState(
+            "A User token comes from login: revoke it, and the user's next login makes a new one."
+        )
     raw, digest, prefix = _new_secret()
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(digest=digest, prefix=prefix, updated_on=timezone.now())
@@ -266,8 +274,10 @@ def _token_query() -> _TokenQuery:
             column = str(ApiToken._meta.get_field(relation).column)  # type: ignore[union-attr]
             kind = "JOIN" if relation == "company" else "LEFT JOIN"
             joins.append(f"{kind} {qn(model._meta.db_table)} {alias} ON {alias}.{qn('id')} = t.{qn(column)}")
+    # A User token's role: that of the user's active membership in the token's company (one at most).
     membership = (
-        f"CASE WHEN t.{qn('token_type')} = %s THEN EXISTS (SELECT 1 FROM {qn(Membership._meta.db_table)} m"
+        f"CASE WHEN t.{qn('token_type')} = %s THEN (SELECT m.{qn('role')} FROM"
+        f" {qn(Membership._meta.db_table)} m"
         f" WHERE m.{qn('user_id')} = t.{qn('user_id')} AND m.{qn('company_id')} = t.{qn('company_id')}"
         f" AND m.{qn('active')}) END"
     )
@@ -314,9 +324,10 @@ def execute_prepared(cursor: Any, name: str, sql: str, params: list[Any]) -> Non
         cursor.execute(execute, params)
 
 
-def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
-    """Read a token with its company, customer, vendor and user (and, for a User token, whether the
-    user still works for the company) in one statement; None when no token has this digest.
+def _load_token(digest: str) -> tuple[ApiToken, str | None] | None:
+    """Read a token with its company, customer, vendor and user (and, for a User token, the user's
+    role in the company, None when they no longer work there) in one statement; None when no token
+    has this digest.
 
     What `select_related` would build, without building the query anew on every call.
     """
@@ -350,7 +361,7 @@ def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
     for relation, instance in loaded.items():
         if relation is not None:
             ApiToken._meta.get_field(relation).set_cached_value(token, instance)  # type: ignore[union-attr]
-    return token, bool(row[-1])
+    return token, (str(row[-1]) if row[-1] is not None else None)
 
 
 def authenticate_token(raw: str | None) -> ApiToken:
@@ -367,7 +378,7 @@ def authenticate_token(raw: str | None) -> ApiToken:
     digest = rules.token_digest(raw, settings.TOKEN_HASH_KEY)
     # Read on every call, never cached: a revoked or disabled token stops working at once.
     found = _load_token(digest)
-    token, member = found if found is not None else (None, False)
+    token, role = found if found is not None else (None, None)
     # The digest is the index key; comparing it again in constant time costs nothing.
     if token is None or not hmac.compare_digest(token.digest, digest):
         raise InvalidToken("authenticationToken is not a valid token.")
@@ -384,9 +395,22 @@ def authenticate_token(raw: str | None) -> ApiToken:
     if token.token_type == TokenKind.USER:
         if token.user is None or not token.user.is_active:
             raise InvalidToken("The user of this token is deactivated.")
-        if not member:
+        if role is None:
             raise InvalidToken("The user of this token no longer works for this company.")
+        if rules.login_token_expired(token.expires_on, timezone.now()):
+            raise InvalidToken("This token has expired: call login again for a new one.")
+        if not _same_password(token.user, token.auth_hash):
+            raise InvalidToken("The password of this user changed since login: call login again.")
+        token.member_role = role
     return token
+
+
+def _same_password(user: Any, auth_hash: str) -> bool:
+    """Tell whether the user's password is the one they had when `auth_hash` was taken."""
+    if not auth_hash:
+        return False
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return any(hmac.compare_digest(auth_hash, h) for h in hashes)
 
 
 def record_token_use(token: ApiToken, ip: str | None, now: dt.datetime | None = None) -> None:
@@ -399,12 +423,31 @@ def record_token_use(token: ApiToken, ip: str | None, now: dt.datetime | None = 
         token.last_used_on, token.last_used_ip = now, ip
 
 
-def log_in(username: str, password: str, *, company_id: int | None = None) -> tuple[ApiToken, str]:
+def user_token_lifetime() -> dt.timedelta:
+    """How long a User token from `login` works (STEMLINK_USER_TOKEN_HOURS)."""
+    return dt.timedelta(hours=settings.USER_TOKEN_HOURS)
+
+
+def log_in(
+    username: str, password: str, *, company_id: int | None = None, request: Any = None
+) -> tuple[ApiToken, str]:
     """Exchange a back-office user's name and password for a User token; return it with its secret.
 
-    Raises InvalidToken when the credentials are wrong or the user works for no (such) company.
+    A user has at most one live User token per company. While it works (not expired, revoked or
+    made before a password change) `login` answers that same token again; otherwise it revokes it
+    and makes a new one, valid for STEMLINK_USER_TOKEN_HOURS. Attempts go through the sign-in
+    throttle (django-axes, with `request`). Raises TooManySignInAttempts when the account or the
+    address is locked out, InvalidToken when the credentials are wrong or the user works for no
+    (such) company, InvalidState when an administrator disabled the user's token.
     """
-    user = authenticate(username=username, password=password)
+    # Without a request (a command, a test) attempts still count against the account.
+    request = request if request is not None else HttpRequest()
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise TooManySignInAttempts(
+            "Too many wrong passwords for this account or from this address: sign-in is locked "
+            f"for {settings.SIGNIN_COOLOFF_MINUTES:g} minutes. Try again later."
+        )
     if user is None or not user.is_active:
         raise InvalidToken("The username or password is wrong.")
     memberships = Membership.objects.filter(user=user, active=True, company__active=True).select_related(
@@ -415,18 +458,53 @@ def log_in(username: str, password: str, *, company_id: int | None = None) -> tu
     membership = memberships.order_by("company_id").first()
     if membership is None:
         raise InvalidToken("This user has no active company to sign in to.")
-    raw, digest, prefix = _new_secret()
-    with transaction.atomic():
-        token = ApiToken.objects.create(
-            company=membership.company,
-            token_type=TokenKind.USER,
-            description=f"login of {user.get_username()}"[:200],
-            user=user,
-            digest=digest,
-            prefix=prefix,
-            methods=methods_for_type(TokenType.USER),
-            created_by=user,
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                return _live_login_token(user, membership.company)
+        except IntegrityError:
+            continue  # a concurrent login made the live token first: answer that one
+    raise InvalidState("Sign-in is busy for this user: try again in a moment.")
+
+
+def _live_login_token(user: Any, company: Company) -> tuple[ApiToken, str]:
+    now = timezone.now()
+    key = settings.TOKEN_HASH_KEY
+    live = (
+        ApiToken.objects.select_for_update()
+        .filter(token_type=TokenKind.USER, user=user, company=company, revoked_on__isnull=True)
+        .first()
+    )
+    if live is not None:
+        raw = rules.login_token_secret(live.login_nonce, key) if live.login_nonce else ""
+        reusable = (
+            raw
+            and hmac.compare_digest(live.digest, rules.token_digest(raw, key))
+            and not rules.login_token_expired(live.expires_on, now)
+            and _same_password(user, live.auth_hash)
         )
+        if reusable and not live.enabled:
+            raise InvalidState(
+                "API access of this user is disabled: ask an administrator to enable the token."
+            )
+        if reusable:
+            return live, raw
+        ApiToken.objects.filter(pk=live.pk).update(revoked_on=now, updated_on=now)
+    nonce = rules.new_login_nonce()
+    raw = rules.login_token_secret(nonce, key)
+    token = ApiToken.objects.create(
+        company=company,
+        token_type=TokenKind.USER,
+        description=f"login of {user.get_username()}"[:200],
+        user=user,
+        digest=rules.token_digest(raw, key),
+        prefix=rules.token_prefix(raw),
+        methods=methods_for_type(TokenType.USER),
+        created_by=user,
+        expires_on=now + user_token_lifetime(),
+        login_nonce=nonce,
+        auth_hash=user.get_session_auth_hash(),
+    )
     return token, raw
 
 

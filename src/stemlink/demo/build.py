@@ -25,6 +25,8 @@ from stemlink.tenancy.models import Company, Location, Membership
 COMPANY_NAME = "Sunrise Flowers Miami"
 ADMIN_USERNAME = "admin"
 REP_USERNAME = "rep"
+WAREHOUSE_USERNAME = "warehouse"
+ACCOUNTING_USERNAME = "accounting"
 # Demo-only passwords, printed by the launcher; a real install creates its own users.
 DEMO_PASSWORD = "flowers-demo"
 
@@ -55,7 +57,10 @@ def load_demo_data(progress: Progress = _quiet, *, seed: int = 2026) -> Company:
         )
         progress(f"Company {company.name} (Company ID {company.pk}), location {location.code}")
         admin, rep = _users(company)
-        progress(f"Users: {admin.username} (admin), {rep.username} (sales rep)")
+        progress(
+            f"Users: {admin.username} (admin), {rep.username} (sales rep), "
+            f"{WAREHOUSE_USERNAME} (warehouse), {ACCOUNTING_USERNAME} (accounting)"
+        )
         boxes = {
             code: BoxType.objects.get_or_create(
                 company=company, code=code, defaults={"description": d, "fbe": f}
@@ -93,6 +98,8 @@ def _users(company: Company):
     for username, role, first, last in [
         (ADMIN_USERNAME, "admin", "Ana", "Admin"),
         (REP_USERNAME, "sales_rep", "Rafael", "Reyes"),
+        (WAREHOUSE_USERNAME, "warehouse", "Wes", "Warehouse"),
+        (ACCOUNTING_USERNAME, "accounting", "Alma", "Accounts"),
     ]:
         user = user_model.objects.filter(username=username).first()
         if user is None:
@@ -102,9 +109,11 @@ def _users(company: Company):
                 first_name=first,
                 last_name=last,
                 email=f"{username}@sunrise-flowers.example",
-                is_staff=(role == "admin"),
-                is_superuser=(role == "admin"),
             )
+        if user.is_staff or user.is_superuser:
+            # No demo user is a platform operator (demo data of an older version made `admin` one).
+            user.is_staff = user.is_superuser = False
+            user.save(update_fields=["is_staff", "is_superuser"])
         Membership.objects.get_or_create(user=user, company=company, defaults={"role": role})
         made.append(user)
     return made[0], made[1]

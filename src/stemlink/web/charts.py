@@ -30,7 +30,8 @@ def daily_orders_svg(
     width: int = 960,
     height: int = 280,
 ) -> str:
-    """Return an SVG of orders per day stacked by channel (bars) with the day's fees (a line)."""
+    """Return an SVG of orders per day stacked by channel (bars) with the day's fees (a line; none
+    when `fees` is empty)."""
     left, right, top, bottom = 44, 60, 16, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(days), 1)
@@ -52,6 +53,8 @@ def daily_orders_svg(
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
             f'fill="#67736c">{value:g}</text>'
         )
+        if not fees:  # a reader who may not see fees gets no fee axis
+            continue
         fee_label = fee_max * k / 4
         parts.append(
             f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="11" '

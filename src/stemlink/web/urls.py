@@ -1,7 +1,11 @@
-"""Back-office routes: sign in/out, Home, Orders, Inventory, Fees and Setup."""
+"""Back-office routes: sign in/out, Home, Orders, Inventory, Fees and Setup.
+
+Every view declares who may open it (`stemlink.web.access`); a test walks these routes.
+"""
 
 from django.urls import URLPattern, path
 
+from stemlink.web.access import public
 from stemlink.web.views import (
     auth,
     customers,
@@ -19,9 +23,9 @@ from stemlink.web.views import (
 app_name = "web"
 
 urlpatterns: list[URLPattern] = [
-    path("welcome/", firstrun.first_run, name="first_run"),
-    path("login/", auth.SignInView.as_view(), name="login"),
-    path("logout/", auth.SignOutView.as_view(), name="logout"),
+    path("welcome/", public(firstrun.first_run), name="first_run"),
+    path("login/", public(auth.SignInView.as_view()), name="login"),
+    path("logout/", public(auth.SignOutView.as_view()), name="logout"),
     path("company/", auth.switch_company, name="switch_company"),
     path("", home.home, name="home"),
     # Setup » Settings, and its Integrations group
@@ -74,5 +78,5 @@ urlpatterns: list[URLPattern] = [
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),
     # No web server in front of gunicorn on one machine: the application serves its static files.
-    path("static/<path:path>", static.static_file, name="static"),
+    path("static/<path:path>", public(static.static_file), name="static"),
 ]

@@ -31,7 +31,7 @@ def test_demo_data_is_a_realistic_wholesaler(capsys):
     )
     assert Customer.objects.filter(company=company, name="BloomNet").exists()
     roles = set(Membership.objects.filter(company=company).values_list("role", flat=True))
-    assert roles == {"admin", "sales_rep"}
+    assert roles == {"admin", "sales_rep", "warehouse", "accounting"}
     user = get_user_model().objects.get(username="admin")
     assert user.check_password("flowers-demo")
     out = capsys.readouterr().out

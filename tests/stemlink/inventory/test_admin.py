@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client):
+def staff_client(client, admin_enabled):
     user = get_user_model().objects.create_superuser("root", "root@example.com", "flowers-2026-admin")
     client.force_login(user)
     return client

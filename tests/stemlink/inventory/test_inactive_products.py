@@ -131,7 +131,7 @@ def test_a_page_stays_two_queries_with_inactive_products(world, rows, django_ass
         )
 
 
-def test_the_admin_deactivating_a_category_reaches_the_delta(client, world, stock):
+def test_the_admin_deactivating_a_category_reaches_the_delta(client, world, stock, admin_enabled):
     admin = get_user_model().objects.create_superuser("root", "root@example.com", "flowers-2026-admin")
     client.force_login(admin)
     since = timezone.now()
@@ -220,7 +220,7 @@ def test_renaming_a_category_resends_its_products_lines_with_the_new_name(world,
     }
 
 
-def test_the_admin_deactivating_a_product_reaches_the_delta(client, world, stock):
+def test_the_admin_deactivating_a_product_reaches_the_delta(client, world, stock, admin_enabled):
     admin = get_user_model().objects.create_superuser("root", "root@example.com", "flowers-2026-admin")
     client.force_login(admin)
     product = world.product

@@ -13,7 +13,7 @@ from tests.stemlink.orders.test_web_order_services import on_hand
 
 
 @pytest.fixture
-def admin_client(client, world: World):
+def admin_client(client, world: World, admin_enabled):
     user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-2026-admin")
     client.force_login(user)
     return client

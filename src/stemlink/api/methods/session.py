@@ -36,10 +36,16 @@ class LoginParams(Params):
     answer_key="apiKey",
     needs_token=False,
     area="Session and company",
-    summary="Exchange a back-office user's name and password for a User token (apiKey).",
+    summary="Exchange a back-office user's name and password for a User token (apiKey); while that "
+    "token lives (STEMLINK_USER_TOKEN_HOURS) a repeated login answers the same one.",
 )
 def login(ctx: CallContext, params: LoginParams) -> dict[str, Any]:
-    _, raw = services.log_in(params.username.strip(), params.password, company_id=params.company_id)
+    _, raw = services.log_in(
+        params.username.strip(),
+        params.password,
+        company_id=params.company_id,
+        request=ctx.extra.get("request"),
+    )
     return {"apiKey": raw}
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from stemlink.errors import NotFound
 from stemlink.tenancy.firstrun import first_run_done
 from stemlink.tenancy.services import current_membership
-from stemlink.web.access import SESSION_COMPANY_KEY
+from stemlink.web.access import SESSION_COMPANY_KEY, signed_in
 from stemlink.web.forms import SignInForm
 from stemlink.web.parsing import parse_id
 
@@ -37,7 +36,7 @@ class SignOutView(auth_views.LogoutView):
 
 
 @require_POST
-@login_required
+@signed_in
 def switch_company(request: HttpRequest) -> HttpResponse:
     """Work in another company the user is a member of (only those: others are not found)."""
     raw = request.POST.get("company", "")

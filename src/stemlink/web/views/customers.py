@@ -13,6 +13,7 @@ from stemlink.customers.models import Customer
 from stemlink.errors import StemlinkError
 from stemlink.inventory.models import InventoryLine
 from stemlink.inventory.services import release_reservation, reserve_boxes
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.exports import workbook_bytes, xlsx_response
@@ -60,7 +61,7 @@ def _export_row(c: Customer) -> list[object]:
     ]
 
 
-@company_page
+@company_page(Perm.CUSTOMERS_VIEW)
 def customer_list(request: CompanyRequest) -> HttpResponse:
     form = CustomerFilterForm(request.company, request.GET or None)
     rows = form.filter()
@@ -74,7 +75,7 @@ def customer_list(request: CompanyRequest) -> HttpResponse:
     )
 
 
-@company_page
+@company_page(Perm.CUSTOMERS_VIEW)
 def customer_export(request: CompanyRequest) -> HttpResponse:
     form = CustomerFilterForm(request.company, request.GET or None)
     content = workbook_bytes("Customers", EXPORT_HEADERS, (_export_row(c) for c in form.filter()))
@@ -82,7 +83,7 @@ def customer_export(request: CompanyRequest) -> HttpResponse:
     return xlsx_response(f"customers-{stamp}.xlsx", content)
 
 
-@company_page
+@company_page(Perm.CUSTOMERS_MANAGE)
 def customer_detail(request: CompanyRequest, customer_id: int) -> HttpResponse:
     customer = customer_of(request.company, customer_id)
     action = request.POST.get("action", "pricing") if request.method == "POST" else None

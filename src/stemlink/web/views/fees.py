@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from stemlink.orders.models import FeeEntry, FeeEntryType
 from stemlink.tenancy.models import Company
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.exports import workbook_bytes, xlsx_response
 from stemlink.web.forms import FeesFilterForm
@@ -42,7 +43,7 @@ def _form(request: CompanyRequest) -> tuple[FeesFilterForm, dict[str, Any]]:
     return form, _default_period(today)
 
 
-@company_page
+@company_page(Perm.FEES_VIEW)
 def fees_report(request: CompanyRequest) -> HttpResponse:
     form, period = _form(request)
     entries = _entries(request.company, period)
@@ -73,7 +74,7 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
     )
 
 
-@company_page
+@company_page(Perm.FEES_VIEW)
 def fees_export(request: CompanyRequest) -> HttpResponse:
     _, period = _form(request)
     headers = [

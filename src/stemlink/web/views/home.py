@@ -23,6 +23,7 @@ from stemlink.orders.models import (
     PrebookStatus,
 )
 from stemlink.tenancy.models import Company
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.channels import BACK_OFFICE, channel_name
 from stemlink.web.charts import daily_orders_svg, legend
@@ -69,7 +70,7 @@ def orders_per_day(
     return day_list, ordered, fees
 
 
-@company_page
+@company_page(Perm.HOME_VIEW)
 def home(request: CompanyRequest) -> HttpResponse:
     company = request.company
     now = timezone.now()
@@ -92,6 +93,8 @@ def home(request: CompanyRequest) -> HttpResponse:
         total=Sum("amount")
     )
     days, series, fees = orders_per_day(company, today)
+    if not request.can[Perm.FEES_VIEW]:
+        fees, fees_today = [], {"total": None}
     failing = Delivery.objects.filter(company=company, status=DeliveryStatus.FAILING).count()
     return render(
         request,

@@ -18,6 +18,7 @@ from stemlink.integrations.services import (
     set_endpoint_secret,
     update_endpoint,
 )
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import EndpointForm
@@ -36,7 +37,7 @@ def _endpoint(request: CompanyRequest, endpoint_id: int) -> PartnerEndpoint:
     return endpoint
 
 
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 @never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def endpoint_list(request: CompanyRequest) -> HttpResponse:
     new_secret = None
@@ -79,7 +80,7 @@ def endpoint_list(request: CompanyRequest) -> HttpResponse:
     )
 
 
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 @never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def endpoint_detail(request: CompanyRequest, endpoint_id: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
@@ -137,7 +138,7 @@ def _initial(endpoint: PartnerEndpoint) -> dict[str, object]:
 
 
 @require_POST
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 def delivery_retry(request: CompanyRequest, delivery_id: int) -> HttpResponse:
     try:
         delivery = retry_delivery(request.company, delivery_id)

@@ -24,7 +24,8 @@ from stemlink.inventory.services import (
     reserve_boxes,
 )
 from stemlink.tenancy.models import Company
-from stemlink.web.access import CompanyRequest, company_page
+from stemlink.tenancy.rules import Perm
+from stemlink.web.access import CompanyRequest, company_page, require
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import (
     INVENTORY_FIELD_NAMES,
@@ -93,7 +94,7 @@ def _filtered(model: Any, company: Company, form: InventoryFilterForm) -> QueryS
     return rows.order_by("product__description", "id")
 
 
-@company_page
+@company_page(Perm.INVENTORY_VIEW)
 def inventory_list(request: CompanyRequest) -> HttpResponse:
     view = request.GET.get("view", "onhand")
     if view not in ORIGINS:
@@ -122,7 +123,7 @@ def inventory_list(request: CompanyRequest) -> HttpResponse:
     )
 
 
-@company_page
+@company_page(Perm.INVENTORY_EDIT)
 def line_new(request: CompanyRequest, view: str) -> HttpResponse:
     if view not in ORIGINS:
         raise NotFound("There is no such kind of inventory line.")
@@ -174,7 +175,7 @@ def _line(request: CompanyRequest, view: str, line_id: int) -> InventoryLine | F
     return line  # type: ignore[no-any-return]
 
 
-@company_page
+@company_page(Perm.INVENTORY_EDIT)
 def line_detail(request: CompanyRequest, view: str, line_id: int) -> HttpResponse:
     if view not in ORIGINS:
         raise NotFound("There is no such kind of inventory line.")
@@ -184,6 +185,8 @@ def line_detail(request: CompanyRequest, view: str, line_id: int) -> HttpRespons
     reserve_form = ReserveForm(request.company)
     release_form = ReleaseForm()
     action = request.POST.get("action") if request.method == "POST" else None
+    if action in {"reserve", "release"}:
+        require(request, Perm.RESERVATIONS_CHANGE)
     try:
         if action == "edit":
             edit_form = EditLineForm(request.POST)

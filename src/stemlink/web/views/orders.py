@@ -21,6 +21,7 @@ from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, We
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
 from stemlink.orders.services import confirm_invoices, void_invoice
 from stemlink.tenancy.models import Company
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.channels import channel_name
 from stemlink.web.errors import add_error_to_form
@@ -66,7 +67,7 @@ def _invoice(company: Company, invoice_id: int) -> Invoice:
     return invoice
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def orders_page(request: CompanyRequest) -> HttpResponse:
     now = timezone.now()
     pending = list(waiting_for_confirmation(request.company))
@@ -115,7 +116,7 @@ _BACK_TO = {"web:home", "web:orders"}
 
 
 @require_POST
-@company_page
+@company_page(Perm.ORDERS_CONFIRM)
 def confirm_orders(request: CompanyRequest) -> HttpResponse:
     wanted = request.POST.get("next") or ""
     back = wanted if wanted in _BACK_TO else "web:orders"
@@ -133,7 +134,7 @@ def confirm_orders(request: CompanyRequest) -> HttpResponse:
     return redirect(back)
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def invoice_list(request: CompanyRequest) -> HttpResponse:
     rows = Invoice.objects.filter(company=request.company).select_related("customer", "ship_to")
     status = request.GET.get("status", "")
@@ -164,7 +165,7 @@ def invoice_list(request: CompanyRequest) -> HttpResponse:
     )
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def invoice_detail(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     return _invoice_page(request, _invoice(request.company, invoice_id))
 
@@ -190,7 +191,7 @@ def _invoice_page(
 
 
 @require_POST
-@company_page
+@company_page(Perm.ORDERS_CONFIRM)
 def invoice_confirm(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice(request.company, invoice_id)
     try:
@@ -205,7 +206,7 @@ def invoice_confirm(request: CompanyRequest, invoice_id: int) -> HttpResponse:
 
 
 @require_POST
-@company_page
+@company_page(Perm.INVOICES_VOID)
 def invoice_void(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice(request.company, invoice_id)
     form = VoidForm(request.POST)
@@ -227,7 +228,7 @@ def invoice_void(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     return redirect("web:invoice", invoice_id=invoice.pk)
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def invoice_pdf(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice(request.company, invoice_id)
     content = render_invoice_pdf(invoice_sheet(invoice))
@@ -236,7 +237,7 @@ def invoice_pdf(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     return response
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def prebook_list(request: CompanyRequest) -> HttpResponse:
     rows = _with_fee(
         Prebook.objects.filter(company=request.company)
@@ -260,7 +261,7 @@ def _prebook(company: Company, prebook_id: int) -> Prebook:
     return prebook
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def prebook_pdf(request: CompanyRequest, prebook_id: int) -> HttpResponse:
     prebook = _prebook(request.company, prebook_id)
     response = HttpResponse(render_prebook_pdf(prebook), content_type="application/pdf")
@@ -268,7 +269,7 @@ def prebook_pdf(request: CompanyRequest, prebook_id: int) -> HttpResponse:
     return response
 
 
-@company_page
+@company_page(Perm.ORDERS_VIEW)
 def prebook_detail(request: CompanyRequest, prebook_id: int) -> HttpResponse:
     prebook = (
         Prebook.objects.filter(company=request.company, pk=prebook_id)

@@ -11,12 +11,13 @@ from stemlink.customers.accounts import apply_company_settings
 from stemlink.errors import StemlinkError
 from stemlink.tenancy.models import Location
 from stemlink.tenancy.rules import time_zone_names
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import CompanySettingsForm
 
 
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 def settings_page(request: CompanyRequest) -> HttpResponse:
     company = request.company
     if request.method == "POST":

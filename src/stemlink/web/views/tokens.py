@@ -25,6 +25,7 @@ from stemlink.api.services import (
     update_token,
 )
 from stemlink.errors import StemlinkError
+from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.token_forms import (
@@ -36,7 +37,7 @@ from stemlink.web.token_forms import (
 )
 
 
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 def token_list(request: CompanyRequest) -> HttpResponse:
     # Sign-in (User) tokens come from the `login` method, one per sign-in: hidden unless asked for.
     show_users = request.GET.get("users") == "1"
@@ -77,7 +78,7 @@ def _rebuild(request: CompanyRequest, **changes: Any) -> NewTokenForm:
     return NewTokenForm(request.company, initial=typed)
 
 
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 @never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def token_new(request: CompanyRequest) -> HttpResponse:
     if request.method != "POST":
@@ -166,7 +167,7 @@ def _detail(
     )
 
 
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 @never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def token_detail(request: CompanyRequest, token_id: int) -> HttpResponse:
     token = token_of_company(request.company, token_id)
@@ -193,7 +194,7 @@ def token_detail(request: CompanyRequest, token_id: int) -> HttpResponse:
 
 
 @require_POST
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 @never_cache  # the page shows a secret (once): no browser or proxy may keep a copy
 def token_regenerate(request: CompanyRequest, token_id: int) -> HttpResponse:
     token = token_of_company(request.company, token_id)
@@ -207,7 +208,7 @@ def token_regenerate(request: CompanyRequest, token_id: int) -> HttpResponse:
 
 
 @require_POST
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 def token_enable(request: CompanyRequest, token_id: int) -> HttpResponse:
     token = token_of_company(request.company, token_id)
     enable = request.POST.get("enabled") == "1"
@@ -217,7 +218,7 @@ def token_enable(request: CompanyRequest, token_id: int) -> HttpResponse:
 
 
 @require_POST
-@company_page(admin_only=True)
+@company_page(Perm.SETUP)
 def token_revoke(request: CompanyRequest, token_id: int) -> HttpResponse:
     token = token_of_company(request.company, token_id)
     revoke_token(token)

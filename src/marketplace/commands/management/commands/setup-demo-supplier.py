@@ -50,7 +50,6 @@ class Command(_connect.Command):  # type: ignore[name-defined,misc]
     def _operator(self, username: str, password: str) -> None:
         user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": ""})
         user.is_staff = True
-        user.is_superuser = True
         user.set_password(password)
         user.save()
         self.stdout.write(f"Operator login: {username}")

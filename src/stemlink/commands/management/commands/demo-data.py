@@ -6,7 +6,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from stemlink.demo.build import ADMIN_USERNAME, DEMO_PASSWORD, REP_USERNAME, load_demo_data
+from stemlink.demo.build import (
+    ACCOUNTING_USERNAME,
+    ADMIN_USERNAME,
+    DEMO_PASSWORD,
+    REP_USERNAME,
+    WAREHOUSE_USERNAME,
+    load_demo_data,
+)
 
 
 class Command(BaseCommand):
@@ -17,5 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {company.name}, Company ID {company.pk}."))
         self.stdout.write(
             f"  Sign in as {ADMIN_USERNAME} / {DEMO_PASSWORD} (admin)"
-            f" or {REP_USERNAME} / {DEMO_PASSWORD} (sales rep)."
+            f", {REP_USERNAME} / {DEMO_PASSWORD} (sales rep), {WAREHOUSE_USERNAME} / {DEMO_PASSWORD}"
+            f" (warehouse) or {ACCOUNTING_USERNAME} / {DEMO_PASSWORD} (accounting)."
         )
