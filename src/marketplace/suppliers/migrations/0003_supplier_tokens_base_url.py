@@ -9,7 +9,7 @@ def bind_stored_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("marketplace_suppliers", "0001_initial")]
+    dependencies = [("marketplace_suppliers", "0002_first_operator")]
 
     operations = [
         migrations.AddField(

@@ -10,8 +10,7 @@ from stemlink.catalog.models import Carrier
 from stemlink.customers.accounts import apply_company_settings
 from stemlink.errors import StemlinkError
 from stemlink.tenancy.models import Location
-from stemlink.tenancy.rules import time_zone_names
-from stemlink.tenancy.rules import Perm
+from stemlink.tenancy.rules import Perm, time_zone_names
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import CompanySettingsForm
