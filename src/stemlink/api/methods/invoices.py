@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from django.db.models import Q, QuerySet, Sum
 from pydantic import BeforeValidator, Field
 
+from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -27,28 +28,6 @@ Note = Annotated[str, Field(max_length=2000)]
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 MAX_DETAIL_BOXES = 10_000
 STATUS_CODES = {int(s) for s in InvoiceStatus}
-LIST_FIELDS = (
-    "id",
-    "number",
-    "prefix",
-    "shipDate",
-    "createdOn",
-    "updatedOn",
-    "status",
-    "statusName",
-    "customerId",
-    "customerName",
-    "carrierId",
-    "carrierName",
-    "shipToId",
-    "salesPersonName",
-    "poNumber",
-    "invoiceNotes",
-    "subtotal",
-    "total",
-    "isEcommerce",
-    "locationId",
-)
 NOT_FOUND_MESSAGE = "Orders not found."
 
 
@@ -113,13 +92,25 @@ def _item_rows(result: documents.InvoiceResult, with_boxes: bool) -> list[dict[s
     return rows
 
 
+class InvoiceItemResult(Answer):
+    invoiceItemId: int
+    orderItemId: int | None
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
+class InvoiceCreateAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    items: list[InvoiceItemResult]
+
+
 @api_method(
     "invoice.create",
+    answer=InvoiceCreateAnswer,
     tokens={CO},
     params=InvoiceCreateParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "items"),
     summary="Create an invoice with its lines, selling the boxes at once (subject to the transaction fee).",
 )
 def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
@@ -160,13 +151,21 @@ class InvoiceItemAddParams(InvoiceItemParams):
     locationId: Id | None = None
 
 
+class InvoiceItemAddAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    invoiceItemId: int
+    items: list[InvoiceItemResult]
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
 @api_method(
     "invoice.item.add",
+    answer=InvoiceItemAddAnswer,
     tokens={CO},
     params=InvoiceItemAddParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "invoiceItemId", "availableBoxes", "items"),
     summary="Add a line to a Draft or Pending invoice: an on-hand line by orderItemId, or product and pack.",
 )
 def invoice_item_add(ctx: CallContext, params: InvoiceItemAddParams) -> dict[str, Any]:
@@ -194,13 +193,20 @@ class InvoiceItemUpdateParams(Params):
     returnAvailableBoxes: Bool = False
 
 
+class InvoiceItemUpdateAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    invoiceItemId: int
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
 @api_method(
     "invoice.item.update",
+    answer=InvoiceItemUpdateAnswer,
     tokens={CO},
     params=InvoiceItemUpdateParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "invoiceItemId", "availableBoxes"),
     summary="Change a line's price, boxes, discount, mark code or notes; boxes are sold or returned.",
 )
 def invoice_item_update(ctx: CallContext, params: InvoiceItemUpdateParams) -> dict[str, Any]:
@@ -232,13 +238,19 @@ class InvoiceItemDeleteParams(Params):
     returnAvailableBoxes: Bool = False
 
 
+class InvoiceItemDeleteAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
 @api_method(
     "invoice.item.delete",
+    answer=InvoiceItemDeleteAnswer,
     tokens={CO},
     params=InvoiceItemDeleteParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "availableBoxes"),
     summary="Remove a line from a Draft or Pending invoice; its boxes go back on sale.",
 )
 def invoice_item_delete(ctx: CallContext, params: InvoiceItemDeleteParams) -> dict[str, Any]:
@@ -262,13 +274,18 @@ class InvoiceCheckoutParams(Params):
     locationId: Id | None = None
 
 
+class InvoiceCheckoutAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+
+
 @api_method(
     "invoice.checkout",
+    answer=InvoiceCheckoutAnswer,
     tokens={CO},
     params=InvoiceCheckoutParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber"),
     summary="Check out a Draft invoice: it becomes Pending Approval, waiting for a sales rep.",
 )
 def invoice_checkout(ctx: CallContext, params: InvoiceCheckoutParams) -> dict[str, Any]:
@@ -375,13 +392,40 @@ class InvoiceListParams(InvoiceFilterParams):
     orderDateTo: Date | None = None
 
 
+class InvoiceRecord(Answer):
+    id: int
+    number: int
+    prefix: str
+    shipDate: Day
+    createdOn: Timestamp
+    updatedOn: Timestamp
+    status: int
+    statusName: str
+    customerId: int
+    customerName: str
+    carrierId: int | None
+    carrierName: str
+    shipToId: int | None
+    salesPersonName: str
+    poNumber: str
+    invoiceNotes: str
+    subtotal: Amount
+    total: Amount
+    isEcommerce: bool
+    locationId: int | None
+
+
+class InvoiceListAnswer(Answer):
+    invoices: list[InvoiceRecord]
+
+
 @api_method(
     "invoice.list",
+    answer=InvoiceListAnswer,
     tokens={CO, CU},
     params=InvoiceListParams,
     answer_key="invoices",
     area=AREA,
-    answer_fields=LIST_FIELDS,
     summary="Invoices shipping between orderDateFrom and orderDateTo (at most 6 months apart), filtered.",
 )
 def invoice_list(ctx: CallContext, params: InvoiceListParams) -> dict[str, Any]:
@@ -427,13 +471,42 @@ def _detail_row(item: InvoiceItem) -> dict[str, Any]:
     }
 
 
+class InvoiceDetailRecord(Answer):
+    detailId: int
+    orderItemId: int | None
+    productId: int
+    productCode: str
+    productDescription: str
+    productAlias: str
+    boxTypeCode: str
+    boxes: int
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    unitsPerBox: int
+    totalUnits: int
+    unitPrice: Amount
+    discount: Amount
+    total: Amount
+    markCode: str
+    notes: str
+
+
+class InvoiceWithDetails(InvoiceRecord):
+    details: list[InvoiceDetailRecord]
+
+
+class InvoiceDetailsListAnswer(Answer):
+    invoices: list[InvoiceWithDetails]
+
+
 @api_method(
     "invoice.details.list",
+    answer=InvoiceDetailsListAnswer,
     tokens={CO, CU},
     params=InvoiceDetailsParams,
     answer_key="invoices",
     area=AREA,
-    answer_fields=(*LIST_FIELDS, "details"),
     summary="Invoices with their lines: one orderDate, a range of at most 4 days, or one order/orderId.",
 )
 def invoice_details_list(ctx: CallContext, params: InvoiceDetailsParams) -> dict[str, Any]:
@@ -479,12 +552,17 @@ class InvoicePdfParams(Params):
     invoiceId: Id
 
 
+class InvoicePdfAnswer(Answer):
+    suggestedFileName: str
+    file: str = Field(description="The PDF, base64-encoded.")
+
+
 @api_method(
     "invoice.pdf.get",
+    answer=InvoicePdfAnswer,
     tokens={CO, CU},
     params=InvoicePdfParams,
     area=AREA,
-    answer_fields=("suggestedFileName", "file"),
     summary="The invoice as a PDF: the file's bytes as comma-separated signed values, as Komet sends them.",
 )
 def invoice_pdf_get(ctx: CallContext, params: InvoicePdfParams) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer
 from stemlink.api.params import Bool, Id
 from stemlink.api.registry import CO, VE, CallContext, Params, api_method
 from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
@@ -23,13 +24,25 @@ class BoxTypeListParams(Params):
     code: Annotated[str, Field(max_length=3)] | None = None
 
 
+class BoxTypeRecord(Answer):
+    id: int
+    code: str
+    fbe: Amount
+    kometNetworkId: int | None
+    kometNetworkName: str
+
+
+class BoxTypeListAnswer(Answer):
+    boxtypes: list[BoxTypeRecord]
+
+
 @api_method(
     "boxtype.list",
+    answer=BoxTypeListAnswer,
     tokens={CO, VE},
     params=BoxTypeListParams,
     answer_key="boxtypes",
     area=AREA,
-    answer_fields=("id", "code", "fbe", "kometNetworkId", "kometNetworkName"),
     summary="The company's box types by code, with each one's full-box equivalent (fbe).",
 )
 def boxtype_list(ctx: CallContext, params: BoxTypeListParams) -> dict[str, Any]:
@@ -59,13 +72,30 @@ class CarrierListParams(Params):
     active: Bool | None = None
 
 
+class CarrierRecord(Answer):
+    id: int
+    code: str
+    name: str
+    active: bool
+    street: str
+    city: str
+    state: str
+    zipCode: str
+    country: str
+    phone: str
+
+
+class CarrierListAnswer(Answer):
+    carriers: list[CarrierRecord]
+
+
 @api_method(
     "carrier.list",
+    answer=CarrierListAnswer,
     tokens={CO, VE},
     params=CarrierListParams,
     answer_key="carriers",
     area=AREA,
-    answer_fields=("id", "code", "name", "active", "street", "city", "state", "zipCode", "country", "phone"),
     summary="The company's carriers; filter by id, code, part of the name, or active.",
 )
 def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
@@ -97,12 +127,22 @@ def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
     }
 
 
+class CategoryRecord(Answer):
+    categoryId: int
+    categoryName: str
+    active: bool
+
+
+class CategoryListAnswer(Answer):
+    categoryItems: list[CategoryRecord]
+
+
 @api_method(
     "category.list",
+    answer=CategoryListAnswer,
     tokens={CO},
     answer_key="categoryItems",
     area=AREA,
-    answer_fields=("categoryId", "categoryName", "active"),
     summary="The company's product categories (flower types).",
 )
 def category_list(ctx: CallContext, params: Params) -> dict[str, Any]:
@@ -120,26 +160,32 @@ class ProductListParams(Params):
     legacy_code: Annotated[str, Field(max_length=40)] | None = Field(default=None, alias="legacyCode")
 
 
+class ProductRecord(Answer):
+    id: int
+    description: str
+    active: bool
+    category: str
+    variety: str
+    color: str
+    grade: str
+    legacyCode: str
+    productCode: str
+    divisionId: int | None
+    divisionDescription: str
+    tags: str
+
+
+class ProductListAnswer(Answer):
+    products: list[ProductRecord]
+
+
 @api_method(
     "product.list",
+    answer=ProductListAnswer,
     tokens={CO, VE},
     params=ProductListParams,
     answer_key="products",
     area=AREA,
-    answer_fields=(
-        "id",
-        "description",
-        "active",
-        "category",
-        "variety",
-        "color",
-        "grade",
-        "legacyCode",
-        "productCode",
-        "divisionId",
-        "divisionDescription",
-        "tags",
-    ),
     summary="The company's products by description; filter by id, part of the description, or legacyCode.",
 )
 def product_list(ctx: CallContext, params: ProductListParams) -> dict[str, Any]:
@@ -179,13 +225,25 @@ class VendorListParams(Params):
     include_inactive: Bool = Field(default=False, alias="includeInactive")
 
 
+class VendorRecord(Answer):
+    id: int
+    name: str
+    code: str
+    portOrigin: str
+    active: bool
+
+
+class VendorListAnswer(Answer):
+    vendors: list[VendorRecord]
+
+
 @api_method(
     "vendor.list",
+    answer=VendorListAnswer,
     tokens={CO},
     params=VendorListParams,
     answer_key="vendors",
     area=AREA,
-    answer_fields=("id", "name", "code", "portOrigin", "active"),
     summary="The company's vendors (growers); inactive ones only with includeInactive.",
 )
 def vendor_list(ctx: CallContext, params: VendorListParams) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from django.db.models import Prefetch, Q, QuerySet
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer, Day, NoAnswer, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
 from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -24,29 +25,6 @@ AREA = "Prebooks and standing orders"
 Code = Annotated[str, Field(max_length=40)]
 Short = Annotated[str, Field(max_length=60)]
 Note = Annotated[str, Field(max_length=2000)]
-LIST_FIELDS = (
-    "id",
-    "number",
-    "truckDate",
-    "customerId",
-    "customerName",
-    "customerCode",
-    "carrierId",
-    "carrierName",
-    "shipToId",
-    "customerPONumber",
-    "type",
-    "isEcommerce",
-    "checkOutStatus",
-    "shipVia",
-    "comments",
-    "locationId",
-    "standingOrderId",
-    "subtotal",
-    "total",
-    "createdOn",
-    "updatedOn",
-)
 
 
 def _vendor(ctx: CallContext) -> Vendor | None:
@@ -104,13 +82,23 @@ class PrebookCreateParams(Params):
     prebookItems: Annotated[list[PrebookItemParams], Field(max_length=500)] = []
 
 
+class PrebookItemIdRecord(Answer):
+    prebookItemId: int
+
+
+class PrebookCreateAnswer(Answer):
+    prebookId: int
+    prebookNumber: int
+    prebookItems: list[PrebookItemIdRecord]
+
+
 @api_method(
     "prebook.create",
+    answer=PrebookCreateAnswer,
     tokens={CO, VE},
     params=PrebookCreateParams,
     writes=True,
     area=AREA,
-    answer_fields=("prebookId", "prebookNumber", "prebookItems"),
     summary="Create a prebook for a truck date (lines optional), or append to a matching one (useExisting).",
 )
 def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
@@ -157,13 +145,17 @@ class PrebookUpdateParams(Params):
     comments: Note | None = None
 
 
+class PrebookUpdateAnswer(Answer):
+    prebookId: int
+
+
 @api_method(
     "prebook.update",
+    answer=PrebookUpdateAnswer,
     tokens={CO},
     params=PrebookUpdateParams,
     writes=True,
     area=AREA,
-    answer_fields=("prebookId",),
     summary="Change a prebook's carrier, truck date, ship-via, customer PO or comments.",
 )
 def prebook_update(ctx: CallContext, params: PrebookUpdateParams) -> dict[str, Any]:
@@ -190,6 +182,7 @@ class PrebookIdParams(Params):
 
 @api_method(
     "prebook.delete",
+    answer=NoAnswer,
     tokens={CO},
     params=PrebookIdParams,
     writes=True,
@@ -209,6 +202,7 @@ class PrebookItemDeleteParams(Params):
 
 @api_method(
     "prebook.item.delete",
+    answer=NoAnswer,
     tokens={CO, VE},
     params=PrebookItemDeleteParams,
     writes=True,
@@ -228,13 +222,18 @@ class PrebookFutureItemParams(Params):
     markCode: Short = ""
 
 
+class PrebookFutureItemAnswer(Answer):
+    prebookItemId: int
+    availableBoxes: int
+
+
 @api_method(
     "prebook.future.item.add",
+    answer=PrebookFutureItemAnswer,
     tokens={CO},
     params=PrebookFutureItemParams,
     writes=True,
     area=AREA,
-    answer_fields=("prebookItemId", "availableBoxes"),
     summary="Add boxes of a future line to a prebook (sold at once; subject to the transaction fee).",
 )
 def prebook_future_item_add(ctx: CallContext, params: PrebookFutureItemParams) -> dict[str, Any]:
@@ -334,13 +333,41 @@ class PrebookListParams(PrebookFilterParams):
     dateTo: Date | None = None
 
 
+class PrebookRecord(Answer):
+    id: int
+    number: int
+    truckDate: Day
+    customerId: int
+    customerName: str
+    customerCode: str
+    carrierId: int | None
+    carrierName: str
+    shipToId: int | None
+    customerPONumber: str
+    type: str
+    isEcommerce: bool
+    checkOutStatus: int
+    shipVia: int
+    comments: str
+    locationId: int | None
+    standingOrderId: int | None
+    subtotal: Amount
+    total: Amount
+    createdOn: Timestamp
+    updatedOn: Timestamp
+
+
+class PrebookListAnswer(Answer):
+    prebooks: list[PrebookRecord]
+
+
 @api_method(
     "prebook.list",
+    answer=PrebookListAnswer,
     tokens={CO, CU},
     params=PrebookListParams,
     answer_key="prebooks",
     area=AREA,
-    answer_fields=LIST_FIELDS,
     summary="Prebooks with truck dates from dateFrom to dateTo (at most 6 months apart), filtered.",
 )
 def prebook_list(ctx: CallContext, params: PrebookListParams) -> dict[str, Any]:
@@ -382,13 +409,42 @@ def _detail_row(item: PrebookItem) -> dict[str, Any]:
     }
 
 
+class PrebookDetailRecord(Answer):
+    prebookItemId: int
+    inventoryId: int | None
+    vendorId: int | None
+    vendorName: str
+    productId: int
+    productCode: str
+    productDescription: str
+    totalBoxes: int
+    boxType: str
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    units: int
+    totalUnits: int
+    unitPrice: Amount
+    totalPrice: Amount
+    markCode: str
+    comments: str
+
+
+class PrebookWithDetails(PrebookRecord):
+    details: list[PrebookDetailRecord]
+
+
+class PrebookDetailsListAnswer(Answer):
+    prebooks: list[PrebookWithDetails]
+
+
 @api_method(
     "prebook.details.list",
+    answer=PrebookDetailsListAnswer,
     tokens={CO, VE},
     params=PrebookDetailsParams,
     answer_key="prebooks",
     area=AREA,
-    answer_fields=(*LIST_FIELDS, "details"),
     summary="Prebooks of one truck date (or a range of at most 7 days) with their lines.",
 )
 def prebook_details_list(ctx: CallContext, params: PrebookDetailsParams) -> dict[str, Any]:
