@@ -177,10 +177,13 @@ def customer_details(customer: Customer) -> dict[str, Any]:
         "shipCountry": customer.shipping_country,
         "email": customer.email,
         "emailForInvoices": customer.email_for_invoices,
+        "emailForStatements": None,
         "phone": customer.phone,
+        "fax": None,
         "defaultPrice": customer.default_price,
         "priceBMarkup": customer.price_b_markup,
         "priceBMarkupType": customer.price_b_markup_kind,
+        "priceSellFastMarkup": None,
         "ecommerceMarkup": customer.ecommerce_markup,
         "ecommerceMarkupType": customer.ecommerce_markup_kind,
         "creditLimit": customer.credit_limit,
@@ -210,10 +213,13 @@ class CustomerDetails(Answer):
     shipCountry: str
     email: str
     emailForInvoices: str
+    emailForStatements: str | None
     phone: str
+    fax: str | None
     defaultPrice: str
     priceBMarkup: Amount
     priceBMarkupType: str
+    priceSellFastMarkup: Amount | None
     ecommerceMarkup: Amount
     ecommerceMarkupType: str
     creditLimit: Amount | None
@@ -438,6 +444,7 @@ def ship_to_record(ship_to: ShipTo) -> dict[str, Any]:
         "zipcode": ship_to.zipcode,
         "country": ship_to.country,
         "phone": ship_to.phone,
+        "fax": None,
         "carrierId": ship_to.carrier_id,
         "carrierName": ship_to.carrier.name if ship_to.carrier else "",
         "carrierCode": ship_to.carrier.code if ship_to.carrier else "",
@@ -457,6 +464,7 @@ class ShipToRecord(Answer):
     zipcode: str
     country: str
     phone: str
+    fax: str | None
     carrierId: int | None
     carrierName: str
     carrierCode: str

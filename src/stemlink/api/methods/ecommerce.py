@@ -227,6 +227,7 @@ class CustomerCarrierRecord(Answer):
 
 
 class CustomerCarriersAnswer(Answer):
+    carrierCubeRate: Amount | None
     carrierId: int | None
     carrierName: str | None
     carriers: list[CustomerCarrierRecord]
@@ -244,4 +245,5 @@ class CustomerCarriersAnswer(Answer):
 def customer_carriers_list(ctx: CallContext, params: CustomerCarriersParams) -> dict[str, Any]:
     """Answer the customer's default carrier and the carriers it may choose for a ship date."""
     customer = customer_for(ctx, params.customerId)
-    return queries.customer_carriers(ctx.company, customer)
+    # Stemlink keeps no cube rates (Komet's Days of Service): null, as for a customer without one.
+    return {"carrierCubeRate": None, **queries.customer_carriers(ctx.company, customer)}

@@ -492,8 +492,33 @@ class InvoiceDetailRecord(Answer):
     notes: str
 
 
+class InvoiceBreakdown(Answer):
+    """One product of a mixed box (Stemlink has none, so the list is always empty)."""
+
+    productId: int
+    productDescription: str
+    stemsBunch: int
+    bunches: int
+    price: Amount
+
+
+class InvoiceBox(Answer):
+    """One labelled box (Stemlink labels none, so the list is always empty)."""
+
+    boxCode: str
+    detailId: int
+
+
+class AdditionalCharge(Answer):
+    description: str
+    amount: Amount
+
+
 class InvoiceWithDetails(InvoiceRecord):
     details: list[InvoiceDetailRecord]
+    breakdowns: list[InvoiceBreakdown] = Field(description="Always empty: Stemlink sells no mixed boxes.")
+    boxes: list[InvoiceBox] = Field(description="Always empty: Stemlink labels no single boxes.")
+    additionalChargesDetails: list[AdditionalCharge]
 
 
 class InvoiceDetailsListAnswer(Answer):
@@ -544,6 +569,15 @@ def invoice_details_list(ctx: CallContext, params: InvoiceDetailsParams) -> dict
     for invoice in invoices.prefetch_related("items__product", "items__box_type"):
         row = _invoice_row(invoice)
         row["details"] = [_detail_row(item) for item in invoice.items.all()]
+        # Stemlink sells no mixed boxes and labels no single boxes: empty, as Komet answers them
+        # for a company without; the additional charges it holds are one amount per invoice.
+        row["breakdowns"] = []
+        row["boxes"] = []
+        row["additionalChargesDetails"] = (
+            [{"description": "Additional charges", "amount": invoice.additional_charges}]
+            if invoice.additional_charges
+            else []
+        )
         rows.append(row)
     return _found(rows)
 
@@ -554,7 +588,9 @@ class InvoicePdfParams(Params):
 
 class InvoicePdfAnswer(Answer):
     suggestedFileName: str
-    file: str = Field(description="The PDF, base64-encoded.")
+    file: str = Field(
+        description="The PDF as comma-separated signed byte values (Java byte[] style), as Komet."
+    )
 
 
 @api_method(

@@ -83,6 +83,8 @@ class CarrierRecord(Answer):
     zipCode: str
     country: str
     phone: str
+    kometNetworkName: str | None
+    kometNetworkId: int | None
 
 
 class CarrierListAnswer(Answer):
@@ -121,6 +123,9 @@ def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
                 "zipCode": c.zip_code,
                 "country": c.country,
                 "phone": c.phone,
+                # Carriers hold no Komet network mapping: null, as Komet answers an unmapped one.
+                "kometNetworkName": None,
+                "kometNetworkId": None,
             }
             for c in carriers.order_by("name", "id")
         ]
@@ -130,6 +135,8 @@ def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
 class CategoryRecord(Answer):
     categoryId: int
     categoryName: str
+    kometNetworkId: int | None
+    kometNetworkName: str | None
     active: bool
 
 
@@ -149,7 +156,14 @@ def category_list(ctx: CallContext, params: Params) -> dict[str, Any]:
     categories = Category.objects.filter(company=ctx.company).order_by("name", "id")
     return {
         "categoryItems": [
-            {"categoryId": cat.pk, "categoryName": cat.name, "active": cat.active} for cat in categories
+            {
+                "categoryId": cat.pk,
+                "categoryName": cat.name,
+                "kometNetworkId": None,
+                "kometNetworkName": None,
+                "active": cat.active,
+            }
+            for cat in categories
         ]
     }
 
@@ -230,6 +244,7 @@ class VendorRecord(Answer):
     name: str
     code: str
     portOrigin: str
+    cargoMasterCode: str | None
     active: bool
 
 
@@ -260,7 +275,14 @@ def vendor_list(ctx: CallContext, params: VendorListParams) -> dict[str, Any]:
         vendors = vendors.filter(port_origin__iexact=params.port_origin)
     return {
         "vendors": [
-            {"id": v.pk, "name": v.name, "code": v.code, "portOrigin": v.port_origin, "active": v.active}
+            {
+                "id": v.pk,
+                "name": v.name,
+                "code": v.code,
+                "portOrigin": v.port_origin,
+                "cargoMasterCode": None,
+                "active": v.active,
+            }
             for v in vendors.order_by("name", "id")
         ]
     }

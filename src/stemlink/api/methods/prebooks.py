@@ -279,9 +279,11 @@ def _prebook_row(prebook: Prebook) -> dict[str, Any]:
         "type": _type_code(prebook),
         "isEcommerce": prebook.is_ecommerce,
         "checkOutStatus": prebook.checkout_status,
-        "shipVia": prebook.ship_via,
+        "shipvia": prebook.ship_via,
         "comments": prebook.comments,
         "locationId": prebook.location_id,
+        "locationCode": prebook.location.code if prebook.location is not None else None,
+        "locationName": prebook.location.name if prebook.location is not None else None,
         "standingOrderId": prebook.standing_order_id,
         "subtotal": prebook.subtotal,
         "total": prebook.total,
@@ -325,7 +327,7 @@ def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook
         prebooks = prebooks.filter(location_id=params.locationId)
     if params.updatedAsOf is not None:
         prebooks = prebooks.filter(updated_on__gte=params.updatedAsOf)
-    return prebooks.select_related("customer", "carrier").order_by("truck_date", "id")
+    return prebooks.select_related("customer", "carrier", "location").order_by("truck_date", "id")
 
 
 class PrebookListParams(PrebookFilterParams):
@@ -347,9 +349,11 @@ class PrebookRecord(Answer):
     type: str
     isEcommerce: bool
     checkOutStatus: int
-    shipVia: int
+    shipvia: int = Field(description="0: ships from the warehouse; 1: straight from the grower.")
     comments: str
     locationId: int | None
+    locationCode: str | None
+    locationName: str | None
     standingOrderId: int | None
     subtotal: Amount
     total: Amount
@@ -406,7 +410,21 @@ def _detail_row(item: PrebookItem) -> dict[str, Any]:
         "totalPrice": item.total,
         "markCode": item.mark_code,
         "comments": item.comments,
+        # Stemlink has no brands nor mixed boxes: as Komet answers for a company without them.
+        "brandId": None,
+        "brandName": None,
+        "breakdowns": [],
     }
+
+
+class Breakdown(Answer):
+    """One product of a mixed box (Stemlink has none, so the list is always empty)."""
+
+    productId: int
+    productDescription: str
+    stemsBunch: int
+    bunches: int
+    price: Amount
 
 
 class PrebookDetailRecord(Answer):
@@ -428,6 +446,9 @@ class PrebookDetailRecord(Answer):
     totalPrice: Amount
     markCode: str
     comments: str
+    brandId: int | None = Field(description="Always null: Stemlink has no brands.")
+    brandName: str | None = Field(description="Always null: Stemlink has no brands.")
+    breakdowns: list[Breakdown] = Field(description="Always empty: Stemlink sells no mixed boxes.")
 
 
 class PrebookWithDetails(PrebookRecord):

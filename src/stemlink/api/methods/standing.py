@@ -42,6 +42,7 @@ def _row(order: StandingOrder) -> dict[str, Any]:
         "customerName": order.customer.name,
         "shipToId": order.ship_to_id,
         "carrierId": order.carrier_id,
+        "priceList": None,
         "carrierName": order.carrier.name,
         "recurrence": order.recurrence.capitalize(),
         "days": ", ".join(d for d in WEEKDAYS if d in order.days.split(",")),
@@ -89,6 +90,7 @@ class StandingOrderRecord(Answer):
     number: int
     customerId: int
     customerName: str
+    priceList: str | None = Field(description="Always null: Stemlink has no price lists.")
     shipToId: int | None
     carrierId: int
     carrierName: str
