@@ -13,12 +13,12 @@ from django.db.models import Q, QuerySet, Sum
 from pydantic import BeforeValidator, Field
 
 from stemlink.api.answers import Amount, Answer, Day, Timestamp
-from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
+from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders import documents, pdf
-from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
+from stemlink.orders.models import Invoice, InvoiceItem, InvoicePrefix, InvoiceStatus
 from stemlink.orders.periods import period_errors
 
 AREA = "Invoices"
@@ -310,6 +310,12 @@ class InvoiceFilterParams(Params):
     isEcommerce: Bool | None = None
     updatedAsOf: DateTime | None = None
     locationId: Id | None = None
+    locationIds: IdList | None = Field(
+        default=None, description="Locations' ids (location.list), comma-separated: invoices of any of them."
+    )
+    excludeTransfer: Bool = Field(
+        default=False, description="true: leave out transfers between the company's own locations (prefix T)."
+    )
 
 
 def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice]:
@@ -344,6 +350,10 @@ def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice
         invoices = invoices.filter(pk=params.orderId)
     if params.isEcommerce is not None:
         invoices = invoices.filter(is_ecommerce=params.isEcommerce)
+    if params.locationIds is not None:
+        invoices = invoices.filter(location_id__in=params.locationIds)
+    if params.excludeTransfer:
+        invoices = invoices.exclude(prefix=InvoicePrefix.TRANSFER)
     if params.updatedAsOf is not None:
         invoices = invoices.filter(updated_on__gte=params.updatedAsOf)
     if params.locationId is not None:

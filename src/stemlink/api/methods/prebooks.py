@@ -303,6 +303,17 @@ class PrebookFilterParams(Params):
     checkOutStatus: Int | None = None
     locationId: Id | None = None
     updatedAsOf: DateTime | None = None
+    salesPersonId: Id | None = Field(
+        default=None, description="Prebooks of customers this sales person serves."
+    )
+    soNumber: Int | None = Field(
+        default=None, description="Prebooks made by the standing order of this number."
+    )
+    brandId: Id | None = Field(
+        default=None,
+        description="Stemlink has no brands: as Komet for a company without them, no prebook has one, "
+        "so a brandId answers none.",
+    )
 
 
 def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook]:
@@ -327,12 +338,22 @@ def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook
         prebooks = prebooks.filter(location_id=params.locationId)
     if params.updatedAsOf is not None:
         prebooks = prebooks.filter(updated_on__gte=params.updatedAsOf)
+    if params.salesPersonId is not None:
+        prebooks = prebooks.filter(customer__sales_rep_id=params.salesPersonId)
+    if params.soNumber is not None:
+        prebooks = prebooks.filter(standing_order__number=params.soNumber)
+    if params.brandId is not None:
+        prebooks = prebooks.none()
     return prebooks.select_related("customer", "carrier", "location").order_by("truck_date", "id")
 
 
 class PrebookListParams(PrebookFilterParams):
     dateFrom: Date | None = None
     dateTo: Date | None = None
+    CompanyLocationId: Id | None = Field(
+        default=None,
+        description="A location's id (location.list), as Komet spells it here: its prebooks only.",
+    )
 
 
 class PrebookRecord(Answer):
@@ -381,6 +402,8 @@ def prebook_list(ctx: CallContext, params: PrebookListParams) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     prebooks = _filtered(ctx, params).filter(truck_date__range=(params.dateFrom, params.dateTo))
+    if params.CompanyLocationId is not None:
+        prebooks = prebooks.filter(location_id=params.CompanyLocationId)
     return {"prebooks": [_prebook_row(p) for p in prebooks]}
 
 
