@@ -125,3 +125,16 @@ def test_the_served_document_matches_the_declared_answer_models():
         "message",
         *registry["web-order.checkout"].answer.model_fields,
     }
+
+
+def test_the_answer_tables_in_docs_are_the_declared_answers():
+    from pathlib import Path
+
+    from stemlink.api import answer_tables
+
+    committed = (Path(__file__).resolve().parents[3] / "docs" / "api-answers.md").read_text(encoding="utf-8")
+    assert committed == answer_tables.render(), (
+        "docs/api-answers.md is stale: run "
+        "DJANGO_SETTINGS_MODULE=stemlink.settings python -m stemlink.api.answer_tables > docs/api-answers.md"
+    )
+    assert "| `shipvia` | integer |" in committed and "| `shipVia`" not in committed
