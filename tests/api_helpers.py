@@ -62,6 +62,7 @@ def api(
     account: int | None = None,
     verb: str = "POST",
     headers: dict[str, str] | None = None,
+    exercises: bool = True,
 ) -> tuple[int, dict[str, Any]]:
     """Call API method `method` with `token` (in the header); return the HTTP status and the JSON answer.
 
@@ -93,6 +94,9 @@ def api(
             f"{method} answered non-JSON ({response.status_code}): {response.content[:300]!r}"
         ) from exc
     check_answer(method, response.status_code, answer)
+    if exercises and response.status_code == 200:
+        # A parameter counts as exercised once a call carrying it succeeded (tests/conftest.py).
+        EXERCISED.update((method.removeprefix("v2/"), name) for name in (params or {}))
     return response.status_code, answer
 
 
@@ -120,6 +124,23 @@ def check_answer(method: str, status: int, answer: Any) -> None:
 
 
 COVERED: set[str] = set()
+# (method, parameter) pairs some test sent through `api()`: read at the end of a whole run by
+# `tests/conftest.py`, which fails the run for a declared parameter no test sends.
+EXERCISED: set[tuple[str, str]] = set()
+
+
+def unexercised(known: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The declared (method, parameter) pairs no successful call sent, beyond the `known` gaps."""
+    return sorted(declared_parameters() - EXERCISED - known)
+
+
+def declared_parameters() -> set[tuple[str, str]]:
+    """Every (method, parameter name as clients send it) the registry declares."""
+    return {
+        (name, field.alias or field_name)
+        for name, spec in load_all_methods().items()
+        for field_name, field in spec.params.model_fields.items()
+    }
 
 
 def covers(*methods: str) -> Callable[[F], F]:
