@@ -6,14 +6,17 @@ cannot drift from what the gateway accepts.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import lru_cache
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from stemlink.api.registry import MethodSpec, Params, TokenType, load_all_methods
+from stemlink.api import parameter_notes
+from stemlink.api.registry import MethodSpec, TokenType, load_all_methods
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ FAILURE_STATUSES = {
     "413": "Request body over 64 KB (`request_too_large`).",
     "429": "Daily quota or burst limit used up (`quota_exceeded`); for `login`, too many wrong "
     "passwords for the account or from the address (`too_many_sign_in_attempts`).",
+    "500": "A failure of ours, logged (`internal_error`); never an answer to what a client sent.",
 }
 RATE_HEADERS = {
     "X-RateLimit-Limit": "Calls allowed: today for the company (or this minute, for calls without a token).",
@@ -46,61 +50,114 @@ def _operation_id(verb: str, name: str) -> str:
     return verb + "_" + re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
 
 
-def _param_schemas(specs: list[MethodSpec]) -> tuple[dict[type[Params], dict[str, Any]], dict[str, Any]]:
-    """Return each params model's JSON schema (inlined top level) and the shared definitions."""
-    models = sorted({spec.params for spec in specs}, key=lambda m: f"{m.__module__}.{m.__qualname__}")
-    try:
-        key_map, top = models_json_schema(
-            [(model, "validation") for model in models],
-            by_alias=True,
-            ref_template="#/components/schemas/{model}",
-        )
-    except Exception:
-        logger.exception("could not generate the parameter schemas together; falling back one by one")
-        schemas: dict[type[Params], dict[str, Any]] = {}
-        definitions: dict[str, Any] = {}
-        for model in models:
-            try:
-                schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
-            except Exception:
-                logger.exception("no schema for %s", model)
-                schema = {"type": "object"}
-            definitions.update(schema.pop("$defs", {}))
-            schemas[model] = schema
-        return schemas, definitions
-    definitions = dict(top.get("$defs", {}))
-    resolved: dict[type[Params], dict[str, Any]] = {}
-    for model in models:
-        ref = key_map[(model, "validation")]
-        name = ref.get("$ref", "").rsplit("/", 1)[-1]
-        resolved[model] = definitions.get(name, {"type": "object"})
+_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _standard(schema: Any) -> Any:
+    """Write pydantic's leftover `ge`/`le`/`gt`/`lt` as JSON Schema's `minimum`/`maximum`/... (numbers).
+
+    A constraint pydantic cannot place on the type (an `Annotated` type with a validator before it)
+    comes out under its Python name, which no tool reads; the limit is real, so it is written as the
+    keyword tools understand, on every branch of a union.
+    """
+    if isinstance(schema, list):
+        return [_standard(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _KEYWORDS and isinstance(value, int | float | str) and not isinstance(value, bool):
+            number = float(value) if isinstance(value, str) else value
+            out[_KEYWORDS[key]] = int(number) if float(number).is_integer() else number
+        else:
+            out[key] = _standard(value)
+    branches = out.get("anyOf")
+    limits = {k: out.pop(k) for k in list(out) if k in _KEYWORDS.values() and branches}
+    if branches and limits:
+        out["anyOf"] = [
+            {**branch, **limits} if branch.get("type") in ("number", "integer") else branch
+            for branch in branches
+        ]
+    return out
+
+
+def _schemas(specs: list[MethodSpec]) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    """Each params model's (validation) and answer model's (serialization) schema, and the definitions."""
+    params = sorted({spec.params for spec in specs}, key=lambda m: f"{m.__module__}.{m.__qualname__}")
+    answers = sorted({spec.answer for spec in specs}, key=lambda m: f"{m.__module__}.{m.__qualname__}")
+    inputs: list[tuple[type[BaseModel], Any]] = [(model, "validation") for model in params]
+    inputs += [(model, "serialization") for model in answers]
+    key_map, top = models_json_schema(inputs, by_alias=True, ref_template="#/components/schemas/{model}")
+    definitions = _standard(dict(top.get("$defs", {})))
+    resolved: dict[Any, dict[str, Any]] = {}
+    for model, mode in inputs:
+        name = key_map[(model, mode)].get("$ref", "").rsplit("/", 1)[-1]
+        resolved[(model, mode)] = definitions.get(name, {"type": "object", "properties": {}})
     return resolved, definitions
 
 
-def _answer_schema(spec: MethodSpec) -> dict[str, Any]:
-    record: dict[str, Any] = {"type": "object"}
-    if spec.answer_fields:
-        record["properties"] = {name: {} for name in spec.answer_fields}
-    properties: dict[str, Any] = {}
-    key = spec.answer_key
-    if key:
-        if key.endswith("Id"):
-            properties[key] = {"type": "integer"}
-        elif spec.answer_fields and not re.search(r"(s|Result|Items|Dates)$", key):
-            properties[key] = record
-        else:
-            properties[key] = {"type": "array", "items": record}
-    if not spec.envelope:
-        return {"type": "object", "properties": properties}
-    return {
-        "type": "object",
-        "required": ["status", "message"],
-        "properties": {
+def _params_schema(spec: MethodSpec, schema: dict[str, Any]) -> dict[str, Any]:
+    """The method's parameters, each with its description (its own, or `parameter_notes`)."""
+    properties = {}
+    for name, prop in schema.get("properties", {}).items():
+        prop = dict(prop)
+        prop.pop("title", None)
+        if not prop.get("description"):
+            note = parameter_notes.describe(spec.name, name)
+            if note:
+                prop["description"] = note
+        properties[name] = prop
+    out = {"type": "object", "properties": properties, "additionalProperties": True}
+    if schema.get("required"):
+        out["required"] = list(schema["required"])
+    return out
+
+
+def _is_nested(schema: dict[str, Any], definitions: dict[str, Any]) -> bool:
+    """True for an object, or an array of objects: what a query string or a form cannot carry."""
+    for part in [schema, *schema.get("anyOf", [])]:
+        if "$ref" in part:
+            return True
+        if part.get("type") == "object":
+            return True
+        items = part.get("items", {})
+        if part.get("type") == "array" and ("$ref" in items or items.get("type") == "object"):
+            return True
+    return False
+
+
+def _flat(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a query string or a form can carry (nested arrays go in a JSON body only)."""
+    properties = {
+        name: prop for name, prop in schema["properties"].items() if not _is_nested(prop, definitions)
+    }
+    out = {**schema, "properties": properties}
+    required = [name for name in schema.get("required", []) if name in properties]
+    if required:
+        out["required"] = required
+    else:
+        out.pop("required", None)
+    return out
+
+
+def _answer_schema(spec: MethodSpec, payload: dict[str, Any]) -> dict[str, Any]:
+    properties = {name: dict(prop) for name, prop in payload.get("properties", {}).items()}
+    for prop in properties.values():
+        prop.pop("title", None)
+    required = list(payload.get("required", []))
+    if spec.envelope:
+        properties = {
             "status": {"type": "integer", "enum": [1], "description": "1: success"},
             "message": {"type": "string", "maxLength": 500},
             **properties,
-        },
-    }
+        }
+        required = ["status", "message", *required]
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    if payload.get("description"):
+        schema["description"] = payload["description"]
+    return schema
 
 
 def _header_parameters(spec: MethodSpec) -> list[dict[str, Any]]:
@@ -113,7 +170,7 @@ def _header_parameters(spec: MethodSpec) -> list[dict[str, Any]]:
                 "required": spec.requires_account,
                 "description": "Your Company ID (company.list shows it); when sent it must be the "
                 "token's company.",
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 1},
             }
         )
     headers.append(
@@ -121,6 +178,7 @@ def _header_parameters(spec: MethodSpec) -> list[dict[str, Any]]:
             "name": "X-SALES-CHANNEL",
             "in": "header",
             "required": False,
+            "description": "Where the call comes from, kept with the orders it makes.",
             "schema": {"type": "string", "enum": ["WEB_APP", "MOBILE_APP", "K2K", "ECOMMERCE_LITE"]},
         }
     )
@@ -132,7 +190,7 @@ def _header_parameters(spec: MethodSpec) -> list[dict[str, Any]]:
                 "required": False,
                 "description": "Repeat a write safely: the same key with the same parameters replays "
                 "the first answer (kept 24 hours).",
-                "schema": {"type": "string", "maxLength": 200},
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
             }
         )
     return headers
@@ -151,9 +209,25 @@ def _description(spec: MethodSpec) -> str:
     return "".join(lines)
 
 
-def _operation(spec: MethodSpec, verb: str, params_schema: dict[str, Any], answer_ref: str) -> dict[str, Any]:
+def _query_parameter(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
+    parameter: dict[str, Any] = {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": schema.get("description", ""),
+        "schema": {key: value for key, value in schema.items() if key != "description"},
+    }
+    if any(part.get("type") == "array" for part in [schema, *schema.get("anyOf", [])]):
+        parameter["style"] = "form"
+        parameter["explode"] = False  # ids=12,13
+    return parameter
+
+
+def _operation(
+    spec: MethodSpec, verb: str, params_schema: dict[str, Any], definitions: dict[str, Any], answer_ref: str
+) -> dict[str, Any]:
     security: list[dict[str, list[str]]] = (
-        [{"tokenHeader": []}, {"tokenQuery": []}, {"tokenBody": []}] if spec.needs_token else []
+        [{"tokenHeader": []}, {"tokenQuery": []}] if spec.needs_token else []
     )
     operation: dict[str, Any] = {
         "operationId": _operation_id(verb, spec.name),
@@ -172,17 +246,15 @@ def _operation(spec: MethodSpec, verb: str, params_schema: dict[str, Any], answe
             **{code: {"$ref": f"#/components/responses/Failure{code}"} for code in FAILURE_STATUSES},
         },
     }
+    flat = _flat(params_schema, definitions)
     if verb == "get":
-        required = set(params_schema.get("required", []))
-        for name, schema in params_schema.get("properties", {}).items():
-            operation["parameters"].append(
-                {"name": name, "in": "query", "required": name in required, "schema": schema}
-            )
+        required = set(flat.get("required", []))
+        for name, schema in flat["properties"].items():
+            operation["parameters"].append(_query_parameter(name, schema, name in required))
     else:
-        operation["requestBody"] = {
-            "required": False,
-            "content": {"application/json": {"schema": params_schema}},
-        }
+        content: dict[str, Any] = {"application/json": {"schema": params_schema}}
+        content["application/x-www-form-urlencoded"] = {"schema": flat}
+        operation["requestBody"] = {"required": bool(params_schema.get("required")), "content": content}
     return operation
 
 
@@ -198,6 +270,7 @@ def _failure_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": {
                     "type": "object",
+                    "required": ["field", "message"],
                     "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
                 },
             },
@@ -207,21 +280,36 @@ def _failure_schema() -> dict[str, Any]:
     }
 
 
+def component_name(spec: MethodSpec) -> str:
+    """The name of the method's answer under `components.schemas`."""
+    return "Answer_" + re.sub(r"[^A-Za-z0-9]+", "_", spec.name)
+
+
 @lru_cache(maxsize=1)
 def _document_for(names: tuple[str, ...]) -> dict[str, Any]:
     registry = load_all_methods()
     specs = [registry[name] for name in names]
-    param_schemas, definitions = _param_schemas(specs)
-    schemas: dict[str, Any] = {"Failure": _failure_schema(), **definitions}
+    resolved, definitions = _schemas(specs)
+    # The top-level params and answer models are written inline in each operation; the
+    # definitions kept are the records and nested parameter objects they refer to.
+    inline = [resolved[(spec.params, "validation")] for spec in specs]
+    inline += [resolved[(spec.answer, "serialization")] for spec in specs]
+    referenced = _referenced(inline, definitions)
+    schemas: dict[str, Any] = {"Failure": _failure_schema()}
+    for name in sorted(referenced):
+        definition = definitions[name]
+        if definition.get("type") == "object" and "properties" in definition:
+            definition = {**definition, "properties": _described(name, definition["properties"])}
+        schemas[name] = definition
     paths: dict[str, Any] = {}
     for spec in specs:
-        answer_name = "Answer_" + re.sub(r"[^A-Za-z0-9]+", "_", spec.name)
-        schemas[answer_name] = _answer_schema(spec)
+        answer_name = component_name(spec)
+        schemas[answer_name] = _answer_schema(spec, resolved[(spec.answer, "serialization")])
         ref = f"#/components/schemas/{answer_name}"
-        params_schema = param_schemas[spec.params]
-        paths[f"/api/{spec.name}"] = {
-            "get": _operation(spec, "get", params_schema, ref),
-            "post": _operation(spec, "post", params_schema, ref),
+        params_schema = _params_schema(spec, resolved[(spec.params, "validation")])
+        paths[f"/{spec.name}"] = {
+            "get": _operation(spec, "get", params_schema, definitions, ref),
+            "post": _operation(spec, "post", params_schema, definitions, ref),
         }
     return {
         "openapi": "3.1.0",
@@ -229,23 +317,27 @@ def _document_for(names: tuple[str, ...]) -> dict[str, Any]:
             "title": "Stemlink sales API",
             "version": "1.0",
             "description": "A Komet Sales-compatible API. Every method answers GET and POST at "
-            "/api/<method> (and /api/v2/<method>); parameters come from the query string, a form body "
-            "or a JSON body. Answers carry `status` (1 or 0) and `message`; failures add `errorCode`.",
+            "/api/<method> and, the same, at /api/v2/<method> (the two servers below). Parameters come "
+            "from the query string, a form body or a JSON body; lists of lines (nested arrays) only "
+            "from a JSON body. Answers carry `status` (1 or 0) and `message`; failures add "
+            "`errorCode`. Money is written as the exact decimal held (a JSON number such as 12.50).",
         },
-        "servers": [{"url": "/"}],
+        "servers": [
+            {"url": "/api", "description": "The API."},
+            {"url": "/api/v2", "description": "The same methods at Komet's v2 addresses."},
+        ],
         "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                "tokenHeader": {"type": "apiKey", "in": "header", "name": "authenticationToken"},
-                "tokenQuery": {"type": "apiKey", "in": "query", "name": "authenticationToken"},
-                # OpenAPI has no "in body" key; a JSON body field `authenticationToken` works too.
-                "tokenBody": {
+                "tokenHeader": {
                     "type": "apiKey",
                     "in": "header",
                     "name": "authenticationToken",
-                    "description": "Also accepted as the `authenticationToken` field of the JSON body.",
+                    "description": "The token; also accepted as the `authenticationToken` field of a "
+                    "JSON or form body.",
                 },
+                "tokenQuery": {"type": "apiKey", "in": "query", "name": "authenticationToken"},
             },
             "headers": {
                 name: {"description": text, "schema": {"type": "integer"}}
@@ -262,6 +354,27 @@ def _document_for(names: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def _referenced(roots: list[Any], definitions: dict[str, Any]) -> set[str]:
+    """The names of the definitions `roots` refer to, directly or through other definitions."""
+    found: set[str] = set()
+    todo = list(roots)
+    while todo:
+        names = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(todo.pop()))) - found
+        found |= names
+        todo.extend(definitions[name] for name in names if name in definitions)
+    return found
+
+
+def _described(model_name: str, properties: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, prop in properties.items():
+        prop = {key: value for key, value in prop.items() if key != "title"}
+        if not prop.get("description") and parameter_notes.NOTES.get(name) and model_name.endswith("Params"):
+            prop["description"] = parameter_notes.NOTES[name]
+        out[name] = prop
+    return out
+
+
 def document() -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for every registered method."""
     return _document_for(tuple(sorted(load_all_methods())))
@@ -270,11 +383,11 @@ def document() -> dict[str, Any]:
 def methods_by_area() -> list[tuple[str, list[dict[str, Any]]]]:
     """Return the methods grouped by area, each with what the docs page shows."""
     registry = load_all_methods()
-    param_schemas, _ = _param_schemas(list(registry.values()))
+    resolved, _ = _schemas(list(registry.values()))
     areas: dict[str, list[dict[str, Any]]] = {}
     for name in sorted(registry):
         spec = registry[name]
-        schema = param_schemas[spec.params]
+        schema = _params_schema(spec, resolved[(spec.params, "validation")])
         required = set(schema.get("required", []))
         params = []
         for pname, pschema in schema.get("properties", {}).items():

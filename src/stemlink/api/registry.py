@@ -140,8 +140,13 @@ class MethodSpec:
     requires_account: bool
     envelope: bool
     area: str
-    answer_fields: tuple[str, ...]
+    answer: type[BaseModel]
     needs_token: bool
+
+    @property
+    def answer_fields(self) -> tuple[str, ...]:
+        """The fields of each record of the payload (of its list, or its one object), for the docs."""
+        return record_fields(self.answer, self.answer_key)
 
 
 REGISTRY: dict[str, MethodSpec] = {}
@@ -158,7 +163,7 @@ def api_method(
     requires_account: bool = False,
     envelope: bool = True,
     area: str = "Other",
-    answer_fields: tuple[str, ...] = (),
+    answer: type[BaseModel] | None = None,
     needs_token: bool = True,
 ) -> Callable[[H], H]:
     """Register a handler as API method `name`.
@@ -166,10 +171,13 @@ def api_method(
     `requires_account`: the `X-ACCOUNT` header is required (ecommerce/*, web-order*, company.location.list).
     `envelope=False`: the answer is the payload alone (company.list, company.location.list, as Komet).
     `area`: the group the method is shown under in the token form and the docs.
-    `answer_fields`: the fields of each payload record, for the docs.
+    `answer`: the payload's declared shape (a `stemlink.api.answers.Answer` model): the OpenAPI
+    document describes the answer from it, and the tests check every real answer against it.
     """
 
     def register(handler: H) -> H:
+        if answer is None:
+            raise RuntimeError(f"API method {name!r} declares no answer model")
         if name in REGISTRY:
             raise RuntimeError(f"API method {name!r} is registered twice")
         REGISTRY[name] = MethodSpec(
@@ -185,12 +193,31 @@ def api_method(
             requires_account=requires_account,
             envelope=envelope,
             area=area,
-            answer_fields=answer_fields,
+            answer=answer,
             needs_token=needs_token,
         )
         return handler
 
     return register
+
+
+def record_fields(model: type[BaseModel], key: str | None) -> tuple[str, ...]:
+    """The field names of `model`'s record under `key` (a list's items or an object), else its own."""
+    import types
+    import typing
+
+    field = model.model_fields.get(key or "")
+    if field is not None:
+        annotation = field.annotation
+        for _ in range(3):
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                return tuple(annotation.model_fields)
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if typing.get_origin(annotation) in (list, typing.Union, types.UnionType) and args:
+                annotation = args[0]
+                continue
+            break
+    return tuple(model.model_fields)
 
 
 def load_all_methods() -> dict[str, MethodSpec]:

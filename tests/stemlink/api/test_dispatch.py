@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from stemlink.api.answers import Amount, Answer, NoAnswer
 from stemlink.api.models import ApiCall, ApiToken
 from stemlink.api.registry import CO, REGISTRY, CallContext, Params, api_method
 from stemlink.api.services import recent_calls
@@ -228,17 +229,21 @@ def test_methods():
     class MoneyParams(Params):
         fail: bool = False
 
-    @api_method("test.crash", tokens={CO})
+    class MoneyAnswer(Answer):
+        amount: Amount
+        unitCost: Amount
+
+    @api_method("test.crash", tokens={CO}, answer=NoAnswer)
     def crash(ctx: CallContext, params: Params) -> dict:
         raise RuntimeError("a bug")
 
-    @api_method("test.money", tokens={CO}, params=MoneyParams, answer_key="amount")
+    @api_method("test.money", tokens={CO}, params=MoneyParams, answer_key="amount", answer=MoneyAnswer)
     def money(ctx: CallContext, params: MoneyParams) -> dict:
         if params.fail:
             raise NotAvailable("Only 2 boxes are left.", available_boxes=2)
         return {"amount": Decimal("12.50"), "unitCost": Decimal("0.125"), "message": "Done."}
 
-    @api_method("test.write", tokens={CO}, params=MoneyParams, writes=True)
+    @api_method("test.write", tokens={CO}, params=MoneyParams, writes=True, answer=NoAnswer)
     def write(ctx: CallContext, params: MoneyParams) -> dict:
         customer = ctx.company.customers.first()
         with transaction.atomic():

@@ -300,6 +300,13 @@ def test_invoice_details_list_by_date_range_or_order(client, world, company_toke
     assert detail["productCode"] == world.product.code and detail["boxTypeCode"] == "HB"
     assert detail["boxes"] == 2 and detail["totalUnits"] == 500 and detail["unitPrice"] == 0.8
     assert detail["total"] == 400.0 and detail["markCode"] == "M1" and detail["unitType"] == "Stem"
+    # Komet's per-invoice lists: no mixed boxes nor labelled boxes here, no additional charges yet.
+    assert (row["breakdowns"], row["boxes"], row["additionalChargesDetails"]) == ([], [], [])
+    Invoice.objects.filter(pk=row["id"]).update(additional_charges=Decimal("12.50"))
+    _, body = api(client, "invoice.details.list", {"orderDate": SHIP.isoformat()}, token=company_token)
+    assert body["invoices"][0]["additionalChargesDetails"] == [
+        {"description": "Additional charges", "amount": 12.5}
+    ]
     _, body = api(client, "invoice.details.list", {"order": created["invoiceNumber"]}, token=company_token)
     assert [r["id"] for r in body["invoices"]] == [created["invoiceId"]]
     status, body = api(
@@ -540,6 +547,10 @@ def test_future_items_draw_boxes_and_show_in_the_details(client, world, company_
     [detail] = row["details"]
     assert detail["inventoryId"] == future.pk and detail["totalBoxes"] == 5 and detail["totalUnits"] == 600
     assert detail["vendorName"] == "Rosas del Ecuador" and detail["totalPrice"] == 420.0
+    # Komet's names: `shipvia` (not shipVia), the location's code and name; no brands, no breakdowns.
+    assert row["shipvia"] == prebook.ship_via and "shipVia" not in row
+    assert (row["locationCode"], row["locationName"]) == (prebook.location.code, prebook.location.name)
+    assert (detail["brandId"], detail["brandName"], detail["breakdowns"]) == (None, None, [])
     vendor_token = issue_token(world.company, "vendor", vendor=world.vendor)
     _, body = api(client, "prebook.details.list", {"date": TRUCK.isoformat()}, token=vendor_token)
     assert [d["prebookItemId"] for d in body["prebooks"][0]["details"]] == [item_id]

@@ -54,7 +54,10 @@ def test_carrier_list_filters_by_name_part_code_and_active(client, world, other_
         "zipCode",
         "country",
         "phone",
+        "kometNetworkName",
+        "kometNetworkId",
     }
+    assert fedex["kometNetworkId"] is None and fedex["kometNetworkName"] is None
     assert fedex["city"] == "Memphis" and fedex["active"] is False
     _, body = api(client, "carrier.list", {"name": "fedex"}, token=token)
     assert [c["code"] for c in body["carriers"]] == ["FDX"]
@@ -74,8 +77,20 @@ def test_category_list_answers_the_company_categories(client, world, other_world
     status, body = api(client, "category.list", token=token, verb="GET")
     assert status == 200
     assert body["categoryItems"] == [
-        {"categoryId": world.greens.pk, "categoryName": "Greens", "active": True},
-        {"categoryId": world.roses.pk, "categoryName": "Roses", "active": True},
+        {
+            "categoryId": world.greens.pk,
+            "categoryName": "Greens",
+            "kometNetworkId": None,
+            "kometNetworkName": None,
+            "active": True,
+        },
+        {
+            "categoryId": world.roses.pk,
+            "categoryName": "Roses",
+            "kometNetworkId": None,
+            "kometNetworkName": None,
+            "active": True,
+        },
     ]
 
 
@@ -117,6 +132,7 @@ def test_vendor_list_hides_inactive_vendors_unless_asked(client, world, other_wo
             "name": "Rosas del Ecuador",
             "code": "ROSAS",
             "portOrigin": "UIO",
+            "cargoMasterCode": None,
             "active": True,
         }
     ]

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
+from stemlink.api.answers import Amount, Answer, NoAnswer, Timestamp
 from stemlink.api.params import Bool, DateTime, Id, Money
 from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -89,23 +90,29 @@ class CustomerListParams(Params):
     )
 
 
+class CustomerRecord(Answer):
+    id: int
+    accountingCode: str
+    name: str
+    code: str
+    active: bool
+    salesPerson: str
+    salesPersonId: int | None
+    customerType: str
+    updatedOn: Timestamp | None
+
+
+class CustomerListAnswer(Answer):
+    customers: list[CustomerRecord]
+
+
 @api_method(
     "customer.list",
+    answer=CustomerListAnswer,
     tokens={CO, VE},
     params=CustomerListParams,
     answer_key="customers",
     area=AREA,
-    answer_fields=(
-        "id",
-        "accountingCode",
-        "name",
-        "code",
-        "active",
-        "salesPerson",
-        "salesPersonId",
-        "customerType",
-        "updatedOn",
-    ),
     summary="The company's customers (active ones unless includeInactive); filter by id, code, name, "
     "sales person or changes since updateAsOf.",
 )
@@ -170,10 +177,13 @@ def customer_details(customer: Customer) -> dict[str, Any]:
         "shipCountry": customer.shipping_country,
         "email": customer.email,
         "emailForInvoices": customer.email_for_invoices,
+        "emailForStatements": None,
         "phone": customer.phone,
+        "fax": None,
         "defaultPrice": customer.default_price,
         "priceBMarkup": customer.price_b_markup,
         "priceBMarkupType": customer.price_b_markup_kind,
+        "priceSellFastMarkup": None,
         "ecommerceMarkup": customer.ecommerce_markup,
         "ecommerceMarkupType": customer.ecommerce_markup_kind,
         "creditLimit": customer.credit_limit,
@@ -184,43 +194,52 @@ def customer_details(customer: Customer) -> dict[str, Any]:
     }
 
 
+class CustomerDetails(Answer):
+    id: int
+    name: str
+    code: str
+    customerType: str
+    active: bool
+    accountingCode: str
+    billAddress: str
+    billCity: str
+    billState: str
+    billZipCode: str
+    billCountry: str
+    shipAddress: str
+    shipCity: str
+    shipState: str
+    shipZipCode: str
+    shipCountry: str
+    email: str
+    emailForInvoices: str
+    emailForStatements: str | None
+    phone: str
+    fax: str | None
+    defaultPrice: str
+    priceBMarkup: Amount
+    priceBMarkupType: str
+    priceSellFastMarkup: Amount | None
+    ecommerceMarkup: Amount
+    ecommerceMarkupType: str
+    creditLimit: Amount | None
+    salesPerson: str
+    salesPersonId: int | None
+    defaultCarrierId: int | None
+    updatedOn: Timestamp | None
+
+
+class CustomerDetailsAnswer(Answer):
+    customer: CustomerDetails
+
+
 @api_method(
     "customer.details.get",
+    answer=CustomerDetailsAnswer,
     tokens={CO, CU},
     params=CustomerParams,
     answer_key="customer",
     area=AREA,
-    answer_fields=(
-        "id",
-        "name",
-        "code",
-        "customerType",
-        "active",
-        "accountingCode",
-        "billAddress",
-        "billCity",
-        "billState",
-        "billZipCode",
-        "billCountry",
-        "shipAddress",
-        "shipCity",
-        "shipState",
-        "shipZipCode",
-        "shipCountry",
-        "email",
-        "emailForInvoices",
-        "phone",
-        "defaultPrice",
-        "priceBMarkup",
-        "priceBMarkupType",
-        "ecommerceMarkup",
-        "ecommerceMarkupType",
-        "creditLimit",
-        "salesPerson",
-        "salesPersonId",
-        "defaultCarrierId",
-        "updatedOn",
-    ),
     summary="One customer with its addresses, contact and pricing terms (a Customer token: its own).",
 )
 def customer_details_get(ctx: CallContext, params: CustomerParams) -> dict[str, Any]:
@@ -275,8 +294,14 @@ class CustomerAddParams(Params):
     ship_country: Str60 | None = Field(default=None, alias="shipCountry")
 
 
+class CustomerAddAnswer(Answer):
+    customerId: int
+    code: str
+
+
 @api_method(
     "customer.add",
+    answer=CustomerAddAnswer,
     tokens={CO},
     params=CustomerAddParams,
     answer_key="customerId",
@@ -352,8 +377,13 @@ class ShipToAddParams(ShipToFields):
 SAVED = "Ship to was successfully saved"
 
 
+class ShipToIdAnswer(Answer):
+    shipToId: int
+
+
 @api_method(
     "customer.shipto.add",
+    answer=ShipToIdAnswer,
     tokens={CO, CU},
     params=ShipToAddParams,
     answer_key="shipToId",
@@ -377,6 +407,7 @@ class ShipToUpdateParams(ShipToFields):
 
 @api_method(
     "customer.shipto.update",
+    answer=ShipToIdAnswer,
     tokens={CO, CU},
     params=ShipToUpdateParams,
     answer_key="shipToId",
@@ -400,6 +431,7 @@ class ShipToDeleteParams(Params):
 
 @api_method(
     "customer.shipto.delete",
+    answer=NoAnswer,
     tokens={CO},
     params=ShipToDeleteParams,
     writes=True,
@@ -432,6 +464,7 @@ def ship_to_record(ship_to: ShipTo) -> dict[str, Any]:
         "zipcode": ship_to.zipcode,
         "country": ship_to.country,
         "phone": ship_to.phone,
+        "fax": None,
         "carrierId": ship_to.carrier_id,
         "carrierName": ship_to.carrier.name if ship_to.carrier else "",
         "carrierCode": ship_to.carrier.code if ship_to.carrier else "",
@@ -440,29 +473,36 @@ def ship_to_record(ship_to: ShipTo) -> dict[str, Any]:
     }
 
 
+class ShipToRecord(Answer):
+    id: int
+    customerId: int
+    shipToCode: str
+    name: str
+    address: str
+    city: str
+    state: str
+    zipcode: str
+    country: str
+    phone: str
+    fax: str | None
+    carrierId: int | None
+    carrierName: str
+    carrierCode: str
+    carrierAccount: str
+    updatedAsOf: Timestamp | None
+
+
+class ShipToListAnswer(Answer):
+    shiptos: list[ShipToRecord]
+
+
 @api_method(
     "customer.shipto.list",
+    answer=ShipToListAnswer,
     tokens={CO, CU, VE},
     params=ShipToListParams,
     answer_key="shiptos",
     area=AREA,
-    answer_fields=(
-        "id",
-        "customerId",
-        "shipToCode",
-        "name",
-        "address",
-        "city",
-        "state",
-        "zipcode",
-        "country",
-        "phone",
-        "carrierId",
-        "carrierName",
-        "carrierCode",
-        "carrierAccount",
-        "updatedAsOf",
-    ),
     summary="Ship-tos of the company's customers; give at least one of customerId, name, id, updateAsOf.",
 )
 def shipto_list(ctx: CallContext, params: ShipToListParams) -> dict[str, Any]:

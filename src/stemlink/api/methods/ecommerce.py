@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import WithJsonSchema
+
+from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -12,30 +15,17 @@ from stemlink.errors import FieldError, NotFound, PermissionDenied, ValidationFa
 from stemlink.inventory import queries
 
 AREA = "E-commerce"
-LINE_FIELDS = (
-    "inventoryOrigin",
-    "inventoryIds",
-    "companyProductId",
-    "productCode",
-    "productDescription",
-    "category",
-    "variety",
-    "color",
-    "grade",
-    "boxTypeId",
-    "boxTypeCode",
-    "unitType",
-    "bunches",
-    "stemsBunch",
-    "unitsPerBox",
-    "quantity",
-    "price",
-    "availableFrom",
-    "availableTo",
-    "vendorName",
-    "locationId",
-    "updatedOn",
-)
+# The delta cursor, as clients pass it back in updatedAsOf: UTC, `YYYY-MM-DD hh:mm:ss`.
+Cursor = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+            "description": "Pass it as the next poll's updatedAsOf (UTC, YYYY-MM-DD hh:mm:ss).",
+        }
+    ),
+]
 
 
 def _require_transactional(ctx: CallContext, reserved: bool) -> None:
@@ -72,14 +62,47 @@ class InventoryListParams(Params):
     inventoryOrigin: Int | None = None
 
 
+class EcommerceLine(Answer):
+    inventoryOrigin: int
+    inventoryIds: str
+    companyProductId: int
+    productCode: str
+    productDescription: str
+    category: str
+    variety: str
+    color: str
+    grade: str
+    boxTypeId: int
+    boxTypeCode: str
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    unitsPerBox: int
+    quantity: int
+    price: Amount
+    availableFrom: Day
+    availableTo: Day
+    vendorName: str | None
+    locationId: int
+    updatedOn: Timestamp
+
+
+class EcommerceInventoryListAnswer(Answer):
+    total: int
+    page: int
+    rows: int
+    inventoryItems: list[EcommerceLine]
+    nextUpdatedAsOf: Cursor
+
+
 @api_method(
     "ecommerce/inventory.list",
+    answer=EcommerceInventoryListAnswer,
     tokens={CO, CU},
     params=InventoryListParams,
     answer_key="inventoryItems",
     requires_account=True,
     area=AREA,
-    answer_fields=LINE_FIELDS,
 )
 def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, Any]:
     """List what the customer may buy, priced for it, a page at a time (or what changed since updatedAsOf)."""
@@ -115,14 +138,18 @@ class InventoryGetParams(Params):
     carrierId: Id | None = None
 
 
+class EcommerceInventoryGetAnswer(Answer):
+    inventoryItems: list[EcommerceLine]
+
+
 @api_method(
     "ecommerce/inventory.get",
+    answer=EcommerceInventoryGetAnswer,
     tokens={CO, CU},
     params=InventoryGetParams,
     answer_key="inventoryItems",
     requires_account=True,
     area=AREA,
-    answer_fields=LINE_FIELDS,
 )
 def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any]:
     """Answer the given lines with the boxes the customer may buy on a date (0 when none)."""
@@ -153,8 +180,15 @@ class AvailableDatesParams(Params):
     companyLocationId: Id | None = None
 
 
+class AvailableDatesAnswer(Answer):
+    availableDateFrom: Day | None
+    availableDateTo: Day | None
+    availableDates: list[Day]
+
+
 @api_method(
     "ecommerce/inventory-available-dates.list",
+    answer=AvailableDatesAnswer,
     tokens={CO, CU},
     params=AvailableDatesParams,
     answer_key="availableDates",
@@ -187,16 +221,29 @@ class CustomerCarriersParams(Params):
     companyLocationId: Id | None = None
 
 
+class CustomerCarrierRecord(Answer):
+    carrierId: int
+    carrierName: str
+
+
+class CustomerCarriersAnswer(Answer):
+    carrierCubeRate: Amount | None
+    carrierId: int | None
+    carrierName: str | None
+    carriers: list[CustomerCarrierRecord]
+
+
 @api_method(
     "ecommerce/customer-carriers.list",
+    answer=CustomerCarriersAnswer,
     tokens={CO, CU},
     params=CustomerCarriersParams,
     answer_key="carriers",
     requires_account=True,
     area=AREA,
-    answer_fields=("carrierId", "carrierName"),
 )
 def customer_carriers_list(ctx: CallContext, params: CustomerCarriersParams) -> dict[str, Any]:
     """Answer the customer's default carrier and the carriers it may choose for a ship date."""
     customer = customer_for(ctx, params.customerId)
-    return queries.customer_carriers(ctx.company, customer)
+    # Stemlink keeps no cube rates (Komet's Days of Service): null, as for a customer without one.
+    return {"carrierCubeRate": None, **queries.customer_carriers(ctx.company, customer)}

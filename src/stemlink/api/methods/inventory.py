@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, Id, Int, Money
 from stemlink.api.registry import CO, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -21,36 +22,45 @@ class InventoryListParams(Params):
     locationId: Id | None = None
 
 
+class InventoryLineRecord(Answer):
+    orderItemId: int
+    companyProductId: int
+    productCode: str
+    productDescription: str
+    grade: str
+    quantity: int
+    totalUnits: int
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    unitsPerBox: int
+    boxTypeId: int
+    boxTypeCode: str
+    growerId: int | None
+    growerName: str | None
+    unitCost: Amount
+    price: Amount | None
+    inventoryType: str
+    arrivalDate: Day | None
+    aging: int | None
+    lotNumber: str
+    locationId: int
+    heldBoxes: int
+    reservedForCustomerId: int | None
+    updatedOn: Timestamp
+
+
+class InventoryListAnswer(Answer):
+    inventoryItems: list[InventoryLineRecord]
+
+
 @api_method(
     "inventory.list",
+    answer=InventoryListAnswer,
     tokens={CO, VE},
     params=InventoryListParams,
     answer_key="inventoryItems",
     area=AREA,
-    answer_fields=(
-        "orderItemId",
-        "companyProductId",
-        "productCode",
-        "productDescription",
-        "grade",
-        "quantity",
-        "totalUnits",
-        "unitType",
-        "bunches",
-        "stemsBunch",
-        "unitsPerBox",
-        "boxTypeId",
-        "boxTypeCode",
-        "growerId",
-        "growerName",
-        "unitCost",
-        "price",
-        "inventoryType",
-        "arrivalDate",
-        "aging",
-        "lotNumber",
-        "locationId",
-    ),
 )
 def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, Any]:
     """List on-hand lines with boxes left, by inventory type (M open market by default)."""
@@ -70,29 +80,35 @@ class ConsolidatedParams(Params):
     locationId: Id | None = None
 
 
+class ConsolidatedRecord(Answer):
+    companyProductId: int
+    inventoryItemIds: str
+    productCode: str
+    productDescription: str
+    grade: str
+    category: str
+    quantity: int
+    totalUnits: int
+    boxTypeId: int
+    boxTypeCode: str
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    unitsPerBox: int
+    price: Amount | None
+
+
+class ConsolidatedListAnswer(Answer):
+    inventoryItems: list[ConsolidatedRecord]
+
+
 @api_method(
     "inventory.consolidated.openmarket.list",
+    answer=ConsolidatedListAnswer,
     tokens={CO},
     params=ConsolidatedParams,
     answer_key="inventoryItems",
     area=AREA,
-    answer_fields=(
-        "companyProductId",
-        "inventoryItemIds",
-        "productCode",
-        "productDescription",
-        "grade",
-        "category",
-        "quantity",
-        "totalUnits",
-        "boxTypeId",
-        "boxTypeCode",
-        "unitType",
-        "bunches",
-        "stemsBunch",
-        "unitsPerBox",
-        "price",
-    ),
 )
 def consolidated_list(ctx: CallContext, params: ConsolidatedParams) -> dict[str, Any]:
     """List free open-market boxes grouped by product, box type and pack, without cost or aging."""
@@ -106,31 +122,39 @@ class FutureListParams(Params):
     customerId: Id | None = None
 
 
+class FutureLineRecord(Answer):
+    inventoryId: int
+    companyProductId: int
+    productCode: str
+    productDescription: str
+    grade: str
+    category: str
+    vendor: str | None
+    quantity: int
+    totalUnits: int
+    boxTypeId: int
+    boxTypeCode: str
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    unitsPerBox: int
+    price: Amount | None
+    availableDate: Day
+    availableTo: Day
+    locationId: int
+
+
+class FutureListAnswer(Answer):
+    inventoryItems: list[FutureLineRecord]
+
+
 @api_method(
     "future.inventory.openmarket.list",
+    answer=FutureListAnswer,
     tokens={CO},
     params=FutureListParams,
     answer_key="inventoryItems",
     area=AREA,
-    answer_fields=(
-        "inventoryId",
-        "companyProductId",
-        "productCode",
-        "productDescription",
-        "grade",
-        "category",
-        "vendor",
-        "quantity",
-        "totalUnits",
-        "boxTypeId",
-        "boxTypeCode",
-        "unitType",
-        "bunches",
-        "stemsBunch",
-        "unitsPerBox",
-        "price",
-        "availableDate",
-    ),
 )
 def future_list(ctx: CallContext, params: FutureListParams) -> dict[str, Any]:
     """List future open-market lines available between two dates, priced for a customer when named."""
@@ -165,8 +189,13 @@ class InventoryAddParams(Params):
     lotNumber: str = Field(default="", max_length=40)
 
 
+class InventoryAddAnswer(Answer):
+    inventoryIds: list[int]
+
+
 @api_method(
     "inventory.add",
+    answer=InventoryAddAnswer,
     tokens={CO},
     params=InventoryAddParams,
     answer_key="inventoryIds",

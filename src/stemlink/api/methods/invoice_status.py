@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from django.contrib.auth import get_user_model
 from pydantic import BeforeValidator, Field
 
+from stemlink.api.answers import Answer
 from stemlink.api.params import Id
 from stemlink.api.registry import CO, US, CallContext, Params, api_method
 from stemlink.errors import FieldError, ValidationFailed
@@ -60,14 +61,28 @@ class InvoiceConfirmParams(Params):
     locationId: Id | None = None
 
 
+class InvoiceStatusRecord(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    prefix: str
+    status: int
+
+
+class InvoiceConfirmAnswer(Answer):
+    invoiceId: int = Field(description="The first invoice confirmed.")
+    invoiceNumber: int
+    prefix: str
+    invoices: list[InvoiceStatusRecord]
+
+
 @api_method(
     "invoice.confirm",
+    answer=InvoiceConfirmAnswer,
     tokens={CO, US},
     params=InvoiceConfirmParams,
     answer_key="invoices",
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "prefix", "status"),
     summary="Confirm a Draft or Pending Approval invoice (several: comma-separated numbers, all or none).",
 )
 def invoice_confirm(ctx: CallContext, params: InvoiceConfirmParams) -> dict[str, Any]:
@@ -92,14 +107,20 @@ class InvoiceVoidParams(Params):
     locationId: Id | None = None
 
 
+class InvoiceVoidAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    prefix: str
+
+
 @api_method(
     "invoice.void",
+    answer=InvoiceVoidAnswer,
     tokens={CO, US},
     params=InvoiceVoidParams,
     answer_key="invoiceId",
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "prefix", "status"),
     summary="Void a Draft or Pending Approval invoice with a reason: boxes back on sale, fee reversed.",
 )
 def invoice_void(ctx: CallContext, params: InvoiceVoidParams) -> dict[str, Any]:

@@ -12,12 +12,13 @@ from typing import Annotated, Any
 from django.db.models import Q, QuerySet, Sum
 from pydantic import BeforeValidator, Field
 
-from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
+from stemlink.api.answers import Amount, Answer, Day, Timestamp
+from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders import documents, pdf
-from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
+from stemlink.orders.models import Invoice, InvoiceItem, InvoicePrefix, InvoiceStatus
 from stemlink.orders.periods import period_errors
 
 AREA = "Invoices"
@@ -27,28 +28,6 @@ Note = Annotated[str, Field(max_length=2000)]
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 MAX_DETAIL_BOXES = 10_000
 STATUS_CODES = {int(s) for s in InvoiceStatus}
-LIST_FIELDS = (
-    "id",
-    "number",
-    "prefix",
-    "shipDate",
-    "createdOn",
-    "updatedOn",
-    "status",
-    "statusName",
-    "customerId",
-    "customerName",
-    "carrierId",
-    "carrierName",
-    "shipToId",
-    "salesPersonName",
-    "poNumber",
-    "invoiceNotes",
-    "subtotal",
-    "total",
-    "isEcommerce",
-    "locationId",
-)
 NOT_FOUND_MESSAGE = "Orders not found."
 
 
@@ -113,13 +92,25 @@ def _item_rows(result: documents.InvoiceResult, with_boxes: bool) -> list[dict[s
     return rows
 
 
+class InvoiceItemResult(Answer):
+    invoiceItemId: int
+    orderItemId: int | None
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
+class InvoiceCreateAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    items: list[InvoiceItemResult]
+
+
 @api_method(
     "invoice.create",
+    answer=InvoiceCreateAnswer,
     tokens={CO},
     params=InvoiceCreateParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "items"),
     summary="Create an invoice with its lines, selling the boxes at once (subject to the transaction fee).",
 )
 def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
@@ -160,13 +151,21 @@ class InvoiceItemAddParams(InvoiceItemParams):
     locationId: Id | None = None
 
 
+class InvoiceItemAddAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    invoiceItemId: int
+    items: list[InvoiceItemResult]
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
 @api_method(
     "invoice.item.add",
+    answer=InvoiceItemAddAnswer,
     tokens={CO},
     params=InvoiceItemAddParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "invoiceItemId", "availableBoxes", "items"),
     summary="Add a line to a Draft or Pending invoice: an on-hand line by orderItemId, or product and pack.",
 )
 def invoice_item_add(ctx: CallContext, params: InvoiceItemAddParams) -> dict[str, Any]:
@@ -194,13 +193,20 @@ class InvoiceItemUpdateParams(Params):
     returnAvailableBoxes: Bool = False
 
 
+class InvoiceItemUpdateAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    invoiceItemId: int
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
 @api_method(
     "invoice.item.update",
+    answer=InvoiceItemUpdateAnswer,
     tokens={CO},
     params=InvoiceItemUpdateParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "invoiceItemId", "availableBoxes"),
     summary="Change a line's price, boxes, discount, mark code or notes; boxes are sold or returned.",
 )
 def invoice_item_update(ctx: CallContext, params: InvoiceItemUpdateParams) -> dict[str, Any]:
@@ -232,13 +238,19 @@ class InvoiceItemDeleteParams(Params):
     returnAvailableBoxes: Bool = False
 
 
+class InvoiceItemDeleteAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    availableBoxes: int | None = Field(default=None, description="Only with returnAvailableBoxes.")
+
+
 @api_method(
     "invoice.item.delete",
+    answer=InvoiceItemDeleteAnswer,
     tokens={CO},
     params=InvoiceItemDeleteParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber", "availableBoxes"),
     summary="Remove a line from a Draft or Pending invoice; its boxes go back on sale.",
 )
 def invoice_item_delete(ctx: CallContext, params: InvoiceItemDeleteParams) -> dict[str, Any]:
@@ -262,13 +274,18 @@ class InvoiceCheckoutParams(Params):
     locationId: Id | None = None
 
 
+class InvoiceCheckoutAnswer(Answer):
+    invoiceId: int
+    invoiceNumber: int
+
+
 @api_method(
     "invoice.checkout",
+    answer=InvoiceCheckoutAnswer,
     tokens={CO},
     params=InvoiceCheckoutParams,
     writes=True,
     area=AREA,
-    answer_fields=("invoiceId", "invoiceNumber"),
     summary="Check out a Draft invoice: it becomes Pending Approval, waiting for a sales rep.",
 )
 def invoice_checkout(ctx: CallContext, params: InvoiceCheckoutParams) -> dict[str, Any]:
@@ -293,6 +310,12 @@ class InvoiceFilterParams(Params):
     isEcommerce: Bool | None = None
     updatedAsOf: DateTime | None = None
     locationId: Id | None = None
+    locationIds: IdList | None = Field(
+        default=None, description="Locations' ids (location.list), comma-separated: invoices of any of them."
+    )
+    excludeTransfer: Bool = Field(
+        default=False, description="true: leave out transfers between the company's own locations (prefix T)."
+    )
 
 
 def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice]:
@@ -327,6 +350,10 @@ def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice
         invoices = invoices.filter(pk=params.orderId)
     if params.isEcommerce is not None:
         invoices = invoices.filter(is_ecommerce=params.isEcommerce)
+    if params.locationIds is not None:
+        invoices = invoices.filter(location_id__in=params.locationIds)
+    if params.excludeTransfer:
+        invoices = invoices.exclude(prefix=InvoicePrefix.TRANSFER)
     if params.updatedAsOf is not None:
         invoices = invoices.filter(updated_on__gte=params.updatedAsOf)
     if params.locationId is not None:
@@ -375,13 +402,40 @@ class InvoiceListParams(InvoiceFilterParams):
     orderDateTo: Date | None = None
 
 
+class InvoiceRecord(Answer):
+    id: int
+    number: int
+    prefix: str
+    shipDate: Day
+    createdOn: Timestamp
+    updatedOn: Timestamp
+    status: int
+    statusName: str
+    customerId: int
+    customerName: str
+    carrierId: int | None
+    carrierName: str
+    shipToId: int | None
+    salesPersonName: str
+    poNumber: str
+    invoiceNotes: str
+    subtotal: Amount
+    total: Amount
+    isEcommerce: bool
+    locationId: int | None
+
+
+class InvoiceListAnswer(Answer):
+    invoices: list[InvoiceRecord]
+
+
 @api_method(
     "invoice.list",
+    answer=InvoiceListAnswer,
     tokens={CO, CU},
     params=InvoiceListParams,
     answer_key="invoices",
     area=AREA,
-    answer_fields=LIST_FIELDS,
     summary="Invoices shipping between orderDateFrom and orderDateTo (at most 6 months apart), filtered.",
 )
 def invoice_list(ctx: CallContext, params: InvoiceListParams) -> dict[str, Any]:
@@ -427,13 +481,67 @@ def _detail_row(item: InvoiceItem) -> dict[str, Any]:
     }
 
 
+class InvoiceDetailRecord(Answer):
+    detailId: int
+    orderItemId: int | None
+    productId: int
+    productCode: str
+    productDescription: str
+    productAlias: str
+    boxTypeCode: str
+    boxes: int
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    unitsPerBox: int
+    totalUnits: int
+    unitPrice: Amount
+    discount: Amount
+    total: Amount
+    markCode: str
+    notes: str
+
+
+class InvoiceBreakdown(Answer):
+    """One product of a mixed box (Stemlink has none, so the list is always empty)."""
+
+    productId: int
+    productDescription: str
+    stemsBunch: int
+    bunches: int
+    price: Amount
+
+
+class InvoiceBox(Answer):
+    """One labelled box (Stemlink labels none, so the list is always empty)."""
+
+    boxCode: str
+    detailId: int
+
+
+class AdditionalCharge(Answer):
+    description: str
+    amount: Amount
+
+
+class InvoiceWithDetails(InvoiceRecord):
+    details: list[InvoiceDetailRecord]
+    breakdowns: list[InvoiceBreakdown] = Field(description="Always empty: Stemlink sells no mixed boxes.")
+    boxes: list[InvoiceBox] = Field(description="Always empty: Stemlink labels no single boxes.")
+    additionalChargesDetails: list[AdditionalCharge]
+
+
+class InvoiceDetailsListAnswer(Answer):
+    invoices: list[InvoiceWithDetails]
+
+
 @api_method(
     "invoice.details.list",
+    answer=InvoiceDetailsListAnswer,
     tokens={CO, CU},
     params=InvoiceDetailsParams,
     answer_key="invoices",
     area=AREA,
-    answer_fields=(*LIST_FIELDS, "details"),
     summary="Invoices with their lines: one orderDate, a range of at most 4 days, or one order/orderId.",
 )
 def invoice_details_list(ctx: CallContext, params: InvoiceDetailsParams) -> dict[str, Any]:
@@ -471,6 +579,15 @@ def invoice_details_list(ctx: CallContext, params: InvoiceDetailsParams) -> dict
     for invoice in invoices.prefetch_related("items__product", "items__box_type"):
         row = _invoice_row(invoice)
         row["details"] = [_detail_row(item) for item in invoice.items.all()]
+        # Stemlink sells no mixed boxes and labels no single boxes: empty, as Komet answers them
+        # for a company without; the additional charges it holds are one amount per invoice.
+        row["breakdowns"] = []
+        row["boxes"] = []
+        row["additionalChargesDetails"] = (
+            [{"description": "Additional charges", "amount": invoice.additional_charges}]
+            if invoice.additional_charges
+            else []
+        )
         rows.append(row)
     return _found(rows)
 
@@ -479,12 +596,19 @@ class InvoicePdfParams(Params):
     invoiceId: Id
 
 
+class InvoicePdfAnswer(Answer):
+    suggestedFileName: str
+    file: str = Field(
+        description="The PDF as comma-separated signed byte values (Java byte[] style), as Komet."
+    )
+
+
 @api_method(
     "invoice.pdf.get",
+    answer=InvoicePdfAnswer,
     tokens={CO, CU},
     params=InvoicePdfParams,
     area=AREA,
-    answer_fields=("suggestedFileName", "file"),
     summary="The invoice as a PDF: the file's bytes as comma-separated signed values, as Komet sends them.",
 )
 def invoice_pdf_get(ctx: CallContext, params: InvoicePdfParams) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer
 from stemlink.api.params import Bool, Id
 from stemlink.api.registry import CO, VE, CallContext, Params, api_method
 from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
@@ -23,13 +24,25 @@ class BoxTypeListParams(Params):
     code: Annotated[str, Field(max_length=3)] | None = None
 
 
+class BoxTypeRecord(Answer):
+    id: int
+    code: str
+    fbe: Amount
+    kometNetworkId: int | None
+    kometNetworkName: str
+
+
+class BoxTypeListAnswer(Answer):
+    boxtypes: list[BoxTypeRecord]
+
+
 @api_method(
     "boxtype.list",
+    answer=BoxTypeListAnswer,
     tokens={CO, VE},
     params=BoxTypeListParams,
     answer_key="boxtypes",
     area=AREA,
-    answer_fields=("id", "code", "fbe", "kometNetworkId", "kometNetworkName"),
     summary="The company's box types by code, with each one's full-box equivalent (fbe).",
 )
 def boxtype_list(ctx: CallContext, params: BoxTypeListParams) -> dict[str, Any]:
@@ -59,13 +72,32 @@ class CarrierListParams(Params):
     active: Bool | None = None
 
 
+class CarrierRecord(Answer):
+    id: int
+    code: str
+    name: str
+    active: bool
+    street: str
+    city: str
+    state: str
+    zipCode: str
+    country: str
+    phone: str
+    kometNetworkName: str | None
+    kometNetworkId: int | None
+
+
+class CarrierListAnswer(Answer):
+    carriers: list[CarrierRecord]
+
+
 @api_method(
     "carrier.list",
+    answer=CarrierListAnswer,
     tokens={CO, VE},
     params=CarrierListParams,
     answer_key="carriers",
     area=AREA,
-    answer_fields=("id", "code", "name", "active", "street", "city", "state", "zipCode", "country", "phone"),
     summary="The company's carriers; filter by id, code, part of the name, or active.",
 )
 def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
@@ -91,25 +123,47 @@ def carrier_list(ctx: CallContext, params: CarrierListParams) -> dict[str, Any]:
                 "zipCode": c.zip_code,
                 "country": c.country,
                 "phone": c.phone,
+                # Carriers hold no Komet network mapping: null, as Komet answers an unmapped one.
+                "kometNetworkName": None,
+                "kometNetworkId": None,
             }
             for c in carriers.order_by("name", "id")
         ]
     }
 
 
+class CategoryRecord(Answer):
+    categoryId: int
+    categoryName: str
+    kometNetworkId: int | None
+    kometNetworkName: str | None
+    active: bool
+
+
+class CategoryListAnswer(Answer):
+    categoryItems: list[CategoryRecord]
+
+
 @api_method(
     "category.list",
+    answer=CategoryListAnswer,
     tokens={CO},
     answer_key="categoryItems",
     area=AREA,
-    answer_fields=("categoryId", "categoryName", "active"),
     summary="The company's product categories (flower types).",
 )
 def category_list(ctx: CallContext, params: Params) -> dict[str, Any]:
     categories = Category.objects.filter(company=ctx.company).order_by("name", "id")
     return {
         "categoryItems": [
-            {"categoryId": cat.pk, "categoryName": cat.name, "active": cat.active} for cat in categories
+            {
+                "categoryId": cat.pk,
+                "categoryName": cat.name,
+                "kometNetworkId": None,
+                "kometNetworkName": None,
+                "active": cat.active,
+            }
+            for cat in categories
         ]
     }
 
@@ -120,26 +174,32 @@ class ProductListParams(Params):
     legacy_code: Annotated[str, Field(max_length=40)] | None = Field(default=None, alias="legacyCode")
 
 
+class ProductRecord(Answer):
+    id: int
+    description: str
+    active: bool
+    category: str
+    variety: str
+    color: str
+    grade: str
+    legacyCode: str
+    productCode: str
+    divisionId: int | None
+    divisionDescription: str
+    tags: str
+
+
+class ProductListAnswer(Answer):
+    products: list[ProductRecord]
+
+
 @api_method(
     "product.list",
+    answer=ProductListAnswer,
     tokens={CO, VE},
     params=ProductListParams,
     answer_key="products",
     area=AREA,
-    answer_fields=(
-        "id",
-        "description",
-        "active",
-        "category",
-        "variety",
-        "color",
-        "grade",
-        "legacyCode",
-        "productCode",
-        "divisionId",
-        "divisionDescription",
-        "tags",
-    ),
     summary="The company's products by description; filter by id, part of the description, or legacyCode.",
 )
 def product_list(ctx: CallContext, params: ProductListParams) -> dict[str, Any]:
@@ -179,13 +239,26 @@ class VendorListParams(Params):
     include_inactive: Bool = Field(default=False, alias="includeInactive")
 
 
+class VendorRecord(Answer):
+    id: int
+    name: str
+    code: str
+    portOrigin: str
+    cargoMasterCode: str | None
+    active: bool
+
+
+class VendorListAnswer(Answer):
+    vendors: list[VendorRecord]
+
+
 @api_method(
     "vendor.list",
+    answer=VendorListAnswer,
     tokens={CO},
     params=VendorListParams,
     answer_key="vendors",
     area=AREA,
-    answer_fields=("id", "name", "code", "portOrigin", "active"),
     summary="The company's vendors (growers); inactive ones only with includeInactive.",
 )
 def vendor_list(ctx: CallContext, params: VendorListParams) -> dict[str, Any]:
@@ -202,7 +275,14 @@ def vendor_list(ctx: CallContext, params: VendorListParams) -> dict[str, Any]:
         vendors = vendors.filter(port_origin__iexact=params.port_origin)
     return {
         "vendors": [
-            {"id": v.pk, "name": v.name, "code": v.code, "portOrigin": v.port_origin, "active": v.active}
+            {
+                "id": v.pk,
+                "name": v.name,
+                "code": v.code,
+                "portOrigin": v.port_origin,
+                "cargoMasterCode": None,
+                "active": v.active,
+            }
             for v in vendors.order_by("name", "id")
         ]
     }

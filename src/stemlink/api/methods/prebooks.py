@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from django.db.models import Prefetch, Q, QuerySet
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer, Day, NoAnswer, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
 from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -24,29 +25,6 @@ AREA = "Prebooks and standing orders"
 Code = Annotated[str, Field(max_length=40)]
 Short = Annotated[str, Field(max_length=60)]
 Note = Annotated[str, Field(max_length=2000)]
-LIST_FIELDS = (
-    "id",
-    "number",
-    "truckDate",
-    "customerId",
-    "customerName",
-    "customerCode",
-    "carrierId",
-    "carrierName",
-    "shipToId",
-    "customerPONumber",
-    "type",
-    "isEcommerce",
-    "checkOutStatus",
-    "shipVia",
-    "comments",
-    "locationId",
-    "standingOrderId",
-    "subtotal",
-    "total",
-    "createdOn",
-    "updatedOn",
-)
 
 
 def _vendor(ctx: CallContext) -> Vendor | None:
@@ -104,13 +82,23 @@ class PrebookCreateParams(Params):
     prebookItems: Annotated[list[PrebookItemParams], Field(max_length=500)] = []
 
 
+class PrebookItemIdRecord(Answer):
+    prebookItemId: int
+
+
+class PrebookCreateAnswer(Answer):
+    prebookId: int
+    prebookNumber: int
+    prebookItems: list[PrebookItemIdRecord]
+
+
 @api_method(
     "prebook.create",
+    answer=PrebookCreateAnswer,
     tokens={CO, VE},
     params=PrebookCreateParams,
     writes=True,
     area=AREA,
-    answer_fields=("prebookId", "prebookNumber", "prebookItems"),
     summary="Create a prebook for a truck date (lines optional), or append to a matching one (useExisting).",
 )
 def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
@@ -157,13 +145,17 @@ class PrebookUpdateParams(Params):
     comments: Note | None = None
 
 
+class PrebookUpdateAnswer(Answer):
+    prebookId: int
+
+
 @api_method(
     "prebook.update",
+    answer=PrebookUpdateAnswer,
     tokens={CO},
     params=PrebookUpdateParams,
     writes=True,
     area=AREA,
-    answer_fields=("prebookId",),
     summary="Change a prebook's carrier, truck date, ship-via, customer PO or comments.",
 )
 def prebook_update(ctx: CallContext, params: PrebookUpdateParams) -> dict[str, Any]:
@@ -190,6 +182,7 @@ class PrebookIdParams(Params):
 
 @api_method(
     "prebook.delete",
+    answer=NoAnswer,
     tokens={CO},
     params=PrebookIdParams,
     writes=True,
@@ -209,6 +202,7 @@ class PrebookItemDeleteParams(Params):
 
 @api_method(
     "prebook.item.delete",
+    answer=NoAnswer,
     tokens={CO, VE},
     params=PrebookItemDeleteParams,
     writes=True,
@@ -228,13 +222,18 @@ class PrebookFutureItemParams(Params):
     markCode: Short = ""
 
 
+class PrebookFutureItemAnswer(Answer):
+    prebookItemId: int
+    availableBoxes: int
+
+
 @api_method(
     "prebook.future.item.add",
+    answer=PrebookFutureItemAnswer,
     tokens={CO},
     params=PrebookFutureItemParams,
     writes=True,
     area=AREA,
-    answer_fields=("prebookItemId", "availableBoxes"),
     summary="Add boxes of a future line to a prebook (sold at once; subject to the transaction fee).",
 )
 def prebook_future_item_add(ctx: CallContext, params: PrebookFutureItemParams) -> dict[str, Any]:
@@ -280,9 +279,11 @@ def _prebook_row(prebook: Prebook) -> dict[str, Any]:
         "type": _type_code(prebook),
         "isEcommerce": prebook.is_ecommerce,
         "checkOutStatus": prebook.checkout_status,
-        "shipVia": prebook.ship_via,
+        "shipvia": prebook.ship_via,
         "comments": prebook.comments,
         "locationId": prebook.location_id,
+        "locationCode": prebook.location.code if prebook.location is not None else None,
+        "locationName": prebook.location.name if prebook.location is not None else None,
         "standingOrderId": prebook.standing_order_id,
         "subtotal": prebook.subtotal,
         "total": prebook.total,
@@ -302,6 +303,17 @@ class PrebookFilterParams(Params):
     checkOutStatus: Int | None = None
     locationId: Id | None = None
     updatedAsOf: DateTime | None = None
+    salesPersonId: Id | None = Field(
+        default=None, description="Prebooks of customers this sales person serves."
+    )
+    soNumber: Int | None = Field(
+        default=None, description="Prebooks made by the standing order of this number."
+    )
+    brandId: Id | None = Field(
+        default=None,
+        description="Stemlink has no brands: as Komet for a company without them, no prebook has one, "
+        "so a brandId answers none.",
+    )
 
 
 def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook]:
@@ -326,21 +338,61 @@ def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook
         prebooks = prebooks.filter(location_id=params.locationId)
     if params.updatedAsOf is not None:
         prebooks = prebooks.filter(updated_on__gte=params.updatedAsOf)
-    return prebooks.select_related("customer", "carrier").order_by("truck_date", "id")
+    if params.salesPersonId is not None:
+        prebooks = prebooks.filter(customer__sales_rep_id=params.salesPersonId)
+    if params.soNumber is not None:
+        prebooks = prebooks.filter(standing_order__number=params.soNumber)
+    if params.brandId is not None:
+        prebooks = prebooks.none()
+    return prebooks.select_related("customer", "carrier", "location").order_by("truck_date", "id")
 
 
 class PrebookListParams(PrebookFilterParams):
     dateFrom: Date | None = None
     dateTo: Date | None = None
+    CompanyLocationId: Id | None = Field(
+        default=None,
+        description="A location's id (location.list), as Komet spells it here: its prebooks only.",
+    )
+
+
+class PrebookRecord(Answer):
+    id: int
+    number: int
+    truckDate: Day
+    customerId: int
+    customerName: str
+    customerCode: str
+    carrierId: int | None
+    carrierName: str
+    shipToId: int | None
+    customerPONumber: str
+    type: str
+    isEcommerce: bool
+    checkOutStatus: int
+    shipvia: int = Field(description="0: ships from the warehouse; 1: straight from the grower.")
+    comments: str
+    locationId: int | None
+    locationCode: str | None
+    locationName: str | None
+    standingOrderId: int | None
+    subtotal: Amount
+    total: Amount
+    createdOn: Timestamp
+    updatedOn: Timestamp
+
+
+class PrebookListAnswer(Answer):
+    prebooks: list[PrebookRecord]
 
 
 @api_method(
     "prebook.list",
+    answer=PrebookListAnswer,
     tokens={CO, CU},
     params=PrebookListParams,
     answer_key="prebooks",
     area=AREA,
-    answer_fields=LIST_FIELDS,
     summary="Prebooks with truck dates from dateFrom to dateTo (at most 6 months apart), filtered.",
 )
 def prebook_list(ctx: CallContext, params: PrebookListParams) -> dict[str, Any]:
@@ -350,6 +402,8 @@ def prebook_list(ctx: CallContext, params: PrebookListParams) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     prebooks = _filtered(ctx, params).filter(truck_date__range=(params.dateFrom, params.dateTo))
+    if params.CompanyLocationId is not None:
+        prebooks = prebooks.filter(location_id=params.CompanyLocationId)
     return {"prebooks": [_prebook_row(p) for p in prebooks]}
 
 
@@ -379,16 +433,62 @@ def _detail_row(item: PrebookItem) -> dict[str, Any]:
         "totalPrice": item.total,
         "markCode": item.mark_code,
         "comments": item.comments,
+        # Stemlink has no brands nor mixed boxes: as Komet answers for a company without them.
+        "brandId": None,
+        "brandName": None,
+        "breakdowns": [],
     }
+
+
+class Breakdown(Answer):
+    """One product of a mixed box (Stemlink has none, so the list is always empty)."""
+
+    productId: int
+    productDescription: str
+    stemsBunch: int
+    bunches: int
+    price: Amount
+
+
+class PrebookDetailRecord(Answer):
+    prebookItemId: int
+    inventoryId: int | None
+    vendorId: int | None
+    vendorName: str
+    productId: int
+    productCode: str
+    productDescription: str
+    totalBoxes: int
+    boxType: str
+    unitType: str
+    bunches: int
+    stemsBunch: int
+    units: int
+    totalUnits: int
+    unitPrice: Amount
+    totalPrice: Amount
+    markCode: str
+    comments: str
+    brandId: int | None = Field(description="Always null: Stemlink has no brands.")
+    brandName: str | None = Field(description="Always null: Stemlink has no brands.")
+    breakdowns: list[Breakdown] = Field(description="Always empty: Stemlink sells no mixed boxes.")
+
+
+class PrebookWithDetails(PrebookRecord):
+    details: list[PrebookDetailRecord]
+
+
+class PrebookDetailsListAnswer(Answer):
+    prebooks: list[PrebookWithDetails]
 
 
 @api_method(
     "prebook.details.list",
+    answer=PrebookDetailsListAnswer,
     tokens={CO, VE},
     params=PrebookDetailsParams,
     answer_key="prebooks",
     area=AREA,
-    answer_fields=(*LIST_FIELDS, "details"),
     summary="Prebooks of one truck date (or a range of at most 7 days) with their lines.",
 )
 def prebook_details_list(ctx: CallContext, params: PrebookDetailsParams) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field
 
 from stemlink.api import services
+from stemlink.api.answers import Answer
 from stemlink.api.params import Id
 from stemlink.api.registry import CO, CU, US, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -29,8 +30,13 @@ class LoginParams(Params):
     )
 
 
+class LoginAnswer(Answer):
+    apiKey: str
+
+
 @api_method(
     "login",
+    answer=LoginAnswer,
     tokens=set(),
     params=LoginParams,
     answer_key="apiKey",
@@ -49,13 +55,25 @@ def login(ctx: CallContext, params: LoginParams) -> dict[str, Any]:
     return {"apiKey": raw}
 
 
+class CompanyRecord(Answer):
+    companyId: int
+    companyName: str
+    roleId: int | None
+    customerId: int | None
+    customerName: str | None
+
+
+class CompanyListAnswer(Answer):
+    companyResult: list[CompanyRecord]
+
+
 @api_method(
     "company.list",
+    answer=CompanyListAnswer,
     tokens={CO, US},
     answer_key="companyResult",
     envelope=False,
     area="Session and company",
-    answer_fields=("companyId", "companyName", "roleId", "customerId", "customerName"),
     summary="The company of the token, with its Company ID (the X-ACCOUNT value).",
 )
 def company_list(ctx: CallContext, params: Params) -> dict[str, Any]:
@@ -82,13 +100,23 @@ class LocationListParams(Params):
     code: Text | None = None
 
 
+class LocationRecord(Answer):
+    id: int
+    name: str
+    code: str
+
+
+class LocationListAnswer(Answer):
+    locations: list[LocationRecord]
+
+
 @api_method(
     "location.list",
+    answer=LocationListAnswer,
     tokens={CO},
     params=LocationListParams,
     answer_key="locations",
     area="Session and company",
-    answer_fields=("id", "name", "code"),
     summary="The company's active locations, by name; id and code match exactly, name in part.",
 )
 def location_list(ctx: CallContext, params: LocationListParams) -> dict[str, Any]:
@@ -110,15 +138,27 @@ class CompanyLocationListParams(Params):
     customer_id: Id = Field(alias="customerId")
 
 
+class CompanyLocationRecord(Answer):
+    id: int
+    name: str
+    shortName: str
+    code: str
+    active: bool
+
+
+class CompanyLocationListAnswer(Answer):
+    locations: list[CompanyLocationRecord]
+
+
 @api_method(
     "company.location.list",
+    answer=CompanyLocationListAnswer,
     tokens={CO, CU, VE},
     params=CompanyLocationListParams,
     answer_key="locations",
     envelope=False,
     requires_account=True,
     area="Session and company",
-    answer_fields=("id", "name", "shortName", "code", "active"),
     summary="The company's locations a customer can buy from (needs X-ACCOUNT).",
 )
 def company_location_list(ctx: CallContext, params: CompanyLocationListParams) -> dict[str, Any]:

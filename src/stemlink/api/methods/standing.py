@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer, Day
 from stemlink.api.params import Date, Id, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -41,6 +42,7 @@ def _row(order: StandingOrder) -> dict[str, Any]:
         "customerName": order.customer.name,
         "shipToId": order.ship_to_id,
         "carrierId": order.carrier_id,
+        "priceList": None,
         "carrierName": order.carrier.name,
         "recurrence": order.recurrence.capitalize(),
         "days": ", ".join(d for d in WEEKDAYS if d in order.days.split(",")),
@@ -69,25 +71,51 @@ def _row(order: StandingOrder) -> dict[str, Any]:
     }
 
 
+class StandingItemRecord(Answer):
+    standingOrderItemId: int
+    productCode: str
+    productDescription: str
+    boxTypeCode: str
+    boxes: int
+    unitType: str
+    bunches: int | None
+    stemsBunch: int | None
+    unitsPerBox: int | None
+    price: Amount
+    markCode: str
+
+
+class StandingOrderRecord(Answer):
+    id: int
+    number: int
+    customerId: int
+    customerName: str
+    priceList: str | None = Field(description="Always null: Stemlink has no price lists.")
+    shipToId: int | None
+    carrierId: int
+    carrierName: str
+    recurrence: str
+    days: str
+    startDate: Day
+    endDate: Day | None
+    status: str
+    customerPO: str
+    comments: str
+    locationId: int
+    items: list[StandingItemRecord]
+
+
+class StandingOrderListAnswer(Answer):
+    standingOrders: list[StandingOrderRecord]
+
+
 @api_method(
     "standing.order.list",
+    answer=StandingOrderListAnswer,
     tokens={CO},
     params=StandingListParams,
     answer_key="standingOrders",
     area=AREA,
-    answer_fields=(
-        "id",
-        "number",
-        "customerId",
-        "customerName",
-        "carrierName",
-        "recurrence",
-        "days",
-        "startDate",
-        "endDate",
-        "status",
-        "items",
-    ),
     summary="Standing orders running between dateFrom and dateTo; status Active (default), Cancelled or All.",
 )
 def standing_order_list(ctx: CallContext, params: StandingListParams) -> dict[str, Any]:
@@ -141,13 +169,18 @@ class StandingCreateParams(Params):
     items: Annotated[list[StandingItemParams], Field(max_length=200)] = []
 
 
+class StandingOrderCreateAnswer(Answer):
+    standingOrderId: int
+    standingOrderNumber: int
+
+
 @api_method(
     "standing.order.create",
+    answer=StandingOrderCreateAnswer,
     tokens={CO, CU},
     params=StandingCreateParams,
     writes=True,
     area=AREA,
-    answer_fields=("standingOrderId", "standingOrderNumber"),
     summary="[ext] Create a weekly standing order; its prebooks are made the company's lead days ahead.",
 )
 def standing_order_create(ctx: CallContext, params: StandingCreateParams) -> dict[str, Any]:

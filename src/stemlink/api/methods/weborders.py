@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from django.contrib.auth import get_user_model
 from pydantic import Field
 
+from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, Id, IdList, Int, Money
 from stemlink.api.registry import CU, US, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
@@ -21,26 +22,6 @@ from stemlink.orders.models import WebOrderStatus
 
 AREA = "Web orders"
 Short = Annotated[str, Field(max_length=60)]
-ORDER_FIELDS = (
-    "id",
-    "number",
-    "statusId",
-    "companyLocationId",
-    "customerId",
-    "shipToId",
-    "carrierId",
-    "shipDate",
-    "subtotal",
-    "additionalCharges",
-    "total",
-    "transactionFee",
-    "createdOn",
-    "checkedOutOn",
-    "expiresOn",
-    "invoiceNumbers",
-    "prebookNumbers",
-    "items",
-)
 
 
 def _user(ctx: CallContext) -> Any:
@@ -59,8 +40,13 @@ class WebOrderCreateParams(Params):
     companyLocationId: Id | None = None
 
 
+class WebOrderIdAnswer(Answer):
+    webOrderId: int
+
+
 @api_method(
     "web-order.create",
+    answer=WebOrderIdAnswer,
     tokens={CU, US},
     params=WebOrderCreateParams,
     answer_key="webOrderId",
@@ -104,15 +90,23 @@ class WebOrderItemAddParams(Params):
     reservedInventory: Bool = False
 
 
+class WebOrderItemAddAnswer(Answer):
+    webOrderId: int
+    webOrderItemId: int
+    webOrderItemIds: list[int]
+    availableBoxes: int
+    expiresOn: Timestamp | None
+
+
 @api_method(
     "web-order-item.add",
+    answer=WebOrderItemAddAnswer,
     tokens={CU, US},
     params=WebOrderItemAddParams,
     answer_key="webOrderItemId",
     writes=True,
     requires_account=True,
     area=AREA,
-    answer_fields=("webOrderId", "webOrderItemId", "availableBoxes"),
     summary="Hold boxes for the customer's web order at its current price (opens one when needed).",
 )
 def web_order_item_add(ctx: CallContext, params: WebOrderItemAddParams) -> dict[str, Any]:
@@ -199,6 +193,7 @@ class WebOrderItemDeleteParams(Params):
 
 @api_method(
     "web-order-item.delete",
+    answer=WebOrderIdAnswer,
     tokens={CU, US},
     params=WebOrderItemDeleteParams,
     writes=True,
@@ -219,15 +214,35 @@ class WebOrderCheckoutParams(Params):
     companyLocationId: Id | None = None
 
 
+class CheckoutInvoiceRecord(Answer):
+    invoiceId: int
+    invoiceNumber: int
+    prefix: str
+    status: int
+    total: Amount
+
+
+class CheckoutPrebookRecord(Answer):
+    prebookId: int
+    prebookNumber: int
+    total: Amount
+
+
+class WebOrderCheckoutAnswer(Answer):
+    webOrderId: int
+    invoices: list[CheckoutInvoiceRecord]
+    prebooks: list[CheckoutPrebookRecord]
+
+
 @api_method(
     "web-order.checkout",
+    answer=WebOrderCheckoutAnswer,
     tokens={CU, US},
     params=WebOrderCheckoutParams,
     answer_key="webOrderId",
     writes=True,
     requires_account=True,
     area=AREA,
-    answer_fields=("webOrderId", "invoices", "prebooks"),
     summary="Check out a web order: on-hand items become a W invoice, future items a prebook.",
 )
 def web_order_checkout(ctx: CallContext, params: WebOrderCheckoutParams) -> dict[str, Any]:
@@ -315,14 +330,61 @@ def _order_row(view: queries.WebOrderView) -> dict[str, Any]:
     }
 
 
+class WebOrderItemRecord(Answer):
+    id: int
+    webOrderItemId: int
+    inventoryOrigin: int
+    inventoryId: int
+    companyProductId: int
+    productCode: str
+    productDescription: str
+    boxTypeId: int
+    boxTypeCode: str
+    unitType: str
+    unitsPerBox: int
+    quantity: int
+    price: Amount
+    total: Amount
+    date: Day
+    carrierId: int | None
+    markCode: str
+
+
+class WebOrderRecord(Answer):
+    id: int
+    number: int
+    statusId: int
+    status: str
+    companyLocationId: int
+    customerId: int
+    shipToId: int | None
+    carrierId: int | None
+    shipDate: Day | None
+    customerPo: str
+    subtotal: Amount
+    additionalCharges: Amount
+    total: Amount
+    transactionFee: Amount
+    createdOn: Timestamp
+    checkedOutOn: Timestamp | None
+    expiresOn: Timestamp | None
+    invoiceNumbers: list[str]
+    prebookNumbers: list[str]
+    items: list[WebOrderItemRecord]
+
+
+class WebOrderDetailsAnswer(Answer):
+    webOrders: list[WebOrderRecord]
+
+
 @api_method(
     "web-order-details.list",
+    answer=WebOrderDetailsAnswer,
     tokens={CU, US},
     params=WebOrderDetailsParams,
     answer_key="webOrders",
     requires_account=True,
     area=AREA,
-    answer_fields=ORDER_FIELDS,
     summary="List the customer's web orders (Pending unless statusId or webOrderId say otherwise) and fees.",
 )
 def web_order_details_list(ctx: CallContext, params: WebOrderDetailsParams) -> dict[str, Any]:
@@ -349,6 +411,7 @@ class WebOrderDeleteParams(Params):
 
 @api_method(
     "web-order.delete",
+    answer=WebOrderIdAnswer,
     tokens={CU, US},
     params=WebOrderDeleteParams,
     answer_key="webOrderId",
