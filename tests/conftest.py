@@ -49,6 +49,8 @@ def other_world(db: Any) -> World:
 def admin_enabled(settings: Any) -> None:
     """Turn the Django admin on, as the platform operator does with STEMLINK_ADMIN_ENABLED."""
     settings.ADMIN_ENABLED = True
+
+
 def _whole_run(session: pytest.Session) -> bool:
     """True when the run is the whole suite (no paths, -k or -m chosen), or the check is asked for."""
     import os
