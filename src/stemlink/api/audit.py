@@ -32,33 +32,22 @@ def record_call(
 ) -> None:
     """Write one call to the audit log. A failure to write is logged, never turned into the answer."""
     try:
-        values = {
-            "created_on": when,
-            "company": company.pk if company is not None else None,
-            "token": token.pk if token is not None else None,
-            "token_prefix": token.prefix if token is not None else "",
-            "method": method[:100],
-            "params": rules.redact_params(params),
-            "status": 1 if status else 0,
-            "error_code": error_code[:40],
-            "http_status": http_status,
-            "duration_ms": max(0, duration_ms),
-            "ip": ip or None,
-            "sales_channel": sales_channel[:30],
-        }
-        # A hand-written INSERT (the ORM would compile it anew for every call); inside a caller's
-        # transaction a savepoint keeps a failed insert from spoiling it.
-        fields: list[Any] = [ApiCall._meta.get_field(name) for name in values]
-        qn = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {qn(ApiCall._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        call = ApiCall(
+            created_on=when,
+            company_id=company.pk if company is not None else None,
+            token_id=token.pk if token is not None else None,
+            token_prefix=token.prefix if token is not None else "",
+            method=method[:100],
+            params=rules.redact_params(params),
+            status=1 if status else 0,
+            error_code=error_code[:40],
+            http_status=http_status,
+            duration_ms=max(0, duration_ms),
+            ip=ip or None,
+            sales_channel=sales_channel[:30],
         )
-        prepared = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)]
-        with (
-            transaction.atomic() if connection.in_atomic_block else nullcontext(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, prepared)
+        # Inside a caller's transaction a savepoint keeps a failed insert from spoiling it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            call.save(force_insert=True)
     except Exception:
         logger.exception("could not write the audit log entry for %s", method)

@@ -18,7 +18,6 @@ from django.db.models import F
 from stemlink.api import rules
 from stemlink.api.errors import QuotaExceeded
 from stemlink.api.models import DailyUsage, RateWindow
-from stemlink.api.services import execute_prepared
 from stemlink.tenancy.models import Company
 
 
@@ -133,10 +132,7 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
     )
     params: list[Any] = [key, window, company.pk, day.isoformat()]
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute(sql, params)
-        else:  # the gateway counts in autocommit: a prepared statement spares the planning
-            execute_prepared(cursor, "stemlink_count_token_call", sql, params)
+        cursor.execute(sql, params)
         burst_calls, daily_calls = cursor.fetchone()
     if burst_calls == 1:
         RateWindow.objects.filter(key=key, window__lt=window - 1).delete()

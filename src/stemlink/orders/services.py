@@ -9,18 +9,16 @@ through the API gets one fee entry, and a void reverses it with a negative one.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import connection, connections, transaction
-from django.db.models import F, Model
-from django.db.models.expressions import Col
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from stemlink.catalog.models import Carrier, Category, Product
+from stemlink.catalog.models import Carrier
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, PriceChanged, ValidationFailed
@@ -61,7 +59,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _location(company: Company, location_id: int | None, field_name: str = "companyLocationId") -> Location:
     if location_id is None:
-        found = next(iter(_fetch(Location, "company_id = %s AND active = %s", [company.pk, True])), None)
+        found = Location.objects.filter(company=company, active=True).order_by("id").first()
         if found is None:
             raise ValidationFailed(FieldError(field_name, "the company has no active location"))
         return found
@@ -74,7 +72,7 @@ def _location(company: Company, location_id: int | None, field_name: str = "comp
 def _carrier(company: Company, carrier_id: int | None) -> Carrier:
     if carrier_id is None:
         raise ValidationFailed(FieldError("carrierId", "is required"))
-    carrier = next(iter(_fetch(Carrier, "company_id = %s AND id = %s", [company.pk, carrier_id])), None)
+    carrier = Carrier.objects.filter(company=company, id=carrier_id).first()
     if carrier is None:
         raise NotFound(f"Carrier {carrier_id} was not found.")
     if not carrier.active:
@@ -102,147 +100,12 @@ def _check_customer(company: Company, customer: Customer) -> None:
         raise InvalidState(f"Customer {customer.code} is inactive; it cannot order.")
 
 
-# Per process and database vendor: the SELECT of whole rows for (model, WHERE clause, lock).
-_select_sql: dict[tuple[Any, ...], str] = {}
-# Per database connection and model: (position, column, converters) of the columns to convert.
-_row_converters: weakref.WeakKeyDictionary[Any, dict[type[Model], list[tuple[int, Col, list[Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-M = TypeVar("M", bound=Model)
-
-
-def _fetch(
-    model: type[M],
-    where: str,
-    params: Sequence[Any],
-    *,
-    lock: bool = False,
-    joins: str = "",
-    extra: tuple[tuple[str, str], ...] = (),
-) -> list[M]:
-    """Read whole rows of `model` (table alias `t`) matching `where` (%s parameters), by id.
-
-    What `model.objects.filter(...)` returns (`select_for_update()` with `lock`; `extra` as
-    (SQL expression over `joins`, attribute) pairs, like `annotate`), for the reads every cart
-    call makes: the ORM would build the same statement anew each time.
-    """
-    if any(isinstance(p, int) and not -(2**63) <= p < 2**63 for p in params):
-        return []  # as the ORM answers a lookup no 64-bit column can match: nothing, not an error
-    key = (connection.vendor, model, where, lock, joins, extra)
-    sql = _select_sql.get(key)
-    fields = model._meta.concrete_fields
-    width = len(fields)
-    if sql is None:
-        qn = connection.ops.quote_name
-        columns = [f"t.{qn(f.column)}" for f in fields] + [expression for expression, _ in extra]
-        sql = (
-            f"SELECT {', '.join(columns)} FROM {qn(model._meta.db_table)} t {joins}"
-            f" WHERE {where} ORDER BY t.{qn('id')}"
-        )
-        if lock and connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
-        _select_sql[key] = sql
-    wrapper = connections[connection.alias]
-    per_model = _row_converters.setdefault(wrapper, {})
-    converting = per_model.get(model)
-    if converting is None:
-        converting = []
-        for i, f in enumerate(fields):
-            col = f.get_col(model._meta.db_table)
-            converters = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
-            if converters:
-                converting.append((i, col, converters))
-        per_model[model] = converting
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row[:width])
-        for i, col, converters in converting:
-            value = values[i]
-            if value is not None:
-                for converter in converters:
-                    value = converter(value, col, connection)
-                values[i] = value
-        instance = model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
-        for (_, name), value in zip(extra, row[width:], strict=True):
-            setattr(instance, name, value)
-        found.append(instance)
-    return found
-
-
-_insert_sql: dict[tuple[str, type[Model], int], str] = {}
-_update_sql: dict[tuple[str, type[Model], tuple[str, ...], int], str] = {}
-
-
-def _insert(objs: list[M]) -> list[M]:
-    """Insert new instances of one model in one statement and give them their ids; return them.
-
-    What `bulk_create` (and, for one instance, `create`) does for these plain models: each field's
-    `pre_save` (auto_now_add) and `get_db_prep_save`, the ids read back with RETURNING, with the
-    statement built once per model and row count.
-    """
-    if not objs:
-        return objs
-    model = type(objs[0])
-    meta = model._meta
-    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (connection.vendor, model, len(objs))
-    sql = _insert_sql.get(key)
-    if sql is None:
-        qn = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)})"
-            f" VALUES {', '.join([row] * len(objs))} RETURNING {qn(str(meta.pk.column))}"  # type: ignore[union-attr]
-        )
-        _insert_sql[key] = sql
-    params: list[Any] = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        # Ids come from one sequence in VALUES order: sorted, they pair with the instances.
-        ids = sorted(int(found[0]) for found in cursor.fetchall())
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
-
-
-def _update_rows(model: type[Model], ids: list[int], **values: Any) -> None:
-    """`model.objects.filter(id__in=ids).update(**values)` with the statement built once per shape."""
-    names = tuple(values)
-    key = (connection.vendor, model, names, len(ids))
-    sql = _update_sql.get(key)
-    fields: list[Any] = [model._meta.get_field(name) for name in names]
-    if sql is None:
-        qn = connection.ops.quote_name
-        sql = (
-            f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(str(f.column))} = %s' for f in fields)}"
-            f" WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))})"
-        )
-        _update_sql[key] = sql
-    params = [f.get_db_prep_save(values[n], connection) for n, f in zip(names, fields, strict=True)]
-    params += list(ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
-    found = _fetch(
-        WebOrder,
-        "company_id = %s AND customer_id = %s AND id = %s",
-        [company.pk, customer.pk, web_order_id],
-        lock=lock,
-    )
-    if not found:
+    orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
+    order = (orders.select_for_update() if lock else orders).first()
+    if order is None:
         raise NotFound(f"Web order {web_order_id} was not found.")
-    return found[0]
+    return order
 
 
 class _Overdue(Exception):
@@ -340,7 +203,8 @@ def _new_web_order(
         created_by=user if getattr(user, "pk", None) else None,
         expires_at=rules.web_order_expires_at(now, company.checkout_timer_minutes),
     )
-    return _insert([order])[0]
+    order.save(force_insert=True)
+    return order
 
 
 @dataclass(frozen=True)
@@ -454,7 +318,7 @@ def add_web_order_item(
                         date=request.date,
                     )
                 )
-            _insert(items)
+            WebOrderItem.objects.bulk_create(items)
             # The timer counts from the latest hold: a buyer still filling the cart keeps it.
             updates: dict[str, Any] = {
                 "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
@@ -465,7 +329,7 @@ def add_web_order_item(
             }
             if order.origin is None:
                 updates["origin"] = request.origin
-            _update_rows(WebOrder, [order.pk], **updates)
+            WebOrder.objects.filter(id=order.pk).update(**updates)
             for name, value in updates.items():
                 setattr(order, name, value)
     except _Overdue as overdue:
@@ -545,14 +409,8 @@ def _lines_for_sale(
         InventoryLine if request.origin == Origin.ON_HAND else FutureLine
     )
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
-    product, category = Product._meta.db_table, Category._meta.db_table
-    placeholders = ", ".join(["%s"] * len(line_ids))
-    sellable = _fetch(
-        model,
-        f"t.company_id = %s AND t.id IN ({placeholders})",
-        [company.pk, *line_ids],
-        joins=f"JOIN {product} p ON p.id = t.product_id JOIN {category} c ON c.id = p.category_id",
-        extra=(("p.active", "product_active"), ("c.active", "category_active")),
+    sellable = model.objects.filter(company=company, id__in=line_ids).annotate(
+        product_active=F("product__active"), category_active=F("product__category__active")
     )
     found: dict[int, Any] = {line.pk: line for line in sellable}
     kind = "on-hand" if request.origin == Origin.ON_HAND else "future"
@@ -835,7 +693,7 @@ def checkout_web_order(
                 raise ValidationFailed(
                     FieldError("companyLocationId", "this web order belongs to another location")
                 )
-            items = _fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, True])
+            items = list(WebOrderItem.objects.filter(web_order=order, holding=True).order_by("id"))
             if not items:
                 raise InvalidState("This web order has no items; add items before checking it out.")
             stock.sell_held_lines(
@@ -854,10 +712,8 @@ def checkout_web_order(
                     )
                 else:
                     result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
-            _update_rows(WebOrderItem, [item.pk for item in items], holding=False)
-            _update_rows(
-                WebOrder,
-                [order.pk],
+            WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
+            WebOrder.objects.filter(id=order.pk).update(
                 status=WebOrderStatus.CHECKED_OUT,
                 checked_out_on=now,
                 customer_po=po,
@@ -920,8 +776,8 @@ def _invoice_from(
         created_by_token_id=token_id,
         confirmed_on=now if autoconfirm else None,
     )
-    _insert([invoice])
-    _insert(
+    invoice.save(force_insert=True)
+    InvoiceItem.objects.bulk_create(
         [
             InvoiceItem(
                 company_id=order.company_id,
@@ -1047,7 +903,8 @@ def charge_fee(
         rate_percent=rate,
         amount=rules.transaction_fee(document.total, rate, exempt=exempt),
     )
-    return _insert([entry])[0]
+    entry.save(force_insert=True)
+    return entry
 
 
 def adjust_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry | None:

@@ -576,23 +576,7 @@ def test_an_expired_order_takes_no_more_items(world: World) -> None:
     assert counts(line) == (0, 0)
 
 
-def test_the_carts_plain_reads_give_what_the_orm_gives(world: World) -> None:
-    line = make_line(world, boxes_on_hand=5, price=D("0.80"))
-    added = services.add_web_order_item(world.company, world.customer, on_hand(world, line, 2))
-    order = services._web_order(world.company, world.customer, added.web_order.pk, lock=True)
-    items = services._fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, True])
-    pairs = [(order, WebOrder.objects.get(pk=order.pk))]
-    pairs += list(zip(items, WebOrderItem.objects.filter(web_order=order, holding=True), strict=True))
-    assert len(items) == 1
-    for fetched, read in pairs:
-        for model_field in type(read)._meta.concrete_fields:
-            value = getattr(fetched, model_field.attname)
-            assert value == getattr(read, model_field.attname), model_field.name
-            assert type(value) is type(getattr(read, model_field.attname)), model_field.name
-    assert services._fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, False]) == []
-
-
-def test_the_carts_plain_writes_store_what_the_orm_would(world: World) -> None:
+def test_the_cart_and_checkout_store_what_they_answer(world: World) -> None:
     line = make_line(world, boxes_on_hand=5, price=D("0.80"))
     order = services.create_web_order(world.company, world.customer)
     stored = WebOrder.objects.get(pk=order.pk)
@@ -617,6 +601,6 @@ def test_the_carts_plain_writes_store_what_the_orm_would(world: World) -> None:
 
 def test_an_id_no_column_can_hold_is_simply_not_found(world: World) -> None:
     with pytest.raises(NotFound):
-        services._web_order(world.company, world.customer, 2**70)
+        services.checkout_web_order(world.company, world.customer, 2**70)
     with pytest.raises(NotFound):
         services._carrier(world.company, 2**64)
