@@ -209,9 +209,7 @@ def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
     )
     token = (
         ApiToken.objects.select_related("company", "customer", "vendor", "user")
-        .annotate(
-            member=Case(When(token_type=TokenKind.USER, then=Exists(membership)), default=Value(False))
-        )
+        .annotate(member=Case(When(token_type=TokenKind.USER, then=Exists(membership)), default=Value(False)))
         .filter(digest=digest)[:1]
     )
     found = next(iter(token), None)

@@ -143,7 +143,7 @@ def _hidden_products_condition(company_id: int) -> tuple[str, list[Any]]:
     confirmed to arrive) are the wholesaler's stock and still sellable.
     """
     hidden = (
-        f"SELECT hp.id FROM {_T_PRODUCT} hp WHERE hp.company_id = %s AND (NOT hp.active OR hp.category_id IN"
+        f"SELECT hp.id FROM {_T_PRODUCT} hp WHERE hp.company_id = %s AND (NOT hp.active OR hp.category_id IN"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
         f" (SELECT hc.id FROM {_T_CATEGORY} hc WHERE hc.company_id = %s AND NOT hc.active))"
     )
     return (
@@ -518,9 +518,9 @@ def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
     category (see `stemlink.catalog.services`), changes which lines are listed.
     """
     parts = [
-        f"(SELECT MAX(updated_on) FROM {_T_ON_HAND} WHERE company_id = %s)",
-        f"(SELECT MAX(updated_on) FROM {_T_FUTURE} WHERE company_id = %s)",
-        f"(SELECT MAX(updated_on) FROM {_T_PRODUCT} WHERE company_id = %s)",
+        f"(SELECT MAX(updated_on) FROM {_T_ON_HAND} WHERE company_id = %s)",  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f"(SELECT MAX(updated_on) FROM {_T_FUTURE} WHERE company_id = %s)",  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f"(SELECT MAX(updated_on) FROM {_T_PRODUCT} WHERE company_id = %s)",  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
     ]
     params: list[Any] = [company.pk, company.pk, company.pk]
     if connection.vendor == "sqlite":  # SQLite's two-argument MAX ignores no NULL: COALESCE them
@@ -559,7 +559,7 @@ def _page_sql(
         if first < last:
             n = plan.origin.origin
             selects.append(
-                f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"
+                f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
                 f" FROM {plan.narrow_from()}"
                 f" WHERE {plan.where} ORDER BY l.id LIMIT %s OFFSET %s) page{n}"
                 f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
@@ -573,7 +573,7 @@ def _page_sql(
 
 def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], Any]:
     """Count the view's lines of each origin, and read the change stamp in the same statement."""
-    counts = ", ".join(f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})" for plan in plans)
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})" for plan in plans)  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
     stamp_sql, stamp_params = _stamp_sql(company, flt)
     cursor.execute(
         f"SELECT {counts}, {stamp_sql}", [p for plan in plans for p in plan.where_params] + stamp_params
@@ -757,7 +757,7 @@ def available_dates(
     model = InventoryLine if origin == ON_HAND else FutureLine if origin == FUTURE else None
     if model is None:
         raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
-    query = model.objects.filter(company=company, pk__in=ids)  # type: ignore[attr-defined]
+    query = model.objects.filter(company=company, pk__in=ids)
     if include_reserved:
         query = query.filter(Q(reserved_for__isnull=True) | Q(reserved_for_id=customer.pk))
     else:

@@ -221,10 +221,10 @@ class InventoryFilterForm(forms.Form):
 class _PackForm(forms.Form):
     product: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None)
     box_type: forms.ModelChoiceField = forms.ModelChoiceField(label="Box type", queryset=None)
-    vendor: forms.ModelChoiceField = forms.ModelChoiceField(label="Grower", queryset=None, required=False)  # type: ignore[arg-type]
+    vendor: forms.ModelChoiceField = forms.ModelChoiceField(label="Grower", queryset=None, required=False)
     location: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Main location"
-    )  # type: ignore[arg-type]
+    )
     unit_type = forms.ChoiceField(label="Unit type", choices=[("Stem", "Stem"), ("Bunch", "Bunch")])
     bunches = forms.IntegerField(label="Bunches per box", min_value=1, max_value=10000)
     stems_bunch = forms.IntegerField(label="Stems per bunch", min_value=1, max_value=10000)

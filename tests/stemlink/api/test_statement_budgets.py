@@ -23,7 +23,7 @@ D = Decimal
 
 
 def gateway() -> int:
-    """The fixed cost of a call with a token: token (1), counters (1 on PostgreSQL, 2 on SQLite), audit (1)."""
+    """A call with a token costs: token (1), counters (1 on PostgreSQL, 2 on SQLite), audit (1)."""
     return 3 if connection.vendor == "postgresql" else 4
 
 

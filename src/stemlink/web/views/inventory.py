@@ -170,7 +170,7 @@ def _line(request: CompanyRequest, view: str, line_id: int) -> InventoryLine | F
     )
     if line is None:
         raise NotFound(f"There is no inventory line {line_id}.")
-    return line  # type: ignore[no-any-return]
+    return line
 
 
 @company_page
