@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from stemlink.errors import InvalidState, NotAvailable, NotFound, ValidationFailed
 from stemlink.inventory.models import FutureLine, InventoryLine
-from stemlink.orders import documents
+from stemlink.orders import documents, resolvers
 from stemlink.orders.documents import InvoiceLineRequest, PrebookLineRequest
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, PrebookStatus
 from tests.factories import make_customer, make_future_line, make_line
@@ -373,14 +373,14 @@ def test_update_prebook_keeps_the_truck_date_inside_its_future_lines(world):
 
 def test_resolvers_find_by_id_or_code_within_the_company(world, other_world):
     assert (
-        documents.resolve_customer(world.company, customer_id=None, customer_code="bloomnet")
+        resolvers.resolve_customer(world.company, customer_id=None, customer_code="bloomnet")
         == world.customer
     )
-    assert documents.resolve_carrier(world.company, carrier_id=None, carrier_code="arm") == world.carrier
+    assert resolvers.resolve_carrier(world.company, carrier_id=None, carrier_code="arm") == world.carrier
     with pytest.raises(NotFound):
-        documents.resolve_customer(world.company, customer_id=other_world.customer.pk)
+        resolvers.resolve_customer(world.company, customer_id=other_world.customer.pk)
     with pytest.raises(NotFound):
-        documents.resolve_carrier(world.company, carrier_id=other_world.carrier.pk)
+        resolvers.resolve_carrier(world.company, carrier_id=other_world.carrier.pk)
     with pytest.raises(ValidationFailed):
-        documents.resolve_customer(world.company, customer_id=None)
+        resolvers.resolve_customer(world.company, customer_id=None)
     assert InventoryLine.objects.count() == FutureLine.objects.count() == 0

@@ -16,7 +16,7 @@ from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.orders import documents, pdf
+from stemlink.orders import documents, pdf, resolvers
 from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
 from stemlink.orders.periods import period_errors
 
@@ -123,14 +123,14 @@ def _item_rows(result: documents.InvoiceResult, with_boxes: bool) -> list[dict[s
     summary="Create an invoice with its lines, selling the boxes at once (subject to the transaction fee).",
 )
 def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
-    customer = documents.resolve_customer(
+    customer = resolvers.resolve_customer(
         ctx.company, customer_id=params.customerId, customer_code=params.customerCode
     )
-    carrier = documents.resolve_carrier(
+    carrier = resolvers.resolve_carrier(
         ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
     )
-    ship_to = documents.resolve_ship_to(customer, params.shipToId)
-    location = documents.resolve_location(ctx.company, params.locationId, params.locationCode)
+    ship_to = resolvers.resolve_ship_to(customer, params.shipToId)
+    location = resolvers.resolve_location(ctx.company, params.locationId, params.locationCode)
     result = documents.create_invoice(
         ctx.company,
         customer=customer,

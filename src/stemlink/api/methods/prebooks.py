@@ -16,7 +16,7 @@ from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.catalog.models import Vendor
 from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.orders import documents
+from stemlink.orders import documents, resolvers
 from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus, PrebookType
 from stemlink.orders.periods import period_errors
 
@@ -114,10 +114,10 @@ class PrebookCreateParams(Params):
     summary="Create a prebook for a truck date (lines optional), or append to a matching one (useExisting).",
 )
 def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
-    customer = documents.resolve_customer(
+    customer = resolvers.resolve_customer(
         ctx.company, customer_id=params.customerId, customer_code=params.customerCode
     )
-    carrier = documents.resolve_carrier(
+    carrier = resolvers.resolve_carrier(
         ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
     )
     result = documents.create_prebook(
@@ -125,8 +125,8 @@ def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, A
         customer=customer,
         carrier=carrier,
         truck_date=params.shipDate,
-        location=documents.resolve_location(ctx.company, params.locationId, params.locationCode),
-        ship_to=documents.resolve_ship_to(customer, params.shipToId),
+        location=resolvers.resolve_location(ctx.company, params.locationId, params.locationCode),
+        ship_to=resolvers.resolve_ship_to(customer, params.shipToId),
         customer_po=params.customerPO,
         comments=params.comments,
         is_ecommerce=params.isEcommerce,
@@ -169,7 +169,7 @@ class PrebookUpdateParams(Params):
 def prebook_update(ctx: CallContext, params: PrebookUpdateParams) -> dict[str, Any]:
     carrier = None
     if params.carrierId is not None or params.carrierCode:
-        carrier = documents.resolve_carrier(
+        carrier = resolvers.resolve_carrier(
             ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
         )
     prebook = documents.update_prebook(
