@@ -26,7 +26,7 @@ from stemlink.integrations.services import record_event
 from stemlink.inventory import stock
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
 from stemlink.inventory.stock import StockMove
-from stemlink.orders import numbering, rules
+from stemlink.orders import numbering, resolvers, rules
 from stemlink.orders.models import (
     CheckoutStatus,
     DocumentKind,
@@ -57,47 +57,10 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
 
 
-def _location(company: Company, location_id: int | None, field_name: str = "companyLocationId") -> Location:
-    if location_id is None:
-        found = Location.objects.filter(company=company, active=True).order_by("id").first()
-        if found is None:
-            raise ValidationFailed(FieldError(field_name, "the company has no active location"))
-        return found
-    try:
-        return Location.objects.get(company=company, id=location_id)
-    except Location.DoesNotExist:
-        raise NotFound(f"Location {location_id} was not found.") from None
-
-
 def _carrier(company: Company, carrier_id: int | None) -> Carrier:
     if carrier_id is None:
         raise ValidationFailed(FieldError("carrierId", "is required"))
-    carrier = Carrier.objects.filter(company=company, id=carrier_id).first()
-    if carrier is None:
-        raise NotFound(f"Carrier {carrier_id} was not found.")
-    if not carrier.active:
-        raise ValidationFailed(
-            FieldError("carrierId", f"carrier {carrier.code} is inactive; choose an active one")
-        )
-    return carrier
-
-
-def _ship_to(customer: Customer, ship_to_id: int | None) -> ShipTo | None:
-    if ship_to_id is None:
-        return None
-    ship_to = ShipTo.objects.filter(company_id=customer.company_id, customer=customer, id=ship_to_id).first()
-    if ship_to is None:
-        raise NotFound(f"Ship-to {ship_to_id} of customer {customer.pk} was not found.")
-    if not ship_to.active:
-        raise ValidationFailed(FieldError("shipToId", "this ship-to is inactive"))
-    return ship_to
-
-
-def _check_customer(company: Company, customer: Customer) -> None:
-    if customer.company_id != company.pk:
-        raise NotFound(f"Customer {customer.pk} was not found.")
-    if not customer.active:
-        raise InvalidState(f"Customer {customer.code} is inactive; it cannot order.")
+    return resolvers.resolve_carrier(company, carrier_id=carrier_id)
 
 
 def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
@@ -157,11 +120,11 @@ def create_web_order(
     an inactive customer.
     """
     now = _now(now)
-    _check_customer(company, customer)
+    resolvers.require_active_customer(company, customer)
     with transaction.atomic():
-        location = _location(company, location_id)
+        location = resolvers.resolve_location(company, location_id, field_name="companyLocationId")
         carrier = _carrier(company, carrier_id) if carrier_id is not None else None
-        ship_to = _ship_to(customer, ship_to_id)
+        ship_to = resolvers.resolve_ship_to(customer, ship_to_id)
         return _new_web_order(
             company,
             customer,
@@ -257,7 +220,7 @@ def add_web_order_item(
     """
     now = _now(now)
     today = now.date()
-    _check_customer(company, customer)
+    resolvers.require_active_customer(company, customer)
     rules.check_boxes(request.boxes)
     if request.origin not in (Origin.ON_HAND, Origin.FUTURE):
         raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
@@ -278,7 +241,7 @@ def add_web_order_item(
             )
             if locked is None or locked.carrier_id != request.carrier_id:
                 _carrier(company, request.carrier_id)
-            ship_to = _ship_to(customer, request.ship_to_id)
+            ship_to = resolvers.resolve_ship_to(customer, request.ship_to_id)
             lines = _lines_for_sale(company, customer, request, line_ids, transactional)
             price = _check_price(company, customer, lines, request.price)
             for line in lines:
