@@ -311,17 +311,10 @@ def _add_planned_items(
 ) -> list[tuple[InvoiceItem, int]]:
     created = []
     for line, boxes in plan:
-        item = InvoiceItem.objects.create(
+        item = InvoiceItem(
             company_id=invoice.company_id,
             invoice=invoice,
             inventory_line=line,
-            product_id=line.product_id,
-            box_type_id=line.box_type_id,
-            vendor_id=line.vendor_id,
-            unit_type=line.unit_type,
-            bunches=line.bunches,
-            stems_bunch=line.stems_bunch,
-            units_per_box=line.units_per_box,
             boxes=boxes,
             unit_price=rules.round_money(request.price),
             discount_percent=request.discount_percent,
@@ -334,7 +327,8 @@ def _add_planned_items(
             mark_code=request.mark_code,
             product_alias=request.product_alias,
             notes=request.notes,
-        )
+        ).take_pack_from(line)
+        item.save(force_insert=True)
         created.append((item, line.pk))
     return created
 
@@ -915,24 +909,18 @@ def add_future_item(
                 free,
             )
         left = stock.sell_boxes(FUTURE, line.pk, boxes, company_id=company.pk).free
-        item = PrebookItem.objects.create(
+        item = PrebookItem(
             company=company,
             prebook=prebook,
             future_line=line,
-            product_id=line.product_id,
-            box_type_id=line.box_type_id,
-            vendor_id=line.vendor_id,
-            unit_type=line.unit_type,
-            bunches=line.bunches,
-            stems_bunch=line.stems_bunch,
-            units_per_box=line.units_per_box,
             boxes=boxes,
             unit_price=rules.round_money(price),
             total=_check_amount(
                 rules.line_total(rules.round_money(price), line.units_per_box, boxes), "price"
             ),
             mark_code=mark_code,
-        )
+        ).take_pack_from(line)
+        item.save(force_insert=True)
         _recompute_prebook(prebook)
         _fee_for(prebook)
         return item, left

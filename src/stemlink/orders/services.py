@@ -267,19 +267,12 @@ def add_web_order_item(
                         origin=request.origin,
                         inventory_line=line if request.origin == Origin.ON_HAND else None,
                         future_line=line if request.origin == Origin.FUTURE else None,
-                        product_id=line.product_id,
-                        box_type_id=line.box_type_id,
-                        vendor_id=line.vendor_id,
-                        unit_type=line.unit_type,
-                        bunches=line.bunches,
-                        stems_bunch=line.stems_bunch,
-                        units_per_box=line.units_per_box,
                         boxes=boxes,
                         unit_price=price,
                         total=rules.line_total(price, line.units_per_box, boxes),
                         mark_code=request.mark_code[:60],
                         date=request.date,
-                    )
+                    ).take_pack_from(line)
                 )
             WebOrderItem.objects.bulk_create(items)
             # The timer counts from the latest hold: a buyer still filling the cart keeps it.
@@ -747,18 +740,11 @@ def _invoice_from(
                 invoice=invoice,
                 inventory_line_id=item.inventory_line_id,
                 web_order_item=item,
-                product_id=item.product_id,
-                box_type_id=item.box_type_id,
-                vendor_id=item.vendor_id,
-                unit_type=item.unit_type,
-                bunches=item.bunches,
-                stems_bunch=item.stems_bunch,
-                units_per_box=item.units_per_box,
                 boxes=item.boxes,
                 unit_price=item.unit_price,
                 total=item.total,
                 mark_code=item.mark_code,
-            )
+            ).take_pack_from(item)
             for item in items
         ]
     )
@@ -796,18 +782,11 @@ def _prebook_from(
                 prebook=prebook,
                 future_line_id=item.future_line_id,
                 web_order_item=item,
-                product_id=item.product_id,
-                box_type_id=item.box_type_id,
-                vendor_id=item.vendor_id,
-                unit_type=item.unit_type,
-                bunches=item.bunches,
-                stems_bunch=item.stems_bunch,
-                units_per_box=item.units_per_box,
                 boxes=item.boxes,
                 unit_price=item.unit_price,
                 total=item.total,
                 mark_code=item.mark_code,
-            )
+            ).take_pack_from(item)
             for item in items
         ]
     )
