@@ -21,7 +21,7 @@ from stemlink.orders.models import (
     WebOrderItem,
     WebOrderStatus,
 )
-from stemlink.orders.services import expire_overdue_web_orders
+from stemlink.orders.weborders import expire_overdue_web_orders
 from stemlink.tenancy.models import Company
 
 

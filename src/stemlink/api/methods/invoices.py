@@ -16,7 +16,7 @@ from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.orders import documents, pdf, resolvers
+from stemlink.orders import invoices, pdf, resolvers
 from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
 from stemlink.orders.periods import period_errors
 
@@ -64,8 +64,8 @@ class InvoiceItemParams(Params):
     productAlias: Annotated[str, Field(max_length=200)] = ""
     notes: Annotated[str, Field(max_length=300)] = ""
 
-    def request(self) -> documents.InvoiceLineRequest:
-        return documents.InvoiceLineRequest(
+    def request(self) -> invoices.InvoiceLineRequest:
+        return invoices.InvoiceLineRequest(
             boxes=self.boxes,
             price=self.price,
             order_item_id=self.orderItemId,
@@ -103,7 +103,7 @@ def _invoice_answer(invoice: Invoice) -> dict[str, Any]:
     return {"invoiceId": invoice.pk, "invoiceNumber": invoice.number}
 
 
-def _item_rows(result: documents.InvoiceResult, with_boxes: bool) -> list[dict[str, Any]]:
+def _item_rows(result: invoices.InvoiceResult, with_boxes: bool) -> list[dict[str, Any]]:
     rows = []
     for item, line_id in result.items:
         row: dict[str, Any] = {"invoiceItemId": item.pk, "orderItemId": line_id}
@@ -131,7 +131,7 @@ def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, A
     )
     ship_to = resolvers.resolve_ship_to(customer, params.shipToId)
     location = resolvers.resolve_location(ctx.company, params.locationId, params.locationCode)
-    result = documents.create_invoice(
+    result = invoices.create_invoice(
         ctx.company,
         customer=customer,
         carrier=carrier,
@@ -170,7 +170,7 @@ class InvoiceItemAddParams(InvoiceItemParams):
     summary="Add a line to a Draft or Pending invoice: an on-hand line by orderItemId, or product and pack.",
 )
 def invoice_item_add(ctx: CallContext, params: InvoiceItemAddParams) -> dict[str, Any]:
-    result = documents.add_invoice_item(ctx.company, params.invoiceId, params.request())
+    result = invoices.add_invoice_item(ctx.company, params.invoiceId, params.request())
     answer: dict[str, Any] = {
         "message": "The item was successfully added.",
         **_invoice_answer(result.invoice),
@@ -204,7 +204,7 @@ class InvoiceItemUpdateParams(Params):
     summary="Change a line's price, boxes, discount, mark code or notes; boxes are sold or returned.",
 )
 def invoice_item_update(ctx: CallContext, params: InvoiceItemUpdateParams) -> dict[str, Any]:
-    item, free = documents.update_invoice_item(
+    item, free = invoices.update_invoice_item(
         ctx.company,
         params.invoiceId,
         params.invoiceItemId,
@@ -242,7 +242,7 @@ class InvoiceItemDeleteParams(Params):
     summary="Remove a line from a Draft or Pending invoice; its boxes go back on sale.",
 )
 def invoice_item_delete(ctx: CallContext, params: InvoiceItemDeleteParams) -> dict[str, Any]:
-    invoice, free = documents.delete_invoice_item(ctx.company, params.invoiceId, params.invoiceItemId)
+    invoice, free = invoices.delete_invoice_item(ctx.company, params.invoiceId, params.invoiceItemId)
     answer: dict[str, Any] = {"message": "The item was successfully deleted.", **_invoice_answer(invoice)}
     if params.returnAvailableBoxes:
         answer["availableBoxes"] = free
@@ -272,7 +272,7 @@ class InvoiceCheckoutParams(Params):
     summary="Check out a Draft invoice: it becomes Pending Approval, waiting for a sales rep.",
 )
 def invoice_checkout(ctx: CallContext, params: InvoiceCheckoutParams) -> dict[str, Any]:
-    invoice = documents.checkout_invoice(ctx.company, params.invoiceNumber, params.locationId)
+    invoice = invoices.checkout_invoice(ctx.company, params.invoiceNumber, params.locationId)
     return {"message": "The invoice was successfully checked out.", **_invoice_answer(invoice)}
 
 

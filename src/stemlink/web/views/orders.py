@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
+from stemlink.orders.invoices import confirm_invoices, void_invoice
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, WebOrder, WebOrderStatus
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
-from stemlink.orders.services import confirm_invoices, void_invoice
 from stemlink.tenancy.models import Company
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.channels import channel_name

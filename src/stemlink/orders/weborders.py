@@ -9,7 +9,7 @@ through the API gets one fee entry, and a void reverses it with a negative one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,11 +27,14 @@ from stemlink.inventory import stock
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
 from stemlink.inventory.stock import StockMove
 from stemlink.orders import numbering, resolvers, rules
+
+# --------------------------------------------------------------------------------------------
+# Small lookups shared by the use cases
+# --------------------------------------------------------------------------------------------
+from stemlink.orders.fees import adjust_fee, charge_fee, reverse_fees
+from stemlink.orders.invoices import _invoice_event, _void
 from stemlink.orders.models import (
     CheckoutStatus,
-    DocumentKind,
-    FeeEntry,
-    FeeEntryType,
     Invoice,
     InvoiceItem,
     InvoicePrefix,
@@ -47,10 +50,6 @@ from stemlink.orders.models import (
 )
 from stemlink.orders.rules import InvoiceAction
 from stemlink.tenancy.models import Company, Location
-
-# --------------------------------------------------------------------------------------------
-# Small lookups shared by the use cases
-# --------------------------------------------------------------------------------------------
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -792,241 +791,6 @@ def _prebook_from(
     )
     charge_fee(prebook=prebook, company=order.company, customer=order.customer)
     return prebook
-
-
-# --------------------------------------------------------------------------------------------
-# The fee ledger
-# --------------------------------------------------------------------------------------------
-
-
-def _fee_document(invoice: Invoice | None, prebook: Prebook | None) -> tuple[Invoice | Prebook, str]:
-    if (invoice is None) == (prebook is None):
-        raise ValueError("name exactly one document: an invoice or a prebook")
-    if invoice is not None:
-        return invoice, DocumentKind.INVOICE
-    assert prebook is not None
-    return prebook, DocumentKind.PREBOOK
-
-
-def _document_number(document: Invoice | Prebook) -> str:
-    return document.display_number if isinstance(document, Invoice) else str(document.number)
-
-
-def charge_fee(
-    *,
-    invoice: Invoice | None = None,
-    prebook: Prebook | None = None,
-    company: Company | None = None,
-    customer: Customer | None = None,
-) -> FeeEntry:
-    """Record the transaction fee of a document made through the API: its one charge entry.
-
-    The amount is the company's rate of the document total, to the cent; customers of the company's
-    own locations (internal) are exempt, recorded at rate 0. Call inside the transaction that
-    creates the document. Raises IntegrityError if the document already has its charge.
-    """
-    document, kind = _fee_document(invoice, prebook)
-    # The caller usually has the company and customer at hand; read them only when it has not.
-    if company is None or company.pk != document.company_id:
-        company = Company.objects.only("transaction_fee_percent").get(id=document.company_id)
-    if customer is None or customer.pk != document.customer_id:
-        customer = document.customer
-    exempt = customer.is_internal
-    rate = Decimal("0.00") if exempt else company.transaction_fee_percent
-    entry = FeeEntry(
-        company_id=document.company_id,
-        entry_type=FeeEntryType.CHARGE,
-        document_kind=kind,
-        invoice=invoice,
-        prebook=prebook,
-        document_number=_document_number(document),
-        customer_id=document.customer_id,
-        base_amount=document.total,
-        rate_percent=rate,
-        amount=rules.transaction_fee(document.total, rate, exempt=exempt),
-    )
-    entry.save(force_insert=True)
-    return entry
-
-
-def adjust_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry | None:
-    """Bring a document's fee in line with its current total with an adjustment entry (None if equal).
-
-    For documents whose lines change after they were made (invoice.item.add/update/delete).
-    """
-    document, kind = _fee_document(invoice, prebook)
-    entries = list(FeeEntry.objects.filter(**{kind: document}))
-    charge = next((e for e in entries if e.entry_type == FeeEntryType.CHARGE), None)
-    if charge is None:
-        return charge_fee(invoice=invoice, prebook=prebook)
-    should = rules.transaction_fee(document.total, charge.rate_percent)
-    recorded = sum((e.amount for e in entries), Decimal("0.00"))
-    if should == recorded:
-        return None
-    return FeeEntry.objects.create(
-        company_id=document.company_id,
-        entry_type=FeeEntryType.ADJUSTMENT,
-        document_kind=kind,
-        invoice=invoice,
-        prebook=prebook,
-        document_number=_document_number(document),
-        customer_id=document.customer_id,
-        base_amount=document.total,
-        rate_percent=charge.rate_percent,
-        amount=should - recorded,
-    )
-
-
-def reverse_fees(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> list[FeeEntry]:
-    """Cancel every fee entry of a document with a negative entry pointing at it; return those made."""
-    document, kind = _fee_document(invoice, prebook)
-    open_entries = FeeEntry.objects.filter(**{kind: document}, reversed_by__isnull=True).exclude(
-        entry_type=FeeEntryType.REVERSAL
-    )
-    reversals = []
-    for entry in open_entries.order_by("id"):
-        reversals.append(
-            FeeEntry.objects.create(
-                company_id=entry.company_id,
-                entry_type=FeeEntryType.REVERSAL,
-                document_kind=entry.document_kind,
-                invoice_id=entry.invoice_id,
-                prebook_id=entry.prebook_id,
-                document_number=entry.document_number,
-                customer_id=entry.customer_id,
-                base_amount=entry.base_amount,
-                rate_percent=entry.rate_percent,
-                amount=rules.fee_reversal(entry.amount),
-                reversal_of=entry,
-            )
-        )
-    return reversals
-
-
-# --------------------------------------------------------------------------------------------
-# Invoices: confirm, void
-# --------------------------------------------------------------------------------------------
-
-
-def _invoice_event(event_type: str, invoice: Invoice) -> None:
-    record_event(
-        invoice.company_id,
-        event_type,
-        {
-            "invoiceId": invoice.pk,
-            "invoiceNumber": invoice.display_number,
-            "customerId": invoice.customer_id,
-            "webOrderId": invoice.web_order_id,
-            "status": int(invoice.status),
-            "total": str(invoice.total),
-        },
-        customer_id=invoice.customer_id,
-    )
-
-
-def find_invoice(
-    company: Company, number: Any, *, location_id: int | None = None, lock: bool = False
-) -> Invoice:
-    """Return the company's invoice with this bare number (a `W`/`T` prefix is accepted and dropped).
-
-    Numbers are unique per location: with several locations, `location_id` picks one. Raises
-    ValidationFailed for a number that is not one, NotFound when there is no such invoice.
-    """
-    text = str(number).strip().upper() if number is not None else ""
-    for prefix in ("W", "T"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    if not text.isdigit():
-        raise ValidationFailed(FieldError("invoiceNumber", "must be an invoice number, e.g. 1042"))
-    invoices = Invoice.objects.filter(company=company, number=int(text))
-    if location_id is not None:
-        invoices = invoices.filter(location_id=location_id)
-    if lock:
-        invoices = invoices.select_for_update()
-    found = list(invoices[:2])
-    if not found:
-        raise NotFound(f"Invoice {text} was not found.")
-    if len(found) > 1:
-        raise ValidationFailed(
-            FieldError("locationId", f"invoice number {text} exists at several locations; say which one")
-        )
-    return found[0]
-
-
-def confirm_invoices(
-    company: Company,
-    numbers: Iterable[Any],
-    *,
-    user: Any = None,
-    location_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> list[Invoice]:
-    """Confirm one or many invoices (the sales rep's "Confirm Orders"), all or none.
-
-    Raises NotFound for a number the company does not have, InvalidState (naming the invoice) for
-    one the transition table does not let be confirmed.
-    """
-    now = _now(now)
-    wanted = list(dict.fromkeys(str(n).strip() for n in numbers))
-    if not wanted:
-        raise ValidationFailed(FieldError("invoiceNumber", "name at least one invoice"))
-    confirmed = []
-    with transaction.atomic():
-        for number in wanted:
-            invoice = find_invoice(company, number, location_id=location_id, lock=True)
-            try:
-                invoice.status = rules.invoice_transition(invoice.status, InvoiceAction.CONFIRM)
-            except InvalidState as refused:
-                raise InvalidState(f"Invoice {invoice.display_number}: {refused.message}") from None
-            invoice.confirmed_on = now
-            invoice.confirmed_by = user if getattr(user, "pk", None) else None
-            invoice.save(update_fields=["status", "confirmed_on", "confirmed_by", "updated_on"])
-            _invoice_event("invoice.confirmed", invoice)
-            confirmed.append(invoice)
-    return confirmed
-
-
-def void_invoice(
-    company: Company,
-    number: Any,
-    reason: str,
-    *,
-    user: Any = None,
-    location_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> Invoice:
-    """Void an invoice: its boxes go back to the open market and its fee is reversed.
-
-    Raises ValidationFailed without a reason (or one over 300 characters), NotFound for a number
-    the company does not have, InvalidState when the transition table forbids it (Confirmed, Voided).
-    """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(FieldError("reason", "is required: say why the invoice is voided"))
-    if len(reason) > 300:
-        raise ValidationFailed(FieldError("reason", "must be at most 300 characters"))
-    with transaction.atomic():
-        invoice = find_invoice(company, number, location_id=location_id, lock=True)
-        _void(invoice, reason, user, _now(now))
-    return invoice
-
-
-def _void(invoice: Invoice, reason: str, user: Any, now: dt.datetime) -> None:
-    invoice.status = rules.invoice_transition(invoice.status, InvoiceAction.VOID)
-    moves = [
-        StockMove(Origin.ON_HAND, line_id, boxes)
-        for line_id, boxes in InvoiceItem.objects.filter(
-            invoice=invoice, inventory_line__isnull=False
-        ).values_list("inventory_line_id", "boxes")
-        if line_id is not None
-    ]
-    stock.return_sold_lines(moves, company_id=invoice.company_id)
-    invoice.void_reason = reason
-    invoice.voided_on = now
-    invoice.voided_by = user if getattr(user, "pk", None) else None
-    invoice.save(update_fields=["status", "void_reason", "voided_on", "voided_by", "updated_on"])
-    reverse_fees(invoice=invoice)
-    _invoice_event("invoice.voided", invoice)
 
 
 # --------------------------------------------------------------------------------------------
