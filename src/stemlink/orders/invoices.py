@@ -1,4 +1,10 @@
-"""Invoices: made and changed by integrators one call at a time, confirmed and voided by the sales rep."""
+"""Invoices: made and changed by integrators one call at a time (`invoice.*`), found by number,
+confirmed (one, many, or the back office's Confirm Orders) and voided by the sales rep.
+
+An invoice sells on-hand boxes at once (a conditional update per line, lines taken in id order so
+two writers never deadlock) and keeps them sold until it is voided; every change of its amount is
+an entry in the fee ledger (`fees.py`). Each public function is one transaction.
+"""
 
 from __future__ import annotations
 
@@ -19,19 +25,8 @@ from stemlink.integrations.services import record_event
 from stemlink.inventory import stock
 from stemlink.inventory.models import InventoryLine, InventoryType
 from stemlink.inventory.stock import StockMove
-from stemlink.orders import numbering, rules
-from stemlink.orders.documents import (
-    ON_HAND,
-    _check_amount,
-    _fee_for,
-    _field_error,
-    _free_on_hand,
-    _offered_to,
-    _unit_type,
-    boxes_error,
-    pack_error,
-    price_error,
-)
+from stemlink.orders import documents, numbering, rules
+from stemlink.orders.documents import ON_HAND
 from stemlink.orders.fees import reverse_fees
 from stemlink.orders.models import (
     Invoice,
@@ -100,11 +95,11 @@ def _check_line_request(request: InvoiceLineRequest, where: str) -> None:
         ):
             if value in (None, ""):
                 errors.append(FieldError(f"{where}{name}", "is required when orderItemId is not given"))
-        if request.units_per_box is not None and (problem := pack_error(request.units_per_box)):
+        if request.units_per_box is not None and (problem := rules.pack_error(request.units_per_box)):
             errors.append(FieldError(f"{where}unitsPerBox", problem))
-    if problem := boxes_error(request.boxes):
+    if problem := rules.boxes_error(request.boxes):
         errors.append(FieldError(f"{where}boxes", problem))
-    if problem := price_error(request.price):
+    if problem := rules.price_error(request.price):
         errors.append(FieldError(f"{where}price", problem))
     if not (Decimal("0") <= request.discount_percent <= Decimal("100")):
         errors.append(FieldError(f"{where}discount", "must be a percent between 0 and 100"))
@@ -121,17 +116,17 @@ def _plan_line(invoice: Invoice, request: InvoiceLineRequest, where: str) -> lis
             .select_related("product", "box_type")
             .first()
         )
-        if line is None or not _offered_to(line, customer):
+        if line is None or not documents.offered_to(line, customer):
             raise NotFound(
                 f"Inventory item {request.order_item_id} was not found; take ids from inventory.list."
             )
         if line.location_id != invoice.location_id:
-            raise _field_error(
+            raise rules.field_error(
                 f"{where}orderItemId",
                 f"inventory item {line.pk} is in another location than the invoice; "
                 "create the invoice with that locationId",
             )
-        free = _free_on_hand(line)
+        free = documents.free_on_hand(line)
         if free < request.boxes:
             raise NotAvailable(
                 f"Only {free} box(es) of inventory item {line.pk} are available; "
@@ -140,7 +135,7 @@ def _plan_line(invoice: Invoice, request: InvoiceLineRequest, where: str) -> lis
             )
         return [(line, request.boxes)]
 
-    unit_type = _unit_type(request.unit_type, f"{where}unitType")
+    unit_type = rules.unit_type(request.unit_type, f"{where}unitType")
     product = Product.objects.filter(company_id=invoice.company_id, code__iexact=request.product_code).first()
     if product is None:
         raise NotFound(f"No product has the code {request.product_code!r}; check product.list.")
@@ -167,7 +162,7 @@ def _plan_line(invoice: Invoice, request: InvoiceLineRequest, where: str) -> lis
     plan: list[tuple[InventoryLine, int]] = []
     wanted = request.boxes
     for line in candidates:
-        take = min(_free_on_hand(line), wanted)
+        take = min(documents.free_on_hand(line), wanted)
         if take > 0:
             plan.append((line, take))
             wanted -= take
@@ -197,7 +192,7 @@ def _recompute_invoice(invoice: Invoice) -> None:
         (item.total for item in InvoiceItem.objects.filter(invoice=invoice)), invoice.additional_charges
     )
     invoice.subtotal = totals.subtotal
-    invoice.total = _check_amount(totals.total, "items")
+    invoice.total = rules.check_amount(totals.total, "items")
     invoice.save(update_fields=["subtotal", "total", "updated_on"])
 
 
@@ -220,7 +215,7 @@ def _add_planned_items(
             boxes=boxes,
             unit_price=rules.round_money(request.price),
             discount_percent=request.discount_percent,
-            total=_check_amount(
+            total=rules.check_amount(
                 _item_total(
                     rules.round_money(request.price), line.units_per_box, boxes, request.discount_percent
                 ),
@@ -255,7 +250,7 @@ def _plan_and_sell(
             wanted[line.pk] = wanted.get(line.pk, 0) + boxes
             lines[line.pk] = line
     for line_id, boxes in wanted.items():
-        free = _free_on_hand(lines[line_id])
+        free = documents.free_on_hand(lines[line_id])
         if boxes > free:
             raise NotAvailable(
                 f"Only {free} box(es) of inventory item {line_id} are available; "
@@ -327,7 +322,7 @@ def create_invoice(
         for request, plan in plans:
             result.items.extend(_add_planned_items(invoice, request, plan))
         _recompute_invoice(invoice)
-        _fee_for(invoice)
+        documents.record_fee(invoice)
         return result
 
 
@@ -354,7 +349,7 @@ def add_invoice_item(company: Company, invoice_id: int, request: InvoiceLineRequ
         result = InvoiceResult(invoice)
         _add_lines(invoice, [request], result, many=False)
         _recompute_invoice(invoice)
-        _fee_for(invoice)
+        documents.record_fee(invoice)
         return result
 
 
@@ -369,7 +364,7 @@ def _line_free(item: InvoiceItem) -> int | None:
     if item.inventory_line_id is None:
         return None
     line = InventoryLine.objects.get(pk=item.inventory_line_id)
-    return _free_on_hand(line)
+    return documents.free_on_hand(line)
 
 
 def update_invoice_item(
@@ -390,9 +385,9 @@ def update_invoice_item(
     Raises NotFound, InvalidState, ValidationFailed, NotAvailable (more boxes than are left).
     """
     errors = []
-    if problem := price_error(price):
+    if problem := rules.price_error(price):
         errors.append(FieldError("price", problem))
-    if boxes is not None and (problem := boxes_error(boxes)):
+    if boxes is not None and (problem := rules.boxes_error(boxes)):
         errors.append(FieldError("boxes", problem))
     if discount_percent is not None and not (Decimal(0) <= discount_percent <= Decimal(100)):
         errors.append(FieldError("discount", "must be a percent between 0 and 100"))
@@ -424,12 +419,12 @@ def update_invoice_item(
             item.product_alias = product_alias
         if notes is not None:
             item.notes = notes
-        item.total = _check_amount(
+        item.total = rules.check_amount(
             _item_total(item.unit_price, item.units_per_box, item.boxes, item.discount_percent), "price"
         )
         item.save()
         _recompute_invoice(invoice)
-        _fee_for(invoice)
+        documents.record_fee(invoice)
         return item, free
 
 
@@ -448,7 +443,7 @@ def delete_invoice_item(company: Company, invoice_id: int, item_id: int) -> tupl
             ).free
         item.delete()
         _recompute_invoice(invoice)
-        _fee_for(invoice)
+        documents.record_fee(invoice)
         return invoice, free
 
 
@@ -504,13 +499,11 @@ def find_invoice(
     Numbers are unique per location: with several locations, `location_id` picks one. Raises
     ValidationFailed for a number that is not one, NotFound when there is no such invoice.
     """
-    text = str(number).strip().upper() if number is not None else ""
-    for prefix in ("W", "T"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    if not text.isdigit():
+    bare = rules.parse_invoice_number(number)
+    if bare is None:
         raise ValidationFailed(FieldError("invoiceNumber", "must be an invoice number, e.g. 1042"))
-    invoices = Invoice.objects.filter(company=company, number=int(text))
+    text = str(bare)
+    invoices = Invoice.objects.filter(company=company, number=bare)
     if location_id is not None:
         invoices = invoices.filter(location_id=location_id)
     if lock:
@@ -555,6 +548,27 @@ def confirm_invoices(
             invoice.save(update_fields=["status", "confirmed_on", "confirmed_by", "updated_on"])
             _invoice_event("invoice.confirmed", invoice)
             confirmed.append(invoice)
+    return confirmed
+
+
+def confirm_invoices_by_id(company: Company, invoice_ids: list[int], *, user: Any = None) -> list[Invoice]:
+    """Confirm the company's invoices with these ids, all or none (the back office's Confirm Orders).
+
+    Invoice numbers are unique per location, so the confirm service is asked once per location;
+    one transaction around the calls keeps "all or none" across locations. Raises NotFound for
+    an id the company does not have, InvalidState for an invoice that cannot be confirmed.
+    """
+    invoices = list(Invoice.objects.filter(company=company, pk__in=invoice_ids).order_by("created_on", "id"))
+    missing = set(invoice_ids) - {i.pk for i in invoices}
+    if missing:
+        raise NotFound(f"There is no invoice {min(missing)}.")
+    by_location: dict[int, list[int]] = {}
+    for invoice in invoices:
+        by_location.setdefault(invoice.location_id, []).append(invoice.number)
+    confirmed: list[Invoice] = []
+    with transaction.atomic():
+        for location_id, numbers in by_location.items():
+            confirmed += confirm_invoices(company, numbers, user=user, location_id=location_id)
     return confirmed
 
 

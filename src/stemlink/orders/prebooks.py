@@ -1,4 +1,9 @@
-"""Prebooks made and changed by integrators one call at a time."""
+"""Prebooks made and changed by integrators one call at a time (`prebook.*`).
+
+A prebook is a need for a future truck date: lines by product and pack, or boxes drawn from a
+future line; every change of its amount is an entry in the fee ledger (`fees.py`). Each public
+function is one transaction.
+"""
 
 from __future__ import annotations
 
@@ -16,20 +21,7 @@ from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, Va
 from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory import stock
 from stemlink.inventory.models import FutureLine
-from stemlink.orders import numbering, rules
-from stemlink.orders.documents import (
-    FUTURE,
-    MAX_PACK,
-    UNIT_TYPES,
-    _check_amount,
-    _fee_for,
-    _field_error,
-    _free_future,
-    _offered_to,
-    _reverse_fee,
-    boxes_error,
-    price_error,
-)
+from stemlink.orders import documents, numbering, rules
 from stemlink.orders.models import (
     Prebook,
     PrebookItem,
@@ -68,17 +60,19 @@ def _check_prebook_line(
         errors.append(FieldError(f"{where}productCode", "is required (or give companyProductId)"))
     if not request.box_type_code:
         errors.append(FieldError(f"{where}boxTypeCode", "is required"))
-    if problem := boxes_error(request.boxes):
+    if problem := rules.boxes_error(request.boxes):
         errors.append(FieldError(f"{where}boxes", problem))
-    if problem := price_error(request.price):
+    if problem := rules.price_error(request.price):
         errors.append(FieldError(f"{where}price", problem))
     for name, value in (("bunches", request.bunches), ("stemsBunch", request.stems_bunch)):
         if value is None:
             errors.append(FieldError(f"{where}{name}", "is required: how the boxes are packed"))
-        elif value < 1 or value > MAX_PACK:
-            errors.append(FieldError(f"{where}{name}", f"must be a whole number from 1 to {MAX_PACK:,}"))
+        elif value < 1 or value > rules.MAX_PACK:
+            errors.append(
+                FieldError(f"{where}{name}", f"must be a whole number from 1 to {rules.MAX_PACK:,}")
+            )
     text = (request.unit_type or "Stem").strip().lower()
-    if text not in UNIT_TYPES:
+    if text not in rules.UNIT_TYPES:
         errors.append(FieldError(f"{where}unitType", "must be Stem or Bunch"))
     if errors:
         raise ValidationFailed(errors)
@@ -96,13 +90,13 @@ def _check_prebook_line(
     ).first()
     if box_type is None:
         raise NotFound(f"No box type has the code {request.box_type_code!r}; check boxtype.list.")
-    return product, box_type, UNIT_TYPES[text]
+    return product, box_type, rules.UNIT_TYPES[text]
 
 
 def _recompute_prebook(prebook: Prebook) -> None:
     totals = rules.order_totals(item.total for item in PrebookItem.objects.filter(prebook=prebook))
     prebook.subtotal = totals.subtotal
-    prebook.total = _check_amount(totals.total, "prebookItems")
+    prebook.total = rules.check_amount(totals.total, "prebookItems")
     prebook.save(update_fields=["subtotal", "total", "updated_on"])
 
 
@@ -125,7 +119,7 @@ def _add_prebook_lines(
                 units_per_box=per_box,
                 boxes=request.boxes,
                 unit_price=rules.round_money(request.price),
-                total=_check_amount(
+                total=rules.check_amount(
                     rules.line_total(rules.round_money(request.price), per_box, request.boxes), "price"
                 ),
                 mark_code=request.mark_code,
@@ -166,7 +160,7 @@ def create_prebook(
     Raises ValidationFailed (a bad line, a truck date in the past), NotFound (unknown product or box type).
     """
     if ship_via not in (0, 1):
-        raise _field_error("shipViaId", "must be 0 (ship from warehouse) or 1 (straight from grower)")
+        raise rules.field_error("shipViaId", "must be 0 (ship from warehouse) or 1 (straight from grower)")
     checked = []
     for index, request in enumerate(items):
         product, box_type, unit_type = _check_prebook_line(company, request, f"prebookItems[{index}].")
@@ -212,7 +206,7 @@ def create_prebook(
             )
         created = _add_prebook_lines(prebook, checked)
         _recompute_prebook(prebook)
-        _fee_for(prebook)
+        documents.record_fee(prebook)
         return PrebookResult(prebook, created, appended)
 
 
@@ -246,7 +240,7 @@ def update_prebook(
     the future lines it draws boxes from).
     """
     if ship_via is not None and ship_via not in (0, 1):
-        raise _field_error("shipViaId", "must be 0 (ship from warehouse) or 1 (straight from grower)")
+        raise rules.field_error("shipViaId", "must be 0 (ship from warehouse) or 1 (straight from grower)")
     with transaction.atomic():
         prebook = _open_prebook(company, prebook_id)
         if carrier is not None:
@@ -255,7 +249,7 @@ def update_prebook(
             if prebook.standing_order_id is not None:
                 # Its truck date is what ties it to its standing order: moved, the worker would
                 # make that date's prebook again and the customer would get both.
-                raise _field_error(
+                raise rules.field_error(
                     "shipDate",
                     f"prebook {prebook.number} was made by a standing order for "
                     f"{prebook.truck_date.isoformat()}; its truck date cannot change. Delete it and "
@@ -267,7 +261,7 @@ def update_prebook(
                 line = item.future_line
                 assert line is not None
                 if not (line.available_from <= truck_date <= line.available_to):
-                    raise _field_error(
+                    raise rules.field_error(
                         "shipDate",
                         f"line {item.pk} draws on future inventory {line.pk}, available "
                         f"{line.available_from.isoformat()} to {line.available_to.isoformat()}; "
@@ -286,7 +280,7 @@ def update_prebook(
 
 def _return_prebook_item_boxes(item: PrebookItem) -> None:
     if item.future_line_id is not None:
-        stock.return_sold_boxes(FUTURE, item.future_line_id, item.boxes, company_id=item.company_id)
+        stock.return_sold_boxes(documents.FUTURE, item.future_line_id, item.boxes, company_id=item.company_id)
 
 
 def delete_prebook(company: Company, prebook_id: int) -> Prebook:
@@ -297,7 +291,7 @@ def delete_prebook(company: Company, prebook_id: int) -> Prebook:
     with transaction.atomic():
         prebook = _open_prebook(company, prebook_id)
         moves = [
-            stock.StockMove(FUTURE, line_id, boxes)
+            stock.StockMove(documents.FUTURE, line_id, boxes)
             for line_id, boxes in PrebookItem.objects.filter(
                 prebook=prebook, future_line__isnull=False
             ).values_list("future_line_id", "boxes")
@@ -306,7 +300,7 @@ def delete_prebook(company: Company, prebook_id: int) -> Prebook:
         prebook.status = PrebookStatus.CANCELLED
         prebook.cancelled_on = timezone.now()
         prebook.save(update_fields=["status", "cancelled_on", "updated_on"])
-        _reverse_fee(prebook)
+        documents.reverse_fee(prebook)
         return prebook
 
 
@@ -325,7 +319,7 @@ def delete_prebook_item(
         _return_prebook_item_boxes(item)
         item.delete()
         _recompute_prebook(prebook)
-        _fee_for(prebook)
+        documents.record_fee(prebook)
         return prebook
 
 
@@ -345,48 +339,48 @@ def add_future_item(
     outside the line's available dates), NotAvailable with the boxes left.
     """
     errors = []
-    if problem := boxes_error(boxes):
+    if problem := rules.boxes_error(boxes):
         errors.append(FieldError("boxes", problem))
-    if problem := price_error(price):
+    if problem := rules.price_error(price):
         errors.append(FieldError("price", problem))
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         prebook = _open_prebook(company, prebook_id)
         line = FutureLine.objects.filter(company=company, pk=future_line_id).first()
-        if line is None or not _offered_to(line, prebook.customer):
+        if line is None or not documents.offered_to(line, prebook.customer):
             raise NotFound(
                 f"Future inventory {future_line_id} was not found; "
                 "take ids from future.inventory.openmarket.list."
             )
         if line.location_id != prebook.location_id:
-            raise _field_error("inventoryId", "this future line is in another location than the prebook")
+            raise rules.field_error("inventoryId", "this future line is in another location than the prebook")
         if not (line.available_from <= prebook.truck_date <= line.available_to):
-            raise _field_error(
+            raise rules.field_error(
                 "inventoryId",
                 f"this future line is available {line.available_from.isoformat()} to "
                 f"{line.available_to.isoformat()}, but the prebook's truck date is "
                 f"{prebook.truck_date.isoformat()}",
             )
-        free = _free_future(line)
+        free = documents.free_future(line)
         if free < boxes:
             raise NotAvailable(
                 f"Only {free} box(es) of future inventory {line.pk} are available; you asked for {boxes}.",
                 free,
             )
-        left = stock.sell_boxes(FUTURE, line.pk, boxes, company_id=company.pk).free
+        left = stock.sell_boxes(documents.FUTURE, line.pk, boxes, company_id=company.pk).free
         item = PrebookItem(
             company=company,
             prebook=prebook,
             future_line=line,
             boxes=boxes,
             unit_price=rules.round_money(price),
-            total=_check_amount(
+            total=rules.check_amount(
                 rules.line_total(rules.round_money(price), line.units_per_box, boxes), "price"
             ),
             mark_code=mark_code,
         ).take_pack_from(line)
         item.save(force_insert=True)
         _recompute_prebook(prebook)
-        _fee_for(prebook)
+        documents.record_fee(prebook)
         return item, left

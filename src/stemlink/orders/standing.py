@@ -31,7 +31,6 @@ from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.orders import numbering, periods, rules
-from stemlink.orders.documents import MAX_PACK, UNIT_TYPES, boxes_error, price_error
 from stemlink.orders.models import (
     Prebook,
     PrebookItem,
@@ -41,6 +40,7 @@ from stemlink.orders.models import (
     StandingOrderStatus,
 )
 from stemlink.orders.resolvers import resolve_location
+from stemlink.orders.rules import MAX_PACK, UNIT_TYPES, boxes_error, price_error
 from stemlink.tenancy.models import Company, Location
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
-"""Order use cases: the marketplace cart, its checkout into invoices and prebooks, and what the
-sales rep does next (confirm, void). Each public function is one transaction.
+"""Web orders: the marketplace cart (open, add and delete items, expiry), its checkout into
+invoices and prebooks, and deleting a web order. Each public function is one transaction.
 
 Stock moves only through `stemlink.inventory.stock` (conditional updates, lines in id order);
 every status change of an invoice goes through `rules.invoice_transition`; every document made

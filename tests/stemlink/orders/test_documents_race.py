@@ -65,13 +65,13 @@ def test_six_invoices_racing_for_five_boxes_sell_each_box_once(world):
 @pytest.mark.django_db(transaction=True)
 def test_prebooks_racing_for_the_last_future_boxes_sell_each_box_once(world):
     future = make_future_line(world, boxes=3)
-    prebooks = [
+    made = [
         prebooks.create_prebook(
             world.company, customer=world.customer, carrier=world.carrier, truck_date=future.available_from
         ).prebook
         for _ in range(4)
     ]
-    turn = iter(prebooks)
+    turn = iter(made)
     lock = threading.Lock()
 
     def add_two() -> object:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from pydantic import BeforeValidator, Field
 
 from stemlink.api.params import Bool, Date, DateTime, Id, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.orders import invoices, pdf, resolvers
+from stemlink.orders import invoices, pdf, queries, resolvers, rules
 from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
 from stemlink.orders.periods import period_errors
 
@@ -296,41 +296,36 @@ class InvoiceFilterParams(Params):
 
 
 def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice]:
-    invoices = Invoice.objects.filter(company=ctx.company)
-    if ctx.customer is not None or params.customerId is not None:
-        invoices = invoices.filter(customer=customer_for(ctx, params.customerId))
-    if params.status is not None:
-        if params.status not in STATUS_CODES:
-            raise ValidationFailed(
-                FieldError("status", "must be 0 (Pending), 1 (Confirmed), 2 (Draft) or 4 (Voided)")
-            )
-        invoices = invoices.filter(status=params.status)
-    if params.customer:
-        invoices = invoices.filter(customer__name__icontains=params.customer)
-    if params.carrierId is not None:
-        invoices = invoices.filter(carrier_id=params.carrierId)
-    if params.carrierName:
-        invoices = invoices.filter(carrier__name__icontains=params.carrierName)
-    if params.product:
-        invoices = invoices.filter(
-            Q(items__product__description__icontains=params.product)
-            | Q(items__product__code__iexact=params.product)
-        ).distinct()
+    if params.status is not None and params.status not in STATUS_CODES:
+        raise ValidationFailed(
+            FieldError("status", "must be 0 (Pending), 1 (Confirmed), 2 (Draft) or 4 (Voided)")
+        )
+    number = None
     if params.order:
-        text = params.order.strip().upper().lstrip("WT")
-        if not text.isdigit():
+        number = rules.parse_invoice_number(params.order)
+        if number is None:
             raise ValidationFailed(
                 FieldError("order", f"must be an invoice number such as 1042, got {params.order!r}")
             )
-        invoices = invoices.filter(number=int(text))
-    if params.orderId is not None:
-        invoices = invoices.filter(pk=params.orderId)
-    if params.isEcommerce is not None:
-        invoices = invoices.filter(is_ecommerce=params.isEcommerce)
-    if params.updatedAsOf is not None:
-        invoices = invoices.filter(updated_on__gte=params.updatedAsOf)
-    if params.locationId is not None:
-        invoices = invoices.filter(location_id=params.locationId)
+    customer = (
+        customer_for(ctx, params.customerId)
+        if ctx.customer is not None or params.customerId is not None
+        else None
+    )
+    flt = queries.InvoiceFilter(
+        customer=customer,
+        status=params.status,
+        customer_name=params.customer or "",
+        carrier_id=params.carrierId,
+        carrier_name=params.carrierName or "",
+        product=params.product or "",
+        number=number,
+        invoice_id=params.orderId,
+        is_ecommerce=params.isEcommerce,
+        updated_since=params.updatedAsOf,
+        location_id=params.locationId,
+    )
+    invoices = queries.invoices_matching(ctx.company, flt)
     return invoices.select_related("customer", "customer__sales_rep", "carrier").order_by("ship_date", "id")
 
 
