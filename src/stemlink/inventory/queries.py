@@ -30,7 +30,7 @@ from stemlink.customers.models import Customer
 from stemlink.customers.services import pricing_terms_for, unit_price_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.inventory import rules
-from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, line_model
 from stemlink.tenancy.models import Company
 
 ON_HAND = 1
@@ -754,9 +754,10 @@ def available_dates(
     ids = list(dict.fromkeys(line_ids))
     if len(ids) > MAX_ROWS:
         raise ValidationFailed(FieldError("inventoryLineIds", f"name at most {MAX_ROWS} line ids"))
-    model = InventoryLine if origin == ON_HAND else FutureLine if origin == FUTURE else None
-    if model is None:
-        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
+    try:
+        model = line_model(origin)
+    except ValueError:
+        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)")) from None
     query = model.objects.filter(company=company, pk__in=ids)
     if include_reserved:
         query = query.filter(Q(reserved_for__isnull=True) | Q(reserved_for_id=customer.pk))
@@ -925,13 +926,7 @@ def consolidated_open_market(company: Company, *, location_id: int | None = None
 
     A group's price is the lowest Price A among its lines: the best a buyer can get. No cost or aging.
     """
-    query = (
-        InventoryLine.objects.filter(
-            company=company, inventory_type=InventoryType.OPEN_MARKET, reserved_for__isnull=True
-        )
-        .annotate(free=F("boxes_on_hand") - F("boxes_held") - F("boxes_sold"))
-        .filter(free__gt=0)
-    )
+    query = InventoryLine.objects.filter(company=company).sellable()
     if location_id is not None:
         query = query.filter(location_id=location_id)
     rows = query.order_by("product__description", "product_id", "box_type__code", "id").values_list(
@@ -1014,16 +1009,11 @@ def future_open_market(
     """
     if date_to < date_from:
         raise ValidationFailed(FieldError("dateTo", "must not be before dateFrom"))
-    query = (
-        FutureLine.objects.filter(
-            company=company,
-            reserved_for__isnull=True,
-            available_from__lte=date_to,
-            available_to__gte=date_from,
-        )
-        .annotate(free=F("boxes") - F("boxes_held") - F("boxes_sold"))
-        .filter(free__gt=0)
-    )
+    query = FutureLine.objects.filter(
+        company=company,
+        available_from__lte=date_to,
+        available_to__gte=date_from,
+    ).sellable()
     if location_id is not None:
         query = query.filter(location_id=location_id)
     rows = query.order_by("available_from", "id").values_list(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Carrier, Product
@@ -154,8 +154,8 @@ def _plan_line(invoice: Invoice, request: InvoiceLineRequest, where: str) -> lis
             unit_type=unit_type,
             units_per_box=int(request.units_per_box or 0),
             inventory_type__in=[InventoryType.OPEN_MARKET, InventoryType.LOCAL],
-            boxes_on_hand__gt=F("boxes_held") + F("boxes_sold"),
         )
+        .with_free_boxes()
         .filter(Q(reserved_for__isnull=True) | Q(reserved_for=customer))
         .order_by("id")
     )

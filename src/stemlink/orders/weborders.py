@@ -24,7 +24,7 @@ from stemlink.customers.services import unit_price_for
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, PriceChanged, ValidationFailed
 from stemlink.integrations.services import record_event
 from stemlink.inventory import stock
-from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
+from stemlink.inventory.models import InventoryLine, InventoryType, line_model
 from stemlink.inventory.stock import StockMove
 from stemlink.orders import numbering, resolvers, rules
 
@@ -311,8 +311,7 @@ def lines_for_product(
     ones), of one pack. Raises NotFound when the product has no such lines, PriceChanged (with the
     price of the oldest line) when none of them costs `price` for this customer.
     """
-    model: type[InventoryLine] | type[FutureLine] = InventoryLine if origin == Origin.ON_HAND else FutureLine
-    total = "boxes_on_hand" if origin == Origin.ON_HAND else "boxes"
+    model = line_model(origin)
     lines = model.objects.filter(company=company, box_type__code=box_type_code.upper())
     if product_id is not None:
         lines = lines.filter(product_id=product_id)
@@ -328,7 +327,7 @@ def lines_for_product(
     )
     if location_id is not None:
         lines = lines.filter(location_id=location_id)
-    lines = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")}).order_by("id")
+    lines = lines.with_free_boxes().order_by("id")
     found = list(lines[:200])
     if not found:
         raise NotFound("No boxes of this product and box type are available.")
@@ -360,9 +359,7 @@ def lines_for_product(
 def _lines_for_sale(
     company: Company, customer: Customer, request: ItemRequest, line_ids: list[int], transactional: bool
 ) -> list[Any]:
-    model: type[InventoryLine] | type[FutureLine] = (
-        InventoryLine if request.origin == Origin.ON_HAND else FutureLine
-    )
+    model = line_model(request.origin)
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
     sellable = model.objects.filter(company=company, id__in=line_ids).annotate(
         product_active=F("product__active"), category_active=F("product__category__active")

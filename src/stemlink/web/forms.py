@@ -407,17 +407,13 @@ class ReserveLineForm(forms.Form):
     boxes = forms.IntegerField(label="Boxes", min_value=1, required=False, help_text="Empty: every free box.")
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
-        from django.db.models import F
 
-        from stemlink.inventory.models import InventoryLine, InventoryType
+        from stemlink.inventory.models import InventoryLine
 
         super().__init__(*args, **kwargs)
         lines = (
-            InventoryLine.objects.filter(
-                company=company, reserved_for__isnull=True, inventory_type=InventoryType.OPEN_MARKET
-            )
-            .annotate(free=F("boxes_on_hand") - F("boxes_held") - F("boxes_sold"))
-            .filter(free__gt=0)
+            InventoryLine.objects.filter(company=company)
+            .sellable()
             .select_related("product", "box_type")
             .order_by("product__description", "id")[:500]
         )
