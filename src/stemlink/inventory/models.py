@@ -138,7 +138,7 @@ class InventoryLine(Pack):
             ),
             # What everyone may buy now, the lines a marketplace's full sync walks page by page.
             # It holds the product too: the view skips lines of inactive products (see
-            # stemlink.inventory.queries), and reading that from the table would cost a row per line.
+            # stemlink.inventory.feed), and reading that from the table would cost a row per line.
             models.Index(
                 fields=["company", "id", "location", "product"],
                 name="invline_sellable",
