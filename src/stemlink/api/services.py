@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from stemlink.api import rules
@@ -202,20 +202,27 @@ def tokens_of(company: Company) -> QuerySet[ApiToken]:
 
 
 def _load_token(digest: str) -> tuple[ApiToken, bool] | None:
-    """Read a token with its company, customer, vendor and user (and, for a User token, whether the
-    user still works for the company) in one statement; None when no token has this digest."""
-    membership = Membership.objects.filter(
-        user_id=OuterRef("user_id"), company_id=OuterRef("company_id"), active=True
+    """Read a token with its company, customer, vendor and user in one statement (None when no
+    token has this digest), and whether a User token's user still works for the company.
+
+    Only User tokens (the back office's own, from `login`) need the membership read, a second
+    statement; the marketplace's Customer and Company tokens, the hot path, need one.
+    """
+    found = next(
+        iter(
+            ApiToken.objects.select_related("company", "customer", "vendor", "user").filter(digest=digest)[:1]
+        ),
+        None,
     )
-    token = (
-        ApiToken.objects.select_related("company", "customer", "vendor", "user")
-        .annotate(member=Case(When(token_type=TokenKind.USER, then=Exists(membership)), default=Value(False)))
-        .filter(digest=digest)[:1]
-    )
-    found = next(iter(token), None)
     if found is None:
         return None
-    return found, bool(found.member)
+    member = found.token_type != TokenKind.USER or (
+        found.user_id is not None
+        and Membership.objects.filter(
+            user_id=found.user_id, company_id=found.company_id, active=True
+        ).exists()
+    )
+    return found, member
 
 
 def authenticate_token(raw: str | None) -> ApiToken:
