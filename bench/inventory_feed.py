@@ -235,20 +235,20 @@ def _child(lines: int) -> None:
         )
         return len(records)
 
-    from stemlink.inventory import queries
+    from stemlink.inventory import feed
 
     def sync_busy() -> int:
         # A feed whose stock changes every few seconds has its total counted on every page.
-        queries.forget_remembered_totals()
-        quiet = queries.QUIET_BEFORE_REMEMBERING
-        queries.QUIET_BEFORE_REMEMBERING = dt.timedelta(days=3650)
+        feed.forget_remembered_totals()
+        quiet = feed.QUIET_BEFORE_REMEMBERING
+        feed.QUIET_BEFORE_REMEMBERING = dt.timedelta(days=3650)
         try:
             return sync_through_handler()
         finally:
-            queries.QUIET_BEFORE_REMEMBERING = quiet
+            feed.QUIET_BEFORE_REMEMBERING = quiet
 
     # A quiet feed reuses its count: let the load settle past the quiet period first.
-    settle = queries.QUIET_BEFORE_REMEMBERING.total_seconds() - (time.perf_counter() - loaded_at)
+    settle = feed.QUIET_BEFORE_REMEMBERING.total_seconds() - (time.perf_counter() - loaded_at)
     time.sleep(max(0.0, settle) + 0.5)
     runs = {"baseline": baseline, "sync": sync_through_handler, "http": sync_through_http, "busy": sync_busy}
     spent: dict[str, float] = {name: float("inf") for name in runs}

@@ -87,8 +87,8 @@ def test_a_partner_down_for_ten_minutes_gets_everything_and_ends_equal_to_a_full
     from stemlink.integrations.models import OutboxEvent
     from stemlink.integrations.services import add_endpoint
     from stemlink.inventory.models import InventoryLine
-    from stemlink.orders import services
-    from stemlink.orders.services import ItemRequest
+    from stemlink.orders import weborders
+    from stemlink.orders.weborders import ItemRequest
 
     world = make_world("Partner Down Roses")
     lines = [make_line(world, boxes_on_hand=20) for _ in range(5)]
@@ -104,7 +104,7 @@ def test_a_partner_down_for_ten_minutes_gets_everything_and_ends_equal_to_a_full
     n = 0
     while time.monotonic() - started < PARTNER_DOWN_SECONDS:
         line, buyer = lines[n % len(lines)], buyers[n % 2]
-        added = services.add_web_order_item(
+        added = weborders.add_web_order_item(
             world.company,
             buyer,
             ItemRequest(
@@ -117,9 +117,9 @@ def test_a_partner_down_for_ten_minutes_gets_everything_and_ends_equal_to_a_full
             ),
         )
         if n % 3 == 0:
-            services.delete_web_order(world.company, buyer, added.web_order.id)
+            weborders.delete_web_order(world.company, buyer, added.web_order.id)
         elif n % 3 == 1:
-            services.checkout_web_order(world.company, buyer, added.web_order.id)
+            weborders.checkout_web_order(world.company, buyer, added.web_order.id)
         # n % 3 == 2: the cart stays open, its boxes held
         n += 1
         time.sleep(0.1)

@@ -275,3 +275,23 @@ def test_a_bigger_order_never_pays_a_smaller_fee(a: D, b: D, rate: D) -> None:
 def test_order_totals_are_the_sum_of_their_line_totals(lines: list[tuple[D, int, int]]) -> None:
     totals = [rules.line_total(price, units, boxes) for price, units, boxes in lines]
     assert rules.order_totals(totals).total == sum(totals, D("0"))
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1042", 1042),
+        (" w1042 ", 1042),
+        ("T7", 7),
+        (1042, 1042),
+        ("W", None),
+        ("WT12", None),
+        ("12a", None),
+        ("", None),
+        (None, None),
+        ("١٢", None),
+        ("-5", None),
+    ],
+)
+def test_one_invoice_number_parser_for_the_api_the_pages_and_the_services(text, number) -> None:
+    assert rules.parse_invoice_number(text) == number

@@ -60,20 +60,23 @@ def record_call(
 def _insert(values: dict[str, Any]) -> bool:
     method = values["method"]
     try:
-        # A hand-written INSERT (the ORM would compile it anew for every call); inside a caller's
-        # transaction a savepoint keeps a failed insert from spoiling it.
-        fields: list[Any] = [ApiCall._meta.get_field(name) for name in values]
-        qn = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {qn(ApiCall._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        call = ApiCall(
+            created_on=values["created_on"],
+            company_id=values["company"],
+            token_id=values["token"],
+            token_prefix=values["token_prefix"],
+            method=values["method"],
+            params=values["params"],
+            status=values["status"],
+            error_code=values["error_code"],
+            http_status=values["http_status"],
+            duration_ms=values["duration_ms"],
+            ip=values["ip"],
+            sales_channel=values["sales_channel"],
         )
-        prepared = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)]
-        with (
-            transaction.atomic() if connection.in_atomic_block else nullcontext(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, prepared)
+        # Inside a caller's transaction a savepoint keeps a failed insert from spoiling it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            call.save(force_insert=True)
     except Exception:
         logger.exception("could not write the audit log entry for %s", method)
         return False

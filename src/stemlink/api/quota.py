@@ -18,7 +18,6 @@ from django.db.models import F
 from stemlink.api import rules
 from stemlink.api.errors import QuotaExceeded
 from stemlink.api.models import DailyUsage, RateWindow
-from stemlink.api.services import execute_prepared
 from stemlink.tenancy.models import Company
 
 
@@ -51,7 +50,7 @@ def _increment(table: str, key_columns: tuple[str, str], key_values: tuple[int |
     a, b = key_columns
     qn = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {qn(table)} ({qn(a)}, {qn(b)}, {qn('calls')}) VALUES (%s, %s, 1) "
+        f"INSERT INTO {qn(table)} ({qn(a)}, {qn(b)}, {qn('calls')}) VALUES (%s, %s, 1) "  # noqa: S608 -- quota upsert, an atomic INSERT … ON CONFLICT … RETURNING the ORM cannot say
         f"ON CONFLICT ({qn(a)}, {qn(b)}) DO UPDATE SET {qn('calls')} = {qn(table)}.{qn('calls')} + 1 "
         f"RETURNING {qn('calls')}"
     )
@@ -123,7 +122,7 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
     # The daily insert reads from the burst one, so the rows are always locked in the same order
     # (burst window, then the company's day) and two calls never wait on each other in a circle.
     sql = (
-        f"WITH b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) VALUES (%s, %s, 1)"
+        f"WITH b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) VALUES (%s, %s, 1)"  # noqa: S608 -- quota upsert, an atomic INSERT … ON CONFLICT … RETURNING the ORM cannot say
         f" ON CONFLICT ({qn('key')}, {qn('window')}) DO UPDATE SET {calls} = {rates}.{calls} + 1"
         f" RETURNING {calls}),"
         f" d AS (INSERT INTO {usage} ({qn('company_id')}, {qn('day')}, {calls}) SELECT %s, %s, 1 FROM b"
@@ -133,10 +132,7 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
     )
     params: list[Any] = [key, window, company.pk, day.isoformat()]
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute(sql, params)
-        else:  # the gateway counts in autocommit: a prepared statement spares the planning
-            execute_prepared(cursor, "stemlink_count_token_call", sql, params)
+        cursor.execute(sql, params)
         burst_calls, daily_calls = cursor.fetchone()
     if burst_calls == 1:
         RateWindow.objects.filter(key=key, window__lt=window - 1).delete()

@@ -5,19 +5,15 @@ The CLI, the back office and the `login` method all go through these functions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hmac
-import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
-from django.db.models import Model, QuerySet
-from django.db.models.expressions import Col
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -213,155 +209,30 @@ def tokens_of(company: Company) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(company=company).select_related("customer", "vendor", "user")
 
 
-def _token_joins() -> tuple[tuple[str | None, str, type[Model]], ...]:
-    # The token's row and everything bound to it, in one statement: (relation, alias, model) in order.
-    return (
-        (None, "t", ApiToken),
-        ("company", "co", Company),
-        ("customer", "cu", Customer),
-        ("vendor", "ve", Vendor),
-        ("user", "us", get_user_model()),
-    )
-
-
-@dataclass(frozen=True)
-class _TokenQuery:
-    """The look-up statement for one database vendor, and where each model's columns are in its row."""
-
-    sql: str
-    columns: tuple[tuple[str | None, type[Model], int, int, tuple[Col, ...]], ...]
-
-
-_token_queries: dict[str, _TokenQuery] = {}
-# Per database connection: for each model of the look-up, (column, converters) of the columns that
-# need converting from what the driver returns (the ORM's own converters, looked up once).
-_token_converters: weakref.WeakKeyDictionary[Any, list[list[tuple[int, Col, list[Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _converters(query: _TokenQuery) -> list[list[tuple[int, Col, list[Any]]]]:
-    wrapper = connections[connection.alias]
-    found = _token_converters.get(wrapper)
-    if found is None:
-        found = []
-        for _, _, _, _, cols in query.columns:
-            per_model = []
-            for i, col in enumerate(cols):
-                converters = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
-                if converters:
-                    per_model.append((i, col, converters))
-            found.append(per_model)
-        _token_converters[wrapper] = found
-    return found
-
-
-def _token_query() -> _TokenQuery:
-    # Built from the models' metadata once per process and database vendor: SQL text, no data.
-    found = _token_queries.get(connection.vendor)
-    if found is not None:
-        return found
-    qn = connection.ops.quote_name
-    select: list[str] = []
-    columns = []
-    joins = []
-    for relation, alias, model in _token_joins():
-        fields = model._meta.concrete_fields
-        start = len(select)
-        select += [f"{alias}.{qn(f.column)}" for f in fields]
-        columns.append((relation, model, start, len(select), tuple(f.get_col(alias) for f in fields)))
-        if relation is not None:
-            column = str(ApiToken._meta.get_field(relation).column)  # type: ignore[union-attr]
-            kind = "JOIN" if relation == "company" else "LEFT JOIN"
-            joins.append(f"{kind} {qn(model._meta.db_table)} {alias} ON {alias}.{qn('id')} = t.{qn(column)}")
-    # A User token's role: that of the user's active membership in the token's company (one at most).
-    membership = (
-        f"CASE WHEN t.{qn('token_type')} = %s THEN (SELECT m.{qn('role')} FROM"
-        f" {qn(Membership._meta.db_table)} m"
-        f" WHERE m.{qn('user_id')} = t.{qn('user_id')} AND m.{qn('company_id')} = t.{qn('company_id')}"
-        f" AND m.{qn('active')}) END"
-    )
-    sql = (
-        f"SELECT {', '.join(select)}, {membership} FROM {qn(ApiToken._meta.db_table)} t "
-        f"{' '.join(joins)} WHERE t.{qn('digest')} = %s"
-    )
-    found = _TokenQuery(sql, tuple(columns))
-    _token_queries[connection.vendor] = found
-    return found
-
-
-# Per raw PostgreSQL connection, the statements prepared on it (a prepared statement lives as long
-# as its session). Planning the gateway's statements costs the server more than running them.
-_prepared_on: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
-_TOKEN_LOOKUP = "stemlink_token_lookup"
-
-
-def _prepare(cursor: Any, name: str, sql: str, count: int, *, again: bool = False) -> None:
-    numbered = sql
-    for n in range(1, count + 1):
-        numbered = numbered.replace("%s", f"${n}", 1)
-    if again:
-        with contextlib.suppress(DatabaseError):  # not there: nothing to drop
-            cursor.execute(f"DEALLOCATE {name}")
-    cursor.execute(f"PREPARE {name} AS {numbered}")
-    _prepared_on.setdefault(connection.connection, set()).add(name)
-
-
-def execute_prepared(cursor: Any, name: str, sql: str, params: list[Any]) -> None:
-    """Run `sql` (%s parameters) on PostgreSQL as the session's prepared statement `name`.
-
-    Call only in autocommit: a failed statement spoils no transaction there, so when the session
-    has lost its prepared statement (or never had it) it is prepared again and the call retried
-    (a statement that failed changed nothing, so running it again counts nothing twice).
-    """
-    execute = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
-    if name not in _prepared_on.get(connection.connection, ()):
-        _prepare(cursor, name, sql, len(params))
-    try:
-        cursor.execute(execute, params)
-    except DatabaseError:
-        _prepare(cursor, name, sql, len(params), again=True)
-        cursor.execute(execute, params)
-
-
 def _load_token(digest: str) -> tuple[ApiToken, str | None] | None:
-    """Read a token with its company, customer, vendor and user (and, for a User token, the user's
-    role in the company, None when they no longer work there) in one statement; None when no token
-    has this digest.
+    """Read a token with its company, customer, vendor and user in one statement (None when no
+    token has this digest), and for a User token the user's role in the company (None when they
+    no longer work there).
 
-    What `select_related` would build, without building the query anew on every call.
+    Only User tokens (the back office's own, from `login`) need the membership read, a second
+    statement; the marketplace's Customer and Company tokens, the hot path, need one.
     """
-    query = _token_query()
-    params = [TokenKind.USER.value, digest]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            execute_prepared(cursor, _TOKEN_LOOKUP, query.sql, params)
-            row = cursor.fetchone()
-        else:
-            cursor.execute(query.sql, params)
-            row = cursor.fetchone()
-    if row is None:
+    found = next(
+        iter(
+            ApiToken.objects.select_related("company", "customer", "vendor", "user").filter(digest=digest)[:1]
+        ),
+        None,
+    )
+    if found is None:
         return None
-    loaded: dict[str | None, Model | None] = {}
-    for (relation, model, start, end, _), converting in zip(query.columns, _converters(query), strict=True):
-        values = list(row[start:end])
-        if values[0] is None:  # an outer join that found nothing
-            loaded[relation] = None
-            continue
-        for i, col, converters in converting:
-            value = values[i]
-            if value is None:
-                continue
-            for converter in converters:
-                value = converter(value, col, connection)
-            values[i] = value
-        loaded[relation] = model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
-    token = loaded.pop(None)
-    assert isinstance(token, ApiToken)
-    for relation, instance in loaded.items():
-        if relation is not None:
-            ApiToken._meta.get_field(relation).set_cached_value(token, instance)  # type: ignore[union-attr]
-    return token, (str(row[-1]) if row[-1] is not None else None)
+    if found.token_type != TokenKind.USER or found.user_id is None:
+        return found, None
+    role = (
+        Membership.objects.filter(user_id=found.user_id, company_id=found.company_id, active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return found, role
 
 
 def authenticate_token(raw: str | None) -> ApiToken:

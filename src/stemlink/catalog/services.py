@@ -1,6 +1,6 @@
 """Changes to the catalogue that buyers can see, made so that every marketplace learns of them.
 
-The e-commerce view (`stemlink.inventory.queries`) answers a delta with every line whose product
+The e-commerce view (`stemlink.inventory.feed`) answers a delta with every line whose product
 changed since (`Product.updated_on`). A product's own save moves that stamp; a category's does not,
 so a change to a category that buyers see (its name, or `active`, which hides or shows all its
 products) moves the stamp of each of its products in the same transaction.

@@ -69,37 +69,24 @@ def record_events(company_id: int, events: Sequence[tuple[str, dict, int | None]
         _write_events(company_id, events, now)
 
 
-_EVENT_COLUMNS = ("event_id", "company", "event_type", "customer_id", "payload", "created_on")
-
-
 def _write_events(company_id: int, events: Sequence[tuple[str, dict, int | None]], now: dt.datetime) -> None:
-    # A hand-written INSERT: the ORM would compile the same statement anew for every event.
-    meta = OutboxEvent._meta
-    fields: list[Any] = [meta.get_field(name) for name in _EVENT_COLUMNS]
-    qn = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
-        f"VALUES {', '.join([row] * len(events))} RETURNING {qn('id')}"
+    written = OutboxEvent.objects.bulk_create(
+        [
+            OutboxEvent(
+                event_id=uuid.uuid4(),
+                company_id=company_id,
+                event_type=event_type,
+                customer_id=customer_id,
+                payload=data,
+                created_on=now,
+            )
+            for event_type, data, customer_id in events
+        ]
     )
-    params: list[Any] = []
-    for event_type, data, customer_id in events:
-        values = (uuid.uuid4(), company_id, event_type, customer_id, data, now)
-        params += [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [int(found[0]) for found in cursor.fetchall()]
-    # RETURNING gives the rows in VALUES order on PostgreSQL and SQLite alike, but ids are
-    # increasing in that order too: sorting makes the pairing independent of that promise.
-    ids.sort()
-    endpoints_table = qn(PartnerEndpoint._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {qn('id')}, {qn('customer_id')} FROM {endpoints_table}"
-            f" WHERE {qn('company_id')} = %s AND {qn('active')}",
-            [company_id],
-        )
-        endpoints: list[tuple[int, int | None]] = [(int(e), c) for e, c in cursor.fetchall()]
+    ids = [event.pk for event in written]
+    endpoints: list[tuple[int, int | None]] = list(
+        PartnerEndpoint.objects.filter(company_id=company_id, active=True).values_list("id", "customer_id")
+    )
     if not endpoints:
         return
     deliveries = [

@@ -7,6 +7,7 @@ counts go negative or held + sold passes what there is, as the last guard agains
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Self
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -27,6 +28,31 @@ class InventoryType(models.TextChoices):
     LOCAL = "L", "Local"
     STANDING_ORDER = "S", "Standing order"
     PREBOOK = "P", "Prebook"
+
+
+ON_HAND = 1  # e-commerce origin of an on-hand line
+FUTURE = 2  # e-commerce origin of a future line
+
+
+class LineQuerySet(models.QuerySet):
+    """What several places ask of on-hand and future lines, said once."""
+
+    def with_free(self) -> Self:
+        """Annotate each line with `free`: its boxes not held and not sold."""
+        total = self.model.TOTAL_FIELD
+        return self.annotate(free=F(total) - F("boxes_held") - F("boxes_sold"))
+
+    def with_free_boxes(self) -> Self:
+        """Lines with at least one box free (annotated with `free`)."""
+        return self.with_free().filter(free__gt=0)
+
+    def sellable(self) -> Self:
+        """Lines any customer may buy on the marketplace: unreserved, with boxes free, and for on-hand
+        lines open-market ones (the other types are the wholesaler's own)."""
+        lines = self.filter(reserved_for__isnull=True)
+        if self.model is InventoryLine:
+            lines = lines.filter(inventory_type=InventoryType.OPEN_MARKET)
+        return lines.with_free_boxes()
 
 
 class Pack(models.Model):
@@ -63,12 +89,19 @@ class Pack(models.Model):
     # Moves on every change a buyer could see (holds, sales, price, reservation): the delta feed's clock.
     updated_on = models.DateTimeField(auto_now=True, db_index=True)
 
+    objects = LineQuerySet.as_manager()
+
+    # The field that counts the line's boxes (on hand, or to arrive).
+    TOTAL_FIELD = ""
+
     class Meta:
         abstract = True
 
 
 class InventoryLine(Pack):
     """Boxes on hand (Komet's orderItemId): e-commerce origin 1."""
+
+    TOTAL_FIELD = "boxes_on_hand"
 
     inventory_type = models.CharField(
         max_length=1, choices=InventoryType.choices, default=InventoryType.OPEN_MARKET
@@ -105,7 +138,7 @@ class InventoryLine(Pack):
             ),
             # What everyone may buy now, the lines a marketplace's full sync walks page by page.
             # It holds the product too: the view skips lines of inactive products (see
-            # stemlink.inventory.queries), and reading that from the table would cost a row per line.
+            # stemlink.inventory.feed), and reading that from the table would cost a row per line.
             models.Index(
                 fields=["company", "id", "location", "product"],
                 name="invline_sellable",
@@ -129,6 +162,8 @@ class InventoryLine(Pack):
 
 class FutureLine(Pack):
     """A confirmed purchase line, boxes that will arrive (Komet's inventoryId): origin 2."""
+
+    TOTAL_FIELD = "boxes"
 
     boxes = models.PositiveIntegerField(default=0)
     boxes_held = models.PositiveIntegerField(default=0)
@@ -180,3 +215,12 @@ class FutureLine(Pack):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.boxes} future box(es) of product {self.product_id}"
+
+
+def line_model(origin: int) -> type[InventoryLine] | type[FutureLine]:
+    """The model of an e-commerce origin: 1 on hand, 2 future. Raises ValueError for any other."""
+    if origin == ON_HAND:
+        return InventoryLine
+    if origin == FUTURE:
+        return FutureLine
+    raise ValueError(f"there is no inventory origin {origin!r}: 1 is on hand, 2 future")

@@ -425,11 +425,11 @@ def edit_line(
     if not changes:
         raise ValidationFailed(FieldError("", "nothing to change: give a price, a cost or a number of boxes"))
     # One conditional UPDATE: a hold committed a moment ago can never be pushed past the boxes.
-    query = model.objects.filter(company=company, pk=line_id)  # type: ignore[attr-defined]
+    query = model.objects.filter(company=company, pk=line_id)
     if boxes_field in changes:
         query = query.filter(boxes_held__lte=changes[boxes_field] - F("boxes_sold"))
     changed = query.update(**changes, updated_on=timezone.now())
-    line = model.objects.filter(company=company, pk=line_id).first()  # type: ignore[attr-defined]
+    line = model.objects.filter(company=company, pk=line_id).first()
     if line is None:
         raise NotFound(f"inventory line {line_id} (origin {origin}) not found")
     if not changed:

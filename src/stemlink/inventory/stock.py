@@ -87,7 +87,7 @@ def _update(
     guard = guard_sql.format(total=total_col)
     company_clause = " AND company_id = %s" if company_id is not None else ""
     sql = (
-        f"UPDATE {table} SET {set_clause}, updated_on = %s "
+        f"UPDATE {table} SET {set_clause}, updated_on = %s "  # noqa: S608 -- conditional stock update with RETURNING (race-safe)
         f"WHERE id = %s{company_clause} AND {guard} "
         f"RETURNING company_id, reserved_for_id, {total_col}, boxes_held, boxes_sold"
     )

@@ -14,6 +14,7 @@ conditional update so two checkouts never get the same number.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -135,8 +136,26 @@ class DocumentLine(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2)
     mark_code = models.CharField(max_length=60, blank=True)
 
+    # The product and pack a line is sold in: what an inventory line (or a cart line) hands on.
+    PACK_FIELDS = (
+        "product_id",
+        "box_type_id",
+        "vendor_id",
+        "unit_type",
+        "bunches",
+        "stems_bunch",
+        "units_per_box",
+    )
+
     class Meta:
         abstract = True
+
+    def take_pack_from(self, source: Any) -> Self:
+        """Take the product and pack of `source` (an on-hand or future line, or another document
+        line): product, box type, grower, unit type, bunches, stems per bunch, units per box."""
+        for name in self.PACK_FIELDS:
+            setattr(self, name, getattr(source, name))
+        return self
 
 
 class WebOrderItem(DocumentLine):

@@ -23,7 +23,7 @@ def next_number(company_id: int, location_id: int, sequence: str) -> int:
     """Hand out the next number of a sequence (1, 2, 3, …) inside the caller's transaction."""
     table = connection.ops.quote_name(DocumentCounter._meta.db_table)
     bump = (
-        f"UPDATE {table} SET last_number = last_number + 1 "
+        f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 -- document numbering, UPDATE … RETURNING the ORM cannot say
         "WHERE company_id = %s AND location_id = %s AND sequence = %s RETURNING last_number"
     )
     params: list[int | str] = [company_id, location_id, sequence]

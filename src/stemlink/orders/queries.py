@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from stemlink.customers.models import Customer
@@ -15,13 +15,14 @@ from stemlink.orders import rules
 from stemlink.orders.models import (
     FeeEntry,
     Invoice,
+    InvoicePrefix,
     InvoiceStatus,
     Prebook,
     WebOrder,
     WebOrderItem,
     WebOrderStatus,
 )
-from stemlink.orders.services import expire_overdue_web_orders
+from stemlink.orders.weborders import expire_overdue_web_orders
 from stemlink.tenancy.models import Company
 
 
@@ -117,6 +118,71 @@ def web_orders_for(
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class InvoiceFilter:
+    """What a list of invoices may be narrowed by; the API's `invoice.list` and the back office's
+    invoice page both say it with this. Empty fields do not narrow."""
+
+    customer: Customer | None = None
+    status: int | None = None
+    customer_name: str = ""
+    carrier_id: int | None = None
+    carrier_name: str = ""
+    product: str = ""
+    number: int | None = None
+    invoice_id: int | None = None
+    is_ecommerce: bool | None = None
+    updated_since: dt.datetime | None = None
+    location_id: int | None = None
+    location_ids: list[int] | None = None
+    # Leave out transfers between locations (T-prefixed invoices).
+    exclude_transfer: bool = False
+    # A person's search box: an invoice number (a W/T prefix accepted), else part of a customer's name.
+    search: str = ""
+
+
+def invoices_matching(company: Company, flt: InvoiceFilter) -> QuerySet[Invoice]:
+    """Return the company's invoices that match `flt` (unordered: each list orders them its own way)."""
+    invoices = Invoice.objects.filter(company=company)
+    if flt.customer is not None:
+        invoices = invoices.filter(customer=flt.customer)
+    if flt.status is not None:
+        invoices = invoices.filter(status=flt.status)
+    if flt.customer_name:
+        invoices = invoices.filter(customer__name__icontains=flt.customer_name)
+    if flt.carrier_id is not None:
+        invoices = invoices.filter(carrier_id=flt.carrier_id)
+    if flt.carrier_name:
+        invoices = invoices.filter(carrier__name__icontains=flt.carrier_name)
+    if flt.product:
+        invoices = invoices.filter(
+            Q(items__product__description__icontains=flt.product)
+            | Q(items__product__code__iexact=flt.product)
+        ).distinct()
+    if flt.number is not None:
+        invoices = invoices.filter(number=flt.number)
+    if flt.invoice_id is not None:
+        invoices = invoices.filter(pk=flt.invoice_id)
+    if flt.is_ecommerce is not None:
+        invoices = invoices.filter(is_ecommerce=flt.is_ecommerce)
+    if flt.updated_since is not None:
+        invoices = invoices.filter(updated_on__gte=flt.updated_since)
+    if flt.location_id is not None:
+        invoices = invoices.filter(location_id=flt.location_id)
+    if flt.location_ids is not None:
+        invoices = invoices.filter(location_id__in=flt.location_ids)
+    if flt.exclude_transfer:
+        invoices = invoices.exclude(prefix=InvoicePrefix.TRANSFER)
+    if flt.search.strip():
+        number = rules.parse_invoice_number(flt.search)
+        invoices = (
+            invoices.filter(number=number)
+            if number is not None
+            else invoices.filter(customer__name__icontains=flt.search.strip())
+        )
+    return invoices
 
 
 def invoices_awaiting_confirmation(company: Company, *, location_id: int | None = None) -> QuerySet[Invoice]:

@@ -250,3 +250,83 @@ def check_boxes(boxes: int, field: str = "quantity") -> None:
 def check_price_matches(sent: Decimal, current: Decimal) -> bool:
     """Return whether the price a buyer sent is the current price (compared to the cent)."""
     return round_money(sent) == round_money(current)
+
+
+# Limits and checks of document lines, shared by invoices, prebooks and standing orders.
+
+
+def field_error(name: str, message: str) -> ValidationFailed:
+    """The refusal of one parameter: what is wrong with `name`."""
+    return ValidationFailed(FieldError(name, message))
+
+
+UNIT_TYPES = {"stem": "Stem", "bunch": "Bunch"}
+# Far above any real order, well inside what the columns hold: a typo of 10,000,000 boxes is
+# refused with a message instead of overflowing the database.
+MAX_BOXES_PER_LINE = 10_000
+MAX_PACK = 1_000
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def boxes_error(boxes: int) -> str | None:
+    """Return what is wrong with a line's box count (None when it is fine)."""
+    if isinstance(boxes, bool) or boxes < 1:
+        return "must be a whole number of boxes greater than 0"
+    if boxes > MAX_BOXES_PER_LINE:
+        return f"must be at most {MAX_BOXES_PER_LINE:,} boxes per line"
+    return None
+
+
+MAX_UNIT_PRICE = Decimal("99999999.99")
+
+
+def price_error(price: Decimal) -> str | None:
+    """Return what is wrong with a unit price (None when it is fine)."""
+    if price < 0:
+        return "must be 0 or more"
+    if round_money(price) > MAX_UNIT_PRICE:
+        return f"must be at most {MAX_UNIT_PRICE:,} per unit"
+    return None
+
+
+def pack_error(value: int) -> str | None:
+    """Return what is wrong with units per box (None when it is fine)."""
+    if value < 1:
+        return "must be a whole number greater than 0"
+    if value > MAX_PACK * MAX_PACK:
+        return f"must be at most {MAX_PACK * MAX_PACK:,}"
+    return None
+
+
+def check_amount(amount: Decimal, field_name: str) -> Decimal:
+    """Return `amount`, or raise ValidationFailed on `field_name` when no document can hold it."""
+    if amount > MAX_AMOUNT:
+        raise ValidationFailed(
+            FieldError(
+                field_name,
+                f"the amount {amount:,} is more than one document can hold; split the order",
+            )
+        )
+    return amount
+
+
+def unit_type(value: str | None, field_name: str) -> str:
+    """Return the unit type (Stem or Bunch) a client named, in any case. Raises ValidationFailed."""
+    text = (value or "").strip().lower()
+    if text not in UNIT_TYPES:
+        raise ValidationFailed(FieldError(field_name, "must be Stem or Bunch"))
+    return UNIT_TYPES[text]
+
+
+def parse_invoice_number(text: object) -> int | None:
+    """Return the bare number of an invoice as a person or a client writes it, or None if it is not one.
+
+    `1042`, ` w1042 `, `T1042` all name invoice 1042: the one-letter prefix (W for web orders, T for
+    transfers) is shown before numbers and accepted back, in any case.
+    """
+    cleaned = str(text).strip().upper() if text is not None else ""
+    if cleaned[:1] in ("W", "T"):
+        cleaned = cleaned[1:]
+    # ASCII digits only ("²" is a digit to Python, not to a person), and no more than a number
+    # column holds: a longer one names no invoice.
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 18 else None

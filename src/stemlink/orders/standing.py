@@ -32,9 +32,7 @@ from stemlink.customers.services import unit_price_for
 from stemlink.errors import FieldError, NotFound, PriceChanged, ValidationFailed
 from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
-from stemlink.orders import numbering, periods, rules
-from stemlink.orders import services as order_services
-from stemlink.orders.documents import MAX_PACK, UNIT_TYPES, boxes_error, price_error, resolve_location
+from stemlink.orders import fees, numbering, periods, rules
 from stemlink.orders.models import (
     Prebook,
     PrebookItem,
@@ -43,6 +41,8 @@ from stemlink.orders.models import (
     StandingOrderItem,
     StandingOrderStatus,
 )
+from stemlink.orders.resolvers import resolve_location
+from stemlink.orders.rules import MAX_PACK, UNIT_TYPES, boxes_error, price_error
 from stemlink.tenancy.models import Company, Location
 
 log = logging.getLogger(__name__)
@@ -410,7 +410,7 @@ def _make_prebook(order: StandingOrder, truck_date: dt.date) -> bool:
             if order.created_by_token_id is not None:
                 # Made through the API (a marketplace's standing order): its prebooks are API-made
                 # documents and carry the transaction fee like any other.
-                order_services.charge_fee(prebook=prebook)
+                fees.charge_fee(prebook=prebook)
     except IntegrityError:
         # The unique (standing order, truck date) constraint: another worker made this prebook
         # between our look and our insert. Anything else is a real error.

@@ -228,10 +228,10 @@ class InventoryFilterForm(forms.Form):
 class _PackForm(forms.Form):
     product: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None)
     box_type: forms.ModelChoiceField = forms.ModelChoiceField(label="Box type", queryset=None)
-    vendor: forms.ModelChoiceField = forms.ModelChoiceField(label="Grower", queryset=None, required=False)  # type: ignore[arg-type]
+    vendor: forms.ModelChoiceField = forms.ModelChoiceField(label="Grower", queryset=None, required=False)
     location: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Main location"
-    )  # type: ignore[arg-type]
+    )
     unit_type = forms.ChoiceField(label="Unit type", choices=[("Stem", "Stem"), ("Bunch", "Bunch")])
     bunches = forms.IntegerField(label="Bunches per box", min_value=1, max_value=10000)
     stems_bunch = forms.IntegerField(label="Stems per bunch", min_value=1, max_value=10000)
@@ -414,17 +414,13 @@ class ReserveLineForm(forms.Form):
     boxes = forms.IntegerField(label="Boxes", min_value=1, required=False, help_text="Empty: every free box.")
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
-        from django.db.models import F
 
-        from stemlink.inventory.models import InventoryLine, InventoryType
+        from stemlink.inventory.models import InventoryLine
 
         super().__init__(*args, **kwargs)
         lines = (
-            InventoryLine.objects.filter(
-                company=company, reserved_for__isnull=True, inventory_type=InventoryType.OPEN_MARKET
-            )
-            .annotate(free=F("boxes_on_hand") - F("boxes_held") - F("boxes_sold"))
-            .filter(free__gt=0)
+            InventoryLine.objects.filter(company=company)
+            .sellable()
             .select_related("product", "box_type")
             .order_by("product__description", "id")[:500]
         )

@@ -81,7 +81,7 @@ def default_jobs() -> list[PeriodicJob]:
     return [
         PeriodicJob(
             "expire overdue web orders",
-            "stemlink.orders.services:expire_overdue_web_orders",
+            "stemlink.orders.weborders:expire_overdue_web_orders",
             float(getattr(settings, "WORKER_EXPIRE_WEB_ORDERS_SECONDS", 15.0)),
         ),
         PeriodicJob(

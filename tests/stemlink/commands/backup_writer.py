@@ -19,8 +19,8 @@ def main() -> None:
     django.setup()
     from django.utils import timezone
 
-    from stemlink.orders import services
-    from stemlink.orders.services import ItemRequest
+    from stemlink.orders import weborders
+    from stemlink.orders.weborders import ItemRequest
     from tests.factories import make_line, make_world
 
     stop = Path(sys.argv[1])
@@ -28,7 +28,7 @@ def main() -> None:
     line = make_line(world, boxes_on_hand=100_000)
     done = 0
     while not stop.exists() and done < 100_000:
-        added = services.add_web_order_item(
+        added = weborders.add_web_order_item(
             world.company,
             world.customer,
             ItemRequest(
@@ -40,7 +40,7 @@ def main() -> None:
                 date=timezone.now().date(),
             ),
         )
-        services.checkout_web_order(world.company, world.customer, added.web_order.id)
+        weborders.checkout_web_order(world.company, world.customer, added.web_order.id)
         done += 1
         print(done, flush=True)
 

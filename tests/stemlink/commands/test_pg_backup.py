@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from stemlink.orders import services
+from stemlink.orders import weborders
 from stemlink.orders.models import Invoice
-from stemlink.orders.services import ItemRequest
+from stemlink.orders.weborders import ItemRequest
 from tests.factories import make_line, make_world
 
 REPO = Path(__file__).resolve().parents[3]
@@ -32,7 +32,7 @@ def test_pg_dump_and_pg_restore_bring_back_a_sound_database(tmp_path: Path) -> N
     world = make_world("Dumped Roses")
     line = make_line(world, boxes_on_hand=20)
     for _ in range(3):
-        added = services.add_web_order_item(
+        added = weborders.add_web_order_item(
             world.company,
             world.customer,
             ItemRequest(
@@ -44,7 +44,7 @@ def test_pg_dump_and_pg_restore_bring_back_a_sound_database(tmp_path: Path) -> N
                 date=timezone.now().date(),
             ),
         )
-        services.checkout_web_order(world.company, world.customer, added.web_order.id)
+        weborders.checkout_web_order(world.company, world.customer, added.web_order.id)
     settings = connection.settings_dict
     server = ["-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432)]
     server += ["-U", settings["USER"] or "postgres"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from stemlink.inventory.queries import forget_remembered_totals
+from stemlink.inventory.feed import forget_remembered_totals
 
 
 @pytest.fixture(autouse=True)

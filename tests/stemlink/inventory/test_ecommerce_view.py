@@ -13,9 +13,9 @@ from stemlink.catalog.models import Product
 from stemlink.catalog.services import set_category_active, set_product_active
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import NotFound, ValidationFailed
-from stemlink.inventory import queries, services, stock
+from stemlink.inventory import feed, services, stock
+from stemlink.inventory.feed import EcommerceFilter, ecommerce_inventory
 from stemlink.inventory.models import FutureLine, InventoryLine
-from stemlink.inventory.queries import EcommerceFilter, ecommerce_inventory
 from tests.factories import make_customer, make_future_line, make_line, make_product
 
 pytestmark = pytest.mark.django_db
@@ -406,11 +406,11 @@ def test_applying_deltas_to_a_copy_reproduces_the_full_list(world, seed):
 
 def test_inventory_get_takes_at_most_500_line_ids(world):
     with pytest.raises(ValidationFailed, match="at most 500"):
-        queries.ecommerce_lines(
+        feed.ecommerce_lines(
             world.company, world.customer, 1, list(range(1, 502)), on_date=None, include_reserved=False
         )
     with pytest.raises(ValidationFailed, match="at least one"):
-        queries.available_dates(world.company, world.customer, 1, [], include_reserved=False)
+        feed.available_dates(world.company, world.customer, 1, [], include_reserved=False)
 
 
 def listing(world, now, **filters):

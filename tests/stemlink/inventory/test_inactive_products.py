@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from stemlink.catalog.models import Product
 from stemlink.catalog.services import save_category, set_category_active, set_product_active
-from stemlink.inventory import queries
+from stemlink.inventory import feed
+from stemlink.inventory.feed import EcommerceFilter, ecommerce_inventory
 from stemlink.inventory.models import FutureLine, InventoryLine
-from stemlink.inventory.queries import EcommerceFilter, ecommerce_inventory
 from tests.api_helpers import api, issue_token
 from tests.factories import make_future_line, make_line, make_product
 
@@ -147,16 +147,16 @@ def test_the_admin_deactivating_a_category_reaches_the_delta(client, world, stoc
 
 def test_inventory_get_answers_zero_and_available_dates_none_for_an_inactive_product(world, stock):
     set_product_active(world.product, False)
-    items = queries.ecommerce_lines(
+    items = feed.ecommerce_lines(
         world.company, world.customer, 1, [int(stock["on_hand"][1])], on_date=None, include_reserved=False
     )
     assert [i["quantity"] for i in items] == [0]
-    dates = queries.available_dates(
+    dates = feed.available_dates(
         world.company, world.customer, 2, [int(stock["future"][1])], include_reserved=False
     )
     assert (dates.first, dates.last, dates.dates) == (None, None, [])
     set_product_active(world.product, True)
-    dates = queries.available_dates(
+    dates = feed.available_dates(
         world.company, world.customer, 2, [int(stock["future"][1])], include_reserved=False
     )
     assert dates.dates

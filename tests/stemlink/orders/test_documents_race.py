@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from stemlink.errors import NotAvailable
-from stemlink.orders import documents
-from stemlink.orders.documents import InvoiceLineRequest
+from stemlink.orders import invoices, prebooks, weborders
+from stemlink.orders.invoices import InvoiceLineRequest
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceItem, Prebook
 from tests.factories import make_future_line, make_line
 
@@ -44,7 +44,7 @@ def test_six_invoices_racing_for_five_boxes_sell_each_box_once(world):
     line = make_line(world, boxes_on_hand=5)
 
     def buy_two() -> object:
-        return documents.create_invoice(
+        return invoices.create_invoice(
             world.company,
             customer=world.customer,
             carrier=world.carrier,
@@ -65,19 +65,19 @@ def test_six_invoices_racing_for_five_boxes_sell_each_box_once(world):
 @pytest.mark.django_db(transaction=True)
 def test_prebooks_racing_for_the_last_future_boxes_sell_each_box_once(world):
     future = make_future_line(world, boxes=3)
-    prebooks = [
-        documents.create_prebook(
+    made = [
+        prebooks.create_prebook(
             world.company, customer=world.customer, carrier=world.carrier, truck_date=future.available_from
         ).prebook
         for _ in range(4)
     ]
-    turn = iter(prebooks)
+    turn = iter(made)
     lock = threading.Lock()
 
     def add_two() -> object:
         with lock:
             prebook = next(turn)
-        return documents.add_future_item(
+        return prebooks.add_future_item(
             world.company, prebook.pk, future_line_id=future.pk, boxes=2, price=Decimal("1")
         )
 
@@ -91,16 +91,16 @@ def test_prebooks_racing_for_the_last_future_boxes_sell_each_box_once(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_typed_in_invoices_and_marketplace_checkouts_racing_on_one_line_never_deadlock(world):
-    from stemlink.orders import services
+    from stemlink.orders import invoices
 
     line = make_line(world, boxes_on_hand=40)
     carts = []
     for n in range(6):
         # A different ship date each, so every hold opens its own web order.
-        added = services.add_web_order_item(
+        added = weborders.add_web_order_item(
             world.company,
             world.customer,
-            services.ItemRequest(
+            weborders.ItemRequest(
                 origin=1,
                 line_ids=[line.pk],
                 boxes=1,
@@ -111,10 +111,10 @@ def test_typed_in_invoices_and_marketplace_checkouts_racing_on_one_line_never_de
         )
         carts.append(added.web_order.pk)
     jobs = [
-        lambda cart=cart: services.checkout_web_order(world.company, world.customer, cart) for cart in carts
+        lambda cart=cart: weborders.checkout_web_order(world.company, world.customer, cart) for cart in carts
     ]
     jobs += [
-        lambda: documents.create_invoice(
+        lambda: invoices.create_invoice(
             world.company,
             customer=world.customer,
             carrier=world.carrier,

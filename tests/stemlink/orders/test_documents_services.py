@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from stemlink.errors import InvalidState, NotAvailable, NotFound, ValidationFailed
 from stemlink.inventory.models import FutureLine, InventoryLine
-from stemlink.orders import documents
-from stemlink.orders.documents import InvoiceLineRequest, PrebookLineRequest
+from stemlink.orders import invoices, prebooks, resolvers
+from stemlink.orders.invoices import InvoiceLineRequest
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, PrebookStatus
+from stemlink.orders.prebooks import PrebookLineRequest
 from tests.factories import make_customer, make_future_line, make_line
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def sold(line) -> int:
 
 
 def new_invoice(world, items, **kwargs):
-    return documents.create_invoice(
+    return invoices.create_invoice(
         world.company, customer=world.customer, carrier=world.carrier, ship_date=TODAY, items=items, **kwargs
     )
 
@@ -156,9 +157,9 @@ def test_another_companys_line_is_not_found(world, other_world):
 def test_draft_invoice_checks_out_once(world):
     invoice = new_invoice(world, [], draft=True).invoice
     assert invoice.status == InvoiceStatus.DRAFT
-    assert documents.checkout_invoice(world.company, str(invoice.number)).status == InvoiceStatus.PENDING
+    assert invoices.checkout_invoice(world.company, str(invoice.number)).status == InvoiceStatus.PENDING
     with pytest.raises(InvalidState, match="Pending Approval"):
-        documents.checkout_invoice(world.company, invoice.number)
+        invoices.checkout_invoice(world.company, invoice.number)
 
 
 def test_items_added_updated_and_deleted_move_stock_and_keep_the_fee_right(world):
@@ -166,21 +167,21 @@ def test_items_added_updated_and_deleted_move_stock_and_keep_the_fee_right(world
     invoice = new_invoice(
         world, [InvoiceLineRequest(boxes=1, price=Decimal("1.00"), order_item_id=line.pk)]
     ).invoice
-    added = documents.add_invoice_item(
+    added = invoices.add_invoice_item(
         world.company, invoice.pk, InvoiceLineRequest(boxes=2, price=Decimal("0.50"), order_item_id=line.pk)
     )
     [(item, _)] = added.items
     assert sold(line) == 3 and added.available_boxes[line.pk] == 7
-    item, free = documents.update_invoice_item(
+    item, free = invoices.update_invoice_item(
         world.company, invoice.pk, item.pk, price=Decimal("0.60"), boxes=4
     )
     assert sold(line) == 5 and free == 5
     invoice.refresh_from_db()
     assert invoice.total == Decimal("250.00") + Decimal("600.00")
     assert fee_total(invoice=invoice) == Decimal("12.75")
-    documents.update_invoice_item(world.company, invoice.pk, item.pk, price=Decimal("0.60"), boxes=1)
+    invoices.update_invoice_item(world.company, invoice.pk, item.pk, price=Decimal("0.60"), boxes=1)
     assert sold(line) == 2
-    _, free = documents.delete_invoice_item(world.company, invoice.pk, item.pk)
+    _, free = invoices.delete_invoice_item(world.company, invoice.pk, item.pk)
     assert sold(line) == 1 and free == 9
     invoice.refresh_from_db()
     assert invoice.total == Decimal("250.00")
@@ -194,7 +195,7 @@ def test_update_refuses_more_boxes_than_the_line_has_left(world):
     result = new_invoice(world, [InvoiceLineRequest(boxes=1, price=Decimal("1"), order_item_id=line.pk)])
     item = result.items[0][0]
     with pytest.raises(NotAvailable):
-        documents.update_invoice_item(world.company, result.invoice.pk, item.pk, price=Decimal("1"), boxes=3)
+        invoices.update_invoice_item(world.company, result.invoice.pk, item.pk, price=Decimal("1"), boxes=3)
     item.refresh_from_db()
     assert item.boxes == 1 and sold(line) == 1
 
@@ -204,14 +205,14 @@ def test_a_confirmed_invoice_cannot_be_changed(world):
     result = new_invoice(world, [InvoiceLineRequest(boxes=1, price=Decimal("1"), order_item_id=line.pk)])
     Invoice.objects.filter(pk=result.invoice.pk).update(status=InvoiceStatus.CONFIRMED)
     with pytest.raises(InvalidState, match="Confirmed"):
-        documents.delete_invoice_item(world.company, result.invoice.pk, result.items[0][0].pk)
+        invoices.delete_invoice_item(world.company, result.invoice.pk, result.items[0][0].pk)
     assert sold(line) == 1
 
 
 def test_internal_customers_pay_no_fee(world):
     internal = make_customer(world.company, customer_type="internal")
     line = make_line(world)
-    invoice = documents.create_invoice(
+    invoice = invoices.create_invoice(
         world.company,
         customer=internal,
         carrier=world.carrier,
@@ -223,11 +224,11 @@ def test_internal_customers_pay_no_fee(world):
 
 def test_find_invoice_by_number_accepts_a_prefix_and_refuses_words(world):
     invoice = new_invoice(world, []).invoice
-    assert documents.find_invoice_by_number(world.company, f"W{invoice.number}") == invoice
+    assert invoices.find_invoice_by_number(world.company, f"W{invoice.number}") == invoice
     with pytest.raises(ValidationFailed):
-        documents.find_invoice_by_number(world.company, "abc")
+        invoices.find_invoice_by_number(world.company, "abc")
     with pytest.raises(NotFound):
-        documents.find_invoice_by_number(world.company, invoice.number + 100)
+        invoices.find_invoice_by_number(world.company, invoice.number + 100)
 
 
 # ---------------------------------------------------------------------------- prebooks
@@ -235,7 +236,7 @@ def test_find_invoice_by_number_accepts_a_prefix_and_refuses_words(world):
 
 def new_prebook(world, items=(), **kwargs):
     kwargs.setdefault("truck_date", TODAY + dt.timedelta(days=8))
-    return documents.create_prebook(
+    return prebooks.create_prebook(
         world.company, customer=world.customer, carrier=world.carrier, items=items, **kwargs
     )
 
@@ -303,7 +304,7 @@ def test_prebook_lines_need_a_known_product_and_a_pack(world):
 def test_future_item_draws_boxes_from_the_future_line(world):
     future = make_future_line(world)  # 20 QB, available in 7 to 14 days
     prebook = new_prebook(world).prebook
-    item, left = documents.add_future_item(
+    item, left = prebooks.add_future_item(
         world.company, prebook.pk, future_line_id=future.pk, boxes=5, price=Decimal("0.70")
     )
     assert left == 15 and sold(future) == 5
@@ -312,7 +313,7 @@ def test_future_item_draws_boxes_from_the_future_line(world):
     assert prebook.total == Decimal("420.00")
     assert fee_total(prebook=prebook) == Decimal("6.30")
     with pytest.raises(NotAvailable) as refused:
-        documents.add_future_item(
+        prebooks.add_future_item(
             world.company, prebook.pk, future_line_id=future.pk, boxes=16, price=Decimal("1")
         )
     assert refused.value.available_boxes == 15
@@ -322,7 +323,7 @@ def test_future_item_must_be_available_on_the_truck_date(world):
     future = make_future_line(world)
     prebook = new_prebook(world, truck_date=TODAY + dt.timedelta(days=30)).prebook
     with pytest.raises(ValidationFailed, match="available"):
-        documents.add_future_item(
+        prebooks.add_future_item(
             world.company, prebook.pk, future_line_id=future.pk, boxes=1, price=Decimal("1")
         )
     assert sold(future) == 0
@@ -331,27 +332,25 @@ def test_future_item_must_be_available_on_the_truck_date(world):
 def test_deleting_a_prebook_returns_its_boxes_and_reverses_its_fee(world):
     future = make_future_line(world)
     prebook = new_prebook(world, [rose_line(world)]).prebook
-    documents.add_future_item(
-        world.company, prebook.pk, future_line_id=future.pk, boxes=3, price=Decimal("1")
-    )
+    prebooks.add_future_item(world.company, prebook.pk, future_line_id=future.pk, boxes=3, price=Decimal("1"))
     assert fee_total(prebook=prebook) > 0
-    documents.delete_prebook(world.company, prebook.pk)
+    prebooks.delete_prebook(world.company, prebook.pk)
     prebook.refresh_from_db()
     assert prebook.status == PrebookStatus.CANCELLED
     assert sold(future) == 0
     assert fee_total(prebook=prebook) == Decimal("0.00")
     assert FeeEntry.objects.filter(prebook=prebook, entry_type="reversal").count() == 2
     with pytest.raises(InvalidState):
-        documents.delete_prebook(world.company, prebook.pk)
+        prebooks.delete_prebook(world.company, prebook.pk)
 
 
 def test_deleting_a_prebook_item_returns_its_boxes(world):
     future = make_future_line(world)
     prebook = new_prebook(world).prebook
-    item, _ = documents.add_future_item(
+    item, _ = prebooks.add_future_item(
         world.company, prebook.pk, future_line_id=future.pk, boxes=3, price=Decimal("1")
     )
-    documents.delete_prebook_item(world.company, prebook.pk, item.pk)
+    prebooks.delete_prebook_item(world.company, prebook.pk, item.pk)
     assert sold(future) == 0
     prebook.refresh_from_db()
     assert prebook.total == Decimal("0.00") and fee_total(prebook=prebook) == Decimal("0.00")
@@ -360,12 +359,10 @@ def test_deleting_a_prebook_item_returns_its_boxes(world):
 def test_update_prebook_keeps_the_truck_date_inside_its_future_lines(world):
     future = make_future_line(world)
     prebook = new_prebook(world).prebook
-    documents.add_future_item(
-        world.company, prebook.pk, future_line_id=future.pk, boxes=1, price=Decimal("1")
-    )
+    prebooks.add_future_item(world.company, prebook.pk, future_line_id=future.pk, boxes=1, price=Decimal("1"))
     with pytest.raises(ValidationFailed):
-        documents.update_prebook(world.company, prebook.pk, truck_date=TODAY + dt.timedelta(days=40))
-    updated = documents.update_prebook(
+        prebooks.update_prebook(world.company, prebook.pk, truck_date=TODAY + dt.timedelta(days=40))
+    updated = prebooks.update_prebook(
         world.company, prebook.pk, truck_date=TODAY + dt.timedelta(days=9), customer_po="PO-9", comments="AM"
     )
     assert updated.truck_date == TODAY + dt.timedelta(days=9) and updated.customer_po == "PO-9"
@@ -373,14 +370,14 @@ def test_update_prebook_keeps_the_truck_date_inside_its_future_lines(world):
 
 def test_resolvers_find_by_id_or_code_within_the_company(world, other_world):
     assert (
-        documents.resolve_customer(world.company, customer_id=None, customer_code="bloomnet")
+        resolvers.resolve_customer(world.company, customer_id=None, customer_code="bloomnet")
         == world.customer
     )
-    assert documents.resolve_carrier(world.company, carrier_id=None, carrier_code="arm") == world.carrier
+    assert resolvers.resolve_carrier(world.company, carrier_id=None, carrier_code="arm") == world.carrier
     with pytest.raises(NotFound):
-        documents.resolve_customer(world.company, customer_id=other_world.customer.pk)
+        resolvers.resolve_customer(world.company, customer_id=other_world.customer.pk)
     with pytest.raises(NotFound):
-        documents.resolve_carrier(world.company, carrier_id=other_world.carrier.pk)
+        resolvers.resolve_carrier(world.company, carrier_id=other_world.carrier.pk)
     with pytest.raises(ValidationFailed):
-        documents.resolve_customer(world.company, customer_id=None)
+        resolvers.resolve_customer(world.company, customer_id=None)
     assert InventoryLine.objects.count() == FutureLine.objects.count() == 0

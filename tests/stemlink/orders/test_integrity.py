@@ -20,10 +20,10 @@ from django.utils import timezone
 from stemlink.integrations import services as integrations
 from stemlink.integrations.models import Delivery, OutboxEvent
 from stemlink.inventory.models import FutureLine, InventoryLine
-from stemlink.orders import services
+from stemlink.orders import weborders
 from stemlink.orders.integrity import check_integrity
 from stemlink.orders.models import DocumentCounter, FeeEntry, Invoice, Prebook, WebOrderItem
-from stemlink.orders.services import ItemRequest
+from stemlink.orders.weborders import ItemRequest
 from tests.factories import World, make_future_line, make_line, make_world
 
 D = Decimal
@@ -50,15 +50,15 @@ def sell(world: World) -> dict[str, Any]:
     line = make_line(world, boxes_on_hand=10)
     future = make_future_line(world, boxes=10)
     today = timezone.now().date()
-    added = services.add_web_order_item(
+    added = weborders.add_web_order_item(
         world.company,
         world.customer,
         ItemRequest(
             origin=1, line_ids=[line.id], boxes=3, price=D("0.80"), carrier_id=world.carrier.id, date=today
         ),
     )
-    services.checkout_web_order(world.company, world.customer, added.web_order.id)
-    added = services.add_web_order_item(
+    weborders.checkout_web_order(world.company, world.customer, added.web_order.id)
+    added = weborders.add_web_order_item(
         world.company,
         world.customer,
         ItemRequest(
@@ -70,8 +70,8 @@ def sell(world: World) -> dict[str, Any]:
             date=future.available_from,
         ),
     )
-    services.checkout_web_order(world.company, world.customer, added.web_order.id)
-    cart = services.add_web_order_item(
+    weborders.checkout_web_order(world.company, world.customer, added.web_order.id)
+    cart = weborders.add_web_order_item(
         world.company,
         world.customer,
         ItemRequest(
@@ -205,7 +205,7 @@ def test_events_made_while_an_endpoint_was_off_are_not_called_lost(world):
     endpoint, _ = integrations.add_endpoint(world.company, url="http://127.0.0.1:9/hook")
     integrations.set_endpoint_active(world.company, endpoint.pk, False)
     make_line(world)
-    services.expire_overdue_web_orders()
+    weborders.expire_overdue_web_orders()
     integrations.record_event(world.company.pk, "inventory.changed", {"x": 1})
     assert OutboxEvent.objects.filter(company=world.company).exists()
     integrations.set_endpoint_active(world.company, endpoint.pk, True)

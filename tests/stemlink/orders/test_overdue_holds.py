@@ -13,10 +13,10 @@ from django.utils import timezone
 from stemlink.errors import NotAvailable
 from stemlink.integrations.models import OutboxEvent
 from stemlink.inventory.models import FutureLine, InventoryLine
-from stemlink.orders import services
+from stemlink.orders import weborders
 from stemlink.orders.integrity import check_integrity
 from stemlink.orders.models import WebOrder, WebOrderItem, WebOrderStatus
-from stemlink.orders.services import ItemRequest
+from stemlink.orders.weborders import ItemRequest
 from tests.factories import World, make_customer, make_future_line, make_line, make_world
 
 D = Decimal
@@ -39,13 +39,13 @@ def overdue(order: WebOrder) -> None:
 
 def test_a_buyer_gets_the_boxes_of_an_overdue_cart_at_once(world):
     line = make_line(world, boxes_on_hand=5)
-    first = services.add_web_order_item(world.company, world.customer, ask(world, [line.id], 5)).web_order
+    first = weborders.add_web_order_item(world.company, world.customer, ask(world, [line.id], 5)).web_order
     other = make_customer(world.company, customer_type="marketplace")
     with pytest.raises(NotAvailable):  # the first cart's timer still runs: its boxes are its own
-        services.add_web_order_item(world.company, other, ask(world, [line.id], 3))
+        weborders.add_web_order_item(world.company, other, ask(world, [line.id], 3))
     overdue(first)
     events_before = OutboxEvent.objects.count()
-    result = services.add_web_order_item(world.company, other, ask(world, [line.id], 3))
+    result = weborders.add_web_order_item(world.company, other, ask(world, [line.id], 3))
     assert result.available_boxes == 2
     first.refresh_from_db()
     assert first.status == WebOrderStatus.EXPIRED and first.ended_on is not None
@@ -59,18 +59,18 @@ def test_a_buyer_gets_the_boxes_of_an_overdue_cart_at_once(world):
 def test_future_lines_and_several_lines_too(world):
     future = make_future_line(world, boxes=4)
     a, b = make_line(world, boxes_on_hand=3), make_line(world, boxes_on_hand=3)
-    owner = services.add_web_order_item(
+    owner = weborders.add_web_order_item(
         world.company, world.customer, ask(world, [future.id], 4, origin=2, date=future.available_from)
     ).web_order
-    services.add_web_order_item(world.company, world.customer, ask(world, [a.id], 2))
-    cart = services.add_web_order_item(world.company, world.customer, ask(world, [b.id], 3)).web_order
+    weborders.add_web_order_item(world.company, world.customer, ask(world, [a.id], 2))
+    cart = weborders.add_web_order_item(world.company, world.customer, ask(world, [b.id], 3)).web_order
     overdue(owner)
     overdue(cart)
     other = make_customer(world.company, customer_type="marketplace")
-    services.add_web_order_item(
+    weborders.add_web_order_item(
         world.company, other, ask(world, [future.id], 4, origin=2, date=future.available_from)
     )
-    result = services.add_web_order_item(world.company, other, ask(world, [a.id, b.id], 5))
+    result = weborders.add_web_order_item(world.company, other, ask(world, [a.id, b.id], 5))
     assert sorted(boxes for _, boxes in [(i.line_id, i.boxes) for i in result.items]) == [2, 3]
     future.refresh_from_db()
     assert future.boxes_held == 4
@@ -80,13 +80,13 @@ def test_future_lines_and_several_lines_too(world):
 
 def test_a_cart_still_running_keeps_its_boxes_and_a_short_ask_changes_nothing(world):
     line = make_line(world, boxes_on_hand=4)
-    late = services.add_web_order_item(world.company, world.customer, ask(world, [line.id], 2)).web_order
+    late = weborders.add_web_order_item(world.company, world.customer, ask(world, [line.id], 2)).web_order
     overdue(late)
     other = make_customer(world.company, customer_type="marketplace")
-    services.add_web_order_item(world.company, other, ask(world, [line.id], 2))
+    weborders.add_web_order_item(world.company, other, ask(world, [line.id], 2))
     third = make_customer(world.company, customer_type="marketplace")
     with pytest.raises(NotAvailable):
-        services.add_web_order_item(world.company, third, ask(world, [line.id], 3))
+        weborders.add_web_order_item(world.company, third, ask(world, [line.id], 3))
     line.refresh_from_db()
     assert line.boxes_held == 4  # the other buyer's running cart keeps its 2
     assert check_integrity().ok
@@ -97,7 +97,9 @@ def test_buyers_racing_for_an_overdue_carts_boxes_get_exactly_those_boxes():
     boxes, buyers = 4, 10
     world = make_world("Overdue race")
     line = make_line(world, boxes_on_hand=boxes)
-    first = services.add_web_order_item(world.company, world.customer, ask(world, [line.id], boxes)).web_order
+    first = weborders.add_web_order_item(
+        world.company, world.customer, ask(world, [line.id], boxes)
+    ).web_order
     overdue(first)
     customers = [make_customer(world.company, customer_type="marketplace") for _ in range(buyers)]
     start = threading.Barrier(buyers)
@@ -108,7 +110,7 @@ def test_buyers_racing_for_an_overdue_carts_boxes_get_exactly_those_boxes():
         try:
             start.wait(timeout=60)
             try:
-                services.add_web_order_item(world.company, customers[n], ask(world, [line.id], 1))
+                weborders.add_web_order_item(world.company, customers[n], ask(world, [line.id], 1))
                 outcomes.append("held")
             except NotAvailable:
                 outcomes.append("not_available")
@@ -135,7 +137,7 @@ def test_future_line_counts_unchanged_by_a_refusal(world):
     future = make_future_line(world, boxes=2)
     other = make_customer(world.company, customer_type="marketplace")
     with pytest.raises(NotAvailable):
-        services.add_web_order_item(
+        weborders.add_web_order_item(
             world.company, other, ask(world, [future.id], 3, origin=2, date=future.available_from)
         )
     assert FutureLine.objects.get(pk=future.pk).boxes_held == 0

@@ -181,14 +181,14 @@ def test_a_worker_that_loses_the_race_skips_the_date_and_keeps_the_first_prebook
 
 @pytest.mark.django_db
 def test_a_generated_prebook_keeps_its_truck_date_and_stays_deleted(world):
-    from stemlink.orders import documents
+    from stemlink.orders import prebooks
 
     order = standing(world)
     generate_standing_order_prebooks(today=MONDAY)
     prebook = Prebook.objects.get(standing_order=order, truck_date=MONDAY)
     with pytest.raises(ValidationFailed, match="standing order"):
-        documents.update_prebook(world.company, prebook.pk, truck_date=MONDAY + dt.timedelta(days=3))
-    documents.update_prebook(world.company, prebook.pk, comments="ring the bell")
-    documents.delete_prebook(world.company, prebook.pk)
+        prebooks.update_prebook(world.company, prebook.pk, truck_date=MONDAY + dt.timedelta(days=3))
+    prebooks.update_prebook(world.company, prebook.pk, comments="ring the bell")
+    prebooks.delete_prebook(world.company, prebook.pk)
     # A deleted truck date is not made again by the next run.
     assert generate_standing_order_prebooks(today=MONDAY) == 0

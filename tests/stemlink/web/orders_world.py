@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from stemlink.orders.models import Invoice
-from stemlink.orders.services import ItemRequest, add_web_order_item, checkout_web_order
+from stemlink.orders.weborders import ItemRequest, add_web_order_item, checkout_web_order
 from tests.factories import World, make_line, make_ship_to
 
 

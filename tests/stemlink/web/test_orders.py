@@ -204,7 +204,7 @@ def test_orders_page_shows_open_carts_with_their_held_boxes(world: World, rep_cl
 
     from django.utils import timezone
 
-    from stemlink.orders.services import ItemRequest, add_web_order_item
+    from stemlink.orders.weborders import ItemRequest, add_web_order_item
     from tests.factories import make_line
 
     line = make_line(world)

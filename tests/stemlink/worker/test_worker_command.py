@@ -40,7 +40,7 @@ def test_worker_once_delivers_what_is_due_and_says_so(world, receiver: Receiver)
 def test_the_default_jobs_are_cart_expiry_standing_orders_and_the_two_sweeps():
     targets = {job.target for job in default_jobs()}
     assert targets == {
-        "stemlink.orders.services:expire_overdue_web_orders",
+        "stemlink.orders.weborders:expire_overdue_web_orders",
         "stemlink.orders.standing:generate_standing_order_prebooks",
         "stemlink.integrations.services:prune_outbox",
         "stemlink.api.services:sweep_gateway_records",

@@ -12,7 +12,7 @@ from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.catalog.models import Carrier
 from stemlink.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
-from stemlink.inventory import queries
+from stemlink.inventory import feed, queries
 
 AREA = "E-commerce"
 # The delta cursor, as clients pass it back in updatedAsOf: UTC, `YYYY-MM-DD hh:mm:ss`.
@@ -41,7 +41,7 @@ def _origin(value: int | None, *, required: bool) -> int | None:
         if required:
             raise ValidationFailed(FieldError("inventoryOrigin", "is required: 1 (on hand) or 2 (future)"))
         return None
-    if value not in (queries.ON_HAND, queries.FUTURE):
+    if value not in (feed.ON_HAND, feed.FUTURE):
         raise ValidationFailed(
             FieldError("inventoryOrigin", f"must be 1 (on hand) or 2 (future), not {value}")
         )
@@ -56,7 +56,7 @@ class InventoryListParams(Params):
     categoryId: Id | None = None
     color: str = ""
     page: Int = 1
-    rows: Int = queries.DEFAULT_ROWS
+    rows: Int = feed.DEFAULT_ROWS
     reservedInventory: Bool = False
     updatedAsOf: DateTime | None = None
     inventoryOrigin: Int | None = None
@@ -108,7 +108,7 @@ def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, A
     """List what the customer may buy, priced for it, a page at a time (or what changed since updatedAsOf)."""
     customer = customer_for(ctx, params.customerId)
     _require_transactional(ctx, params.reservedInventory)
-    flt = queries.EcommerceFilter(
+    flt = feed.EcommerceFilter(
         reserved=params.reservedInventory,
         available_date=params.availableDate,
         location_id=params.companyLocationId,
@@ -118,7 +118,7 @@ def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, A
         origin=_origin(params.inventoryOrigin, required=False),
         updated_as_of=params.updatedAsOf,
     )
-    page = queries.ecommerce_inventory(ctx.company, customer, flt, page=params.page, rows=params.rows)
+    page = feed.ecommerce_inventory(ctx.company, customer, flt, page=params.page, rows=params.rows)
     return {
         "total": page.total,
         "page": params.page,
@@ -161,7 +161,7 @@ def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any
         and not Carrier.objects.filter(company=ctx.company, pk=params.carrierId).exists()
     ):
         raise NotFound(f"Carrier {params.carrierId} was not found.")
-    items = queries.ecommerce_lines(
+    items = feed.ecommerce_lines(
         ctx.company,
         customer,
         origin,
@@ -200,7 +200,7 @@ def available_dates_list(ctx: CallContext, params: AvailableDatesParams) -> dict
     customer = customer_for(ctx, params.customerId)
     origin = _origin(params.inventoryOrigin, required=True)
     assert origin is not None
-    dates = queries.available_dates(
+    dates = feed.available_dates(
         ctx.company,
         customer,
         origin,

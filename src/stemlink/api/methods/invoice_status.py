@@ -15,7 +15,7 @@ from stemlink.api.answers import Answer
 from stemlink.api.params import Id
 from stemlink.api.registry import CO, US, CallContext, Params, api_method
 from stemlink.errors import FieldError, ValidationFailed
-from stemlink.orders import services
+from stemlink.orders import invoices
 from stemlink.orders.models import Invoice
 
 AREA = "Invoices"
@@ -88,15 +88,15 @@ class InvoiceConfirmAnswer(Answer):
 def invoice_confirm(ctx: CallContext, params: InvoiceConfirmParams) -> dict[str, Any]:
     if not params.invoiceNumber:
         raise ValidationFailed(FieldError("invoiceNumber", "is required"))
-    invoices = services.confirm_invoices(
+    confirmed = invoices.confirm_invoices(
         ctx.company, params.invoiceNumber, user=_user(ctx), location_id=params.locationId
     )
     message = (
         "The invoice was successfully confirmed."
-        if len(invoices) == 1
+        if len(confirmed) == 1
         else "The invoices were successfully confirmed."
     )
-    return {"message": message, **_row(invoices[0]), "invoices": [_row(inv) for inv in invoices]}
+    return {"message": message, **_row(confirmed[0]), "invoices": [_row(inv) for inv in confirmed]}
 
 
 class InvoiceVoidParams(Params):
@@ -124,7 +124,7 @@ class InvoiceVoidAnswer(Answer):
     summary="Void a Draft or Pending Approval invoice with a reason: boxes back on sale, fee reversed.",
 )
 def invoice_void(ctx: CallContext, params: InvoiceVoidParams) -> dict[str, Any]:
-    invoice = services.void_invoice(
+    invoice = invoices.void_invoice(
         ctx.company, params.invoiceNumber, params.reason, user=_user(ctx), location_id=params.locationId
     )
     return {"message": "The invoice was successfully voided.", **_row(invoice)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from pydantic import BeforeValidator, Field
 
 from stemlink.api.answers import Amount, Answer, Day, Timestamp
@@ -17,8 +17,8 @@ from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.orders import documents, pdf
-from stemlink.orders.models import Invoice, InvoiceItem, InvoicePrefix, InvoiceStatus
+from stemlink.orders import invoices, pdf, queries, resolvers, rules
+from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
 from stemlink.orders.periods import period_errors
 
 AREA = "Invoices"
@@ -43,8 +43,8 @@ class InvoiceItemParams(Params):
     productAlias: Annotated[str, Field(max_length=200)] = ""
     notes: Annotated[str, Field(max_length=300)] = ""
 
-    def request(self) -> documents.InvoiceLineRequest:
-        return documents.InvoiceLineRequest(
+    def request(self) -> invoices.InvoiceLineRequest:
+        return invoices.InvoiceLineRequest(
             boxes=self.boxes,
             price=self.price,
             order_item_id=self.orderItemId,
@@ -82,7 +82,7 @@ def _invoice_answer(invoice: Invoice) -> dict[str, Any]:
     return {"invoiceId": invoice.pk, "invoiceNumber": invoice.number}
 
 
-def _item_rows(result: documents.InvoiceResult, with_boxes: bool) -> list[dict[str, Any]]:
+def _item_rows(result: invoices.InvoiceResult, with_boxes: bool) -> list[dict[str, Any]]:
     rows = []
     for item, line_id in result.items:
         row: dict[str, Any] = {"invoiceItemId": item.pk, "orderItemId": line_id}
@@ -114,15 +114,15 @@ class InvoiceCreateAnswer(Answer):
     summary="Create an invoice with its lines, selling the boxes at once (subject to the transaction fee).",
 )
 def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
-    customer = documents.resolve_customer(
+    customer = resolvers.resolve_customer(
         ctx.company, customer_id=params.customerId, customer_code=params.customerCode
     )
-    carrier = documents.resolve_carrier(
+    carrier = resolvers.resolve_carrier(
         ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
     )
-    ship_to = documents.resolve_ship_to(customer, params.shipToId)
-    location = documents.resolve_location(ctx.company, params.locationId, params.locationCode)
-    result = documents.create_invoice(
+    ship_to = resolvers.resolve_ship_to(customer, params.shipToId)
+    location = resolvers.resolve_location(ctx.company, params.locationId, params.locationCode)
+    result = invoices.create_invoice(
         ctx.company,
         customer=customer,
         carrier=carrier,
@@ -169,7 +169,7 @@ class InvoiceItemAddAnswer(Answer):
     summary="Add a line to a Draft or Pending invoice: an on-hand line by orderItemId, or product and pack.",
 )
 def invoice_item_add(ctx: CallContext, params: InvoiceItemAddParams) -> dict[str, Any]:
-    result = documents.add_invoice_item(ctx.company, params.invoiceId, params.request())
+    result = invoices.add_invoice_item(ctx.company, params.invoiceId, params.request())
     answer: dict[str, Any] = {
         "message": "The item was successfully added.",
         **_invoice_answer(result.invoice),
@@ -210,7 +210,7 @@ class InvoiceItemUpdateAnswer(Answer):
     summary="Change a line's price, boxes, discount, mark code or notes; boxes are sold or returned.",
 )
 def invoice_item_update(ctx: CallContext, params: InvoiceItemUpdateParams) -> dict[str, Any]:
-    item, free = documents.update_invoice_item(
+    item, free = invoices.update_invoice_item(
         ctx.company,
         params.invoiceId,
         params.invoiceItemId,
@@ -254,7 +254,7 @@ class InvoiceItemDeleteAnswer(Answer):
     summary="Remove a line from a Draft or Pending invoice; its boxes go back on sale.",
 )
 def invoice_item_delete(ctx: CallContext, params: InvoiceItemDeleteParams) -> dict[str, Any]:
-    invoice, free = documents.delete_invoice_item(ctx.company, params.invoiceId, params.invoiceItemId)
+    invoice, free = invoices.delete_invoice_item(ctx.company, params.invoiceId, params.invoiceItemId)
     answer: dict[str, Any] = {"message": "The item was successfully deleted.", **_invoice_answer(invoice)}
     if params.returnAvailableBoxes:
         answer["availableBoxes"] = free
@@ -289,7 +289,7 @@ class InvoiceCheckoutAnswer(Answer):
     summary="Check out a Draft invoice: it becomes Pending Approval, waiting for a sales rep.",
 )
 def invoice_checkout(ctx: CallContext, params: InvoiceCheckoutParams) -> dict[str, Any]:
-    invoice = documents.checkout_invoice(ctx.company, params.invoiceNumber, params.locationId)
+    invoice = invoices.checkout_invoice(ctx.company, params.invoiceNumber, params.locationId)
     return {"message": "The invoice was successfully checked out.", **_invoice_answer(invoice)}
 
 
@@ -319,45 +319,38 @@ class InvoiceFilterParams(Params):
 
 
 def _filtered(ctx: CallContext, params: InvoiceFilterParams) -> QuerySet[Invoice]:
-    invoices = Invoice.objects.filter(company=ctx.company)
-    if ctx.customer is not None or params.customerId is not None:
-        invoices = invoices.filter(customer=customer_for(ctx, params.customerId))
-    if params.status is not None:
-        if params.status not in STATUS_CODES:
-            raise ValidationFailed(
-                FieldError("status", "must be 0 (Pending), 1 (Confirmed), 2 (Draft) or 4 (Voided)")
-            )
-        invoices = invoices.filter(status=params.status)
-    if params.customer:
-        invoices = invoices.filter(customer__name__icontains=params.customer)
-    if params.carrierId is not None:
-        invoices = invoices.filter(carrier_id=params.carrierId)
-    if params.carrierName:
-        invoices = invoices.filter(carrier__name__icontains=params.carrierName)
-    if params.product:
-        invoices = invoices.filter(
-            Q(items__product__description__icontains=params.product)
-            | Q(items__product__code__iexact=params.product)
-        ).distinct()
+    if params.status is not None and params.status not in STATUS_CODES:
+        raise ValidationFailed(
+            FieldError("status", "must be 0 (Pending), 1 (Confirmed), 2 (Draft) or 4 (Voided)")
+        )
+    number = None
     if params.order:
-        text = params.order.strip().upper().lstrip("WT")
-        if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        number = rules.parse_invoice_number(params.order)
+        if number is None:
             raise ValidationFailed(
                 FieldError("order", f"must be an invoice number such as 1042, got {params.order!r}")
             )
-        invoices = invoices.filter(number=int(text))
-    if params.orderId is not None:
-        invoices = invoices.filter(pk=params.orderId)
-    if params.isEcommerce is not None:
-        invoices = invoices.filter(is_ecommerce=params.isEcommerce)
-    if params.locationIds is not None:
-        invoices = invoices.filter(location_id__in=params.locationIds)
-    if params.excludeTransfer:
-        invoices = invoices.exclude(prefix=InvoicePrefix.TRANSFER)
-    if params.updatedAsOf is not None:
-        invoices = invoices.filter(updated_on__gte=params.updatedAsOf)
-    if params.locationId is not None:
-        invoices = invoices.filter(location_id=params.locationId)
+    customer = (
+        customer_for(ctx, params.customerId)
+        if ctx.customer is not None or params.customerId is not None
+        else None
+    )
+    flt = queries.InvoiceFilter(
+        customer=customer,
+        status=params.status,
+        customer_name=params.customer or "",
+        carrier_id=params.carrierId,
+        carrier_name=params.carrierName or "",
+        product=params.product or "",
+        number=number,
+        invoice_id=params.orderId,
+        is_ecommerce=params.isEcommerce,
+        updated_since=params.updatedAsOf,
+        location_id=params.locationId,
+        location_ids=params.locationIds,
+        exclude_transfer=bool(params.excludeTransfer),
+    )
+    invoices = queries.invoices_matching(ctx.company, flt)
     return invoices.select_related("customer", "customer__sales_rep", "carrier").order_by("ship_date", "id")
 
 

@@ -17,7 +17,7 @@ from stemlink.api.registry import CO, CU, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.catalog.models import Vendor
 from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.orders import documents
+from stemlink.orders import prebooks, resolvers
 from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus, PrebookType
 from stemlink.orders.periods import period_errors
 
@@ -48,8 +48,8 @@ class PrebookItemParams(Params):
     markCode: Short = ""
     comments: Annotated[str, Field(max_length=300)] = ""
 
-    def request(self) -> documents.PrebookLineRequest:
-        return documents.PrebookLineRequest(
+    def request(self) -> prebooks.PrebookLineRequest:
+        return prebooks.PrebookLineRequest(
             boxes=self.boxes,
             price=self.price,
             product_code=self.productCode,
@@ -102,19 +102,19 @@ class PrebookCreateAnswer(Answer):
     summary="Create a prebook for a truck date (lines optional), or append to a matching one (useExisting).",
 )
 def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
-    customer = documents.resolve_customer(
+    customer = resolvers.resolve_customer(
         ctx.company, customer_id=params.customerId, customer_code=params.customerCode
     )
-    carrier = documents.resolve_carrier(
+    carrier = resolvers.resolve_carrier(
         ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
     )
-    result = documents.create_prebook(
+    result = prebooks.create_prebook(
         ctx.company,
         customer=customer,
         carrier=carrier,
         truck_date=params.shipDate,
-        location=documents.resolve_location(ctx.company, params.locationId, params.locationCode),
-        ship_to=documents.resolve_ship_to(customer, params.shipToId),
+        location=resolvers.resolve_location(ctx.company, params.locationId, params.locationCode),
+        ship_to=resolvers.resolve_ship_to(customer, params.shipToId),
         customer_po=params.customerPO,
         comments=params.comments,
         is_ecommerce=params.isEcommerce,
@@ -161,10 +161,10 @@ class PrebookUpdateAnswer(Answer):
 def prebook_update(ctx: CallContext, params: PrebookUpdateParams) -> dict[str, Any]:
     carrier = None
     if params.carrierId is not None or params.carrierCode:
-        carrier = documents.resolve_carrier(
+        carrier = resolvers.resolve_carrier(
             ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
         )
-    prebook = documents.update_prebook(
+    prebook = prebooks.update_prebook(
         ctx.company,
         params.prebookId,
         carrier=carrier,
@@ -190,7 +190,7 @@ class PrebookIdParams(Params):
     summary="Delete a prebook: its future boxes go back on sale and its transaction fee is reversed.",
 )
 def prebook_delete(ctx: CallContext, params: PrebookIdParams) -> dict[str, Any]:
-    documents.delete_prebook(ctx.company, params.prebookId)
+    prebooks.delete_prebook(ctx.company, params.prebookId)
     # Komet's message, trailing space included: clients compare it.
     return {"message": "The prebook was successfully deleted "}
 
@@ -210,7 +210,7 @@ class PrebookItemDeleteParams(Params):
     summary="Remove a line from a prebook; boxes it drew from a future line go back on sale.",
 )
 def prebook_item_delete(ctx: CallContext, params: PrebookItemDeleteParams) -> dict[str, Any]:
-    documents.delete_prebook_item(ctx.company, params.prebookId, params.prebookItemId, vendor=_vendor(ctx))
+    prebooks.delete_prebook_item(ctx.company, params.prebookId, params.prebookItemId, vendor=_vendor(ctx))
     return {"message": "The prebook item was successfully deleted."}
 
 
@@ -237,7 +237,7 @@ class PrebookFutureItemAnswer(Answer):
     summary="Add boxes of a future line to a prebook (sold at once; subject to the transaction fee).",
 )
 def prebook_future_item_add(ctx: CallContext, params: PrebookFutureItemParams) -> dict[str, Any]:
-    item, left = documents.add_future_item(
+    item, left = prebooks.add_future_item(
         ctx.company,
         params.prebookId,
         future_line_id=params.inventoryId,

@@ -15,7 +15,7 @@ from stemlink.api.params import Date, Id, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, ValidationFailed
-from stemlink.orders import documents, standing
+from stemlink.orders import resolvers, standing
 from stemlink.orders.models import StandingOrder
 from stemlink.orders.periods import WEEKDAYS, period_errors
 
@@ -185,7 +185,7 @@ class StandingOrderCreateAnswer(Answer):
 )
 def standing_order_create(ctx: CallContext, params: StandingCreateParams) -> dict[str, Any]:
     customer = customer_for(ctx, params.customerId, include_inactive=False)
-    carrier = documents.resolve_carrier(
+    carrier = resolvers.resolve_carrier(
         ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
     )
     order = standing.create_standing_order(
@@ -196,8 +196,8 @@ def standing_order_create(ctx: CallContext, params: StandingCreateParams) -> dic
         start_date=params.startDate,
         end_date=params.endDate,
         recurrence=params.recurrence,
-        ship_to=documents.resolve_ship_to(customer, params.shipToId),
-        location=documents.resolve_location(ctx.company, params.locationId),
+        ship_to=resolvers.resolve_ship_to(customer, params.shipToId),
+        location=resolvers.resolve_location(ctx.company, params.locationId),
         items=[
             standing.StandingLineRequest(
                 product_code=item.productCode,

@@ -1,6 +1,6 @@
 """Web orders (API.md §4.5): the marketplace's cart and checkout.
 
-Thin: parse, scope the customer to the token, call `stemlink.orders.services`, answer in Komet's
+Thin: parse, scope the customer to the token, call `stemlink.orders.weborders`, answer in Komet's
 words. A Customer token works on its own customer only; a User token names the customer.
 """
 
@@ -17,7 +17,7 @@ from stemlink.api.params import Bool, Date, Id, IdList, Int, Money
 from stemlink.api.registry import CU, US, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
 from stemlink.errors import FieldError, ValidationFailed
-from stemlink.orders import queries, services
+from stemlink.orders import queries, weborders
 from stemlink.orders.models import WebOrderStatus
 
 AREA = "Web orders"
@@ -61,7 +61,7 @@ def web_order_create(ctx: CallContext, params: WebOrderCreateParams) -> dict[str
         raise ValidationFailed(FieldError("companyId", "is required: the Company ID you send as X-ACCOUNT"))
     if params.companyId != ctx.company.pk:
         raise ValidationFailed(FieldError("companyId", "must be the Company ID of the token (X-ACCOUNT)"))
-    order = services.create_web_order(
+    order = weborders.create_web_order(
         ctx.company,
         customer,
         location_id=params.companyLocationId,
@@ -132,7 +132,7 @@ def web_order_item_add(ctx: CallContext, params: WebOrderItemAddParams) -> dict[
                 FieldError("boxTypeCode", "is required with productCode or companyProductId")
             )
         origin = origin if origin is not None else 1
-        line_ids = services.lines_for_product(
+        line_ids = weborders.lines_for_product(
             ctx.company,
             customer,
             origin=origin,
@@ -154,10 +154,10 @@ def web_order_item_add(ctx: CallContext, params: WebOrderItemAddParams) -> dict[
         raise ValidationFailed(FieldError("reservedInventory", "needs a token with Transactional API Access"))
     if origin not in (1, 2):
         raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
-    result = services.add_web_order_item(
+    result = weborders.add_web_order_item(
         ctx.company,
         customer,
-        services.ItemRequest(
+        weborders.ItemRequest(
             origin=origin,
             line_ids=line_ids,
             boxes=params.quantity,
@@ -203,7 +203,7 @@ class WebOrderItemDeleteParams(Params):
 )
 def web_order_item_delete(ctx: CallContext, params: WebOrderItemDeleteParams) -> dict[str, Any]:
     customer = customer_for(ctx, params.customerId)
-    order = services.delete_web_order_item(ctx.company, customer, params.webOrderId, params.webOrderItemId)
+    order = weborders.delete_web_order_item(ctx.company, customer, params.webOrderId, params.webOrderItemId)
     return {"message": "The item was successfully removed from the web order.", "webOrderId": order.pk}
 
 
@@ -247,7 +247,7 @@ class WebOrderCheckoutAnswer(Answer):
 )
 def web_order_checkout(ctx: CallContext, params: WebOrderCheckoutParams) -> dict[str, Any]:
     customer = customer_for(ctx, params.customerId)
-    result = services.checkout_web_order(
+    result = weborders.checkout_web_order(
         ctx.company,
         customer,
         params.webOrderId,
@@ -422,5 +422,5 @@ class WebOrderDeleteParams(Params):
 )
 def web_order_delete(ctx: CallContext, params: WebOrderDeleteParams) -> dict[str, Any]:
     customer = customer_for(ctx, params.customerId)
-    order = services.delete_web_order(ctx.company, customer, params.webOrderId, user=_user(ctx))
+    order = weborders.delete_web_order(ctx.company, customer, params.webOrderId, user=_user(ctx))
     return {"message": "The web order was successfully deleted.", "webOrderId": order.pk}

@@ -48,7 +48,7 @@ def orders_per_day(
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for model in (Invoice, Prebook):
         rows = (
-            model.objects.filter(company=company, created_on__gte=since)  # type: ignore[attr-defined]
+            model.objects.filter(company=company, created_on__gte=since)
             .annotate(day=TruncDate("created_on", tzinfo=dt.UTC))
             .values("day", "is_ecommerce", "sales_channel")
             .annotate(n=Count("id"))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -46,17 +46,16 @@ def reserved_lines_for(company: Company, customer: Customer) -> list[InventoryLi
     return list(
         InventoryLine.objects.filter(company=company, reserved_for=customer, boxes_on_hand__gt=0)
         .select_related("product", "box_type")
-        .annotate(free=F("boxes_on_hand") - F("boxes_held") - F("boxes_sold"))
+        .with_free()
         .order_by("id")
     )
 
 
 def _filtered(model: Any, company: Company, form: InventoryFilterForm) -> QuerySet[Any]:
-    boxes = "boxes_on_hand" if model is InventoryLine else "boxes"
     rows = (
         model.objects.filter(company=company)
         .select_related("product", "product__category", "box_type", "vendor", "reserved_for", "location")
-        .annotate(free=F(boxes) - F("boxes_held") - F("boxes_sold"))
+        .with_free()
     )
     if not form.is_valid():
         return rows.filter(free__gt=0).order_by("product__description", "id")
@@ -172,7 +171,7 @@ def _line(request: CompanyRequest, view: str, line_id: int) -> InventoryLine | F
     )
     if line is None:
         raise NotFound(f"There is no inventory line {line_id}.")
-    return line  # type: ignore[no-any-return]
+    return line
 
 
 @company_page(Perm.INVENTORY_EDIT)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -17,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
+from stemlink.orders.invoices import confirm_invoices, confirm_invoices_by_id, void_invoice
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, WebOrder, WebOrderStatus
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
-from stemlink.orders.services import confirm_invoices, void_invoice
+from stemlink.orders.queries import InvoiceFilter, invoices_matching
 from stemlink.tenancy.models import Company
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
@@ -90,27 +90,6 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
 _BACK_TO = {"web:home", "web:orders"}
 
 
-def confirm_selected(company: Company, invoice_ids: list[int], user: Any) -> list[Invoice]:
-    """Confirm the company's invoices with these ids, all or none.
-
-    Invoice numbers are unique per location, so the confirm service is asked once per location;
-    one transaction around the calls keeps "all or none" across locations. Raises NotFound for
-    an id the company does not have, InvalidState for an invoice that cannot be confirmed.
-    """
-    invoices = list(Invoice.objects.filter(company=company, pk__in=invoice_ids).order_by("created_on", "id"))
-    missing = set(invoice_ids) - {i.pk for i in invoices}
-    if missing:
-        raise NotFound(f"There is no invoice {min(missing)}.")
-    by_location: dict[int, list[int]] = {}
-    for invoice in invoices:
-        by_location.setdefault(invoice.location_id, []).append(invoice.number)
-    confirmed: list[Invoice] = []
-    with transaction.atomic():
-        for location_id, numbers in by_location.items():
-            confirmed += confirm_invoices(company, numbers, user=user, location_id=location_id)
-    return confirmed
-
-
 # Where Confirm Orders may send the user back to: names of pages, never a URL from the form.
 _BACK_TO = {"web:home", "web:orders"}
 
@@ -125,7 +104,7 @@ def confirm_orders(request: CompanyRequest) -> HttpResponse:
         messages.error(request, "Tick the orders to confirm first.")
         return redirect(back)
     try:
-        confirmed = confirm_selected(request.company, ids, request.user)
+        confirmed = confirm_invoices_by_id(request.company, ids, user=request.user)
     except StemlinkError as exc:
         messages.error(request, f"Nothing was confirmed. {exc.message}")
     else:
@@ -136,18 +115,11 @@ def confirm_orders(request: CompanyRequest) -> HttpResponse:
 
 @company_page(Perm.ORDERS_VIEW)
 def invoice_list(request: CompanyRequest) -> HttpResponse:
-    rows = Invoice.objects.filter(company=request.company).select_related("customer", "ship_to")
     status = request.GET.get("status", "")
     status_id = 0 if status.strip() == "0" else parse_id(status)  # Pending is 0, which is no id
-    if status_id is not None and status_id in InvoiceStatus.values:
-        rows = rows.filter(status=status_id)
     text = request.GET.get("q", "").strip()
-    if text:
-        digits = text.upper().lstrip("WT")
-        number = parse_id(digits)
-        rows = (
-            rows.filter(number=number) if number is not None else rows.filter(customer__name__icontains=text)
-        )
+    flt = InvoiceFilter(status=status_id if status_id in InvoiceStatus.values else None, search=text)
+    rows = invoices_matching(request.company, flt).select_related("customer", "ship_to")
     page = Paginator(_with_fee(rows.order_by("-created_on", "-id")), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

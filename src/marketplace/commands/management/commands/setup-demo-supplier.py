@@ -19,7 +19,7 @@ from marketplace.shop.models import Florist
 _connect = importlib.import_module("marketplace.commands.management.commands.connect-supplier")
 
 
-class Command(_connect.Command):  # type: ignore[name-defined,misc]
+class Command(_connect.Command):  # type: ignore[name-defined]
     help = "Connect the demo wholesaler and create the demo operator and florist accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:

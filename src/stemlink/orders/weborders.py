@@ -1,5 +1,5 @@
-"""Order use cases: the marketplace cart, its checkout into invoices and prebooks, and what the
-sales rep does next (confirm, void). Each public function is one transaction.
+"""Web orders: the marketplace cart (open, add and delete items, expiry), its checkout into
+invoices and prebooks, and deleting a web order. Each public function is one transaction.
 
 Stock moves only through `stemlink.inventory.stock` (conditional updates, lines in id order);
 every status change of an invoice goes through `rules.invoice_transition`; every document made
@@ -9,31 +9,32 @@ through the API gets one fee entry, and a void reverses it with a negative one.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import connection, connections, transaction
-from django.db.models import F, Model
-from django.db.models.expressions import Col
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from stemlink.catalog.models import Carrier, Category, Product
+from stemlink.catalog.models import Carrier
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.customers.services import unit_price_for
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, PriceChanged, ValidationFailed
 from stemlink.integrations.services import record_event
 from stemlink.inventory import stock
-from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
+from stemlink.inventory.models import InventoryLine, InventoryType, line_model
 from stemlink.inventory.stock import StockMove
-from stemlink.orders import numbering, rules
+from stemlink.orders import numbering, resolvers, rules
+
+# --------------------------------------------------------------------------------------------
+# Small lookups shared by the use cases
+# --------------------------------------------------------------------------------------------
+from stemlink.orders.fees import adjust_fee, charge_fee, reverse_fees
+from stemlink.orders.invoices import _invoice_event, _void
 from stemlink.orders.models import (
     CheckoutStatus,
-    DocumentKind,
-    FeeEntry,
-    FeeEntryType,
     Invoice,
     InvoiceItem,
     InvoicePrefix,
@@ -51,199 +52,23 @@ from stemlink.orders.overdue import retry_after_releasing_overdue
 from stemlink.orders.rules import InvoiceAction
 from stemlink.tenancy.models import Company, Location
 
-# --------------------------------------------------------------------------------------------
-# Small lookups shared by the use cases
-# --------------------------------------------------------------------------------------------
-
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
 
 
-def _location(company: Company, location_id: int | None, field_name: str = "companyLocationId") -> Location:
-    if location_id is None:
-        found = next(iter(_fetch(Location, "company_id = %s AND active = %s", [company.pk, True])), None)
-        if found is None:
-            raise ValidationFailed(FieldError(field_name, "the company has no active location"))
-        return found
-    try:
-        return Location.objects.get(company=company, id=location_id)
-    except Location.DoesNotExist:
-        raise NotFound(f"Location {location_id} was not found.") from None
-
-
 def _carrier(company: Company, carrier_id: int | None) -> Carrier:
     if carrier_id is None:
         raise ValidationFailed(FieldError("carrierId", "is required"))
-    carrier = next(iter(_fetch(Carrier, "company_id = %s AND id = %s", [company.pk, carrier_id])), None)
-    if carrier is None:
-        raise NotFound(f"Carrier {carrier_id} was not found.")
-    if not carrier.active:
-        raise ValidationFailed(
-            FieldError("carrierId", f"carrier {carrier.code} is inactive; choose an active one")
-        )
-    return carrier
-
-
-def _ship_to(customer: Customer, ship_to_id: int | None) -> ShipTo | None:
-    if ship_to_id is None:
-        return None
-    ship_to = ShipTo.objects.filter(company_id=customer.company_id, customer=customer, id=ship_to_id).first()
-    if ship_to is None:
-        raise NotFound(f"Ship-to {ship_to_id} of customer {customer.pk} was not found.")
-    if not ship_to.active:
-        raise ValidationFailed(FieldError("shipToId", "this ship-to is inactive"))
-    return ship_to
-
-
-def _check_customer(company: Company, customer: Customer) -> None:
-    if customer.company_id != company.pk:
-        raise NotFound(f"Customer {customer.pk} was not found.")
-    if not customer.active:
-        raise InvalidState(f"Customer {customer.code} is inactive; it cannot order.")
-
-
-# Per process and database vendor: the SELECT of whole rows for (model, WHERE clause, lock).
-_select_sql: dict[tuple[Any, ...], str] = {}
-# Per database connection and model: (position, column, converters) of the columns to convert.
-_row_converters: weakref.WeakKeyDictionary[Any, dict[type[Model], list[tuple[int, Col, list[Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-M = TypeVar("M", bound=Model)
-
-
-def _fetch(
-    model: type[M],
-    where: str,
-    params: Sequence[Any],
-    *,
-    lock: bool = False,
-    joins: str = "",
-    extra: tuple[tuple[str, str], ...] = (),
-) -> list[M]:
-    """Read whole rows of `model` (table alias `t`) matching `where` (%s parameters), by id.
-
-    What `model.objects.filter(...)` returns (`select_for_update()` with `lock`; `extra` as
-    (SQL expression over `joins`, attribute) pairs, like `annotate`), for the reads every cart
-    call makes: the ORM would build the same statement anew each time.
-    """
-    if any(isinstance(p, int) and not -(2**63) <= p < 2**63 for p in params):
-        return []  # as the ORM answers a lookup no 64-bit column can match: nothing, not an error
-    key = (connection.vendor, model, where, lock, joins, extra)
-    sql = _select_sql.get(key)
-    fields = model._meta.concrete_fields
-    width = len(fields)
-    if sql is None:
-        qn = connection.ops.quote_name
-        columns = [f"t.{qn(f.column)}" for f in fields] + [expression for expression, _ in extra]
-        sql = (
-            f"SELECT {', '.join(columns)} FROM {qn(model._meta.db_table)} t {joins}"
-            f" WHERE {where} ORDER BY t.{qn('id')}"
-        )
-        if lock and connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
-        _select_sql[key] = sql
-    wrapper = connections[connection.alias]
-    per_model = _row_converters.setdefault(wrapper, {})
-    converting = per_model.get(model)
-    if converting is None:
-        converting = []
-        for i, f in enumerate(fields):
-            col = f.get_col(model._meta.db_table)
-            converters = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
-            if converters:
-                converting.append((i, col, converters))
-        per_model[model] = converting
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row[:width])
-        for i, col, converters in converting:
-            value = values[i]
-            if value is not None:
-                for converter in converters:
-                    value = converter(value, col, connection)
-                values[i] = value
-        instance = model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
-        for (_, name), value in zip(extra, row[width:], strict=True):
-            setattr(instance, name, value)
-        found.append(instance)
-    return found
-
-
-_insert_sql: dict[tuple[str, type[Model], int], str] = {}
-_update_sql: dict[tuple[str, type[Model], tuple[str, ...], int], str] = {}
-
-
-def _insert(objs: list[M]) -> list[M]:
-    """Insert new instances of one model in one statement and give them their ids; return them.
-
-    What `bulk_create` (and, for one instance, `create`) does for these plain models: each field's
-    `pre_save` (auto_now_add) and `get_db_prep_save`, the ids read back with RETURNING, with the
-    statement built once per model and row count.
-    """
-    if not objs:
-        return objs
-    model = type(objs[0])
-    meta = model._meta
-    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (connection.vendor, model, len(objs))
-    sql = _insert_sql.get(key)
-    if sql is None:
-        qn = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)})"
-            f" VALUES {', '.join([row] * len(objs))} RETURNING {qn(str(meta.pk.column))}"  # type: ignore[union-attr]
-        )
-        _insert_sql[key] = sql
-    params: list[Any] = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        # Ids come from one sequence in VALUES order: sorted, they pair with the instances.
-        ids = sorted(int(found[0]) for found in cursor.fetchall())
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
-
-
-def _update_rows(model: type[Model], ids: list[int], **values: Any) -> None:
-    """`model.objects.filter(id__in=ids).update(**values)` with the statement built once per shape."""
-    names = tuple(values)
-    key = (connection.vendor, model, names, len(ids))
-    sql = _update_sql.get(key)
-    fields: list[Any] = [model._meta.get_field(name) for name in names]
-    if sql is None:
-        qn = connection.ops.quote_name
-        sql = (
-            f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(str(f.column))} = %s' for f in fields)}"
-            f" WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))})"
-        )
-        _update_sql[key] = sql
-    params = [f.get_db_prep_save(values[n], connection) for n, f in zip(names, fields, strict=True)]
-    params += list(ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return resolvers.resolve_carrier(company, carrier_id=carrier_id)
 
 
 def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
-    found = _fetch(
-        WebOrder,
-        "company_id = %s AND customer_id = %s AND id = %s",
-        [company.pk, customer.pk, web_order_id],
-        lock=lock,
-    )
-    if not found:
+    orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
+    order = (orders.select_for_update() if lock else orders).first()
+    if order is None:
         raise NotFound(f"Web order {web_order_id} was not found.")
-    return found[0]
+    return order
 
 
 class _Overdue(Exception):
@@ -295,11 +120,11 @@ def create_web_order(
     an inactive customer.
     """
     now = _now(now)
-    _check_customer(company, customer)
+    resolvers.require_active_customer(company, customer)
     with transaction.atomic():
-        location = _location(company, location_id)
+        location = resolvers.resolve_location(company, location_id, field_name="companyLocationId")
         carrier = _carrier(company, carrier_id) if carrier_id is not None else None
-        ship_to = _ship_to(customer, ship_to_id)
+        ship_to = resolvers.resolve_ship_to(customer, ship_to_id)
         return _new_web_order(
             company,
             customer,
@@ -341,7 +166,8 @@ def _new_web_order(
         created_by=user if getattr(user, "pk", None) else None,
         expires_at=rules.web_order_expires_at(now, company.checkout_timer_minutes),
     )
-    return _insert([order])[0]
+    order.save(force_insert=True)
+    return order
 
 
 @dataclass(frozen=True)
@@ -394,7 +220,7 @@ def add_web_order_item(
     """
     now = _now(now)
     today = now.date()
-    _check_customer(company, customer)
+    resolvers.require_active_customer(company, customer)
     rules.check_boxes(request.boxes)
     if request.origin not in (Origin.ON_HAND, Origin.FUTURE):
         raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
@@ -415,7 +241,7 @@ def add_web_order_item(
             )
             if locked is None or locked.carrier_id != request.carrier_id:
                 _carrier(company, request.carrier_id)
-            ship_to = _ship_to(customer, request.ship_to_id)
+            ship_to = resolvers.resolve_ship_to(customer, request.ship_to_id)
             lines = _lines_for_sale(company, customer, request, line_ids, transactional)
             price = _check_price(company, customer, lines, request.price)
             for line in lines:
@@ -448,21 +274,14 @@ def add_web_order_item(
                         origin=request.origin,
                         inventory_line=line if request.origin == Origin.ON_HAND else None,
                         future_line=line if request.origin == Origin.FUTURE else None,
-                        product_id=line.product_id,
-                        box_type_id=line.box_type_id,
-                        vendor_id=line.vendor_id,
-                        unit_type=line.unit_type,
-                        bunches=line.bunches,
-                        stems_bunch=line.stems_bunch,
-                        units_per_box=line.units_per_box,
                         boxes=boxes,
                         unit_price=price,
                         total=rules.line_total(price, line.units_per_box, boxes),
                         mark_code=request.mark_code[:60],
                         date=request.date,
-                    )
+                    ).take_pack_from(line)
                 )
-            _insert(items)
+            WebOrderItem.objects.bulk_create(items)
             # The timer counts from the latest hold: a buyer still filling the cart keeps it.
             updates: dict[str, Any] = {
                 "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
@@ -473,7 +292,7 @@ def add_web_order_item(
             }
             if order.origin is None:
                 updates["origin"] = request.origin
-            _update_rows(WebOrder, [order.pk], **updates)
+            WebOrder.objects.filter(id=order.pk).update(**updates)
             for name, value in updates.items():
                 setattr(order, name, value)
     except _Overdue as overdue:
@@ -500,8 +319,7 @@ def lines_for_product(
     ones), of one pack. Raises NotFound when the product has no such lines, PriceChanged (with the
     price of the oldest line) when none of them costs `price` for this customer.
     """
-    model: type[InventoryLine] | type[FutureLine] = InventoryLine if origin == Origin.ON_HAND else FutureLine
-    total = "boxes_on_hand" if origin == Origin.ON_HAND else "boxes"
+    model = line_model(origin)
     lines = model.objects.filter(company=company, box_type__code=box_type_code.upper())
     if product_id is not None:
         lines = lines.filter(product_id=product_id)
@@ -517,7 +335,7 @@ def lines_for_product(
     )
     if location_id is not None:
         lines = lines.filter(location_id=location_id)
-    lines = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")}).order_by("id")
+    lines = lines.with_free_boxes().order_by("id")
     found = list(lines[:200])
     if not found:
         raise NotFound("No boxes of this product and box type are available.")
@@ -549,18 +367,10 @@ def lines_for_product(
 def _lines_for_sale(
     company: Company, customer: Customer, request: ItemRequest, line_ids: list[int], transactional: bool
 ) -> list[Any]:
-    model: type[InventoryLine] | type[FutureLine] = (
-        InventoryLine if request.origin == Origin.ON_HAND else FutureLine
-    )
+    model = line_model(request.origin)
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
-    product, category = Product._meta.db_table, Category._meta.db_table
-    placeholders = ", ".join(["%s"] * len(line_ids))
-    sellable = _fetch(
-        model,
-        f"t.company_id = %s AND t.id IN ({placeholders})",
-        [company.pk, *line_ids],
-        joins=f"JOIN {product} p ON p.id = t.product_id JOIN {category} c ON c.id = p.category_id",
-        extra=(("p.active", "product_active"), ("c.active", "category_active")),
+    sellable = model.objects.filter(company=company, id__in=line_ids).annotate(
+        product_active=F("product__active"), category_active=F("product__category__active")
     )
     found: dict[int, Any] = {line.pk: line for line in sellable}
     kind = "on-hand" if request.origin == Origin.ON_HAND else "future"
@@ -843,7 +653,7 @@ def checkout_web_order(
                 raise ValidationFailed(
                     FieldError("companyLocationId", "this web order belongs to another location")
                 )
-            items = _fetch(WebOrderItem, "web_order_id = %s AND holding = %s", [order.pk, True])
+            items = list(WebOrderItem.objects.filter(web_order=order, holding=True).order_by("id"))
             if not items:
                 raise InvalidState("This web order has no items; add items before checking it out.")
             stock.sell_held_lines(
@@ -862,10 +672,8 @@ def checkout_web_order(
                     )
                 else:
                     result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
-            _update_rows(WebOrderItem, [item.pk for item in items], holding=False)
-            _update_rows(
-                WebOrder,
-                [order.pk],
+            WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
+            WebOrder.objects.filter(id=order.pk).update(
                 status=WebOrderStatus.CHECKED_OUT,
                 checked_out_on=now,
                 customer_po=po,
@@ -928,26 +736,19 @@ def _invoice_from(
         created_by_token_id=token_id,
         confirmed_on=now if autoconfirm else None,
     )
-    _insert([invoice])
-    _insert(
+    invoice.save(force_insert=True)
+    InvoiceItem.objects.bulk_create(
         [
             InvoiceItem(
                 company_id=order.company_id,
                 invoice=invoice,
                 inventory_line_id=item.inventory_line_id,
                 web_order_item=item,
-                product_id=item.product_id,
-                box_type_id=item.box_type_id,
-                vendor_id=item.vendor_id,
-                unit_type=item.unit_type,
-                bunches=item.bunches,
-                stems_bunch=item.stems_bunch,
-                units_per_box=item.units_per_box,
                 boxes=item.boxes,
                 unit_price=item.unit_price,
                 total=item.total,
                 mark_code=item.mark_code,
-            )
+            ).take_pack_from(item)
             for item in items
         ]
     )
@@ -985,257 +786,16 @@ def _prebook_from(
                 prebook=prebook,
                 future_line_id=item.future_line_id,
                 web_order_item=item,
-                product_id=item.product_id,
-                box_type_id=item.box_type_id,
-                vendor_id=item.vendor_id,
-                unit_type=item.unit_type,
-                bunches=item.bunches,
-                stems_bunch=item.stems_bunch,
-                units_per_box=item.units_per_box,
                 boxes=item.boxes,
                 unit_price=item.unit_price,
                 total=item.total,
                 mark_code=item.mark_code,
-            )
+            ).take_pack_from(item)
             for item in items
         ]
     )
     charge_fee(prebook=prebook, company=order.company, customer=order.customer)
     return prebook
-
-
-# --------------------------------------------------------------------------------------------
-# The fee ledger
-# --------------------------------------------------------------------------------------------
-
-
-def _fee_document(invoice: Invoice | None, prebook: Prebook | None) -> tuple[Invoice | Prebook, str]:
-    if (invoice is None) == (prebook is None):
-        raise ValueError("name exactly one document: an invoice or a prebook")
-    if invoice is not None:
-        return invoice, DocumentKind.INVOICE
-    assert prebook is not None
-    return prebook, DocumentKind.PREBOOK
-
-
-def _document_number(document: Invoice | Prebook) -> str:
-    return document.display_number if isinstance(document, Invoice) else str(document.number)
-
-
-def charge_fee(
-    *,
-    invoice: Invoice | None = None,
-    prebook: Prebook | None = None,
-    company: Company | None = None,
-    customer: Customer | None = None,
-) -> FeeEntry:
-    """Record the transaction fee of a document made through the API: its one charge entry.
-
-    The amount is the company's rate of the document total, to the cent; customers of the company's
-    own locations (internal) are exempt, recorded at rate 0. Call inside the transaction that
-    creates the document. Raises IntegrityError if the document already has its charge.
-    """
-    document, kind = _fee_document(invoice, prebook)
-    # The caller usually has the company and customer at hand; read them only when it has not.
-    if company is None or company.pk != document.company_id:
-        company = Company.objects.only("transaction_fee_percent").get(id=document.company_id)
-    if customer is None or customer.pk != document.customer_id:
-        customer = document.customer
-    exempt = customer.is_internal
-    rate = Decimal("0.00") if exempt else company.transaction_fee_percent
-    entry = FeeEntry(
-        company_id=document.company_id,
-        entry_type=FeeEntryType.CHARGE,
-        document_kind=kind,
-        invoice=invoice,
-        prebook=prebook,
-        document_number=_document_number(document),
-        customer_id=document.customer_id,
-        base_amount=document.total,
-        rate_percent=rate,
-        amount=rules.transaction_fee(document.total, rate, exempt=exempt),
-    )
-    return _insert([entry])[0]
-
-
-def adjust_fee(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> FeeEntry | None:
-    """Bring a document's fee in line with its current total with an adjustment entry (None if equal).
-
-    For documents whose lines change after they were made (invoice.item.add/update/delete).
-    """
-    document, kind = _fee_document(invoice, prebook)
-    entries = list(FeeEntry.objects.filter(**{kind: document}))
-    charge = next((e for e in entries if e.entry_type == FeeEntryType.CHARGE), None)
-    if charge is None:
-        return charge_fee(invoice=invoice, prebook=prebook)
-    should = rules.transaction_fee(document.total, charge.rate_percent)
-    recorded = sum((e.amount for e in entries), Decimal("0.00"))
-    if should == recorded:
-        return None
-    return FeeEntry.objects.create(
-        company_id=document.company_id,
-        entry_type=FeeEntryType.ADJUSTMENT,
-        document_kind=kind,
-        invoice=invoice,
-        prebook=prebook,
-        document_number=_document_number(document),
-        customer_id=document.customer_id,
-        base_amount=document.total,
-        rate_percent=charge.rate_percent,
-        amount=should - recorded,
-    )
-
-
-def reverse_fees(*, invoice: Invoice | None = None, prebook: Prebook | None = None) -> list[FeeEntry]:
-    """Cancel every fee entry of a document with a negative entry pointing at it; return those made."""
-    document, kind = _fee_document(invoice, prebook)
-    open_entries = FeeEntry.objects.filter(**{kind: document}, reversed_by__isnull=True).exclude(
-        entry_type=FeeEntryType.REVERSAL
-    )
-    reversals = []
-    for entry in open_entries.order_by("id"):
-        reversals.append(
-            FeeEntry.objects.create(
-                company_id=entry.company_id,
-                entry_type=FeeEntryType.REVERSAL,
-                document_kind=entry.document_kind,
-                invoice_id=entry.invoice_id,
-                prebook_id=entry.prebook_id,
-                document_number=entry.document_number,
-                customer_id=entry.customer_id,
-                base_amount=entry.base_amount,
-                rate_percent=entry.rate_percent,
-                amount=rules.fee_reversal(entry.amount),
-                reversal_of=entry,
-            )
-        )
-    return reversals
-
-
-# --------------------------------------------------------------------------------------------
-# Invoices: confirm, void
-# --------------------------------------------------------------------------------------------
-
-
-def _invoice_event(event_type: str, invoice: Invoice) -> None:
-    record_event(
-        invoice.company_id,
-        event_type,
-        {
-            "invoiceId": invoice.pk,
-            "invoiceNumber": invoice.display_number,
-            "customerId": invoice.customer_id,
-            "webOrderId": invoice.web_order_id,
-            "status": int(invoice.status),
-            "total": str(invoice.total),
-        },
-        customer_id=invoice.customer_id,
-    )
-
-
-def find_invoice(
-    company: Company, number: Any, *, location_id: int | None = None, lock: bool = False
-) -> Invoice:
-    """Return the company's invoice with this bare number (a `W`/`T` prefix is accepted and dropped).
-
-    Numbers are unique per location: with several locations, `location_id` picks one. Raises
-    ValidationFailed for a number that is not one, NotFound when there is no such invoice.
-    """
-    text = str(number).strip().upper() if number is not None else ""
-    for prefix in ("W", "T"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):  # "²".isdigit() is True
-        raise ValidationFailed(FieldError("invoiceNumber", "must be an invoice number, e.g. 1042"))
-    invoices = Invoice.objects.filter(company=company, number=int(text))
-    if location_id is not None:
-        invoices = invoices.filter(location_id=location_id)
-    if lock:
-        invoices = invoices.select_for_update()
-    found = list(invoices[:2])
-    if not found:
-        raise NotFound(f"Invoice {text} was not found.")
-    if len(found) > 1:
-        raise ValidationFailed(
-            FieldError("locationId", f"invoice number {text} exists at several locations; say which one")
-        )
-    return found[0]
-
-
-def confirm_invoices(
-    company: Company,
-    numbers: Iterable[Any],
-    *,
-    user: Any = None,
-    location_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> list[Invoice]:
-    """Confirm one or many invoices (the sales rep's "Confirm Orders"), all or none.
-
-    Raises NotFound for a number the company does not have, InvalidState (naming the invoice) for
-    one the transition table does not let be confirmed.
-    """
-    now = _now(now)
-    wanted = list(dict.fromkeys(str(n).strip() for n in numbers))
-    if not wanted:
-        raise ValidationFailed(FieldError("invoiceNumber", "name at least one invoice"))
-    confirmed = []
-    with transaction.atomic():
-        for number in wanted:
-            invoice = find_invoice(company, number, location_id=location_id, lock=True)
-            try:
-                invoice.status = rules.invoice_transition(invoice.status, InvoiceAction.CONFIRM)
-            except InvalidState as refused:
-                raise InvalidState(f"Invoice {invoice.display_number}: {refused.message}") from None
-            invoice.confirmed_on = now
-            invoice.confirmed_by = user if getattr(user, "pk", None) else None
-            invoice.save(update_fields=["status", "confirmed_on", "confirmed_by", "updated_on"])
-            _invoice_event("invoice.confirmed", invoice)
-            confirmed.append(invoice)
-    return confirmed
-
-
-def void_invoice(
-    company: Company,
-    number: Any,
-    reason: str,
-    *,
-    user: Any = None,
-    location_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> Invoice:
-    """Void an invoice: its boxes go back to the open market and its fee is reversed.
-
-    Raises ValidationFailed without a reason (or one over 300 characters), NotFound for a number
-    the company does not have, InvalidState when the transition table forbids it (Confirmed, Voided).
-    """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(FieldError("reason", "is required: say why the invoice is voided"))
-    if len(reason) > 300:
-        raise ValidationFailed(FieldError("reason", "must be at most 300 characters"))
-    with transaction.atomic():
-        invoice = find_invoice(company, number, location_id=location_id, lock=True)
-        _void(invoice, reason, user, _now(now))
-    return invoice
-
-
-def _void(invoice: Invoice, reason: str, user: Any, now: dt.datetime) -> None:
-    invoice.status = rules.invoice_transition(invoice.status, InvoiceAction.VOID)
-    moves = [
-        StockMove(Origin.ON_HAND, line_id, boxes)
-        for line_id, boxes in InvoiceItem.objects.filter(
-            invoice=invoice, inventory_line__isnull=False
-        ).values_list("inventory_line_id", "boxes")
-        if line_id is not None
-    ]
-    stock.return_sold_lines(moves, company_id=invoice.company_id)
-    invoice.void_reason = reason
-    invoice.voided_on = now
-    invoice.voided_by = user if getattr(user, "pk", None) else None
-    invoice.save(update_fields=["status", "void_reason", "voided_on", "voided_by", "updated_on"])
-    reverse_fees(invoice=invoice)
-    _invoice_event("invoice.voided", invoice)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,792 @@
+"""The e-commerce view: what one customer may buy, as `ecommerce/inventory.list` and its siblings answer it.
+
+(The company's own views of its stock are in `stemlink.inventory.queries`.)
+
+A marketplace syncs this view page after page, every few minutes, so it is built for speed: at most
+a count and a page per call whatever the page size (only the page when the stock has not changed
+since the last count), plain SQL over the line tables and their indexes, answered as plain dicts
+ready for orjson. Prices come from `stemlink.customers.services.unit_price_for`, the same function
+that prices web orders, memoised per (line price, cost) pair because thousands of lines share a
+handful of prices.
+
+A delta (`updatedAsOf`) answers every line of the view whose sellable quantity, price or data may
+have changed since then, those no longer sellable with quantity 0, so that a copy kept by applying
+deltas equals a fresh full list. See `EcommerceFilter` and `_delta_condition` for what "may have
+changed" covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from stemlink.catalog.models import BoxType, Category, Product, Vendor
+from stemlink.customers.models import Customer
+from stemlink.customers.services import pricing_terms_for, unit_price_for
+from stemlink.errors import FieldError, NotFound, ValidationFailed
+from stemlink.inventory import rules
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, line_model
+from stemlink.tenancy.models import Company
+
+ON_HAND = 1
+FUTURE = 2
+MAX_ROWS = 500
+MAX_PAGE = 1_000_000
+DEFAULT_ROWS = 30
+# A delta cursor handed back to the client lags the clock: a change stamped a moment before a
+# poll may commit after it, and must still be in the next delta. Overlap costs only repeats.
+CURSOR_SAFETY = dt.timedelta(seconds=60)
+
+
+# --- value conversion: SQLite answers text and floats, PostgreSQL dates and Decimals ----------------
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back to the same float: the decimal stored.
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def datetime_text(value: Any) -> str:
+    """`YYYY-MM-DDTHH:MM:SS` in UTC, as the API answers datetimes."""
+    if isinstance(value, str):
+        return value[:10] + "T" + value[11:19]
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.isoformat()[:19]
+
+
+def format_api_datetime(value: dt.datetime) -> str:
+    """`YYYY-MM-DD hh:mm:ss` in UTC: the form `updatedAsOf` filters take."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _sql_date(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _sql_datetime(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _money(value: Decimal) -> float:
+    """Money leaves as a JSON number: the Decimal is exact to the cent, so its float prints the same."""
+    return float(value)
+
+
+# --- the e-commerce view ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EcommerceFilter:
+    """What one call of the e-commerce view asks for.
+
+    `reserved`: only lines reserved for this customer (else only lines reserved for nobody).
+    `available_date`: lines that may ship that day (None: on hand now and future lines arriving
+    within two months). `updated_as_of`: a delta since then. `line_ids` narrows to given lines.
+    """
+
+    reserved: bool = False
+    available_date: dt.date | None = None
+    location_id: int | None = None
+    search_text: str = ""
+    category_id: int | None = None
+    color: str = ""
+    origin: int | None = None
+    updated_as_of: dt.datetime | None = None
+    line_ids: tuple[int, ...] | None = None
+    # inventory.get reads a customer's own reserved lines beside the open ones.
+    both_reservation_views: bool = False
+    # Answer every line of the scope, those not sellable with quantity 0 (inventory.get).
+    all_in_scope: bool = False
+
+
+@dataclass
+class EcommercePage:
+    """One page of the e-commerce view, the total across pages, and the cursor for the next delta."""
+
+    total: int
+    items: list[dict[str, Any]]
+    next_updated_as_of: str
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+_T_ON_HAND = InventoryLine._meta.db_table
+_T_FUTURE = FutureLine._meta.db_table
+_T_PRODUCT = Product._meta.db_table
+_T_CATEGORY = Category._meta.db_table
+_T_BOX = BoxType._meta.db_table
+_T_VENDOR = Vendor._meta.db_table
+
+
+def _hidden_products_condition(company_id: int) -> tuple[str, list[Any]]:
+    """SQL true for lines whose product is sellable: neither it nor its category is inactive.
+
+    A wholesaler deactivates a product (or a whole category) to take it off every marketplace at
+    once. The view reads the hidden products' ids once per statement (SQLite materialises the
+    uncorrelated subquery, PostgreSQL hashes it) and checks each line's product, kept in the
+    sellable-line indexes, against that set instead of joining every line to the catalogue. The
+    EXISTS, also evaluated once, spares that per-line check to a company with nothing hidden.
+    Vendors are deliberately not checked: a deactivated grower's boxes already on hand (or
+    confirmed to arrive) are the wholesaler's stock and still sellable.
+    """
+    hidden = (
+        f"SELECT hp.id FROM {_T_PRODUCT} hp WHERE hp.company_id = %s AND (NOT hp.active OR hp.category_id IN"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f" (SELECT hc.id FROM {_T_CATEGORY} hc WHERE hc.company_id = %s AND NOT hc.active))"
+    )
+    return (
+        f"(NOT EXISTS ({hidden}) OR l.product_id NOT IN ({hidden}))",
+        [company_id, company_id, company_id, company_id],
+    )
+
+
+class _Origin:
+    """How one line table answers the e-commerce view: its columns and its conditions."""
+
+    def __init__(self, origin: int) -> None:
+        self.origin = origin
+        if origin == ON_HAND:
+            self.table, self.boxes, self.sellable_index = _T_ON_HAND, "l.boxes_on_hand", "invline_sellable"
+        else:
+            self.table, self.boxes, self.sellable_index = _T_FUTURE, "l.boxes", "futline_sellable"
+        self.free = f"({self.boxes} - l.boxes_held - l.boxes_sold)"
+
+    def date_condition(self, day: dt.date, wanted: dt.date | None) -> tuple[str, list[Any]]:
+        """SQL true for the lines that may ship on `wanted` (or in the default window), as seen on `day`."""
+        if self.origin == ON_HAND:
+            if wanted is None:
+                return "1=1", []
+            first, last = rules.on_hand_ship_dates(day)
+            return ("1=1" if first <= wanted <= last else "1=0"), []
+        if wanted is None:
+            return "(l.available_to >= %s AND l.available_from <= %s)", [
+                _sql_date(day),
+                _sql_date(rules.ecommerce_horizon(day)),
+            ]
+        if wanted < day:
+            return "1=0", []
+        return "(l.available_from <= %s AND l.available_to >= %s)", [_sql_date(wanted), _sql_date(wanted)]
+
+    def visible_condition(
+        self, flt: EcommerceFilter, today: dt.date, company_id: int
+    ) -> tuple[str, list[Any]]:
+        """SQL true for the lines of the scope this customer may buy now."""
+        # Written as the partial indexes of the line tables write it, so the planner can use them.
+        parts = [f"{self.boxes} > (l.boxes_held + l.boxes_sold)"]
+        params: list[Any] = []
+        if self.origin == ON_HAND:
+            parts.append(f"l.inventory_type = '{InventoryType.OPEN_MARKET.value}'")
+        date_sql, date_params = self.date_condition(today, flt.available_date)
+        parts.append(date_sql)
+        params.extend(date_params)
+        # After the cheap column tests, which already drop the lines outside the dates.
+        hidden_sql, hidden_params = _hidden_products_condition(company_id)
+        parts.append(hidden_sql)
+        params.extend(hidden_params)
+        if flt.search_text:
+            pattern = _like(flt.search_text)
+            parts.append(
+                "(LOWER(p.description) LIKE %s ESCAPE '\\' OR LOWER(p.code) LIKE %s ESCAPE '\\' "
+                "OR LOWER(p.variety) LIKE %s ESCAPE '\\' OR LOWER(p.color) LIKE %s ESCAPE '\\')"
+            )
+            params.extend([pattern] * 4)
+        if flt.category_id is not None:
+            parts.append("p.category_id = %s")
+            params.append(flt.category_id)
+        if flt.color:
+            parts.append("LOWER(p.color) = %s")
+            params.append(flt.color.lower())
+        return "(" + " AND ".join(parts) + ")", params
+
+    def scope_condition(
+        self, company_id: int, customer_id: int, flt: EcommerceFilter
+    ) -> tuple[str, list[Any]]:
+        """SQL true for the lines that belong to this view at all, whatever their stock.
+
+        Reservations are part of the scope, not of visibility: a line is born reserved or not and
+        stays so (see `stemlink.inventory.services`), so no line ever leaves one view for another.
+        """
+        parts = ["l.company_id = %s"]
+        params: list[Any] = [company_id]
+        if flt.both_reservation_views:
+            parts.append("(l.reserved_for_id IS NULL OR l.reserved_for_id = %s)")
+            params.append(customer_id)
+        elif flt.reserved:
+            parts.append("l.reserved_for_id = %s")
+            params.append(customer_id)
+        else:
+            parts.append("l.reserved_for_id IS NULL")
+        if flt.location_id is not None:
+            parts.append("l.location_id = %s")
+            params.append(flt.location_id)
+        if flt.line_ids is not None:
+            parts.append("l.id IN (" + ",".join(["%s"] * len(flt.line_ids)) + ")")
+            params.extend(flt.line_ids)
+        return " AND ".join(parts), params
+
+    def joins(self) -> str:
+        """The catalogue joins every answered line needs."""
+        return (
+            f" JOIN {_T_PRODUCT} p ON p.id = l.product_id JOIN {_T_CATEGORY} c ON c.id = p.category_id"
+            f" JOIN {_T_BOX} b ON b.id = l.box_type_id LEFT JOIN {_T_VENDOR} v ON v.id = l.vendor_id"
+        )
+
+    def from_clause(self, *, full: bool, product: bool = True, sellable: bool = False) -> str:
+        sql = f"{self.table} l"
+        if sellable and connection.vendor == "sqlite":
+            # Without statistics SQLite prefers the index with the most equalities; the partial
+            # index of sellable lines (see the models) counts and skips about three times faster.
+            # The WHERE repeats its condition term for term, as SQLite requires to use it.
+            sql += f" INDEXED BY {self.sellable_index}"
+        if product or full:
+            sql += f" JOIN {_T_PRODUCT} p ON p.id = l.product_id"
+        if full:
+            sql += (
+                f" JOIN {_T_CATEGORY} c ON c.id = p.category_id"
+                f" JOIN {_T_BOX} b ON b.id = l.box_type_id"
+                f" LEFT JOIN {_T_VENDOR} v ON v.id = l.vendor_id"
+            )
+        return sql
+
+    def columns(self, quantity_sql: str) -> str:
+        # Dates and the change time leave the database already written as the API writes them,
+        # so no row needs a conversion in Python.
+        if self.origin == ON_HAND:
+            dates = "NULL, NULL"
+        else:
+            dates = f"{_date_sql('l.available_from')}, {_date_sql('l.available_to')}"
+        return (
+            f"{self.origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade,"
+            f" l.box_type_id, b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box, {quantity_sql},"
+            f" l.price, l.unit_cost, {dates}, v.name, l.location_id, {_timestamp_sql('l.updated_on')}"
+        )
+
+
+def _date_sql(column: str) -> str:
+    """SQL writing a date column as `YYYY-MM-DD` (SQLite keeps dates as that text already)."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    # An expression, not the bare column: Django's SQLite connection would parse a column
+    # declared `date` into a date object for every row.
+    return f"CAST({column} AS TEXT)"
+
+
+def _timestamp_sql(column: str) -> str:
+    """SQL writing a UTC timestamp column as `YYYY-MM-DDTHH:MM:SS`, as the API answers datetimes."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: slicing it in Python beats strftime in SQL, and
+    # the CAST keeps the driver from parsing it into a datetime first (see _date_sql).
+    return f"CAST({column} AS TEXT)"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The WHERE of one origin for one call, and the quantity each line is answered with."""
+
+    origin: _Origin
+    where: str
+    where_params: list[Any]
+    quantity: str
+    quantity_params: list[Any]
+    # The WHERE reads product columns (search filters, a delta's product changes).
+    needs_product: bool = True
+    # The WHERE holds the sellable-line index's condition (the full list of open stock).
+    sellable: bool = False
+
+    def narrow_from(self) -> str:
+        """FROM for reading ids and counting: the line table, and the product only when needed."""
+        return self.origin.from_clause(full=False, product=self.needs_product, sellable=self.sellable)
+
+
+def _plan(
+    origin: _Origin, company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
+) -> _Plan:
+    today = now.date()
+    scope_sql, scope_params = origin.scope_condition(company.pk, customer.pk, flt)
+    visible_sql, visible_params = origin.visible_condition(flt, today, company.pk)
+    if flt.all_in_scope:
+        return _Plan(
+            origin,
+            scope_sql,
+            scope_params,
+            f"CASE WHEN {visible_sql} THEN {origin.free} ELSE 0 END",
+            list(visible_params),
+        )
+    if flt.updated_as_of is None:
+        return _Plan(
+            origin,
+            f"{scope_sql} AND {visible_sql}",
+            scope_params + visible_params,
+            origin.free,
+            [],
+            needs_product=bool(flt.search_text or flt.category_id is not None or flt.color),
+            sellable=not flt.reserved and not flt.both_reservation_views,
+        )
+    delta_sql, delta_params = _delta_condition(
+        origin, company, customer, flt, now, visible_sql, visible_params
+    )
+    return _Plan(
+        origin,
+        f"{scope_sql} AND ({delta_sql})",
+        scope_params + delta_params,
+        f"CASE WHEN {visible_sql} THEN {origin.free} ELSE 0 END",
+        list(visible_params),
+    )
+
+
+def _delta_condition(
+    origin: _Origin,
+    company: Company,
+    customer: Customer,
+    flt: EcommerceFilter,
+    now: dt.datetime,
+    visible_sql: str,
+    visible_params: list[Any],
+) -> tuple[str, list[Any]]:
+    """SQL true for every line of the scope whose answer may differ from what it was at `since`.
+
+    - the line or its product changed (every change a buyer can see moves `updated_on`,
+      including (de)activating the product or its category: hidden lines answer quantity 0);
+    - everything sellable now, when the customer's pricing terms or the company (its gross
+      margin) changed since, or the day changed (ship dates are counted from today);
+    - lines that were sellable on the day of `since` only by their dates and are not any more
+      (a future line whose last day passed), so they are answered with quantity 0.
+    """
+    since = flt.updated_as_of
+    assert since is not None
+    parts = ["l.updated_on > %s", "p.updated_on > %s"]
+    params: list[Any] = [_sql_datetime(since), _sql_datetime(since)]
+    since_day, today = since.astimezone(dt.UTC).date(), now.date()
+    pricing_changed = customer.pricing_updated_on > since or company.updated_on > since
+    if pricing_changed or since_day != today:
+        parts.append(visible_sql)
+        params.extend(visible_params)
+    if since_day != today:
+        # Sellable as seen on since's day but not today: for a line unchanged since, only its
+        # dates can make that difference (a changed line is in the delta anyway).
+        then_sql, then_params = origin.visible_condition(flt, since_day, company.pk)
+        parts.append(f"({then_sql} AND NOT {visible_sql})")
+        params.extend(then_params + visible_params)
+    return " OR ".join(parts), params
+
+
+# Prices already worked out, by (terms, margin, view, line price, cost): a sync of thousands of lines
+# meets a few hundred distinct pairs. The key holds every input of the rule, so it is never stale.
+_PRICE_MEMO: dict[tuple[Any, ...], float] = {}
+_PRICE_MEMO_MAX = 200_000
+
+
+class Pricer:
+    """Price lines for one customer with the one pricing rule, once per distinct (price, cost)."""
+
+    def __init__(self, customer: Customer | None, company: Company, *, ecommerce: bool) -> None:
+        self.customer = customer
+        self.margin = company.gross_margin_percent
+        self.ecommerce = ecommerce
+        self.prefix = (pricing_terms_for(customer), self.margin, ecommerce)
+        self.cache: dict[tuple[Any, Any], float] = {}
+
+    def __call__(self, price: Any, cost: Any) -> float:
+        key = (price, cost)
+        found = self.cache.get(key)
+        if found is None:
+            memo_key = (*self.prefix, price, cost)
+            found = _PRICE_MEMO.get(memo_key)
+            if found is None:
+                found = _money(self.decimal(price, cost))
+                if len(_PRICE_MEMO) >= _PRICE_MEMO_MAX:
+                    _PRICE_MEMO.clear()
+                _PRICE_MEMO[memo_key] = found
+            self.cache[key] = found
+        return found
+
+    def decimal(self, price: Any, cost: Any) -> Decimal:
+        unit_cost = _decimal(cost)
+        assert unit_cost is not None
+        return unit_price_for(
+            self.customer,
+            line_price=_decimal(price),
+            unit_cost=unit_cost,
+            gross_margin_percent=self.margin,
+            ecommerce=self.ecommerce,
+        )
+
+
+def _items(
+    rows: Iterable[Sequence[Any]], pricer: Pricer, today: dt.date, show_vendors: bool
+) -> list[dict[str, Any]]:
+    """Turn result rows into answer records: one pass, no query, no call per row it can avoid."""
+    on_hand_from, on_hand_to = (d.isoformat() for d in rules.on_hand_ship_dates(today))
+    today_text = today.isoformat()
+    prices = pricer.cache
+    slice_stamps = connection.vendor != "postgresql"  # see _timestamp_sql
+    items: list[dict[str, Any]] = []
+    append = items.append
+    for (
+        origin,
+        line_id,
+        product_id,
+        code,
+        description,
+        category,
+        variety,
+        color,
+        grade,
+        box_type_id,
+        box_code,
+        unit_type,
+        bunches,
+        stems_bunch,
+        units_per_box,
+        quantity,
+        price,
+        cost,
+        available_from,
+        available_to,
+        vendor_name,
+        location_id,
+        updated_on,
+        _stamp,
+    ) in rows:
+        if origin == ON_HAND:
+            first, last = on_hand_from, on_hand_to
+        else:
+            first, last = available_from, available_to
+            if first < today_text:
+                first = today_text
+        unit_price = prices.get((price, cost))
+        if unit_price is None:
+            unit_price = pricer(price, cost)
+        append(
+            {
+                "inventoryOrigin": origin,
+                "inventoryIds": str(line_id),
+                "companyProductId": product_id,
+                "productCode": code,
+                "productDescription": description,
+                "category": category,
+                "variety": variety,
+                "color": color,
+                "grade": grade,
+                "boxTypeId": box_type_id,
+                "boxTypeCode": box_code,
+                "unitType": unit_type,
+                "bunches": bunches,
+                "stemsBunch": stems_bunch,
+                "unitsPerBox": units_per_box,
+                "quantity": quantity if quantity > 0 else 0,
+                "price": unit_price,
+                "availableFrom": first,
+                "availableTo": last,
+                "vendorName": vendor_name if show_vendors else None,
+                "locationId": location_id,
+                "updatedOn": updated_on[:10] + "T" + updated_on[11:19] if slice_stamps else updated_on,
+            }
+        )
+    return items
+
+
+def _origins(flt: EcommerceFilter) -> list[_Origin]:
+    if flt.origin is None:
+        return [_Origin(ON_HAND), _Origin(FUTURE)]
+    if flt.origin not in (ON_HAND, FUTURE):
+        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)"))
+    return [_Origin(flt.origin)]
+
+
+# --- one page: the page query, and the total ---------------------------------------------------------
+
+
+def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
+    """SQL for the newest change stamp of what the view reads: every change moves one of them.
+
+    Each MAX walks down one (company, updated_on) index, so it costs the same for ten lines or a million.
+    Products count for every view, not only filtered ones: (de)activating a product, or its
+    category (see `stemlink.catalog.services`), changes which lines are listed.
+    """
+    parts = [
+        f"(SELECT MAX(updated_on) FROM {_T_ON_HAND} WHERE company_id = %s)",  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f"(SELECT MAX(updated_on) FROM {_T_FUTURE} WHERE company_id = %s)",  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f"(SELECT MAX(updated_on) FROM {_T_PRODUCT} WHERE company_id = %s)",  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+    ]
+    params: list[Any] = [company.pk, company.pk, company.pk]
+    if connection.vendor == "sqlite":  # SQLite's two-argument MAX ignores no NULL: COALESCE them
+        expr = "MAX(" + ", ".join(f"COALESCE({p}, '')" for p in parts) + ")"
+    else:
+        expr = "GREATEST(" + ", ".join(parts) + ")"
+    return expr, params
+
+
+def _page_sql(
+    plans: list[_Plan],
+    counts: list[int],
+    company: Company,
+    flt: EcommerceFilter,
+    *,
+    rows: int,
+    offset: int,
+    with_stamp: bool,
+) -> tuple[str, list[Any]] | None:
+    """One statement: the stamp row if asked for, then the page's lines (on hand first, then future).
+
+    The counts of each origin say which origin(s) the page falls in. Each part finds its ids in
+    an index alone (the offset skipped there, in id order, no sort), and only the page's own lines
+    are joined to the catalogue. None when there is nothing to read (no stamp, no line).
+    """
+    selects: list[str] = []
+    params: list[Any] = []
+    if with_stamp:
+        stamp_sql, stamp_params = _stamp_sql(company, flt)
+        nulls = ", ".join(["NULL"] * 22)
+        selects.append(f"SELECT 0, {nulls}, {stamp_sql}")
+        params.extend(stamp_params)
+    start = 0
+    for plan, count in zip(plans, counts, strict=True):
+        first, last = max(offset, start), min(offset + rows, start + count)
+        if first < last:
+            n = plan.origin.origin
+            selects.append(
+                f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+                f" FROM {plan.narrow_from()}"
+                f" WHERE {plan.where} ORDER BY l.id LIMIT %s OFFSET %s) page{n}"
+                f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
+            )
+            params.extend([*plan.quantity_params, *plan.where_params, last - first, first - start])
+        start += count
+    if not selects:
+        return None
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 2", params
+
+
+def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], Any]:
+    """Count the view's lines of each origin, and read the change stamp in the same statement."""
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})" for plan in plans)  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+    stamp_sql, stamp_params = _stamp_sql(company, flt)
+    cursor.execute(
+        f"SELECT {counts}, {stamp_sql}", [p for plan in plans for p in plan.where_params] + stamp_params
+    )
+    *found, stamp = cursor.fetchone()
+    return [int(n) for n in found], stamp
+
+
+# Totals of full lists already counted, by view, with the change stamp they were counted at: a
+# marketplace reading 100 pages of an unchanged feed need not count it 100 times. The lines of a
+# page never come from here, only the total; and a total is kept only once the stock has been
+# quiet for a while, so a change stamped just before the count but committed after it (its stamp
+# then no longer the newest) cannot leave a wrong total behind.
+_TOTALS: dict[tuple[Any, ...], tuple[Any, list[int]]] = {}
+_TOTALS_MAX = 10_000
+QUIET_BEFORE_REMEMBERING = dt.timedelta(seconds=5)
+
+
+def _total_memo_key(
+    company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
+) -> tuple[Any, ...]:
+    scoped_customer = customer.pk if (flt.reserved or flt.both_reservation_views) else None
+    database = (connection.alias, connection.settings_dict.get("NAME"))
+    # created_on tells apart two companies that got the same id (a test database reuses ids).
+    return (*database, company.pk, company.created_on, scoped_customer, flt, now.date())
+
+
+def _remembered_counts(key: tuple[Any, ...] | None) -> tuple[Any, list[int]] | None:
+    return _TOTALS.get(key) if key is not None else None
+
+
+def _stamp_time(stamp: Any) -> dt.datetime | None:
+    if not stamp:
+        return None
+    if isinstance(stamp, str):
+        return dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def _remember_counts(key: tuple[Any, ...] | None, stamp: Any, counts: list[int]) -> None:
+    newest = _stamp_time(stamp)
+    if key is None:
+        return
+    if newest is None or newest > timezone.now() - QUIET_BEFORE_REMEMBERING:
+        _TOTALS.pop(key, None)
+        return
+    if len(_TOTALS) >= _TOTALS_MAX:
+        _TOTALS.clear()
+    _TOTALS[key] = (stamp, counts)
+
+
+def forget_remembered_totals() -> None:
+    """Drop every remembered total (tests, and after deleting lines, which moves no stamp)."""
+    _TOTALS.clear()
+
+
+def ecommerce_inventory(
+    company: Company,
+    customer: Customer,
+    flt: EcommerceFilter,
+    *,
+    page: int = 1,
+    rows: int = DEFAULT_ROWS,
+    now: dt.datetime | None = None,
+) -> EcommercePage:
+    """Return one page of what this customer may buy, priced for it, with the total across pages.
+
+    Two statements whatever the page size: the counts, then the page. A full list whose stock
+    has not changed since it was last counted needs only the page; the one call that finds its
+    remembered count stale makes three. Raises ValidationFailed for a page below 1 or rows outside
+    1–500, NotFound for a customer of another company.
+    """
+    if customer.company_id != company.pk:
+        raise NotFound(f"customer {customer.pk} not found")
+    errors = []
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(FieldError("page", f"must be 1 to {MAX_PAGE:,}"))
+    if not 1 <= rows <= MAX_ROWS:
+        errors.append(FieldError("rows", f"must be between 1 and {MAX_ROWS}"))
+    if errors:
+        raise ValidationFailed(errors)
+    now = now or timezone.now()
+    plans = [_plan(origin, company, customer, flt, now) for origin in _origins(flt)]
+    offset = (page - 1) * rows
+    memo_key = _total_memo_key(company, customer, flt, now) if flt.updated_as_of is None else None
+    with connection.cursor() as cursor:
+        # The counts say where the page lies (which origin, what offset in it). A full list whose
+        # stock has not changed since it was last counted skips counting: the page statement reads
+        # the change stamp too, and a stale stamp means count and read the page again.
+        remembered = _remembered_counts(memo_key)
+        lines: list[Any] | None = None
+        if remembered is not None:
+            counts = remembered[1]
+            statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=True)
+            assert statement is not None
+            cursor.execute(*statement)
+            result = cursor.fetchall()
+            # The first row is not a line: it carries the change stamp.
+            if result[0][-1] == remembered[0]:
+                lines = result[1:]
+        if lines is None:
+            counts, stamp = _count(cursor, plans, company, flt)
+            _remember_counts(memo_key, stamp, counts)
+            statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=False)
+            lines = []
+            if statement is not None:
+                cursor.execute(*statement)
+                lines = cursor.fetchall()
+        total = sum(counts)
+        pricer = Pricer(customer, company, ecommerce=True)
+        items = _items(lines, pricer, now.date(), company.show_vendors)
+    return EcommercePage(
+        total=total,
+        items=items,
+        next_updated_as_of=format_api_datetime(now - CURSOR_SAFETY),
+    )
+
+
+def ecommerce_lines(
+    company: Company,
+    customer: Customer,
+    origin: int,
+    line_ids: Sequence[int],
+    *,
+    on_date: dt.date | None,
+    include_reserved: bool,
+    location_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Return the given lines as this customer sees them, with what may be bought on a date.
+
+    A line that is not sellable that day is answered with quantity 0. Raises NotFound when none of
+    the lines is in this customer's view, ValidationFailed for no line ids or a bad origin.
+    """
+    if not line_ids:
+        raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
+    ids = tuple(dict.fromkeys(line_ids))
+    if len(ids) > MAX_ROWS:
+        raise ValidationFailed(FieldError("inventoryLineIds", f"name at most {MAX_ROWS} line ids"))
+    flt = EcommerceFilter(
+        origin=origin,
+        available_date=on_date,
+        location_id=location_id,
+        line_ids=ids,
+        both_reservation_views=include_reserved,
+        all_in_scope=True,
+    )
+    answer = ecommerce_inventory(company, customer, flt, page=1, rows=MAX_ROWS, now=now)
+    if not answer.items:
+        raise NotFound(f"inventory line(s) {', '.join(map(str, ids))} of origin {origin} not found")
+    return answer.items
+
+
+@dataclass(frozen=True)
+class AvailableDates:
+    first: dt.date | None
+    last: dt.date | None
+    dates: list[dt.date]
+
+
+def available_dates(
+    company: Company,
+    customer: Customer,
+    origin: int,
+    line_ids: Sequence[int],
+    *,
+    include_reserved: bool,
+    location_id: int | None = None,
+    today: dt.date | None = None,
+) -> AvailableDates:
+    """Return the days on which every given line may ship (within the e-commerce horizon).
+
+    Raises NotFound when a line is not in this customer's view, ValidationFailed for no ids.
+    """
+    if not line_ids:
+        raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
+    today = today or timezone.now().date()
+    ids = list(dict.fromkeys(line_ids))
+    if len(ids) > MAX_ROWS:
+        raise ValidationFailed(FieldError("inventoryLineIds", f"name at most {MAX_ROWS} line ids"))
+    try:
+        model = line_model(origin)
+    except ValueError:
+        raise ValidationFailed(FieldError("inventoryOrigin", "must be 1 (on hand) or 2 (future)")) from None
+    query = model.objects.filter(company=company, pk__in=ids)
+    if include_reserved:
+        query = query.filter(Q(reserved_for__isnull=True) | Q(reserved_for_id=customer.pk))
+    else:
+        query = query.filter(reserved_for__isnull=True)
+    if location_id is not None:
+        query = query.filter(location_id=location_id)
+    fields: tuple[str, ...] = ("id", "product__active", "product__category__active")
+    if origin == FUTURE:
+        fields += ("available_from", "available_to")
+    found = {row[0]: row for row in query.values_list(*fields)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"inventory line(s) {', '.join(map(str, missing))} of origin {origin} not found")
+    if not all(row[1] and row[2] for row in found.values()):
+        # An inactive product (or category) is not sold on any day.
+        return AvailableDates(None, None, [])
+    first, last = (
+        rules.on_hand_ship_dates(today) if origin == ON_HAND else (today, rules.ecommerce_horizon(today))
+    )
+    for row in found.values():
+        if origin == FUTURE:
+            span = rules.future_ship_dates(row[3], row[4], today)
+            if span is None:
+                return AvailableDates(None, None, [])
+            first, last = max(first, span[0]), min(last, span[1])
+    if first > last:
+        return AvailableDates(None, None, [])
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return AvailableDates(first, last, days)
