@@ -47,6 +47,10 @@ def test_the_access_log_redacts_tokens_in_query_strings(tmp_path: Path, command:
             "MARKETPLACE_WEB_WORKERS": "1",
         }
     )
+    # `serve` refuses a database behind the code: migrate it first.
+    subprocess.run(
+        [str(BIN / command), "migrate", "--no-input"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     args = [str(BIN / command), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if command == "stemlink":
         args.append("--no-collectstatic")

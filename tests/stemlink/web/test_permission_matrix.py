@@ -53,7 +53,7 @@ def test_every_routed_view_declares_who_may_open_it() -> None:
     assert undeclared == []
     kinds = {p.name: getattr(p.callback, ACCESS_ATTRIBUTE)[0] for _, p in WEB}
     # Only sign-in, sign-out and static files are open to anyone.
-    assert sorted(n for n, k in kinds.items() if k == "public") == ["login", "logout", "static"]
+    assert sorted(n for n, k in kinds.items() if k == "public") == ["first_run", "login", "logout", "static"]
     for _, p in COMPANY_PAGES:
         _, read, change = getattr(p.callback, ACCESS_ATTRIBUTE)
         assert isinstance(read, Perm) and isinstance(change, Perm)
