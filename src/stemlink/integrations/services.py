@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from stemlink.customers.models import Customer
 from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
-from stemlink.integrations import rules
+from stemlink.integrations import rules, wake
 from stemlink.integrations.models import Delivery, DeliveryAttempt, OutboxEvent, PartnerEndpoint
 from stemlink.integrations.rules import DeliveryStatus
 from stemlink.integrations.secret_box import open_secret, seal_secret
@@ -64,6 +64,8 @@ def record_events(company_id: int, events: Sequence[tuple[str, dict, int | None]
     # autocommit, this still keeps the events and their deliveries together.
     with transaction.atomic(savepoint=False):
         _write_events(company_id, events, now)
+        # Workers learn of the rows when they commit, not at their next poll.
+        wake.outbox_written()
 
 
 _EVENT_COLUMNS = ("event_id", "company", "event_type", "customer_id", "payload", "created_on")

@@ -28,6 +28,7 @@ from django.db import close_old_connections
 
 from stemlink.integrations import rules as webhook_rules
 from stemlink.integrations import services as integrations
+from stemlink.integrations import wake
 
 log = logging.getLogger("stemlink.worker")
 
@@ -308,6 +309,9 @@ class Worker:
             self.poll_seconds,
             self.timeout_seconds,
         )
+        # Listening starts before the first look: a row committed after this is never missed.
+        listener = wake.Listener()
+        listener.start()
         try:
             while not self.stop_event.is_set():
                 # A long-lived process must drop broken or expired connections itself (no request cycle).
@@ -319,8 +323,10 @@ class Worker:
                     log.exception("worker pass failed; retrying in %s s", self.poll_seconds)
                     report = PassReport()
                 if report.attempted == 0:
-                    self.stop_event.wait(self.poll_seconds)
+                    # Woken at once by a commit that wrote outbox rows; the poll is the fallback.
+                    listener.wait(self.poll_seconds, stopping=self.stop_event.is_set)
         finally:
+            listener.close()
             close_old_connections()
             self.close()
             log.info("worker %s stopped", self.name)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import signal
-import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from marketplace.sync import wake
 from marketplace.sync.services import run_due_syncs
 
 log = logging.getLogger(__name__)
@@ -34,9 +35,20 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        # Listening starts before the first look: a request committed after this is never missed.
+        listener = wake.Listener()
+        if not options["once"]:
+            listener.start()
         self.stdout.write("Marketplace worker started.")
         self.stdout.flush()
-        while not stopping:
+        try:
+            self._loop(listener, options, lambda: stopping)
+        finally:
+            listener.close()
+        self.stdout.write("Marketplace worker stopped.")
+
+    def _loop(self, listener: wake.Listener, options: dict[str, Any], stopping: Callable[[], bool]) -> None:
+        while not stopping():
             try:
                 runs = run_due_syncs()
             except Exception:  # a database hiccup must not end the loop; the next turn tries again
@@ -51,7 +63,9 @@ class Command(BaseCommand):
                 self.stdout.flush()
             if options["once"]:
                 break
-            time.sleep(options["poll"])
             # Between turns, drop a connection the database server closed or that grew too old.
             close_old_connections()
-        self.stdout.write("Marketplace worker stopped.")
+            # A webhook wakes the worker at once; every wake-up that came meanwhile is taken
+            # together, so a burst of webhooks costs one delta (plus one for those arriving during
+            # it). The poll is the fallback and the clock for scheduled syncs.
+            listener.wait(options["poll"], stopping=stopping)
