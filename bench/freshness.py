@@ -47,6 +47,7 @@ KOMET_SECONDS = 300.0
 KINDS = ("new", "sale", "hold", "price", "hidden")
 WEBHOOK_SECRET = "whsec-bench-freshness-0123456789abcdef"
 CHANGE_DEADLINE = 60.0
+STEADY_AFTER_SECONDS = 70.0
 
 
 # --- the parent: one child per database, then the summary side by side ---------------------------
@@ -57,7 +58,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=10, help="changes of each kind (default 10)")
     parser.add_argument("--burst", type=int, default=1000, help="changes in the flash-sale burst (0: none)")
     parser.add_argument(
-        "--poll-interval", type=float, default=3.0, help="the delta poll of the run without webhooks (s)"
+        "--poll-interval", type=float, default=2.0, help="the delta poll of the run without webhooks (s)"
     )
     parser.add_argument("--gap", type=float, default=0.2, help="pause after a change showed (s)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
@@ -180,6 +181,30 @@ class Offers:
         row = self.conn.execute(sql, (str(line_id),)).fetchone()
         return None if row is None else (int(row[0]), float(row[1]))
 
+    def poll_deltas_from_now(self) -> None:
+        """Poll deltas from now on, not from when the last delta before webhooks went off said."""
+        if self.db == "sqlite":
+            self.conn.execute("UPDATE marketplace_suppliers_supplier SET next_delta_at = datetime('now')")
+        else:
+            self.conn.execute("UPDATE marketplace_suppliers_supplier SET next_delta_at = now()")
+
+    def delta_seconds_since(self, started: str) -> list[float]:
+        """Return how long each delta sync started at or after `started` (ISO text) took."""
+        sql = (
+            "SELECT started_at, finished_at FROM marketplace_sync_syncrun"
+            f" WHERE kind = 'delta' AND started_at >= {self.mark} AND finished_at IS NOT NULL"
+        )
+        param: Any = started
+        if self.db == "sqlite":
+            import datetime as dt
+
+            param = started.replace("T", " ").removesuffix("+00:00")
+            rows = self.conn.execute(sql, (param,)).fetchall()
+            return [
+                (dt.datetime.fromisoformat(b) - dt.datetime.fromisoformat(a)).total_seconds() for a, b in rows
+            ]
+        return [(b - a).total_seconds() for a, b in self.conn.execute(sql, (param,)).fetchall()]
+
     def delta_runs_since(self, started: str) -> tuple[int, int]:
         """Return (delta syncs, API calls they made) started at or after `started` (ISO text)."""
         sql = (
@@ -240,6 +265,10 @@ def _child(args: argparse.Namespace) -> None:
     procs: dict[str, subprocess.Popen] = {}
     try:
         _bench(db, args, env, tmp, procs)
+    except BaseException:
+        for log in sorted(tmp.glob("*.log")):
+            print(f"--- the end of {log.name}:\n" + "\n".join(log.read_text().splitlines()[-15:]), flush=True)
+        raise
     finally:
         for proc in procs.values():
             with contextlib.suppress(ProcessLookupError):
@@ -287,6 +316,7 @@ def _bench(db: str, args: argparse.Namespace, env: dict[str, str], tmp: Path, pr
     began = time.perf_counter()
     _run(env, "stemlink", "migrate", "--no-input", "-v", "0")
     _run(env, "stemlink", "demo-data")
+    demo_loaded = time.perf_counter()
     _run(env, "marketplace", "migrate", "--no-input", "-v", "0")
     stemlink_port, marketplace_port = _free_port(), _free_port()
     _start(
@@ -347,16 +377,21 @@ def _bench(db: str, args: argparse.Namespace, env: dict[str, str], tmp: Path, pr
     world.prepare(
         offers, lines=3 * n + 2 * n, burst_lines=min(100, max(1, args.burst // 10)) if args.burst else 0
     )
+    # A delta answers every line changed in the minute before its cursor (Stemlink's safety margin
+    # for late commits), and the demo data is all new: measure in the steady state after that.
+    time.sleep(max(0.0, demo_loaded + STEADY_AFTER_SECONDS - time.perf_counter()))
     print(
         f"\n{db}: both applications and workers up, {n} changes of each kind "
         f"(set-up took {time.perf_counter() - began:.0f}s)",
         flush=True,
     )
 
+    measured_from = _now()
     webhooks = _measure(world, offers, n, args.gap, run=0)
     summary: dict[str, Any] = {"webhooks": {k: _stats(v) for k, v in webhooks.items()}}
     summary["webhooks_all"] = _stats([t for v in webhooks.values() for t in v])
     _report(f"{db}, webhooks on (wake on commit)", summary["webhooks"], summary["webhooks_all"])
+    summary["stages"] = _stages(offers, measured_from)
 
     if args.burst:
         summary["burst"] = _burst(world, offers, args.burst)
@@ -372,6 +407,7 @@ def _bench(db: str, args: argparse.Namespace, env: dict[str, str], tmp: Path, pr
         "marketplace",
         "worker",
     )
+    offers.poll_deltas_from_now()
     polled = _measure(world, offers, n, args.gap, run=1, deadline=3 * args.poll_interval + 30)
     summary["polls"] = {k: _stats(v) for k, v in polled.items()}
     summary["polls_all"] = _stats([t for v in polled.values() for t in v])
@@ -649,6 +685,38 @@ def _measure(
             times[kind].append(seen - start)
             time.sleep(gap)
     return times
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _stages(offers: Offers, since: Any) -> dict[str, float]:
+    """Print where the time went (medians): commit to webhook sent, the webhook's call, a delta sync."""
+    import datetime as dt
+
+    from stemlink.integrations.models import DeliveryAttempt
+
+    to_send, posts = [], []
+    for attempt in DeliveryAttempt.objects.filter(attempted_at__gte=since).select_related("delivery__event"):
+        sent = attempt.attempted_at - dt.timedelta(milliseconds=attempt.duration_ms)
+        to_send.append((sent - attempt.delivery.event.created_on).total_seconds())
+        posts.append(attempt.duration_ms / 1000)
+    deltas = offers.delta_seconds_since(since.isoformat())
+    stages = {
+        "commit_to_webhook_s": statistics.median(to_send) if to_send else float("nan"),
+        "webhook_call_s": statistics.median(posts) if posts else float("nan"),
+        "delta_sync_s": statistics.median(deltas) if deltas else float("nan"),
+    }
+    print(
+        "    where the time goes (medians): outbox commit to webhook sent "
+        f"{stages['commit_to_webhook_s']:.3f}s, webhook call {stages['webhook_call_s']:.3f}s, "
+        f"delta sync {stages['delta_sync_s']:.3f}s ({len(deltas)} deltas for {len(posts)} webhooks)",
+        flush=True,
+    )
+    return stages
 
 
 def _burst(world: _World, offers: Offers, changes: int) -> dict[str, Any]:

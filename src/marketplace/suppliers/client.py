@@ -9,8 +9,10 @@ typed errors carrying the server's errorCode, message, availableBoxes and curren
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -152,6 +154,13 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds; a sync makes a client per token each time,
+    # so every client of the process shares one context (the same checks as httpx's default).
+    return httpx.create_ssl_context()
+
+
 class WholesalerClient:
     """One token's view of one wholesaler's API."""
 
@@ -188,6 +197,7 @@ class WholesalerClient:
                 settings.API_READ_TIMEOUT_SECONDS, connect=settings.API_CONNECT_TIMEOUT_SECONDS
             ),
             follow_redirects=False,
+            verify=_tls_context(),
         )
 
     def close(self) -> None:

@@ -210,15 +210,19 @@ class Listener:
     def _wait_pg(self, seconds: float) -> bool:
         import psycopg
 
+        woke = False
         try:
+            # The generator holds the connection's lock: leave it before draining the rest.
             for _ in self._pg.notifies(timeout=seconds, stop_after=1):
-                self.drain()
-                return True
+                woke = True
+                break
         except psycopg.Error as exc:
             self._warn(f"the PostgreSQL listener lost its connection ({exc.__class__.__name__})")
             self._close_pg()
             return True  # look now rather than trust what may have been missed
-        return False
+        if woke:
+            self.drain()
+        return woke
 
     def drain(self) -> bool:
         """Take every wake-up already waiting, without blocking; return whether there was any."""

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import signal
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
-from marketplace.sync import wake
-from marketplace.sync.services import run_due_syncs
-
-log = logging.getLogger(__name__)
+from marketplace.sync.loop import run_worker
+from marketplace.sync.models import SyncRun
 
 
 class Command(BaseCommand):
@@ -35,37 +30,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        # Listening starts before the first look: a request committed after this is never missed.
-        listener = wake.Listener()
-        if not options["once"]:
-            listener.start()
         self.stdout.write("Marketplace worker started.")
         self.stdout.flush()
-        try:
-            self._loop(listener, options, lambda: stopping)
-        finally:
-            listener.close()
+        run_worker(
+            poll_seconds=options["poll"], stopping=lambda: stopping, once=options["once"], on_run=self._report
+        )
         self.stdout.write("Marketplace worker stopped.")
 
-    def _loop(self, listener: wake.Listener, options: dict[str, Any], stopping: Callable[[], bool]) -> None:
-        while not stopping():
-            try:
-                runs = run_due_syncs()
-            except Exception:  # a database hiccup must not end the loop; the next turn tries again
-                log.exception("sync turn failed")
-                runs = []
-            for run in runs:
-                self.stdout.write(
-                    f"{run.kind} sync of supplier {run.supplier_id}: {'ok' if run.ok else 'failed'}, "
-                    f"+{run.added} ~{run.changed} -{run.removed}, {run.calls} calls"
-                    + (f"; {run.errors.splitlines()[0]}" if run.errors else "")
-                )
-                self.stdout.flush()
-            if options["once"]:
-                break
-            # Between turns, drop a connection the database server closed or that grew too old.
-            close_old_connections()
-            # A webhook wakes the worker at once; every wake-up that came meanwhile is taken
-            # together, so a burst of webhooks costs one delta (plus one for those arriving during
-            # it). The poll is the fallback and the clock for scheduled syncs.
-            listener.wait(options["poll"], stopping=stopping)
+    def _report(self, run: SyncRun) -> None:
+        self.stdout.write(
+            f"{run.kind} sync of supplier {run.supplier_id}: {'ok' if run.ok else 'failed'}, "
+            f"+{run.added} ~{run.changed} -{run.removed}, {run.calls} calls"
+            + (f"; {run.errors.splitlines()[0]}" if run.errors else "")
+        )
+        self.stdout.flush()
