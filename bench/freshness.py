@@ -3,8 +3,10 @@
 For each database it starts, as real processes on fresh databases and free ports, Stemlink
 (`stemlink serve` and `stemlink worker`) with the demo wholesaler and the reference marketplace
 (`marketplace serve` and `marketplace worker`) connected to it, webhooks registered, as `make demo`
-does. Then it makes N changes of each kind, one after the other, and times each from just before
-the change is made until the marketplace's database shows it on the offer:
+does. Then it makes N changes of each kind, one after the other (`--gap` 0.6 s after the previous one
+showed: the marketplace starts a webhook's delta at once unless its last sync ended less than
+MARKETPLACE_SYNC_WAKE_MIN_GAP_SECONDS, 0.5 s, ago; closer changes coalesce into the next delta), and
+times each from just before the change is made until the marketplace's database shows it on the offer:
 
 - new: a new on-hand line (`inventory.add` through the API);
 - sale: one box of a line sold elsewhere (`invoice.create` for another customer, through the API);
@@ -60,7 +62,9 @@ def main() -> None:
     parser.add_argument(
         "--poll-interval", type=float, default=2.0, help="the delta poll of the run without webhooks (s)"
     )
-    parser.add_argument("--gap", type=float, default=0.2, help="pause after a change showed (s)")
+    parser.add_argument(
+        "--gap", type=float, default=0.6, help="pause after a change showed (s); closer changes coalesce"
+    )
     parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -6,6 +6,7 @@ and returns as soon as its condition holds; no test asserts how fast anything is
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -162,3 +163,19 @@ def test_without_webhooks_the_worker_converges_by_delta_polls(
         )
     assert not Supplier.objects.get(pk=supplier.pk).delta_requested  # no webhook asked for any of it
     assert SyncRun.objects.filter(kind=SyncRun.Kind.DELTA, ok=True).exists()
+
+
+def test_a_webhooks_delta_waits_out_the_gap_after_the_last_sync(
+    client: Any, supplier: Supplier, wholesaler: fw.FakeWholesaler, settings: Any
+):
+    settings.SYNC_WAKE_MIN_GAP_SECONDS = 0.5
+    run_due_syncs()
+    ended = Supplier.objects.get(pk=supplier.pk).last_sync_at
+    assert ended is not None
+    _post_webhook(client, supplier, 0)
+    # Within the gap the request is kept, not dropped, and no delta is made.
+    assert run_due_syncs(now=ended + dt.timedelta(seconds=0.2)) == []
+    assert Supplier.objects.get(pk=supplier.pk).delta_requested
+    runs = run_due_syncs(now=ended + dt.timedelta(seconds=0.6))
+    assert [run.kind for run in runs] == [SyncRun.Kind.DELTA]
+    assert not Supplier.objects.get(pk=supplier.pk).delta_requested

@@ -2,8 +2,9 @@
 
 A webhook sets the supplier's `delta_requested` flag and wakes the loop on commit (see `wake`).
 The loop takes every wake-up waiting at once before it looks, so a burst of webhooks costs one
-delta, plus one more for those that arrive while it runs; the poll is the fallback and the clock
-of scheduled full syncs and delta polls.
+delta, plus one more for those that arrive while it runs; and a webhook's delta never starts less
+than SYNC_WAKE_MIN_GAP_SECONDS after the supplier's last sync ended, so a long burst costs about
+one delta per gap. The poll is the fallback and the clock of scheduled full syncs and delta polls.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from marketplace.sync import wake
 from marketplace.sync.models import SyncRun
-from marketplace.sync.services import run_due_syncs
+from marketplace.sync.services import requested_syncs_waiting, run_due_syncs
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ def run_worker(
                 break
             # Between turns, drop a connection the database server closed or that grew too old.
             close_old_connections()
-            listener.wait(poll_seconds, stopping=stopping)
+            wait = poll_seconds
+            if requested_syncs_waiting():
+                wait = min(wait, settings.SYNC_WAKE_MIN_GAP_SECONDS)
+            listener.wait(wait, stopping=stopping)
     finally:
         listener.close()

@@ -300,6 +300,21 @@ def prune_sync_runs(now: dt.datetime | None = None) -> int:
     return deleted
 
 
+def _webhook_delta_waits(supplier: Supplier, now: dt.datetime) -> bool:
+    # A burst of webhooks (a flash sale) would otherwise cost a delta per webhook as fast as deltas
+    # run: a webhook's delta starts at once unless the last sync ended less than
+    # SYNC_WAKE_MIN_GAP_SECONDS ago, and then waits out the rest of the gap (the request is kept).
+    scheduled = supplier.next_delta_at is not None and supplier.next_delta_at <= now
+    if scheduled or supplier.last_sync_at is None:
+        return False
+    return now - supplier.last_sync_at < dt.timedelta(seconds=settings.SYNC_WAKE_MIN_GAP_SECONDS)
+
+
+def requested_syncs_waiting() -> bool:
+    """Tell whether a webhook's delta waits out the gap after the last sync (the loop looks again soon)."""
+    return Supplier.objects.filter(active=True, delta_requested=True).exists()
+
+
 def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
     """Sync every active supplier that is due (requested, full interval passed, or delta due).
 
@@ -319,6 +334,8 @@ def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
             supplier.next_delta_at is not None and supplier.next_delta_at <= now
         )
         if not (due_full or due_delta):
+            continue
+        if not due_full and _webhook_delta_waits(supplier, now):
             continue
         in_backoff = (
             supplier.consecutive_failures and supplier.next_full_sync_at and supplier.next_full_sync_at > now
