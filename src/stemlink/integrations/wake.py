@@ -3,9 +3,9 @@
 The database stays the only source of truth: a wake-up carries nothing but "look now", a lost one
 costs at most a poll interval, and several workers still share the work by their leases.
 
-- PostgreSQL: `pg_notify` in the transaction that writes the outbox rows. The server delivers it
-  to every listening session when that transaction commits, and drops it on rollback; several
-  notifications of one transaction arrive as one. The listener is a dedicated psycopg connection
+- PostgreSQL: `pg_notify` on the same connection once the transaction that writes the outbox rows
+  has committed (`transaction.on_commit`; nothing on rollback). The server delivers it to every
+  listening session. The listener is a dedicated psycopg connection
   (opened from Django's settings, autocommit, `LISTEN`), never the ORM's own.
 - SQLite: every listening worker binds a unix datagram socket in a directory beside the database
   file (`<database>.wake/`); a commit that wrote outbox rows sends one empty datagram to each,
@@ -60,14 +60,20 @@ def outbox_written() -> None:
 def notify_on_commit(channel: str) -> None:
     """Send a wake-up on `channel` when the current transaction commits; best-effort, never blocking."""
     if connection.vendor == "postgresql":
-        # Queued by the server with the transaction: delivered at commit, dropped on rollback.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, '')", [channel])
+        # After the commit, not inside the transaction: the writing transaction stays as short
+        # as it was (a NOTIFY in it would queue on the server's notify lock at commit) and a
+        # rollback sends nothing. Robust: a wake-up that fails must not fail a committed change.
+        transaction.on_commit(lambda: _pg_notify(channel), robust=True)
         return
     if connection.vendor == "sqlite":
         directory = wake_dir(connection.settings_dict.get("NAME"))
         if directory is not None:
-            transaction.on_commit(lambda: nudge(directory / channel))
+            transaction.on_commit(lambda: nudge(directory / channel), robust=True)
+
+
+def _pg_notify(channel: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [channel])
 
 
 def nudge(directory: Path) -> int:
