@@ -211,8 +211,9 @@ def _http_side(base_url: str, seed: dict, clients: int, orders: int) -> float:
         times = sorted(t for state in states for t in state["times"].get(method, []))
         if times:
             print(
-                f"    {method:20s} median {times[len(times) // 2] * 1000:6.0f} ms"
-                f"  p90 {times[int(len(times) * 0.9)] * 1000:6.0f} ms",
+                f"    {method:20s} p50 {times[len(times) // 2] * 1000:6.0f} ms"
+                f"  p90 {times[int(len(times) * 0.9)] * 1000:6.0f} ms"
+                f"  p95 {times[min(len(times) - 1, int(len(times) * 0.95))] * 1000:6.0f} ms per call",
                 flush=True,
             )
     return rate

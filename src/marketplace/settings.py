@@ -207,6 +207,9 @@ SYNC_PAGE_ROWS = int(os.environ.get("MARKETPLACE_SYNC_PAGE_ROWS", "500"))
 # Sync runs are kept this long (a delta every minute makes 1,440 a day per supplier).
 SYNC_RUN_RETENTION_DAYS = int(os.environ.get("MARKETPLACE_SYNC_RUN_RETENTION_DAYS", "7"))
 WORKER_POLL_SECONDS = float(os.environ.get("MARKETPLACE_WORKER_POLL_SECONDS", "1.0"))
+# A webhook wakes the worker for a delta at once, but not sooner than this after the supplier's
+# last sync ended: a burst of webhooks (a flash sale) costs about one delta per gap, not one each.
+SYNC_WAKE_MIN_GAP_SECONDS = float(os.environ.get("MARKETPLACE_SYNC_WAKE_MIN_GAP_SECONDS", "0.5"))
 # Webhook signatures older than this are refused (replays).
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("MARKETPLACE_WEBHOOK_TOLERANCE_SECONDS", "300"))
 # Order statuses are fetched from the wholesaler at most this often per page view.

@@ -9,8 +9,10 @@ typed errors carrying the server's errorCode, message, availableBoxes and curren
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -40,6 +42,8 @@ def guarded_transport() -> GuardedTransport:
         deadline_seconds=float(settings.API_CONNECT_TIMEOUT_SECONDS)
         + float(settings.API_READ_TIMEOUT_SECONDS),
         max_answer_bytes=int(settings.API_MAX_ANSWER_BYTES),
+        # One CA bundle load per process, shared by every client (a sync makes one per token).
+        ssl_context=_tls_context(),
     )
 
 
@@ -177,6 +181,13 @@ def _int_or_none(value: Any) -> int | None:
         return int(value) if value is not None and value != "" else None
     except (TypeError, ValueError):
         return None
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds; a sync makes a client per token each time,
+    # so every client of the process shares one context (the same checks as httpx's default).
+    return httpx.create_ssl_context()
 
 
 class WholesalerClient:

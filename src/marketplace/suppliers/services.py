@@ -14,6 +14,7 @@ from django.utils import timezone
 from marketplace.suppliers import client as api
 from marketplace.suppliers import rules
 from marketplace.suppliers.models import Supplier, SyncStatus
+from marketplace.sync import wake as sync_wake
 from safeguards import address_rules
 from safeguards.http import system_resolver
 
@@ -242,9 +243,11 @@ def set_supplier_active(supplier: Supplier, active: bool) -> None:
 
 
 def request_sync(supplier: Supplier, *, full: bool = True) -> None:
-    """Ask the worker to sync this supplier at its next turn (the "Sync now" button, webhooks)."""
+    """Ask the worker to sync this supplier now (the "Sync now" button, webhooks); it is woken on commit."""
     fields = {"full_sync_requested": True} if full else {"delta_requested": True}
-    Supplier.objects.filter(pk=supplier.pk).update(**fields, updated_at=timezone.now())
+    with transaction.atomic():
+        Supplier.objects.filter(pk=supplier.pk).update(**fields, updated_at=timezone.now())
+        sync_wake.sync_requested()
 
 
 def new_webhook_secret() -> str:

@@ -32,6 +32,9 @@ _LEASE = dt.timedelta(minutes=10)
 _MAX_PAGES = 2000
 # Deltas ask for a little more than strictly needed: clocks and commit order are not exact.
 _CURSOR_OVERLAP = dt.timedelta(seconds=5)
+# Up to this many keys a delta reads the rows it needs by key; beyond, it reads them all (SQLite
+# caps the parameters of one statement, and a big delta is near a full read anyway).
+_FEW = 500
 
 
 def _claim(supplier: Supplier, now: dt.datetime) -> bool:
@@ -64,21 +67,19 @@ def sync_supplier(supplier: Supplier, *, full: bool, now: dt.datetime | None = N
     )
     clients: list[api.WholesalerClient] = []
     try:
-        company = supplier.company_client(max_pacing_seconds=10.0)
-        clients.append(company)
         customer = supplier.customer_client(max_pacing_seconds=10.0)
         clients.append(customer)
         products: dict[int, Mapping[str, Any]] = {}
         if full:
+            # Only a full sync reads the catalogue, so only it needs the Company token's client.
+            company = supplier.company_client(max_pacing_seconds=10.0)
+            clients.append(company)
             products = _pull_catalog(supplier, company)
-        else:
-            products = {
-                item.external_id: item.data
-                for item in CatalogItem.objects.filter(supplier=supplier, kind=CatalogItem.Kind.PRODUCT)
-            }
         lines, next_cursor = _pull_inventory(
             supplier, customer, delta_since=None if full else supplier.delta_cursor
         )
+        if not full:
+            products = _stored_products(supplier, lines)
         errors = _apply_lines(supplier, run, lines, products, complete=full)
         _succeeded(
             supplier, run, next_cursor or rules.format_cursor(now - _CURSOR_OVERLAP), errors, full=full
@@ -98,6 +99,20 @@ def sync_supplier(supplier: Supplier, *, full: bool, now: dt.datetime | None = N
             c.close()
         Supplier.objects.filter(pk=supplier.pk).update(sync_lease_until=None)
     return run
+
+
+def _stored_products(supplier: Supplier, lines: list[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
+    """Return the stored catalogue records of the products these lines are of (a delta reads few)."""
+    items = CatalogItem.objects.filter(supplier=supplier, kind=CatalogItem.Kind.PRODUCT)
+    wanted: set[int] = set()
+    for line in lines:
+        try:
+            wanted.add(int(line.get("companyProductId")))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+    if len(wanted) <= _FEW:
+        items = items.filter(external_id__in=wanted)
+    return {item.external_id: item.data for item in items}
 
 
 def _pull_catalog(supplier: Supplier, company: api.WholesalerClient) -> dict[int, Mapping[str, Any]]:
@@ -193,11 +208,12 @@ def _apply_lines(
         except rules.BadLine as exc:
             unreadable.add(key)  # keep what we had rather than drop a line we could not read
             errors.append(f"line {key}: {exc}")
+    offers = Offer.objects.select_for_update().filter(supplier=supplier)
+    if not complete and len(incoming) <= _FEW:
+        # A delta only touches the offers of the lines it reports: read (and lock) just those.
+        offers = offers.filter(inventory_ids__in={ids for _, ids in incoming})
     with transaction.atomic():
-        stored_offers = {
-            (o.inventory_origin, o.inventory_ids): o
-            for o in Offer.objects.select_for_update().filter(supplier=supplier)
-        }
+        stored_offers = {(o.inventory_origin, o.inventory_ids): o for o in offers}
         stored = {key: _stored_fields(o) for key, o in stored_offers.items()}
         diff = rules.diff_offers(stored, incoming, complete=complete)
         diff.remove -= unreadable
@@ -284,6 +300,21 @@ def prune_sync_runs(now: dt.datetime | None = None) -> int:
     return deleted
 
 
+def _webhook_delta_waits(supplier: Supplier, now: dt.datetime) -> bool:
+    # A burst of webhooks (a flash sale) would otherwise cost a delta per webhook as fast as deltas
+    # run: a webhook's delta starts at once unless the last sync ended less than
+    # SYNC_WAKE_MIN_GAP_SECONDS ago, and then waits out the rest of the gap (the request is kept).
+    scheduled = supplier.next_delta_at is not None and supplier.next_delta_at <= now
+    if scheduled or supplier.last_sync_at is None:
+        return False
+    return now - supplier.last_sync_at < dt.timedelta(seconds=settings.SYNC_WAKE_MIN_GAP_SECONDS)
+
+
+def requested_syncs_waiting() -> bool:
+    """Tell whether a webhook's delta waits out the gap after the last sync (the loop looks again soon)."""
+    return Supplier.objects.filter(active=True, delta_requested=True).exists()
+
+
 def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
     """Sync every active supplier that is due (requested, full interval passed, or delta due).
 
@@ -303,6 +334,8 @@ def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
             supplier.next_delta_at is not None and supplier.next_delta_at <= now
         )
         if not (due_full or due_delta):
+            continue
+        if not due_full and _webhook_delta_waits(supplier, now):
             continue
         in_backoff = (
             supplier.consecutive_failures and supplier.next_full_sync_at and supplier.next_full_sync_at > now

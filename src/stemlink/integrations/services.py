@@ -27,7 +27,7 @@ from safeguards import address_rules
 from safeguards.http import system_resolver
 from stemlink.customers.models import Customer
 from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
-from stemlink.integrations import rules
+from stemlink.integrations import rules, wake
 from stemlink.integrations.models import Delivery, DeliveryAttempt, OutboxEvent, PartnerEndpoint
 from stemlink.integrations.rules import DeliveryStatus
 from stemlink.integrations.secret_box import open_secret, seal_secret
@@ -67,6 +67,8 @@ def record_events(company_id: int, events: Sequence[tuple[str, dict, int | None]
     # autocommit, this still keeps the events and their deliveries together.
     with transaction.atomic(savepoint=False):
         _write_events(company_id, events, now)
+        # Workers learn of the rows when they commit, not at their next poll.
+        wake.outbox_written()
 
 
 def _write_events(company_id: int, events: Sequence[tuple[str, dict, int | None]], now: dt.datetime) -> None:

@@ -24,9 +24,9 @@ from django.utils import timezone
 from stemlink.catalog.models import BoxType, Product, Vendor
 from stemlink.customers.models import Customer
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, ValidationFailed
-from stemlink.integrations.services import record_event
+from stemlink.integrations.services import record_event, record_events
 from stemlink.inventory import rules
-from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, UnitType
+from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, UnitType, line_model
 from stemlink.tenancy.models import Company, Location
 
 ON_HAND = 1
@@ -70,6 +70,36 @@ def record_line_change(line: InventoryLine | FutureLine, reason: str) -> None:
         rules.inventory_changed_data(origin, line.pk, free, reason, timezone.now()),
         customer_id=line.reserved_for_id,
     )
+
+
+def record_product_change(product: Product, reason: str = "product_changed") -> int:
+    """Record an `inventory.changed` event for each line of a product that has free boxes; return how many.
+
+    A product's save (hiding it, renaming it) changes what buyers see of all its lines; the
+    delta feed already answers them (the product's `updated_on` moved), and these events tell
+    partners so at once. Lines with no free boxes are not on offer either way and get none.
+    The quantity is 0 while the product is hidden. Runs in the caller's transaction.
+    """
+    events: list[tuple[str, dict, int | None]] = []
+    now = timezone.now()
+    for origin in (ON_HAND, FUTURE):
+        lines = (
+            line_model(origin)
+            .objects.filter(company_id=product.company_id, product_id=product.pk)
+            .with_free_boxes()
+            .values_list("pk", "free", "reserved_for_id")
+        )
+        for line_id, free_boxes, reserved_for_id in lines:
+            quantity = free_boxes if product.active else 0
+            events.append(
+                (
+                    "inventory.changed",
+                    rules.inventory_changed_data(origin, line_id, quantity, reason, now),
+                    reserved_for_id,
+                )
+            )
+    record_events(product.company_id, events)
+    return len(events)
 
 
 # --- adding lines ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from safeguards.http import GuardedTransport, sanitised_reason
 from stemlink.integrations import services as integrations
+from stemlink.integrations import wake
 from stemlink.worker import heartbeat
 
 log = logging.getLogger("stemlink.worker")
@@ -313,6 +314,9 @@ class Worker:
             self.poll_seconds,
             self.timeout_seconds,
         )
+        # Listening starts before the first look: a row committed after this is never missed.
+        listener = wake.Listener()
+        listener.start()
         try:
             while not self.stop_event.is_set():
                 # A long-lived process must drop broken or expired connections itself (no request cycle).
@@ -325,8 +329,10 @@ class Worker:
                     log.exception("worker pass failed; retrying in %s s", self.poll_seconds)
                     report = PassReport()
                 if report.attempted == 0:
-                    self.stop_event.wait(self.poll_seconds)
+                    # Woken at once by a commit that wrote outbox rows; the poll is the fallback.
+                    listener.wait(self.poll_seconds, stopping=self.stop_event.is_set)
         finally:
+            listener.close()
             close_old_connections()
             try:
                 heartbeat.stopped(self.name)

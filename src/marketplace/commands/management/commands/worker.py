@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import signal
-import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.db import connection
 
-from marketplace.sync.services import run_due_syncs
-
-log = logging.getLogger(__name__)
+from marketplace.sync.loop import run_worker
+from marketplace.sync.models import SyncRun
 
 
 class Command(BaseCommand):
@@ -39,22 +36,15 @@ class Command(BaseCommand):
         connection.ensure_connection()
         self.stdout.write("Marketplace worker started.")
         self.stdout.flush()
-        while not stopping:
-            try:
-                runs = run_due_syncs()
-            except Exception:  # a database hiccup must not end the loop; the next turn tries again
-                log.exception("sync turn failed")
-                runs = []
-            for run in runs:
-                self.stdout.write(
-                    f"{run.kind} sync of supplier {run.supplier_id}: {'ok' if run.ok else 'failed'}, "
-                    f"+{run.added} ~{run.changed} -{run.removed}, {run.calls} calls"
-                    + (f"; {run.errors.splitlines()[0]}" if run.errors else "")
-                )
-                self.stdout.flush()
-            if options["once"]:
-                break
-            time.sleep(options["poll"])
-            # Between turns, drop a connection the database server closed or that grew too old.
-            close_old_connections()
+        run_worker(
+            poll_seconds=options["poll"], stopping=lambda: stopping, once=options["once"], on_run=self._report
+        )
         self.stdout.write("Marketplace worker stopped.")
+
+    def _report(self, run: SyncRun) -> None:
+        self.stdout.write(
+            f"{run.kind} sync of supplier {run.supplier_id}: {'ok' if run.ok else 'failed'}, "
+            f"+{run.added} ~{run.changed} -{run.removed}, {run.calls} calls"
+            + (f"; {run.errors.splitlines()[0]}" if run.errors else "")
+        )
+        self.stdout.flush()
