@@ -212,6 +212,9 @@ WORKER_POLL_SECONDS = float(os.environ.get("MARKETPLACE_WORKER_POLL_SECONDS", "1
 SYNC_WAKE_MIN_GAP_SECONDS = float(os.environ.get("MARKETPLACE_SYNC_WAKE_MIN_GAP_SECONDS", "0.5"))
 # Webhook signatures older than this are refused (replays).
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("MARKETPLACE_WEBHOOK_TOLERANCE_SECONDS", "300"))
+# Ids of delivered webhook events are remembered this long to drop redeliveries (Stemlink retries
+# an event for hours at most, with the same id); the sync worker sweeps older ones.
+WEBHOOK_EVENT_RETENTION_DAYS = int(os.environ.get("MARKETPLACE_WEBHOOK_EVENT_RETENTION_DAYS", "7"))
 # Order statuses are fetched from the wholesaler at most this often per page view.
 ORDER_STATUS_REFRESH_SECONDS = float(os.environ.get("MARKETPLACE_ORDER_STATUS_REFRESH_SECONDS", "30"))
 

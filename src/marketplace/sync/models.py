@@ -118,3 +118,25 @@ class SyncRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+# Stemlink's event ids are UUIDs (36 characters); a longer id is refused with a message.
+EVENT_ID_MAX_LENGTH = 100
+
+
+class ReceivedWebhook(models.Model):
+    """The id of a webhook event a supplier delivered: a redelivery of the same id is not acted on again.
+
+    One row per (supplier, event id), enforced by the database, so two deliveries of one event
+    racing each other act once. Rows older than WEBHOOK_EVENT_RETENTION_DAYS are swept by the worker.
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="received_webhooks")
+    event_id = models.CharField(max_length=EVENT_ID_MAX_LENGTH)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["supplier", "event_id"], name="received_webhook_once")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} of {self.supplier_id}"

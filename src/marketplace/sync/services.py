@@ -17,7 +17,7 @@ from marketplace.suppliers import rules as supplier_rules
 from marketplace.suppliers.models import Supplier, SyncStatus
 from marketplace.suppliers.vault import SecretUnreadable
 from marketplace.sync import rules
-from marketplace.sync.models import CatalogItem, Offer, SyncRun
+from marketplace.sync.models import CatalogItem, Offer, ReceivedWebhook, SyncRun
 
 log = logging.getLogger(__name__)
 
@@ -300,6 +300,16 @@ def prune_sync_runs(now: dt.datetime | None = None) -> int:
     return deleted
 
 
+def prune_received_webhooks(now: dt.datetime | None = None) -> int:
+    """Forget webhook event ids older than WEBHOOK_EVENT_RETENTION_DAYS; return how many went."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.WEBHOOK_EVENT_RETENTION_DAYS)
+    old = ReceivedWebhook.objects.filter(received_at__lt=cutoff)
+    if not old.exists():  # as above: no write lock for nothing
+        return 0
+    deleted, _ = old.delete()
+    return deleted
+
+
 def _webhook_delta_waits(supplier: Supplier, now: dt.datetime) -> bool:
     # A burst of webhooks (a flash sale) would otherwise cost a delta per webhook as fast as deltas
     # run: a webhook's delta starts at once unless the last sync ended less than
@@ -319,10 +329,11 @@ def run_due_syncs(now: dt.datetime | None = None) -> list[SyncRun]:
     """Sync every active supplier that is due (requested, full interval passed, or delta due).
 
     A supplier whose quota is nearly used up waits for the reset, leaving the rest to checkouts.
-    Old sync runs are pruned on the way.
+    Old sync runs and old webhook event ids are pruned on the way.
     """
     now = now or timezone.now()
     prune_sync_runs(now)
+    prune_received_webhooks(now)
     runs: list[SyncRun] = []
     for supplier in Supplier.objects.filter(active=True).order_by("id"):
         due_full = (

@@ -6,7 +6,9 @@ import json
 import time
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,7 @@ from marketplace.suppliers import rules
 from marketplace.suppliers.models import Supplier
 from marketplace.suppliers.services import request_sync
 from marketplace.suppliers.vault import SecretUnreadable
+from marketplace.sync.models import EVENT_ID_MAX_LENGTH, ReceivedWebhook
 
 
 @csrf_exempt
@@ -40,15 +43,33 @@ def receive_webhook(request: HttpRequest, supplier_id: int) -> JsonResponse:
     if problem:
         return JsonResponse({"received": False, "message": problem}, status=401)
     try:
-        event_type = str(json.loads(request.body or b"{}").get("type") or "")
+        event = json.loads(request.body or b"{}")
+        event_type = str(event.get("type") or "")
+        body_id = str(event.get("id") or "")
     except (ValueError, AttributeError):
-        event_type = ""
-    if event_type.startswith("invoice."):
-        # A rep confirmed or voided an order: the next look at the order history asks again.
-        SupplierOrder.objects.filter(supplier=supplier).update(status_checked_at=None)
-    elif supplier.active:
-        # The event only says "something changed": a delta poll reads what, with the usual checks.
-        request_sync(supplier, full=False)
+        event_type = body_id = ""
+    event_id = (request.headers.get("X-Stemlink-Event-Id", "") or body_id).strip()
+    if len(event_id) > EVENT_ID_MAX_LENGTH:
+        message = f"X-Stemlink-Event-Id is longer than {EVENT_ID_MAX_LENGTH} characters"
+        return JsonResponse({"received": False, "message": message}, status=400)
+    with transaction.atomic():
+        # The event's id is remembered in the transaction that acts on it: a redelivery (the sender
+        # retries with the same id) is answered 2xx and not acted on again; two racing deliveries
+        # meet at the unique constraint, and the second waits for the first, then finds it.
+        if event_id:
+            try:
+                with transaction.atomic():
+                    ReceivedWebhook.objects.create(
+                        supplier=supplier, event_id=event_id, received_at=timezone.now()
+                    )
+            except IntegrityError:
+                return JsonResponse({"received": True, "duplicate": True})
+        if event_type.startswith("invoice."):
+            # A rep confirmed or voided an order: the next look at the order history asks again.
+            SupplierOrder.objects.filter(supplier=supplier).update(status_checked_at=None)
+        elif supplier.active:
+            # The event only says "something changed": a delta poll reads what, with the usual checks.
+            request_sync(supplier, full=False)
     return JsonResponse({"received": True})
 
 
