@@ -34,6 +34,7 @@ from stemlink.orders.models import (
     InvoiceStatus,
     Origin,
 )
+from stemlink.orders.overdue import retry_after_releasing_overdue
 from stemlink.orders.resolvers import resolve_location
 from stemlink.orders.rules import InvoiceAction
 from stemlink.tenancy.models import Company, Location
@@ -233,7 +234,35 @@ def _add_planned_items(
 Plans = list[tuple[InvoiceLineRequest, list[tuple[InventoryLine, int]]]]
 
 
+def _lines_asked_for(invoice: Invoice, requests: Sequence[InvoiceLineRequest]) -> list[int]:
+    """The on-hand lines these requests may draw on: by id, or by product and box type code."""
+    ids = {r.order_item_id for r in requests if r.order_item_id is not None}
+    by_code = Q()
+    for r in requests:
+        if r.order_item_id is None and r.product_code and r.box_type_code:
+            by_code |= Q(product__code__iexact=r.product_code, box_type__code__iexact=r.box_type_code.strip())
+    if by_code:
+        ids.update(
+            InventoryLine.objects.filter(
+                by_code, company_id=invoice.company_id, location_id=invoice.location_id
+            ).values_list("pk", flat=True)
+        )
+    return sorted(ids)
+
+
 def _plan_and_sell(
+    invoice: Invoice, requests: Sequence[InvoiceLineRequest], result: InvoiceResult, many: bool
+) -> Plans:
+    """Plan and sell (below); boxes an overdue cart still holds are taken back first when short."""
+    return retry_after_releasing_overdue(
+        ON_HAND,
+        _lines_asked_for(invoice, requests),
+        invoice.company_id,
+        lambda: _plan_and_sell_once(invoice, requests, result, many),
+    )
+
+
+def _plan_and_sell_once(
     invoice: Invoice, requests: Sequence[InvoiceLineRequest], result: InvoiceResult, many: bool
 ) -> Plans:
     """Check the lines asked for, decide where their boxes come from, and sell those boxes."""

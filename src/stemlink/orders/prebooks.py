@@ -28,6 +28,7 @@ from stemlink.orders.models import (
     PrebookStatus,
     PrebookType,
 )
+from stemlink.orders.overdue import retry_after_releasing_overdue
 from stemlink.orders.resolvers import resolve_location
 from stemlink.tenancy.models import Company, Location
 
@@ -362,13 +363,20 @@ def add_future_item(
                 f"{line.available_to.isoformat()}, but the prebook's truck date is "
                 f"{prebook.truck_date.isoformat()}",
             )
-        free = documents.free_future(line)
-        if free < boxes:
-            raise NotAvailable(
-                f"Only {free} box(es) of future inventory {line.pk} are available; you asked for {boxes}.",
-                free,
-            )
-        left = stock.sell_boxes(documents.FUTURE, line.pk, boxes, company_id=company.pk).free
+
+        def sell() -> int:
+            line.refresh_from_db(fields=["boxes", "boxes_held", "boxes_sold"])  # fresh after a release
+            free = documents.free_future(line)
+            if free < boxes:
+                raise NotAvailable(
+                    f"Only {free} box(es) of future inventory {line.pk} are available; "
+                    f"you asked for {boxes}.",
+                    free,
+                )
+            return stock.sell_boxes(documents.FUTURE, line.pk, boxes, company_id=company.pk).free
+
+        # Boxes an overdue cart still holds go to this sale at once (`stemlink.orders.overdue`).
+        left = retry_after_releasing_overdue(documents.FUTURE, [line.pk], company.pk, sell)
         item = PrebookItem(
             company=company,
             prebook=prebook,
