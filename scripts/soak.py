@@ -156,6 +156,9 @@ def main() -> int:
         return 2
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stemlink.settings")
+    # The soak's partner is on loopback and is registered from this process: opt in, as the
+    # processes it starts do (read when the settings load, below).
+    os.environ["STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "1"
     import django
 
     django.setup()

@@ -72,6 +72,9 @@ def fault_db() -> Iterator[str]:
     url = with_database(PG_URL, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stemlink.settings")
+    # The tests register partner endpoints on loopback from this process too: opt in, as the
+    # processes they start do (read when the settings load, below).
+    os.environ["STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "1"
     import django
     from django.core.management import call_command
 
