@@ -99,6 +99,12 @@ def process_env(database_url: str, **extra: str) -> dict[str, str]:
         STEMLINK_WEB_THREADS="8",
         PYTHONUNBUFFERED="1",
     )
+    # Every process shares this process's keys (tokens and webhook secrets made here must verify
+    # there), wherever its var directory is.
+    from django.conf import settings
+
+    env.setdefault("STEMLINK_SECRET_KEY", settings.SECRET_KEY)
+    env.setdefault("STEMLINK_TOKEN_KEY", settings.TOKEN_HASH_KEY)
     env.update(extra)
     return env
 
