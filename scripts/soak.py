@@ -182,6 +182,7 @@ def soak(kind: str, database_url: str, workdir: Path) -> int:
     import logging
 
     import httpx
+    from django.conf import settings
     from django.utils import timezone
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -216,6 +217,10 @@ def soak(kind: str, database_url: str, workdir: Path) -> int:
         "STEMLINK_WEB_THREADS": str(WEB_THREADS),
         "STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
         "STEMLINK_API_BURST_PER_MINUTE": "100000",
+        # The tokens were made in this process: its servers must digest them with the same key,
+        # whatever key their own var directory would generate.
+        "STEMLINK_SECRET_KEY": settings.SECRET_KEY,
+        "STEMLINK_TOKEN_KEY": settings.TOKEN_HASH_KEY,
     }
     logs = {name: open(workdir / f"{name}.log", "wb") for name in ("serve", "worker")}  # noqa: SIM115
     serve = subprocess.Popen(
