@@ -2,8 +2,9 @@
 
 A method added later is covered the moment it registers: no token, an unknown, revoked or
 disabled token, a token type it does not take, a token whose whitelist lacks it, a wrong or
-missing X-ACCOUNT, garbage in every parameter (never a 500), and a Customer token naming another
-customer.
+missing X-ACCOUNT, garbage in every parameter (never a 500), junk in one parameter with plausible
+values in all the others (refused by that parameter's name), and a Customer token naming another
+customer (with every other parameter plausible: "not found" for that customer, nothing else).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import typing
 from decimal import Decimal
 from typing import Any
 
+import pydantic
 import pytest
 from pydantic import BaseModel
 
@@ -240,6 +242,7 @@ def _plausible(annotation: Any, name: str, world: Any) -> Any:
 # Ids a method looks up: those of the world's own records, so none of them is "not found".
 REAL_IDS: dict[str, Any] = {
     "carrierId": lambda w: w.carrier.pk,
+    "customerId": lambda w: w.customer.pk,
     "companyLocationId": lambda w: w.location.pk,
     "CompanyLocationId": lambda w: w.location.pk,
     "locationId": lambda w: w.location.pk,
@@ -263,10 +266,7 @@ CUSTOMER_METHODS = [
 def test_a_customer_token_naming_another_customer_is_not_found(client, world, other_world, method):
     spec = REGISTRY[method]
     _, raw = _token(world, CU, transactional=True)
-    params = {
-        info.alias or name: _plausible(info.annotation, info.alias or name, world)
-        for name, info in spec.params.model_fields.items()
-    }
+    params = _plausible_params(spec, world)
     for stranger in (world.customer, other_world.customer):
         params["customerId"] = stranger.pk
         spec.params.model_validate(params)  # every parameter parses: only customerId can be refused
@@ -277,3 +277,52 @@ def test_a_customer_token_naming_another_customer_is_not_found(client, world, ot
             "not_found",
             f"Customer {stranger.pk} was not found.",
         ), (method, json.dumps(body)[:300])
+
+
+# Texts tried in turn for a parameter whose first plausible text its model refuses (a pattern).
+OTHER_TEXTS = ["A", "1", "QB", "weekly", "mon", "2026-01-01"]
+
+
+def _plausible_params(spec: MethodSpec, world: Any) -> dict[str, Any]:
+    params = {
+        info.alias or name: _plausible(info.annotation, info.alias or name, world)
+        for name, info in spec.params.model_fields.items()
+    }
+    for text in OTHER_TEXTS:
+        try:
+            spec.params.model_validate(params)
+            break
+        except pydantic.ValidationError as error:
+            for item in error.errors():
+                field = str(item["loc"][0])
+                if isinstance(params.get(field), str):
+                    params[field] = text
+    return params
+
+
+@pytest.mark.parametrize("method", [name for name in METHODS if _field_names(REGISTRY[name])])
+def test_junk_in_one_parameter_is_refused_by_that_parameters_name(client, world, method):
+    spec = REGISTRY[method]
+    raw = ""
+    if spec.needs_token:
+        _, raw = _token(world, _allowed_type(spec), transactional=True)
+    plausible = _plausible_params(spec, world)
+    spec.params.model_validate(plausible)  # the baseline parses, so any refusal is the junk's
+    rng = random.Random(f"one:{spec.name}")
+    for field in plausible:
+        for junk in rng.sample(JUNK, 4):
+            params = {**plausible, field: junk}
+            try:
+                spec.params.model_validate(params)
+            except pydantic.ValidationError:
+                pass
+            else:
+                continue  # junk this parameter accepts is covered by the garbage test above
+            status, body = api(client, method, params, token=raw, account=world.company.pk, exercises=False)
+            named = {str(e.get("field", "")) for e in body.get("errors", [])}
+            assert (status, body.get("errorCode")) == (400, "validation_error"), (field, junk, body)
+            assert any(n == field or n.startswith((f"{field}.", f"{field}[")) for n in named), (
+                field,
+                junk,
+                named,
+            )
