@@ -274,8 +274,8 @@ class _Origin:
 
 # The columns of a page row, declared once: (answer key, select expression). The page statement's
 # select list is built from this list and each row is read back into an answer by these keys, so the
-# two cannot drift apart. Keys starting with "_" feed a computed answer value and are not answered
-# as such; `{...}` parts depend on the origin and the call (see `_Origin.columns`).
+# two cannot drift apart. Keys starting with "_" feed a computed answer value and are not answered;
+# `{...}` parts depend on the origin and the call (see `_Origin.columns`).
 FEED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inventoryOrigin", "{origin}"),
     ("inventoryIds", "l.id"),  # answered as text
@@ -294,14 +294,17 @@ FEED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("unitsPerBox", "l.units_per_box"),
     ("quantity", "{quantity}"),  # never below 0 in the answer
     ("price", "l.price"),  # the line's price; the answer has the customer's (see Pricer)
-    ("_cost", "l.unit_cost"),
     ("availableFrom", "{available_from}"),  # NULL on hand: the answer has the on-hand ship dates
     ("availableTo", "{available_to}"),
     ("vendorName", "v.name"),
     ("locationId", "l.location_id"),
     ("updatedOn", "{updated_on}"),
+    # Not answered, so last: a row zipped with the answer keys stops before them.
+    ("_cost", "l.unit_cost"),
 )
 FEED_KEYS = tuple(key for key, _ in FEED_COLUMNS)
+ANSWER_KEYS = tuple(key for key in FEED_KEYS if not key.startswith("_"))
+assert FEED_KEYS[: len(ANSWER_KEYS)] == ANSWER_KEYS, "answered columns come first"
 # The page statement adds one column after these, the change stamp (NULL on every line row), and
 # orders by origin, then line id.
 _ORDER_BY = f"{FEED_KEYS.index('inventoryOrigin') + 1}, {FEED_KEYS.index('inventoryIds') + 1}"
@@ -471,8 +474,7 @@ def _items(
     items: list[dict[str, Any]] = []
     append = items.append
     for row in rows:
-        item = dict(zip(FEED_KEYS, row, strict=False))  # the row's last column, the stamp, is no key
-        del item["_cost"]
+        item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the stamp are no answer
         if row[_ORIGIN] == ON_HAND:
             item["availableFrom"], item["availableTo"] = on_hand_from, on_hand_to
         elif item["availableFrom"] < today_text:
