@@ -5,6 +5,7 @@ The defaults run the demo on one machine: SQLite at $STEMLINK_VAR_DIR/marketplac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (CSS, htmx, the admin's), answered before sessions and the rest are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +150,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "marketplace-static"
+# One stylesheet, no build step, no web server in front of gunicorn: WhiteNoise serves /static/
+# straight from the apps' static folders (the finders), and from STATIC_ROOT if an operator runs
+# `collectstatic`. Cache-Control is WhiteNoise's default (60 s).
+WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns at start-up about a STATIC_ROOT that does not exist yet (nothing collected).
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,8 +1,6 @@
 """The marketplace's URLs: storefront, florist account, operator pages, webhook receiver."""
 
-from django.conf import settings
-from django.urls import path, re_path
-from django.views.static import serve
+from django.urls import path
 
 from marketplace.web import firstrun_views, operator_views, views, webhook_views
 
@@ -54,6 +52,4 @@ urlpatterns = [
     ),
     path("webhooks/<int:supplier_id>/", webhook_views.receive_webhook, name="webhook"),
     path("health/", webhook_views.health, name="health"),
-    # One stylesheet, no build step: served straight from the package (gunicorn has no static server).
-    re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.BASE_DIR / "web" / "static"}),
 ]

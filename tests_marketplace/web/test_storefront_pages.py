@@ -189,3 +189,11 @@ def test_a_double_click_on_place_order_shows_the_first_order_instead_of_placing_
     wholesaler.down = False
     client.post(f"{first}retry/")
     assert len(wholesaler.invoices) == 1 and CartLine.objects.count() == 0
+
+
+def test_the_stylesheet_is_served_without_a_web_server_in_front(client):
+    css = client.get("/static/marketplace/site.css")
+    assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    assert b"".join(css.streaming_content)
+    assert css["Cache-Control"] == "max-age=60, public"
+    assert client.get("/static/marketplace/nothing-here.css").status_code == 404

@@ -79,11 +79,6 @@ def _sql_datetime(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _money(value: Decimal) -> float:
-    """Money leaves as a JSON number: the Decimal is exact to the cent, so its float prints the same."""
-    return float(value)
-
-
 # --- the e-commerce view ----------------------------------------------------------------------------
 
 
@@ -263,17 +258,57 @@ class _Origin:
         return sql
 
     def columns(self, quantity_sql: str) -> str:
+        """The select list of this origin's page rows, in the order of `FEED_COLUMNS`."""
         # Dates and the change time leave the database already written as the API writes them,
         # so no row needs a conversion in Python.
-        if self.origin == ON_HAND:
-            dates = "NULL, NULL"
-        else:
-            dates = f"{_date_sql('l.available_from')}, {_date_sql('l.available_to')}"
-        return (
-            f"{self.origin}, l.id, l.product_id, p.code, p.description, c.name, p.variety, p.color, p.grade,"
-            f" l.box_type_id, b.code, l.unit_type, l.bunches, l.stems_bunch, l.units_per_box, {quantity_sql},"
-            f" l.price, l.unit_cost, {dates}, v.name, l.location_id, {_timestamp_sql('l.updated_on')}"
-        )
+        on_hand = self.origin == ON_HAND
+        fill = {
+            "origin": str(self.origin),
+            "quantity": quantity_sql,
+            "available_from": "NULL" if on_hand else _date_sql("l.available_from"),
+            "available_to": "NULL" if on_hand else _date_sql("l.available_to"),
+            "updated_on": _timestamp_sql("l.updated_on"),
+        }
+        return ", ".join(sql.format(**fill) for _, sql in FEED_COLUMNS)
+
+
+# The columns of a page row, declared once: (answer key, select expression). The page statement's
+# select list is built from this list and each row is read back into an answer by these keys, so the
+# two cannot drift apart. Keys starting with "_" feed a computed answer value and are not answered;
+# `{...}` parts depend on the origin and the call (see `_Origin.columns`).
+FEED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("inventoryOrigin", "{origin}"),
+    ("inventoryIds", "l.id"),  # answered as text
+    ("companyProductId", "l.product_id"),
+    ("productCode", "p.code"),
+    ("productDescription", "p.description"),
+    ("category", "c.name"),
+    ("variety", "p.variety"),
+    ("color", "p.color"),
+    ("grade", "p.grade"),
+    ("boxTypeId", "l.box_type_id"),
+    ("boxTypeCode", "b.code"),
+    ("unitType", "l.unit_type"),
+    ("bunches", "l.bunches"),
+    ("stemsBunch", "l.stems_bunch"),
+    ("unitsPerBox", "l.units_per_box"),
+    ("quantity", "{quantity}"),  # never below 0 in the answer
+    ("price", "l.price"),  # the line's price; the answer has the customer's (see Pricer)
+    ("availableFrom", "{available_from}"),  # NULL on hand: the answer has the on-hand ship dates
+    ("availableTo", "{available_to}"),
+    ("vendorName", "v.name"),
+    ("locationId", "l.location_id"),
+    ("updatedOn", "{updated_on}"),
+    # Not answered, so last: a row zipped with the answer keys stops before them.
+    ("_cost", "l.unit_cost"),
+)
+FEED_KEYS = tuple(key for key, _ in FEED_COLUMNS)
+ANSWER_KEYS = tuple(key for key in FEED_KEYS if not key.startswith("_"))
+assert FEED_KEYS[: len(ANSWER_KEYS)] == ANSWER_KEYS, "answered columns come first"
+# The page statement adds one column after these, the change stamp (NULL on every line row), and
+# orders by origin, then line id.
+_ORDER_BY = f"{FEED_KEYS.index('inventoryOrigin') + 1}, {FEED_KEYS.index('inventoryIds') + 1}"
+_ORIGIN, _PRICE, _COST = (FEED_KEYS.index(k) for k in ("inventoryOrigin", "price", "_cost"))
 
 
 def _date_sql(column: str) -> str:
@@ -387,7 +422,7 @@ def _delta_condition(
 
 # Prices already worked out, by (terms, margin, view, line price, cost): a sync of thousands of lines
 # meets a few hundred distinct pairs. The key holds every input of the rule, so it is never stale.
-_PRICE_MEMO: dict[tuple[Any, ...], float] = {}
+_PRICE_MEMO: dict[tuple[Any, ...], Decimal] = {}
 _PRICE_MEMO_MAX = 200_000
 
 
@@ -399,16 +434,17 @@ class Pricer:
         self.margin = company.gross_margin_percent
         self.ecommerce = ecommerce
         self.prefix = (pricing_terms_for(customer), self.margin, ecommerce)
-        self.cache: dict[tuple[Any, Any], float] = {}
+        self.cache: dict[tuple[Any, Any], Decimal] = {}
 
-    def __call__(self, price: Any, cost: Any) -> float:
+    def __call__(self, price: Any, cost: Any) -> Decimal:
+        """The unit price as a Decimal: the envelope writes it as the exact JSON number (`12.50`)."""
         key = (price, cost)
         found = self.cache.get(key)
         if found is None:
             memo_key = (*self.prefix, price, cost)
             found = _PRICE_MEMO.get(memo_key)
             if found is None:
-                found = _money(self.decimal(price, cost))
+                found = self.decimal(price, cost)
                 if len(_PRICE_MEMO) >= _PRICE_MEMO_MAX:
                     _PRICE_MEMO.clear()
                 _PRICE_MEMO[memo_key] = found
@@ -437,67 +473,24 @@ def _items(
     slice_stamps = connection.vendor != "postgresql"  # see _timestamp_sql
     items: list[dict[str, Any]] = []
     append = items.append
-    for (
-        origin,
-        line_id,
-        product_id,
-        code,
-        description,
-        category,
-        variety,
-        color,
-        grade,
-        box_type_id,
-        box_code,
-        unit_type,
-        bunches,
-        stems_bunch,
-        units_per_box,
-        quantity,
-        price,
-        cost,
-        available_from,
-        available_to,
-        vendor_name,
-        location_id,
-        updated_on,
-        _stamp,
-    ) in rows:
-        if origin == ON_HAND:
-            first, last = on_hand_from, on_hand_to
-        else:
-            first, last = available_from, available_to
-            if first < today_text:
-                first = today_text
+    for row in rows:
+        item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the stamp are no answer
+        if row[_ORIGIN] == ON_HAND:
+            item["availableFrom"], item["availableTo"] = on_hand_from, on_hand_to
+        elif item["availableFrom"] < today_text:
+            item["availableFrom"] = today_text
+        price, cost = row[_PRICE], row[_COST]
         unit_price = prices.get((price, cost))
-        if unit_price is None:
-            unit_price = pricer(price, cost)
-        append(
-            {
-                "inventoryOrigin": origin,
-                "inventoryIds": str(line_id),
-                "companyProductId": product_id,
-                "productCode": code,
-                "productDescription": description,
-                "category": category,
-                "variety": variety,
-                "color": color,
-                "grade": grade,
-                "boxTypeId": box_type_id,
-                "boxTypeCode": box_code,
-                "unitType": unit_type,
-                "bunches": bunches,
-                "stemsBunch": stems_bunch,
-                "unitsPerBox": units_per_box,
-                "quantity": quantity if quantity > 0 else 0,
-                "price": unit_price,
-                "availableFrom": first,
-                "availableTo": last,
-                "vendorName": vendor_name if show_vendors else None,
-                "locationId": location_id,
-                "updatedOn": updated_on[:10] + "T" + updated_on[11:19] if slice_stamps else updated_on,
-            }
-        )
+        item["price"] = pricer(price, cost) if unit_price is None else unit_price
+        item["inventoryIds"] = str(item["inventoryIds"])
+        if item["quantity"] < 0:
+            item["quantity"] = 0
+        if not show_vendors:
+            item["vendorName"] = None
+        if slice_stamps:
+            updated_on = item["updatedOn"]
+            item["updatedOn"] = updated_on[:10] + "T" + updated_on[11:19]
+        append(item)
     return items
 
 
@@ -552,8 +545,9 @@ def _page_sql(
     params: list[Any] = []
     if with_stamp:
         stamp_sql, stamp_params = _stamp_sql(company, flt)
-        nulls = ", ".join(["NULL"] * 22)
-        selects.append(f"SELECT 0, {nulls}, {stamp_sql}")
+        # Every line column NULL but the origin, 0: this row sorts first and is no line.
+        nulls = ", ".join("0" if i == _ORIGIN else "NULL" for i in range(len(FEED_COLUMNS)))
+        selects.append(f"SELECT {nulls}, {stamp_sql}")
         params.extend(stamp_params)
     start = 0
     for plan, count in zip(plans, counts, strict=True):
@@ -570,7 +564,7 @@ def _page_sql(
         start += count
     if not selects:
         return None
-    return " UNION ALL ".join(selects) + " ORDER BY 1, 2", params
+    return " UNION ALL ".join(selects) + f" ORDER BY {_ORDER_BY}", params
 
 
 def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], Any]:

@@ -2,7 +2,7 @@
 permission the page declares.
 
 Every back-office view is wrapped in `company_page(<permission>)` (or marked `public` for sign-in,
-sign-out and static files; `signed_in` for pages outside any company): it resolves the user's
+sign-out and the first-run page; `signed_in` for pages outside any company): it resolves the user's
 company once, puts it on the request, checks the role against the one permission map
 (`stemlink.tenancy.rules`), and turns the errors services raise into pages (a record of another
 company is "not found", never "forbidden", so ids of other tenants cannot even be probed).
@@ -100,7 +100,7 @@ P = TypeVar("P", bound=Callable[..., Any])
 
 
 def public(view: P) -> P:
-    """Mark a view anyone may open (sign-in, sign-out, static files): the URLconf test accepts it."""
+    """Mark a view anyone may open (sign-in, sign-out, the first-run page): the URLconf test accepts it."""
     setattr(view, ACCESS_ATTRIBUTE, ("public",))
     return view
 

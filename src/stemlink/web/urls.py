@@ -16,7 +16,6 @@ from stemlink.web.views import (
     inventory,
     orders,
     setup,
-    static,
     tokens,
 )
 
@@ -77,6 +76,4 @@ urlpatterns: list[URLPattern] = [
     # Fees
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),
-    # No web server in front of gunicorn on one machine: the application serves its static files.
-    path("static/<path:path>", public(static.static_file), name="static"),
 ]

@@ -2,8 +2,9 @@
 
 A method added later is covered the moment it registers: no token, an unknown, revoked or
 disabled token, a token type it does not take, a token whose whitelist lacks it, a wrong or
-missing X-ACCOUNT, garbage in every parameter (never a 500), and a Customer token naming another
-customer.
+missing X-ACCOUNT, garbage in every parameter (never a 500), junk in one parameter with plausible
+values in all the others (refused by that parameter's name), and a Customer token naming another
+customer (with every other parameter plausible: "not found" for that customer, nothing else).
 """
 
 from __future__ import annotations
@@ -11,15 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import types
 import typing
+from decimal import Decimal
 from typing import Any
 
+import pydantic
 import pytest
+from pydantic import BaseModel
 
 from stemlink.api.registry import CO, CU, US, VE, MethodSpec, TokenType, load_all_methods
 from stemlink.api.services import create_token, log_in, revoke_token, set_token_enabled
 from tests.api_helpers import api
-from tests.factories import make_customer, make_user
+from tests.factories import make_customer, make_line, make_user
 
 REGISTRY = load_all_methods()
 METHODS = sorted(REGISTRY)
@@ -207,27 +212,47 @@ def test_garbage_parameters_never_cause_a_500(client, world, method):
         assert status != 500 and _is_answer(status, body), (query, status, body)
 
 
-def _plausible(annotation: Any) -> Any:
-    """A value of the right shape for a required parameter, so the customer check is reached."""
+def _plausible(annotation: Any, name: str, world: Any) -> Any:
+    """A value of the right shape (and, for ids, of a real record) for parameter `name`.
+
+    Sent for every parameter but the one under test, so a refusal can only come from that one.
+    """
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _plausible(typing.get_args(annotation)[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return _plausible(typing.get_args(annotation)[0], name, world)
+    if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _plausible(args[0]) if args else None
+        return _plausible(args[0], name, world) if args else None
     if origin is list:
-        return []
+        item = typing.get_args(annotation)[0] if typing.get_args(annotation) else None
+        return [] if isinstance(item, type) and issubclass(item, BaseModel) else [make_line(world).pk]
     if annotation is bool:
         return False
     if annotation is int:
-        return 1
+        return REAL_IDS[name](world) if name in REAL_IDS else 1
     if annotation is dt.date:
         return dt.date.today().isoformat()
     if annotation is dt.datetime:
         return "2026-01-01 00:00:00"
-    if isinstance(annotation, type) and annotation.__name__ == "Decimal":
+    if annotation is Decimal:
         return "1.00"
-    return "x"
+    return PLAUSIBLE_TEXT.get(name, "x")
+
+
+# Ids a method looks up: those of the world's own records, so none of them is "not found".
+REAL_IDS: dict[str, Any] = {
+    "carrierId": lambda w: w.carrier.pk,
+    "customerId": lambda w: w.customer.pk,
+    "companyLocationId": lambda w: w.location.pk,
+    "CompanyLocationId": lambda w: w.location.pk,
+    "locationId": lambda w: w.location.pk,
+    "companyId": lambda w: w.company.pk,
+    "categoryId": lambda w: w.roses.pk,
+    "companyProductId": lambda w: w.product.pk,
+    "inventoryOrigin": lambda w: 1,
+    "status": lambda w: 1,
+}
+PLAUSIBLE_TEXT = {"boxTypeCode": "QB", "order": "1", "recurrence": "weekly", "days": "mon"}
 
 
 CUSTOMER_METHODS = [
@@ -238,17 +263,66 @@ CUSTOMER_METHODS = [
 
 
 @pytest.mark.parametrize("method", CUSTOMER_METHODS)
-def test_a_customer_token_naming_another_customer_never_succeeds(client, world, other_world, method):
+def test_a_customer_token_naming_another_customer_is_not_found(client, world, other_world, method):
     spec = REGISTRY[method]
     _, raw = _token(world, CU, transactional=True)
+    params = _plausible_params(spec, world)
     for stranger in (world.customer, other_world.customer):
-        params = {
-            info.alias or name: _plausible(info.annotation)
-            for name, info in spec.params.model_fields.items()
-            if info.is_required()
-        }
         params["customerId"] = stranger.pk
-        status, body = api(client, method, params, token=raw, account=world.company.pk)
-        assert status in (400, 404), (method, status, json.dumps(body)[:300])
-        if status == 400:
-            assert "customerId" not in {e["field"] for e in body.get("errors", [])}
+        spec.params.model_validate(params)  # every parameter parses: only customerId can be refused
+        status, body = api(client, method, params, token=raw, account=world.company.pk, exercises=False)
+        # "Not found", never "forbidden": a Customer token cannot learn which customer ids exist.
+        assert (status, body["errorCode"], body["message"]) == (
+            404,
+            "not_found",
+            f"Customer {stranger.pk} was not found.",
+        ), (method, json.dumps(body)[:300])
+
+
+# Texts tried in turn for a parameter whose first plausible text its model refuses (a pattern).
+OTHER_TEXTS = ["A", "1", "QB", "weekly", "mon", "2026-01-01"]
+
+
+def _plausible_params(spec: MethodSpec, world: Any) -> dict[str, Any]:
+    params = {
+        info.alias or name: _plausible(info.annotation, info.alias or name, world)
+        for name, info in spec.params.model_fields.items()
+    }
+    for text in OTHER_TEXTS:
+        try:
+            spec.params.model_validate(params)
+            break
+        except pydantic.ValidationError as error:
+            for item in error.errors():
+                field = str(item["loc"][0])
+                if isinstance(params.get(field), str):
+                    params[field] = text
+    return params
+
+
+@pytest.mark.parametrize("method", [name for name in METHODS if _field_names(REGISTRY[name])])
+def test_junk_in_one_parameter_is_refused_by_that_parameters_name(client, world, method):
+    spec = REGISTRY[method]
+    raw = ""
+    if spec.needs_token:
+        _, raw = _token(world, _allowed_type(spec), transactional=True)
+    plausible = _plausible_params(spec, world)
+    spec.params.model_validate(plausible)  # the baseline parses, so any refusal is the junk's
+    rng = random.Random(f"one:{spec.name}")
+    for field in plausible:
+        for junk in rng.sample(JUNK, 4):
+            params = {**plausible, field: junk}
+            try:
+                spec.params.model_validate(params)
+            except pydantic.ValidationError:
+                pass
+            else:
+                continue  # junk this parameter accepts is covered by the garbage test above
+            status, body = api(client, method, params, token=raw, account=world.company.pk, exercises=False)
+            named = {str(e.get("field", "")) for e in body.get("errors", [])}
+            assert (status, body.get("errorCode")) == (400, "validation_error"), (field, junk, body)
+            assert any(n == field or n.startswith((f"{field}.", f"{field}[")) for n in named), (
+                field,
+                junk,
+                named,
+            )

@@ -118,6 +118,20 @@ def test_a_customer_token_sees_its_own_prices_and_nobody_elses(client, world):
 
 
 @covers("ecommerce/inventory.list")
+def test_prices_are_written_as_the_exact_decimal_number(client, world):
+    make_line(world, price=Decimal("1.10"))
+    token = issue_token(world.company, "customer", customer=world.customer)
+    response = client.post(
+        f"/api/{LIST}",
+        {"customerId": world.customer.pk},
+        content_type="application/json",
+        headers={"authenticationToken": token, "X-ACCOUNT": str(world.company.pk)},
+    )
+    # A JSON number to the cent, as the answer schema says; never a float's 1.1 or 1.1000000000000001.
+    assert response.status_code == 200 and b'"price":1.10,' in response.content, response.content[:300]
+
+
+@covers("ecommerce/inventory.list")
 def test_reserved_inventory_needs_transactional_access_and_shows_only_the_customers_own(client, world):
     line = make_line(world, boxes_on_hand=10)
     mine = services.reserve_boxes(world.company, line.pk, world.customer.pk, 3)

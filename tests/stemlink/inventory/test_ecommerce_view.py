@@ -60,7 +60,7 @@ def test_prices_each_line_for_the_customer_with_the_rule_web_orders_use(world):
     priced = make_line(world, price=Decimal("0.80"))
     by_margin = make_line(world, price=None, unit_cost=Decimal("0.455"))
     items = {i["inventoryIds"]: i for i in full_list(world)}
-    assert items[str(priced.pk)]["price"] == 0.93  # 0.80 + 10% = 0.88, + 0.05
+    assert items[str(priced.pk)]["price"] == Decimal("0.93")  # 0.80 + 10% = 0.88, + 0.05
     for line in (priced, by_margin):
         expected = unit_price_for(
             customer,
@@ -69,14 +69,14 @@ def test_prices_each_line_for_the_customer_with_the_rule_web_orders_use(world):
             gross_margin_percent=world.company.gross_margin_percent,
             ecommerce=True,
         )
-        assert Decimal(str(items[str(line.pk)]["price"])) == expected
+        assert items[str(line.pk)]["price"] == expected
 
 
 def test_another_customer_sees_its_own_price(world):
     line = make_line(world, price=Decimal("1.00"))
     florist = make_customer(world.company, ecommerce_markup=Decimal("20"))
-    assert full_list(world)[0]["price"] == 1.0
-    assert full_list(world, florist)[0]["price"] == 1.2
+    assert full_list(world)[0]["price"] == Decimal("1.00")
+    assert full_list(world, florist)[0]["price"] == Decimal("1.20")
     assert full_list(world, florist)[0]["inventoryIds"] == str(line.pk)
 
 
@@ -112,7 +112,7 @@ def test_answers_every_field_of_a_line(world):
         "stemsBunch": 10,
         "unitsPerBox": 120,
         "quantity": 20,
-        "price": 0.7,
+        "price": Decimal("0.70"),
         "availableFrom": line.available_from.isoformat(),
         "availableTo": line.available_to.isoformat(),
         "vendorName": "Rosas del Ecuador",
@@ -293,7 +293,7 @@ def test_a_customers_new_markup_resends_its_lines(world):
     world.customer.ecommerce_markup = Decimal("5")
     world.customer.pricing_updated_on = timezone.now()
     world.customer.save()
-    assert [i["price"] for i in delta(world, since)] == [0.84]
+    assert [i["price"] for i in delta(world, since)] == [Decimal("0.84")]
 
 
 def test_a_delta_the_next_day_drops_lines_whose_dates_passed(world):

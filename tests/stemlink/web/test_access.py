@@ -141,6 +141,7 @@ def test_lists_show_only_the_users_company(world: World, other_world: World, adm
 def test_serves_its_own_css_and_htmx_without_a_web_server_in_front(client: Client) -> None:
     css = client.get("/static/web/stemlink.css")
     assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    assert css["Cache-Control"] == "max-age=60, public" and css["X-Content-Type-Options"] == "nosniff"
     htmx = client.get("/static/web/htmx.min.js")
     assert htmx.status_code == 200 and b"htmx" in b"".join(htmx.streaming_content)
     assert client.get("/static/web/nothing-here.js").status_code == 404
