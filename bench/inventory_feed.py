@@ -10,7 +10,8 @@ into a fresh database, then times:
   token check, quota, audit);
 - baseline: one raw SQL SELECT of the same rows and columns, turned into dicts and written with orjson.
 
-It prints the times and the ratios. Run: `.venv/bin/python bench/inventory_feed.py`
+It prints the times and the ratios, and the gateway's overhead: HTTP over handler, and the
+difference per call in ms. Run: `.venv/bin/python bench/inventory_feed.py`
 (`--lines N`, `--only sqlite|postgresql`, `PG_URL` for the server; default the local one;
 `BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first).
 """
@@ -270,6 +271,12 @@ def _child(lines: int) -> None:
         ("sync, busy feed (total counted every page)", "busy"),
     ):
         print(f"  {label}: {spent[name] * 1000:8.1f} ms   ratio {spent[name] / base_time:.2f}x")
+    # The gateway's fixed cost: what a call through HTTP costs beyond the same page through the handler.
+    overhead_ms = (spent["http"] - spent["sync"]) * 1000 / pages
+    print(
+        f"  gateway: HTTP / handler {spent['http'] / spent['sync']:.2f}x,"
+        f" overhead {overhead_ms:.2f} ms per call ({pages} calls)"
+    )
 
 
 def _run(label: str, database_url: str, lines: int, var_dir: str) -> int:
