@@ -282,6 +282,8 @@ def _child(lines: int) -> None:
 def _run(label: str, database_url: str, lines: int, var_dir: str) -> int:
     print(f"{label}:", flush=True)
     env = dict(os.environ, DATABASE_URL=database_url, STEMLINK_VAR_DIR=var_dir, STEMLINK_LOG_LEVEL="WARNING")
+    # Django's test client calls itself "testserver"; the settings answer loopback names only.
+    env["STEMLINK_ALLOWED_HOSTS"] = "testserver"
     return subprocess.call([sys.executable, __file__, "--child", "--lines", str(lines)], env=env, cwd=ROOT)
 
 
