@@ -219,7 +219,9 @@ def _load_token(digest: str) -> tuple[ApiToken, str | None] | None:
     """
     found = next(
         iter(
-            ApiToken.objects.select_related("company", "customer", "vendor", "user").filter(digest=digest)[:1]
+            ApiToken.objects.select_related("company", "customer", "vendor", "user")
+            .filter(digest=digest)
+            .order_by()[:1]  # the digest is unique: no ORDER BY for Django to compile on every call
         ),
         None,
     )
