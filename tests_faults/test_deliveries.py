@@ -1,20 +1,24 @@
 """Faults 2 and 3: a worker killed in the middle of deliveries, and a partner down for ten minutes.
 
-Real `stemlink worker` processes deliver to a loopback partner that drops duplicates by event id
-(as a marketplace must). Proven: nothing is lost (every event arrives, with its original id),
-nothing is applied twice, and `stemlink check-integrity` passes afterwards.
+The partner is the reference marketplace itself, as real processes (`tests_faults.marketplace`):
+Stemlink's `stemlink worker` delivers signed webhooks to its receiver, which drops a redelivered
+event by its id and, for every new one, fetches the wholesaler's changes with a delta call.
+Proven: nothing is lost (every event reaches the marketplace under its original id), nothing is
+acted on twice (the marketplace answers the redelivery `duplicate`), the marketplace's offers end
+equal to a fresh full sync, and `stemlink check-integrity` passes afterwards.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
 
 from tests_faults.conftest import STEMLINK, Processes, integrity_ok, process_env, wait_until
-from tests_faults.receiver import DedupReceiver
+from tests_faults.marketplace import RealMarketplace, WebhookTap
 
 LEASE_SECONDS = 15
 # The partner's ten minutes, on a clock sped up by BACKOFF_SCALE (every retry wait and pause x it).
@@ -38,29 +42,43 @@ def _all_delivered(company_id: int) -> bool:
     return deliveries.exists() and not deliveries.exclude(status="delivered").exists()
 
 
-def test_a_worker_killed_mid_delivery_loses_nothing(fault_db: str, processes: Processes) -> None:
-    from tests.factories import make_world
+def _delivered_event_ids(company_id: int) -> list[str]:
+    from stemlink.integrations.models import Delivery
 
-    from stemlink.integrations.models import Delivery, OutboxEvent
+    ids = Delivery.objects.filter(company_id=company_id).values_list("event__event_id", flat=True)
+    return sorted(str(event_id) for event_id in ids)
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing(
+    fault_db: str, processes: Processes, tmp_path: Path
+) -> None:
+    from tests.factories import make_line, make_world
+
+    from stemlink.integrations.models import Delivery
     from stemlink.integrations.services import add_endpoint, record_event
 
     world = make_world("Killed Worker Roses")
-    receiver = DedupReceiver()
-    add_endpoint(world.company, url=receiver.url)
+    lines = [make_line(world, boxes_on_hand=10) for _ in range(3)]
+    market = RealMarketplace(fault_db, processes, tmp_path, world)
+    market.start()
+    tap = WebhookTap(market.webhook_url)
+    add_endpoint(world.company, url=tap.url, customer_id=world.customer.id, secret=market.webhook_secret)
     for n in range(30):
+        line = lines[n % len(lines)]
         record_event(
-            world.company.pk, "inventory.changed", {"inventoryOrigin": 2, "inventoryId": n, "quantity": n}
+            world.company.pk,
+            "inventory.changed",
+            {"inventoryOrigin": 1, "inventoryId": line.id, "quantity": 10},
         )
-    events = {
-        str(e) for e in OutboxEvent.objects.filter(company=world.company).values_list("event_id", flat=True)
-    }
-    receiver.hold_after = 5  # the 5th delivery is in flight when the worker dies
+    events = _delivered_event_ids(world.company.pk)
+    assert len(events) == 30
+    tap.hold_after = 5  # the 5th delivery reaches the marketplace; its answer never gets back
 
     first = processes.start("worker-1", [STEMLINK, "worker", "--poll", "0.2"], _worker_env(fault_db))
-    assert receiver.holding.wait(timeout=120), processes.log("worker-1")
+    assert tap.holding.wait(timeout=120), processes.log("worker-1")
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
-    receiver.release.set()
+    tap.release.set()
     in_flight = Delivery.objects.filter(company=world.company, claim_token__isnull=False).count()
     assert in_flight >= 1  # the dead worker's claims are still out
 
@@ -68,35 +86,41 @@ def test_a_worker_killed_mid_delivery_loses_nothing(fault_db: str, processes: Pr
     wait_until(
         lambda: _all_delivered(world.company.pk), "every delivery after the lease ran out", timeout=180
     )
-    assert receiver.event_ids() == events  # every event, under its original id
-    assert receiver.duplicates() >= 1  # the one in flight came twice ...
-    assert sorted(receiver.applied) == sorted(events)  # ... and was applied once
-    receiver.close()
-    print(f"\nworker killed: {len(events)} events, {receiver.duplicates()} duplicate(s) dropped by id")
+    # Every event reached the marketplace under its original id, and it acted on each once.
+    assert sorted(tap.sent) == events
+    assert sorted(market.received_event_ids()) == events
+    repeated = sorted(event_id for event_id, times in tap.sent.items() if times > 1)
+    assert repeated, "the delivery in flight when the worker died was not sent again"
+    assert sorted(tap.duplicates_dropped()) == repeated  # the marketplace dropped each repeat by its id
+    # The marketplace still offers exactly what the wholesaler has.
+    wait_until(lambda: market.offers() == market.full_list(), "the marketplace's offers to settle")
+    tap.close()
+    print(f"\nworker killed: {len(events)} events, {len(repeated)} redelivered and dropped by id")
     integrity_ok(fault_db)
 
 
 def test_a_partner_down_for_ten_minutes_gets_everything_and_ends_equal_to_a_full_sync(
-    fault_db: str, processes: Processes
+    fault_db: str, processes: Processes, tmp_path: Path
 ) -> None:
-    import time
-
     from django.utils import timezone
     from tests.factories import make_customer, make_line, make_world
 
-    from stemlink.integrations.models import OutboxEvent
+    from stemlink.integrations.models import Delivery
     from stemlink.integrations.services import add_endpoint
-    from stemlink.inventory.models import InventoryLine
     from stemlink.orders import weborders
     from stemlink.orders.weborders import ItemRequest
 
     world = make_world("Partner Down Roses")
     lines = [make_line(world, boxes_on_hand=20) for _ in range(5)]
-    receiver = DedupReceiver()
-    add_endpoint(world.company, url=receiver.url)
-    receiver.down()
+    market = RealMarketplace(fault_db, processes, tmp_path, world)
+    market.start()
+    assert market.offers() == market.full_list() != {}
+    add_endpoint(
+        world.company, url=market.webhook_url, customer_id=world.customer.id, secret=market.webhook_secret
+    )
     env = _worker_env(fault_db, STEMLINK_WEBHOOK_BACKOFF_SCALE=str(BACKOFF_SCALE))
     processes.start("worker", [STEMLINK, "worker", "--poll", "0.2"], env)
+    market.stop_marketplace()
 
     buyers = [world.customer, make_customer(world.company, customer_type="marketplace")]
     today: date = timezone.now().date()
@@ -123,25 +147,17 @@ def test_a_partner_down_for_ten_minutes_gets_everything_and_ends_equal_to_a_full
         # n % 3 == 2: the cart stays open, its boxes held
         n += 1
         time.sleep(0.1)
-    from stemlink.integrations.models import Delivery
-
     assert Delivery.objects.filter(company=world.company, attempts__gt=0).exists()  # it really was tried
-    receiver.start()  # back on the same port
+    assert market.offers() != market.full_list()  # the marketplace missed every change meanwhile
+
+    market.start_marketplace()  # back, on the same port
     wait_until(
         lambda: _all_delivered(world.company.pk), "every delivery after the partner came back", timeout=240
     )
-    events = {
-        str(e) for e in OutboxEvent.objects.filter(company=world.company).values_list("event_id", flat=True)
-    }
-    assert receiver.event_ids() == events
-    # A fresh full sync: what each line has free now, read from Stemlink itself.
-    full_sync = {
-        line.id: line.boxes_on_hand - line.boxes_held - line.boxes_sold
-        for line in InventoryLine.objects.filter(company=world.company)
-    }
-    offers: dict[int, Any] = {line_id: quantity for line_id, (_, quantity) in receiver.offers.items()}
-    assert offers == full_sync
-    receiver.close()
+    events = _delivered_event_ids(world.company.pk)
+    assert sorted(set(market.received_event_ids())) == sorted(set(events))
+    # Only the webhooks made it look (its own delta poll is an hour away): it ends as a full sync would.
+    wait_until(lambda: market.offers() == market.full_list(), "the marketplace's offers to equal a full sync")
     down = f"{PARTNER_DOWN_SECONDS:.0f} s (= 10 min at backoff x{BACKOFF_SCALE})"
-    print(f"\npartner down {down}: {n} changes, {len(events)} events")
+    print(f"\npartner down {down}: {n} changes, {len(events)} events, offers equal a full sync")
     integrity_ok(fault_db)
