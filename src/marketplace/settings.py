@@ -7,62 +7,31 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from projectkit.settings import Environment, database
 
-from safeguards import keys
-
+ENV = Environment("MARKETPLACE")
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("STEMLINK_VAR_DIR", Path.cwd() / "var"))
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-DEBUG = _env_bool("MARKETPLACE_DEBUG", False)
-
-
-def _key(variable: str, key_file: str) -> str:
-    try:
-        return keys.server_key(variable, os.environ.get(variable), VAR_DIR / key_file)
-    except keys.KeyProblem as exc:
-        raise ImproperlyConfigured(str(exc)) from exc
-
-
-def _key_list(variable: str, default: list[str]) -> list[str]:
-    try:
-        return keys.key_list(variable, os.environ.get(variable), default)
-    except keys.KeyProblem as exc:
-        raise ImproperlyConfigured(str(exc)) from exc
+DEBUG = ENV.flag("DEBUG", False)
 
 
 # No key is written in the source: MARKETPLACE_SECRET_KEY when set (a known-weak value is refused
 # at start-up), else a random key generated at first start into the var directory (mode 0600)
 # and reused after, so the demo and the tests need nothing configured.
-SECRET_KEY = _key("MARKETPLACE_SECRET_KEY", "marketplace-secret-key")
-SECRET_KEY_FALLBACKS = _key_list("MARKETPLACE_SECRET_KEY_FALLBACKS", [])
+SECRET_KEY = ENV.server_key("SECRET_KEY", VAR_DIR / "marketplace-secret-key")
+SECRET_KEY_FALLBACKS = ENV.key_list("SECRET_KEY_FALLBACKS", [])
 # The keys supplier tokens and webhook secrets are encrypted with: the first encrypts, every one
 # decrypts (rotation: put the new key first, keep the old one after it).
-VAULT_KEYS = _key_list("MARKETPLACE_VAULT_KEYS", [SECRET_KEY, *SECRET_KEY_FALLBACKS])
+VAULT_KEYS = ENV.key_list("VAULT_KEYS", [SECRET_KEY, *SECRET_KEY_FALLBACKS])
 # Host names the marketplace answers to: loopback names unless configured (`marketplace serve`
 # refuses a non-loopback address without MARKETPLACE_ALLOWED_HOSTS).
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("MARKETPLACE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("MARKETPLACE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = ENV.names("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = ENV.names("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -111,30 +80,11 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("MARKETPLACE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'marketplace.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-_db = DATABASES["default"]
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web process read while the sync worker writes; IMMEDIATE takes the write lock
-    # at BEGIN so the two writers queue instead of failing halfway through a transaction.
-    _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    _db["CONN_MAX_AGE"] = 0
-    # Tests use a file, not the shared-cache memory database: there a second thread's write fails
-    # at once ("database table is locked") instead of queueing on busy_timeout as in production.
-    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
-        "MARKETPLACE_TEST_DB_NAME",
-        os.path.join(tempfile.gettempdir(), f"test_marketplace_{os.getpid()}.sqlite3"),
+DATABASES = {
+    "default": database(
+        DATABASE_URL, test_name_variable="MARKETPLACE_TEST_DB_NAME", test_prefix="test_marketplace"
     )
-else:
-    # Parallel test runs on one server must not share a test database, nor meet one a killed run
-    # left behind under a reused process id: the name is never reused.
-    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
-        "MARKETPLACE_TEST_DB_NAME", f"test_marketplace_{os.getpid()}_{secrets.token_hex(4)}"
-    )
-    _db["CONN_HEALTH_CHECKS"] = True
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,16 +122,13 @@ SESSION_COOKIE_HTTPONLY = True
 # Production behind HTTPS (MARKETPLACE_HTTPS=1): cookies only over HTTPS, plain HTTP redirected,
 # HSTS. Behind a proxy that terminates TLS, MARKETPLACE_PROXY_SSL_HEADER names the header it sets
 # to "https" (e.g. X-Forwarded-Proto); set it only when the proxy always sets or strips it.
-HTTPS = _env_bool("MARKETPLACE_HTTPS", False)
+HTTPS = ENV.flag("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("MARKETPLACE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MARKETPLACE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
-SECURE_HSTS_PRELOAD = _env_bool("MARKETPLACE_HSTS_PRELOAD", False)
-_proxy_header = os.environ.get("MARKETPLACE_PROXY_SSL_HEADER", "").strip()
-if _proxy_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD = ENV.hsts(HTTPS)
+if _proxy_header := ENV.proxy_ssl_header():
+    SECURE_PROXY_SSL_HEADER = _proxy_header
 
 LOGGING = {
     "version": 1,
@@ -201,7 +148,7 @@ API_RETRY_SECONDS = float(os.environ.get("MARKETPLACE_API_RETRY_SECONDS", "0.5")
 # Whether a supplier's API may be on loopback or private networks. Off by default, so an operator
 # cannot make the marketplace call internal services; the demo and the tests that need it opt in.
 # Link-local (cloud metadata), multicast and reserved addresses are never called.
-ALLOW_PRIVATE_NETWORKS = _env_bool("MARKETPLACE_ALLOW_PRIVATE_NETWORKS", False)
+ALLOW_PRIVATE_NETWORKS = ENV.flag("ALLOW_PRIVATE_NETWORKS", False)
 # The most one API answer may hold (a full sync page of 500 rows is well under 2 MB).
 API_MAX_ANSWER_BYTES = int(os.environ.get("MARKETPLACE_API_MAX_ANSWER_BYTES", str(32 * 1024 * 1024)))
 # Below this share of the daily quota the client spreads its calls over the time left, and the

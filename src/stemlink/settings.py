@@ -7,66 +7,35 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from projectkit.settings import Environment, database
 
-from safeguards import keys
-
+ENV = Environment("STEMLINK")
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("STEMLINK_VAR_DIR", Path.cwd() / "var"))
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-DEBUG = _env_bool("STEMLINK_DEBUG", False)
-
-
-def _key(variable: str, key_file: str) -> str:
-    try:
-        return keys.server_key(variable, os.environ.get(variable), VAR_DIR / key_file)
-    except keys.KeyProblem as exc:
-        raise ImproperlyConfigured(str(exc)) from exc
-
-
-def _key_list(variable: str, default: list[str]) -> list[str]:
-    try:
-        return keys.key_list(variable, os.environ.get(variable), default)
-    except keys.KeyProblem as exc:
-        raise ImproperlyConfigured(str(exc)) from exc
+DEBUG = ENV.flag("DEBUG", False)
 
 
 # No key is written in the source: STEMLINK_SECRET_KEY when set (a known-weak value is refused
 # at start-up), else a random key generated at first start into the var directory (mode 0600)
 # and reused after, so the demo and the tests need nothing configured.
-SECRET_KEY = _key("STEMLINK_SECRET_KEY", "stemlink-secret-key")
+SECRET_KEY = ENV.server_key("SECRET_KEY", VAR_DIR / "stemlink-secret-key")
 # Former keys, still accepted for sessions and signed values while they rotate out.
-SECRET_KEY_FALLBACKS = _key_list("STEMLINK_SECRET_KEY_FALLBACKS", [])
+SECRET_KEY_FALLBACKS = ENV.key_list("SECRET_KEY_FALLBACKS", [])
 # Token digests get their own key so that rotating the session key does not void every API token.
-TOKEN_HASH_KEY = _key_list("STEMLINK_TOKEN_KEY", [SECRET_KEY])[0]
+TOKEN_HASH_KEY = ENV.key_list("TOKEN_KEY", [SECRET_KEY])[0]
 # The keys partner endpoints' signing secrets are encrypted with: the first encrypts, every one
 # decrypts (rotation: put the new key first, keep the old one after it).
-WEBHOOK_SECRET_KEYS = _key_list("STEMLINK_WEBHOOK_SECRET_KEYS", [SECRET_KEY, *SECRET_KEY_FALLBACKS])
+WEBHOOK_SECRET_KEYS = ENV.key_list("WEBHOOK_SECRET_KEYS", [SECRET_KEY, *SECRET_KEY_FALLBACKS])
 
 # Host names Stemlink answers to: loopback names unless configured (`stemlink serve` refuses a
 # non-loopback address without STEMLINK_ALLOWED_HOSTS).
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("STEMLINK_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("STEMLINK_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = ENV.names("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = ENV.names("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "stemlink.tenancy.admin_site.OperatorAdminConfig",  # the Django admin, for the operator only
@@ -128,35 +97,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stemlink.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-_db = DATABASES["default"]
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock at
-    # BEGIN so two writers queue instead of failing with "database is locked" halfway through.
-    _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    _db["CONN_MAX_AGE"] = 0
-    # Tests use a file, not Django's shared-cache in-memory database: there, concurrent writers
-    # fail at once with "database table is locked" instead of queueing on busy_timeout, so race
-    # tests with threads (stock holds, worker claims) could not run as they do in production.
-    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
-        "STEMLINK_TEST_DB_NAME",
-        os.path.join(tempfile.gettempdir(), f"test_stemlink_{os.getpid()}.sqlite3"),
-    )
-else:
-    # Parallel test runs on one server (several developers, xdist, a CI run beside a session's
-    # own) must not share a test database, nor meet one a killed run left behind under a reused
-    # process id (dropping it fails while its old connections linger): the name is never reused.
-    _db.setdefault("TEST", {})["NAME"] = os.environ.get(
-        "STEMLINK_TEST_DB_NAME", f"test_stemlink_{os.getpid()}_{secrets.token_hex(4)}"
-    )
-    _db["CONN_HEALTH_CHECKS"] = True
-    # A server that does not answer fails a connection attempt in seconds (503, Retry-After) instead
-    # of holding a request until the operating system gives up.
-    _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DATABASES = {
+    "default": database(DATABASE_URL, test_name_variable="STEMLINK_TEST_DB_NAME", test_prefix="test_stemlink")
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,16 +139,13 @@ CSRF_COOKIE_HTTPONLY = False
 # Production behind HTTPS (STEMLINK_HTTPS=1): cookies only over HTTPS, plain HTTP redirected,
 # HSTS. Behind a proxy that terminates TLS, STEMLINK_PROXY_SSL_HEADER names the header it sets to
 # "https" (e.g. X-Forwarded-Proto); set it only when the proxy always sets or strips that header.
-HTTPS = _env_bool("STEMLINK_HTTPS", False)
+HTTPS = ENV.flag("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("STEMLINK_HSTS_SECONDS", "31536000" if HTTPS else "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("STEMLINK_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
-SECURE_HSTS_PRELOAD = _env_bool("STEMLINK_HSTS_PRELOAD", False)
-_proxy_header = os.environ.get("STEMLINK_PROXY_SSL_HEADER", "").strip()
-if _proxy_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD = ENV.hsts(HTTPS)
+if _proxy_header := ENV.proxy_ssl_header():
+    SECURE_PROXY_SSL_HEADER = _proxy_header
 
 LOGGING = {
     "version": 1,
@@ -235,7 +175,7 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS
 # Whether partner endpoints may be on loopback or private networks. Off by default, so a tenant
 # cannot make the worker call internal services; the demo (marketplace on 127.0.0.1) and the
 # tests that need it opt in. Link-local (cloud metadata), multicast and reserved never are.
-WEBHOOK_ALLOW_PRIVATE_NETWORKS = _env_bool("STEMLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = ENV.flag("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 # The most a partner's answer may hold (status line, headers, body): more is cut off. The whole
 # exchange (connect, send, answer) must also end within WEBHOOK_TIMEOUT_SECONDS.
 WEBHOOK_MAX_ANSWER_BYTES = int(os.environ.get("STEMLINK_WEBHOOK_MAX_ANSWER_BYTES", str(64 * 1024)))
@@ -268,4 +208,4 @@ AXES_VERBOSE = False
 
 # The Django admin (/admin/) shows every company's rows: it is the platform operator's alone, off
 # unless this is set, and even then it admits only superusers the operator made.
-ADMIN_ENABLED = _env_bool("STEMLINK_ADMIN_ENABLED", False)
+ADMIN_ENABLED = ENV.flag("ADMIN_ENABLED", False)
