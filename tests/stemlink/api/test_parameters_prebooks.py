@@ -182,4 +182,4 @@ def test_prebook_details_list_by_standing_order_brand_and_vendor_ship_dates(clie
         },
         token=token,
     )
-    assert status == 400
+    assert status == 400 and "vendorShipDate" in body["errors"][0]["field"]  # at most 7 days
