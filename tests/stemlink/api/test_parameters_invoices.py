@@ -57,7 +57,7 @@ def test_invoice_create_keeps_reference_instructions_and_location(client, world,
         elsewhere,
     )
     assert _create(client, world, token, locationCode="bog").location == elsewhere
-    status, body = api(
+    status, _ = api(
         client,
         "invoice.create",
         {
