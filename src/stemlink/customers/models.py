@@ -81,6 +81,21 @@ class Customer(models.Model):
         help_text="One or more e-mail addresses, separated by ; (as Komet takes them).",
     )
     phone = models.CharField(max_length=40, blank=True)
+    # Komet's customer fields (customer.add, customer.details.get): kept and answered back as given.
+    fax = models.CharField(max_length=40, blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    email_for_statements = models.CharField(
+        max_length=1000,
+        blank=True,
+        validators=[validate_email_list],
+        help_text="One or more e-mail addresses, separated by ; (as Komet takes them).",
+    )
+    terms = models.CharField(max_length=100, blank=True, help_text="Payment terms, e.g. Net 30.")
+    credit_hold = models.BooleanField(default=False)
+    payment_method = models.CharField(max_length=60, blank=True)
+    charge_fuel_surcharge = models.BooleanField(default=False)
+    charge_tax = models.BooleanField(default=False)
+    send_invoice_via = models.CharField(max_length=40, blank=True, help_text="e.g. Email, Fax, Print.")
     default_price = models.CharField(max_length=1, choices=PriceLevel.choices, default=PriceLevel.A)
     price_b_markup_kind = models.CharField(
         max_length=10, choices=MarkupKind.choices, default=MarkupKind.PERCENT
@@ -145,8 +160,12 @@ class ShipTo(models.Model):
     zipcode = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=60, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
     carrier = models.ForeignKey(Carrier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     carrier_account = models.CharField(max_length=60, blank=True)
+    # Komet's sales-person codes of a ship-to, for flowers and for plants: kept as given.
+    sales_person_code_flowers = models.CharField(max_length=30, blank=True)
+    sales_person_code_plants = models.CharField(max_length=30, blank=True)
     active = models.BooleanField(default=True)
     updated_on = models.DateTimeField(auto_now=True)
 

@@ -66,10 +66,32 @@ _CUSTOMER_FIELDS = frozenset(
         "phone",
         "default_price",
         "credit_limit",
+        "fax",
+        "website",
+        "email_for_statements",
+        "terms",
+        "credit_hold",
+        "payment_method",
+        "charge_fuel_surcharge",
+        "charge_tax",
+        "send_invoice_via",
     }
 )
 _SHIP_TO_FIELDS = frozenset(
-    {"code", "name", "address", "city", "state", "zipcode", "country", "phone", "carrier_account"}
+    {
+        "code",
+        "name",
+        "address",
+        "city",
+        "state",
+        "zipcode",
+        "country",
+        "phone",
+        "fax",
+        "carrier_account",
+        "sales_person_code_flowers",
+        "sales_person_code_plants",
+    }
 )
 
 

@@ -1,4 +1,5 @@
-"""Read side of orders: web orders with their items and fee, invoices waiting for confirmation."""
+"""Read side of orders: web orders with their items and fee, invoices and prebooks by filter, invoices
+waiting for confirmation."""
 
 from __future__ import annotations
 
@@ -183,6 +184,81 @@ def invoices_matching(company: Company, flt: InvoiceFilter) -> QuerySet[Invoice]
             else invoices.filter(customer__name__icontains=flt.search.strip())
         )
     return invoices
+
+
+@dataclass(frozen=True)
+class PrebookFilter:
+    """What a list of prebooks may be narrowed by; the API's `prebook.list` and `prebook.details.list`
+    and the back office's prebook page all say it with this. Empty fields do not narrow."""
+
+    status: int | None = None
+    customer: Customer | None = None
+    number: int | None = None
+    customer_name: str = ""
+    carrier_id: int | None = None
+    carrier_name: str = ""
+    customer_po: str = ""
+    is_ecommerce: bool | None = None
+    checkout_status: int | None = None
+    location_id: int | None = None
+    updated_since: dt.datetime | None = None
+    # Prebooks of the customers this sales person serves.
+    sales_person_id: int | None = None
+    # Prebooks made by the standing order of this number.
+    standing_order_number: int | None = None
+    # Stemlink has no brands: a brand names no prebook, so asking for one answers none (as Komet
+    # answers a company without brands).
+    brand_id: int | None = None
+    truck_date_from: dt.date | None = None
+    truck_date_to: dt.date | None = None
+    # A person's search box: a prebook number, else part of a customer's name.
+    search: str = ""
+
+
+def prebooks_matching(company: Company, flt: PrebookFilter) -> QuerySet[Prebook]:
+    """Return the company's prebooks that match `flt` (unordered: each list orders them its own way)."""
+    prebooks = Prebook.objects.filter(company=company)
+    if flt.status is not None:
+        prebooks = prebooks.filter(status=flt.status)
+    if flt.customer is not None:
+        prebooks = prebooks.filter(customer=flt.customer)
+    if flt.number is not None:
+        prebooks = prebooks.filter(number=flt.number)
+    if flt.customer_name:
+        prebooks = prebooks.filter(customer__name__icontains=flt.customer_name)
+    if flt.carrier_id is not None:
+        prebooks = prebooks.filter(carrier_id=flt.carrier_id)
+    if flt.carrier_name:
+        prebooks = prebooks.filter(carrier__name__icontains=flt.carrier_name)
+    if flt.customer_po:
+        prebooks = prebooks.filter(customer_po__iexact=flt.customer_po)
+    if flt.is_ecommerce is not None:
+        prebooks = prebooks.filter(is_ecommerce=flt.is_ecommerce)
+    if flt.checkout_status is not None:
+        prebooks = prebooks.filter(checkout_status=flt.checkout_status)
+    if flt.location_id is not None:
+        prebooks = prebooks.filter(location_id=flt.location_id)
+    if flt.updated_since is not None:
+        prebooks = prebooks.filter(updated_on__gte=flt.updated_since)
+    if flt.sales_person_id is not None:
+        prebooks = prebooks.filter(customer__sales_rep_id=flt.sales_person_id)
+    if flt.standing_order_number is not None:
+        prebooks = prebooks.filter(standing_order__number=flt.standing_order_number)
+    if flt.brand_id is not None:
+        prebooks = prebooks.none()
+    if flt.truck_date_from is not None:
+        prebooks = prebooks.filter(truck_date__gte=flt.truck_date_from)
+    if flt.truck_date_to is not None:
+        prebooks = prebooks.filter(truck_date__lte=flt.truck_date_to)
+    text = flt.search.strip()
+    if text:
+        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+        prebooks = (
+            prebooks.filter(number=number)
+            if number is not None
+            else prebooks.filter(customer__name__icontains=text)
+        )
+    return prebooks
 
 
 def invoices_awaiting_confirmation(company: Company, *, location_id: int | None = None) -> QuerySet[Invoice]:

@@ -81,10 +81,10 @@ def test_customer_details_answer_addresses_and_pricing_terms(client, world):
     assert customer["billCity"] == "Doral" and customer["shipCity"] == "Miami"
     assert customer["defaultPrice"] == "B" and customer["priceBMarkup"] == 12.5
     assert customer["creditLimit"] == 5000 and customer["emailForInvoices"] == "ap@bloomnet.example"
-    # Komet's fields Stemlink holds nothing for are there, as null.
+    # Komet's fields held but not filled in are blank; the one Stemlink has no notion of is null.
     assert (customer["emailForStatements"], customer["fax"], customer["priceSellFastMarkup"]) == (
-        None,
-        None,
+        "",
+        "",
         None,
     )
     assert customer["customerType"] == "Marketplace"
@@ -285,7 +285,7 @@ def test_shipto_list_needs_a_filter_and_answers_komet_fields(client, world, othe
             "zipcode": "",
             "country": "US",
             "phone": "",
-            "fax": None,
+            "fax": "",
             "carrierId": world.carrier.pk,
             "carrierName": "Armellini Express",
             "carrierCode": "ARM",

@@ -139,16 +139,8 @@ def test_the_fuzzer_fails_when_a_handler_crashes(tokens, monkeypatch):
     fuzz("/category.list", "POST", tokens)
 
 
-# Known crashes in parameter parsing, which issue 12's deliverables 1 and 2 fix in
-# `stemlink.api.params` on another branch. The fuzzing above leaves NUL characters out
-# (allow-x00 = false) until then; these cases show what is left, and pass once it lands.
-PARSE_CRASH = (
-    "issue 12 deliverables 1-2 (blank/null/dates/NUL in stemlink.api.params, another helper's branch): "
-    "a NUL character (PostgreSQL refuses it) or a date the month arithmetic cannot hold answers 500"
-)
-
-
-@pytest.mark.xfail(strict=False, reason=PARSE_CRASH)
+# Crashes once found in parameter parsing, kept as cases: a NUL character (PostgreSQL refuses it)
+# and a date the month arithmetic cannot hold now answer a validation error, not a 500.
 @pytest.mark.parametrize(
     ("path", "query"),
     [

@@ -58,6 +58,18 @@ def test_inventory_list_answers_open_market_lines_with_cost_price_and_aging(clie
     }
     _, body = api(client, "inventory.list", {"excludeHeldItems": 1}, token=token)
     assert body["inventoryItems"][0]["quantity"] == 5
+    assert body["inventoryItems"][0]["boxes"] is None
+
+
+def test_inventory_list_answers_boxes_only_when_asked(client, world):
+    make_line(world, boxes_on_hand=3)
+    token = issue_token(world.company, "company")
+    _, plain = api(client, "inventory.list", {"includeBoxes": "false"}, token=token, verb="GET")
+    assert plain["inventoryItems"][0]["boxes"] is None
+    _, with_boxes = api(client, "inventory.list", {"includeBoxes": "true"}, token=token, verb="GET")
+    # Komet's box codes: Stemlink counts boxes (quantity) but labels none, so the list is empty.
+    assert with_boxes["inventoryItems"][0]["boxes"] == []
+    assert with_boxes["inventoryItems"][0]["quantity"] == plain["inventoryItems"][0]["quantity"] == 3
 
 
 def test_inventory_list_by_type_lot_and_location(client, world):

@@ -182,6 +182,26 @@ def test_prebook_pages_show_lines_and_fee(world: World, other_world: World, admi
     assert admin_client.get(reverse("web:prebook_pdf", args=[theirs.pk])).status_code == 404
 
 
+def test_prebook_list_filters_by_status_number_and_customer(world: World, rep_client: Client) -> None:
+    from stemlink.orders.models import Prebook, PrebookStatus
+    from tests.stemlink.web.orders_world import web_order_prebook
+
+    a = web_order_prebook(world)
+    b = web_order_prebook(world)
+    Prebook.objects.filter(pk=b.pk).update(status=PrebookStatus.CANCELLED)
+
+    def listed(**query: str) -> set[int]:
+        page = rep_client.get(reverse("web:prebooks"), query).content.decode()
+        return {p.pk for p in (a, b) if reverse("web:prebook", args=[p.pk]) in page}
+
+    assert listed() == {a.pk, b.pk}
+    assert listed(status=str(PrebookStatus.CANCELLED)) == {b.pk}
+    assert listed(q=str(a.number)) == {a.pk}
+    assert listed(q=a.customer.name[:4].lower()) == {a.pk, b.pk}
+    assert listed(q="nobody by that name") == set()
+    assert rep_client.get(reverse("web:prebooks"), {"status": "x", "q": "%%"}).status_code == 200
+
+
 def test_invoice_list_filters_by_status_and_number(world: World, rep_client: Client) -> None:
     a = web_order_invoice(world)
     b = web_order_invoice(world)

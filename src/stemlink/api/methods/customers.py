@@ -50,7 +50,15 @@ API_NAMES = {
     "shipping_country": "shipCountry",
     "email": "email",
     "email_for_invoices": "emailForInvoices",
+    "email_for_statements": "emailForStatements",
     "phone": "phone",
+    "fax": "fax",
+    "website": "website",
+    "terms": "terms",
+    "payment_method": "paymentMethod",
+    "send_invoice_via": "sendInvoiceVia",
+    "sales_person_code_flowers": "salesPersonCodeForFlowers",
+    "sales_person_code_plants": "salesPersonCodeForPlants",
     "default_price": "defaultPrice",
     "credit_limit": "creditLimit",
     "zipcode": "zipcode",
@@ -177,9 +185,16 @@ def customer_details(customer: Customer) -> dict[str, Any]:
         "shipCountry": customer.shipping_country,
         "email": customer.email,
         "emailForInvoices": customer.email_for_invoices,
-        "emailForStatements": None,
+        "emailForStatements": customer.email_for_statements,
         "phone": customer.phone,
-        "fax": None,
+        "fax": customer.fax,
+        "website": customer.website,
+        "terms": customer.terms,
+        "creditHold": customer.credit_hold,
+        "paymentMethod": customer.payment_method,
+        "chargeFuelSurcharge": customer.charge_fuel_surcharge,
+        "chargeTax": customer.charge_tax,
+        "sendInvoiceVia": customer.send_invoice_via,
         "defaultPrice": customer.default_price,
         "priceBMarkup": customer.price_b_markup,
         "priceBMarkupType": customer.price_b_markup_kind,
@@ -213,9 +228,16 @@ class CustomerDetails(Answer):
     shipCountry: str
     email: str
     emailForInvoices: str
-    emailForStatements: str | None
+    emailForStatements: str
     phone: str
-    fax: str | None
+    fax: str
+    website: str
+    terms: str
+    creditHold: bool
+    paymentMethod: str
+    chargeFuelSurcharge: bool
+    chargeTax: bool
+    sendInvoiceVia: str
     defaultPrice: str
     priceBMarkup: Amount
     priceBMarkupType: str
@@ -270,11 +292,26 @@ class CustomerAddParams(Params):
     sales_person_id: Id | None = Field(default=None, alias="salesPersonId")
     accounting_code: Str40 | None = Field(default=None, alias="accountingCode")
     phone: Str40 | None = None
+    fax: Str40 | None = None
+    website: Str200 | None = None
     email: Email | None = None
     email_for_invoices: Annotated[str, Field(max_length=1000)] | None = Field(
         default=None,
         alias="emailForInvoices",
         description="one or more addresses separated by ; (e.g. ap@a.example;boss@a.example)",
+    )
+    email_for_statements: Annotated[str, Field(max_length=1000)] | None = Field(
+        default=None,
+        alias="emailForStatements",
+        description="one or more addresses separated by ; for statements of account",
+    )
+    terms: Str100 | None = Field(default=None, description="payment terms, e.g. Net 30")
+    credit_hold: Bool | None = Field(default=None, alias="creditHold", description="true: on credit hold")
+    payment_method: Str60 | None = Field(default=None, alias="paymentMethod")
+    charge_fuel_surcharge: Bool | None = Field(default=None, alias="chargeFuelSurcharge")
+    charge_tax: Bool | None = Field(default=None, alias="chargeTax")
+    send_invoice_via: Str40 | None = Field(
+        default=None, alias="sendInvoiceVia", description="how invoices are sent, e.g. Email, Fax, Print"
     )
     credit_limit: Money | None = Field(
         default=None, alias="creditLimit", description="empty or absent: unlimited; 0 is a limit of zero"
@@ -319,8 +356,17 @@ def customer_add(ctx: CallContext, params: CustomerAddParams) -> dict[str, Any]:
             sales_rep_id=params.sales_person_id,
             accounting_code=params.accounting_code,
             phone=params.phone,
+            fax=params.fax,
+            website=params.website,
             email=params.email,
             email_for_invoices=params.email_for_invoices,
+            email_for_statements=params.email_for_statements,
+            terms=params.terms,
+            credit_hold=params.credit_hold,
+            payment_method=params.payment_method,
+            charge_fuel_surcharge=params.charge_fuel_surcharge,
+            charge_tax=params.charge_tax,
+            send_invoice_via=params.send_invoice_via,
             credit_limit=params.credit_limit,
             default_price=params.default_price.upper() if params.default_price else None,
             billing_address=params.bill_address,
@@ -352,8 +398,11 @@ class ShipToFields(Params):
     zipcode: Str20 | None = None
     country: Str60 | None = None
     phone: Str40 | None = None
+    fax: Str40 | None = None
     carrier_id: Id | None = Field(default=None, alias="carrierId")
     carrier_account: Str60 | None = Field(default=None, alias="carrierAccount")
+    sales_person_code_flowers: Str30 | None = Field(default=None, alias="salesPersonCodeForFlowers")
+    sales_person_code_plants: Str30 | None = Field(default=None, alias="salesPersonCodeForPlants")
 
     def ship_to_values(self) -> dict[str, Any]:
         return {
@@ -365,7 +414,10 @@ class ShipToFields(Params):
             "zipcode": self.zipcode,
             "country": self.country,
             "phone": self.phone,
+            "fax": self.fax,
             "carrier_account": self.carrier_account,
+            "sales_person_code_flowers": self.sales_person_code_flowers,
+            "sales_person_code_plants": self.sales_person_code_plants,
         }
 
 
@@ -464,7 +516,7 @@ def ship_to_record(ship_to: ShipTo) -> dict[str, Any]:
         "zipcode": ship_to.zipcode,
         "country": ship_to.country,
         "phone": ship_to.phone,
-        "fax": None,
+        "fax": ship_to.fax,
         "carrierId": ship_to.carrier_id,
         "carrierName": ship_to.carrier.name if ship_to.carrier else "",
         "carrierCode": ship_to.carrier.code if ship_to.carrier else "",
@@ -484,7 +536,7 @@ class ShipToRecord(Answer):
     zipcode: str
     country: str
     phone: str
-    fax: str | None
+    fax: str
     carrierId: int | None
     carrierName: str
     carrierCode: str

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import WithJsonSchema
+from pydantic import Field, WithJsonSchema
 
 from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int
@@ -13,6 +14,7 @@ from stemlink.api.scoping import customer_for
 from stemlink.catalog.models import Carrier
 from stemlink.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from stemlink.inventory import feed, queries
+from stemlink.tenancy.models import Location
 
 AREA = "E-commerce"
 # The delta cursor, as clients pass it back in updatedAsOf: UTC, `YYYY-MM-DD hh:mm:ss`.
@@ -46,6 +48,22 @@ def _origin(value: int | None, *, required: bool) -> int | None:
             FieldError("inventoryOrigin", f"must be 1 (on hand) or 2 (future), not {value}")
         )
     return value
+
+
+def _window(available_from: dt.date | None, available_to: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The availability window a client names (the availableFrom/availableTo a listing answered).
+
+    None when neither is given; one alone is a window open on the other side. Raises
+    ValidationFailed when it ends before it starts.
+    """
+    if available_from is None and available_to is None:
+        return None
+    first, last = available_from or dt.date.min, available_to or dt.date.max
+    if first > last:
+        raise ValidationFailed(
+            FieldError("availableTo", f"must not be before availableFrom ({first.isoformat()})")
+        )
+    return first, last
 
 
 class InventoryListParams(Params):
@@ -136,6 +154,12 @@ class InventoryGetParams(Params):
     date: Date
     companyLocationId: Id | None = None
     carrierId: Id | None = None
+    availableFrom: Date | None = Field(
+        default=None, description="First day of the window asked about (as a listing answered it)."
+    )
+    availableTo: Date | None = Field(
+        default=None, description="Last day of the window asked about (as a listing answered it)."
+    )
 
 
 class EcommerceInventoryGetAnswer(Answer):
@@ -156,6 +180,7 @@ def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any
     customer = customer_for(ctx, params.customerId)
     origin = _origin(params.inventoryOrigin, required=True)
     assert origin is not None
+    window = _window(params.availableFrom, params.availableTo)
     if (
         params.carrierId is not None
         and not Carrier.objects.filter(company=ctx.company, pk=params.carrierId).exists()
@@ -170,6 +195,12 @@ def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any
         include_reserved=ctx.transactional,
         location_id=params.companyLocationId,
     )
+    if window is not None:
+        # A line whose availability does not meet the window asked about has nothing to sell in it.
+        first, last = (d.isoformat() for d in window)
+        for item in items:
+            if item["availableTo"] < first or item["availableFrom"] > last:
+                item["quantity"] = 0
     return {"inventoryItems": items}
 
 
@@ -219,6 +250,12 @@ class CustomerCarriersParams(Params):
     customerId: Id | None = None
     date: Date
     companyLocationId: Id | None = None
+    availableFrom: Date | None = Field(
+        default=None, description="First day of the window asked about (as a listing answered it)."
+    )
+    availableTo: Date | None = Field(
+        default=None, description="Last day of the window asked about (as a listing answered it)."
+    )
 
 
 class CustomerCarrierRecord(Answer):
@@ -245,5 +282,14 @@ class CustomerCarriersAnswer(Answer):
 def customer_carriers_list(ctx: CallContext, params: CustomerCarriersParams) -> dict[str, Any]:
     """Answer the customer's default carrier and the carriers it may choose for a ship date."""
     customer = customer_for(ctx, params.customerId)
+    # Komet narrows the carriers to those whose Days of Service meet the window; Stemlink keeps no
+    # days of service (every active carrier serves every day), so the window is checked, not applied.
+    _window(params.availableFrom, params.availableTo)
+    # Carriers are the company's, at every location: a location is checked to be one, not applied.
+    if (
+        params.companyLocationId is not None
+        and not Location.objects.filter(company=ctx.company, pk=params.companyLocationId).exists()
+    ):
+        raise NotFound(f"Location {params.companyLocationId} was not found.")
     # Stemlink keeps no cube rates (Komet's Days of Service): null, as for a customer without one.
     return {"carrierCubeRate": None, **queries.customer_carriers(ctx.company, customer)}

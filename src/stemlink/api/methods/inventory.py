@@ -16,10 +16,21 @@ AREA = "Inventory"
 
 
 class InventoryListParams(Params):
+    includeBoxes: Bool = Field(
+        default=False,
+        description="true: each line also answers `boxes`, its labelled boxes (always empty: "
+        "Stemlink labels no single boxes).",
+    )
     inventoryType: str | None = None
     excludeHeldItems: Bool = False
     lotNumber: str = ""
     locationId: Id | None = None
+
+
+class InventoryBox(Answer):
+    """One labelled box of a line (Stemlink labels none, so the list is always empty)."""
+
+    boxCode: str
 
 
 class InventoryLineRecord(Answer):
@@ -48,6 +59,10 @@ class InventoryLineRecord(Answer):
     heldBoxes: int
     reservedForCustomerId: int | None
     updatedOn: Timestamp
+    boxes: list[InventoryBox] | None = Field(
+        description="null unless includeBoxes=true; then the line's labelled boxes, as Komet answers them "
+        "for a company that labels none (always empty: Stemlink counts boxes, it does not label them).",
+    )
 
 
 class InventoryListAnswer(Answer):
@@ -73,6 +88,9 @@ def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, A
         # A Vendor token sees only the lines of its own grower.
         vendor_id=ctx.vendor_id if ctx.token_type == VE else None,
     )
+    for item in items:
+        # Komet answers each line's box codes when asked; Stemlink counts boxes and labels none.
+        item["boxes"] = [] if params.includeBoxes else None
     return {"inventoryItems": items}
 
 

@@ -169,6 +169,14 @@ class InvoiceItemAddAnswer(Answer):
     summary="Add a line to a Draft or Pending invoice: an on-hand line by orderItemId, or product and pack.",
 )
 def invoice_item_add(ctx: CallContext, params: InvoiceItemAddParams) -> dict[str, Any]:
+    if (
+        params.locationId is not None
+        and not Invoice.objects.filter(
+            company=ctx.company, pk=params.invoiceId, location_id=params.locationId
+        ).exists()
+    ):
+        # Komet names the invoice's location with its id: an invoice of another location is not this one.
+        raise NotFound(f"Invoice {params.invoiceId} was not found at location {params.locationId}.")
     result = invoices.add_invoice_item(ctx.company, params.invoiceId, params.request())
     answer: dict[str, Any] = {
         "message": "The item was successfully added.",

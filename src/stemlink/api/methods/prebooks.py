@@ -6,6 +6,7 @@ vendor; a Customer token lists only its own customer's prebooks.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -20,6 +21,7 @@ from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders import prebooks, resolvers
 from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus, PrebookType
 from stemlink.orders.periods import period_errors
+from stemlink.orders.queries import PrebookFilter, prebooks_matching
 
 AREA = "Prebooks and standing orders"
 Code = Annotated[str, Field(max_length=40)]
@@ -316,35 +318,36 @@ class PrebookFilterParams(Params):
     )
 
 
-def _filtered(ctx: CallContext, params: PrebookFilterParams) -> QuerySet[Prebook]:
-    prebooks = Prebook.objects.filter(company=ctx.company, status=PrebookStatus.OPEN)
+def _filter(ctx: CallContext, params: PrebookFilterParams, **dates: Any) -> PrebookFilter:
+    """The API's prebook filters as `orders.queries` says them: open prebooks, a Customer token's own."""
+    customer = None
     if ctx.customer is not None or params.customerId is not None:
-        prebooks = prebooks.filter(customer=customer_for(ctx, params.customerId))
-    if params.prebook is not None:
-        prebooks = prebooks.filter(number=params.prebook)
-    if params.customer:
-        prebooks = prebooks.filter(customer__name__icontains=params.customer)
-    if params.carrierId is not None:
-        prebooks = prebooks.filter(carrier_id=params.carrierId)
-    if params.carrierName:
-        prebooks = prebooks.filter(carrier__name__icontains=params.carrierName)
-    if params.customerPONumber:
-        prebooks = prebooks.filter(customer_po__iexact=params.customerPONumber)
-    if params.isEcommerce is not None:
-        prebooks = prebooks.filter(is_ecommerce=params.isEcommerce)
-    if params.checkOutStatus is not None:
-        prebooks = prebooks.filter(checkout_status=params.checkOutStatus)
-    if params.locationId is not None:
-        prebooks = prebooks.filter(location_id=params.locationId)
-    if params.updatedAsOf is not None:
-        prebooks = prebooks.filter(updated_on__gte=params.updatedAsOf)
-    if params.salesPersonId is not None:
-        prebooks = prebooks.filter(customer__sales_rep_id=params.salesPersonId)
-    if params.soNumber is not None:
-        prebooks = prebooks.filter(standing_order__number=params.soNumber)
-    if params.brandId is not None:
-        prebooks = prebooks.none()
-    return prebooks.select_related("customer", "carrier", "location").order_by("truck_date", "id")
+        customer = customer_for(ctx, params.customerId)
+    return PrebookFilter(
+        status=PrebookStatus.OPEN,
+        customer=customer,
+        number=params.prebook,
+        customer_name=params.customer or "",
+        carrier_id=params.carrierId,
+        carrier_name=params.carrierName or "",
+        customer_po=params.customerPONumber or "",
+        is_ecommerce=params.isEcommerce,
+        checkout_status=params.checkOutStatus,
+        location_id=params.locationId,
+        updated_since=params.updatedAsOf,
+        sales_person_id=params.salesPersonId,
+        standing_order_number=params.soNumber,
+        brand_id=params.brandId,
+        **dates,
+    )
+
+
+def _filtered(ctx: CallContext, flt: PrebookFilter) -> QuerySet[Prebook]:
+    return (
+        prebooks_matching(ctx.company, flt)
+        .select_related("customer", "carrier", "location")
+        .order_by("truck_date", "id")
+    )
 
 
 class PrebookListParams(PrebookFilterParams):
@@ -401,9 +404,13 @@ def prebook_list(ctx: CallContext, params: PrebookListParams) -> dict[str, Any]:
     )
     if errors:
         raise ValidationFailed(errors)
-    prebooks = _filtered(ctx, params).filter(truck_date__range=(params.dateFrom, params.dateTo))
+    flt = _filter(ctx, params, truck_date_from=params.dateFrom, truck_date_to=params.dateTo)
     if params.CompanyLocationId is not None:
-        prebooks = prebooks.filter(location_id=params.CompanyLocationId)
+        # Komet's spelling on prebook.list; with locationId too, a prebook must be at both (at most one).
+        if params.locationId is not None and params.locationId != params.CompanyLocationId:
+            return {"prebooks": []}
+        flt = dataclasses.replace(flt, location_id=params.CompanyLocationId)
+    prebooks = _filtered(ctx, flt)
     return {"prebooks": [_prebook_row(p) for p in prebooks]}
 
 
@@ -492,9 +499,10 @@ class PrebookDetailsListAnswer(Answer):
     summary="Prebooks of one truck date (or a range of at most 7 days) with their lines.",
 )
 def prebook_details_list(ctx: CallContext, params: PrebookDetailsParams) -> dict[str, Any]:
-    prebooks = _filtered(ctx, params)
     if params.date is not None:
-        prebooks = prebooks.filter(truck_date=params.date)
+        prebooks = _filtered(
+            ctx, _filter(ctx, params, truck_date_from=params.date, truck_date_to=params.date)
+        )
     elif params.vendorShipDateFrom is not None or params.vendorShipDateTo is not None:
         errors = period_errors(
             params.vendorShipDateFrom,
@@ -505,7 +513,10 @@ def prebook_details_list(ctx: CallContext, params: PrebookDetailsParams) -> dict
         )
         if errors:
             raise ValidationFailed(errors)
-        prebooks = prebooks.filter(truck_date__range=(params.vendorShipDateFrom, params.vendorShipDateTo))
+        flt = _filter(
+            ctx, params, truck_date_from=params.vendorShipDateFrom, truck_date_to=params.vendorShipDateTo
+        )
+        prebooks = _filtered(ctx, flt)
     else:
         raise ValidationFailed(
             FieldError("date", "is required (a truck date), or give vendorShipDateFrom and vendorShipDateTo")

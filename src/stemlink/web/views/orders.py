@@ -17,9 +17,17 @@ from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
 from stemlink.orders.invoices import confirm_invoices, confirm_invoices_by_id, void_invoice
-from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, WebOrder, WebOrderStatus
+from stemlink.orders.models import (
+    FeeEntry,
+    Invoice,
+    InvoiceStatus,
+    Prebook,
+    PrebookStatus,
+    WebOrder,
+    WebOrderStatus,
+)
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
-from stemlink.orders.queries import InvoiceFilter, invoices_matching
+from stemlink.orders.queries import InvoiceFilter, PrebookFilter, invoices_matching, prebooks_matching
 from stemlink.tenancy.models import Company
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
@@ -211,15 +219,32 @@ def invoice_pdf(request: CompanyRequest, invoice_id: int) -> HttpResponse:
 
 @company_page(Perm.ORDERS_VIEW)
 def prebook_list(request: CompanyRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status_id = parse_id(status)
+    text = request.GET.get("q", "").strip()
+    flt = PrebookFilter(status=status_id if status_id in PrebookStatus.values else None, search=text)
     rows = _with_fee(
-        Prebook.objects.filter(company=request.company)
+        prebooks_matching(request.company, flt)
         .select_related("customer", "carrier")
         .annotate(lines=Count("items"))
         .order_by("-truck_date", "-id"),
         "prebook",
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "web/orders/prebooks.html", {"page": page, "query": "", "section": "orders"})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/orders/prebooks.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "status": status,
+            "q": text,
+            "statuses": PrebookStatus.choices,
+            "section": "orders",
+        },
+    )
 
 
 def _prebook(company: Company, prebook_id: int) -> Prebook:
