@@ -1,34 +1,49 @@
-"""Benchmark: a marketplace's full sync of the e-commerce view against one raw query (SQLite, PostgreSQL).
+"""Benchmark: the e-commerce feed's cost per page as the catalogue grows beside one raw query, both databases.
 
-Loads 50,000 lines (on hand and future, some held, sold, sold out or reserved for someone else)
-into a fresh database, then times:
+For each size (`--sizes`, default 5,000 and 50,000 lines; the issue's closing run adds 500,000) it
+loads that many lines (on hand and future, some held, sold, sold out or reserved for someone else)
+into a fresh database, raises the company's daily quota and the token's burst limit so the run
+itself is never refused, then times a full sync at 500 rows a page:
 
-- sync: every page of `ecommerce/inventory.list` at 500 rows, through the API method's own
-  handler (parameters validated by its schema, customer scoped, priced, the envelope rendered
-  with the gateway's orjson writer);
-- http: the same pages through Django's test client with a real Customer token (the whole gateway:
-  token check, quota, audit);
-- baseline: one raw SQL SELECT of the same rows and columns, turned into dicts and written with orjson.
+- raw: one raw SQL SELECT of the same rows and columns, turned into dicts and written with orjson
+  (per page: its time over the number of pages);
+- handler: every page by number through the API method's own handler (parameters validated by its
+  schema, customer scoped, priced, the envelope rendered with the gateway's orjson writer);
+- http: the same pages by number through Django's test client with a real Customer token (the
+  whole gateway: token check, quota, audit), as a Komet client reads them;
+- cursor: through HTTP, each page asked for by the last answer's nextCursor, as the reference
+  marketplace reads them;
+- busy: through the handler by cursor, the total counted again on every page (a feed whose stock
+  changes every few seconds).
 
-It prints the times and the ratios, and the gateway's overhead: HTTP over handler, and the
-difference per call in ms. Run: `.venv/bin/python bench/inventory_feed.py`
-(`--lines N`, `--only sqlite|postgresql`, `PG_URL` for the server; default the local one;
-`BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first).
+It prints, per database, the milliseconds per page at each size side by side, the full sync through
+the handler over the raw query, and the per-page cost at the largest size over the smallest; and
+what a full sync by cursor costs a marketplace (calls, seconds) and how many fit in a day of the
+quota of one paid user (`marketplace.sync.rules.full_sync_budget`).
+Run: `.venv/bin/python bench/inventory_feed.py --sizes 5000,50000,500000`
+(`--only sqlite|postgresql`, `PG_URL` for the server, default the local one; `BENCH_REPEATS`,
+default 5; `BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROWS = 500
+RESULT = "RESULT "  # the child's last line: its figures as JSON, for the parent's table
+# The quota of one paid user: what a wholesaler on the smallest plan gives a marketplace per day.
+ONE_USER_QUOTA = 1_000
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 # Share of products the wholesaler has deactivated (a catalogue in service keeps old varieties):
 # their lines are left out of the feed, and of the baseline, which then also reads `active`.
@@ -60,6 +75,9 @@ def _child(lines: int) -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(20261128)
     world = make_world("Bench Wholesaler")
+    # The run's own quota: a few thousand calls a size must never stop with quota_exceeded.
+    type(world.company).objects.filter(pk=world.company.pk).update(paid_users=100_000)
+    world.company.refresh_from_db()
     customer = world.customer
     customer.default_price = "B"
     customer.price_b_markup = Decimal("10")
@@ -75,19 +93,47 @@ def _child(lines: int) -> None:
     def pack() -> dict:
         bunches, stems = rng.choice([(10, 25), (12, 10), (8, 20)])
         return {
-            "company": world.company,
-            "location": world.location,
-            "product": rng.choice(products),
-            "vendor": world.vendor,
-            "box_type": rng.choice(boxes),
+            "company_id": world.company.pk,
+            "location_id": world.location.pk,
+            "product_id": rng.choice(products).pk,
+            "vendor_id": world.vendor.pk,
+            "box_type_id": rng.choice(boxes).pk,
             "unit_type": "Stem",
             "bunches": bunches,
             "stems_bunch": stems,
             "units_per_box": bunches * stems,
             "unit_cost": Decimal(f"0.{rng.randint(200, 600)}"),
             "price": rng.choice(prices),
-            "reserved_for": someone_else if rng.random() < 0.05 else None,
+            "reserved_for_id": someone_else.pk if rng.random() < 0.05 else None,
         }
+
+    def insert(model: type, rows: list[dict]) -> None:
+        """Insert lines as bulk_create would, without a model object per row: 500,000 of those take
+        the load from minutes to hours on a busy machine, and the load is not what is measured."""
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        template = model(**rows[0])
+        # Every column as bulk_create writes it (defaults, auto_now), then each row's own values.
+        base = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
+        where = {f.attname: (i, f) for i, f in enumerate(fields)}
+        prepared: dict[tuple, object] = {}
+        qn = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
+            f" VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        values = []
+        for row in rows:
+            record = list(base)
+            for name, value in row.items():
+                i, field = where[name]
+                found = prepared.get((name, value), prepared)
+                if found is prepared:
+                    found = prepared[(name, value)] = field.get_db_prep_save(value, connection)
+                record[i] = found
+            values.append(record)
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), 5000):
+                cursor.executemany(sql, values[start : start + 5000])
 
     started = time.perf_counter()
     on_hand_count = lines * 4 // 5
@@ -97,32 +143,31 @@ def _child(lines: int) -> None:
         sold = rng.choice([0, 0, 0, on_hand, rng.randint(0, on_hand)])
         held = rng.randint(0, on_hand - sold) if rng.random() < 0.2 else 0
         batch.append(
-            InventoryLine(
-                **pack(), boxes_on_hand=on_hand, boxes_sold=sold, boxes_held=held, arrival_date=today, awb="X"
-            )
+            {
+                **pack(),
+                "boxes_on_hand": on_hand,
+                "boxes_sold": sold,
+                "boxes_held": held,
+                "arrival_date": today,
+                "awb": "X",
+            }
         )
-        if len(batch) == 2000:
-            InventoryLine.objects.bulk_create(batch)
-            batch = []
-    InventoryLine.objects.bulk_create(batch)
+    insert(InventoryLine, batch)
     batch = []
     for _ in range(lines - on_hand_count):
         start = today + dt.timedelta(days=rng.randint(-3, 75))
         total = rng.randint(1, 60)
         sold = rng.choice([0, 0, total, rng.randint(0, total)])
         batch.append(
-            FutureLine(
+            {
                 **pack(),
-                boxes=total,
-                boxes_sold=sold,
-                available_from=start,
-                available_to=start + dt.timedelta(days=rng.randint(0, 10)),
-            )
+                "boxes": total,
+                "boxes_sold": sold,
+                "available_from": start,
+                "available_to": start + dt.timedelta(days=rng.randint(0, 10)),
+            }
         )
-        if len(batch) == 2000:
-            FutureLine.objects.bulk_create(batch)
-            batch = []
-    FutureLine.objects.bulk_create(batch)
+    insert(FutureLine, batch)
     if INACTIVE_SHARE:
         from stemlink.catalog.models import Product
 
@@ -152,26 +197,35 @@ def _child(lines: int) -> None:
                 return seen
             page += 1
 
+    def sync_by_cursor_through_handler() -> int:
+        seen, cursor = 0, None
+        while True:
+            sent = {"customerId": customer.pk, "rows": ROWS, **({"cursor": cursor} if cursor else {})}
+            payload = spec.handler(ctx, spec.params.model_validate(sent))
+            envelope.dumps(envelope.success(spec, payload))
+            seen += len(payload["inventoryItems"])
+            cursor = payload["nextCursor"]
+            if cursor is None or seen >= payload["total"]:
+                return seen
+
     client = Client()
     token = issue_token(world.company, "customer", customer=customer, description="bench")
     headers = {"authenticationToken": token, "X-ACCOUNT": str(world.company.pk)}
 
-    def sync_through_http() -> int:
-        seen, page = 0, 1
+    def sync_through_http(by_cursor: bool) -> int:
+        seen, page, cursor = 0, 1, None
         while True:
             # The call as a client makes it, without the tests' check of every answer against the
             # OpenAPI schema (`tests.api_helpers.api`): that check cost 9x the gateway itself.
-            response = client.get(
-                f"/api/{spec.name}",
-                {"customerId": customer.pk, "page": page, "rows": ROWS},
-                headers=headers,
-            )
+            sent: dict = {"customerId": customer.pk, "rows": ROWS}
+            sent.update({"cursor": cursor} if cursor else {"page": page})
+            response = client.get(f"/api/{spec.name}", sent, headers=headers)
             answer = orjson.loads(response.content)
             assert response.status_code == 200, answer
             seen += len(answer["inventoryItems"])
-            if page * ROWS >= answer["total"]:
+            if seen >= answer["total"] or not answer["inventoryItems"]:
                 return seen
-            page += 1
+            page, cursor = page + 1, (answer["nextCursor"] if by_cursor else None)
 
     on_hand, future = InventoryLine._meta.db_table, FutureLine._meta.db_table
     columns = (
@@ -245,14 +299,42 @@ def _child(lines: int) -> None:
         quiet = feed.QUIET_BEFORE_REMEMBERING
         feed.QUIET_BEFORE_REMEMBERING = dt.timedelta(days=3650)
         try:
-            return sync_through_handler()
+            return sync_by_cursor_through_handler()
         finally:
             feed.QUIET_BEFORE_REMEMBERING = quiet
+
+    if os.environ.get("BENCH_EXPLAIN"):
+        # How the database finds a page by cursor: the plan of its (first) statement.
+        from django.test.utils import CaptureQueriesContext
+
+        first = spec.handler(ctx, spec.params.model_validate({"customerId": customer.pk, "rows": ROWS}))
+        with CaptureQueriesContext(connection) as captured:
+            spec.handler(
+                ctx,
+                spec.params.model_validate(
+                    {"customerId": customer.pk, "rows": ROWS, "cursor": first["nextCursor"]}
+                ),
+            )
+        for query in captured.captured_queries[:1]:
+            sql = query["sql"]
+            with connection.cursor() as cursor:
+                explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+                cursor.execute(explain + sql)
+                print("\n".join("    " + " ".join(str(c) for c in row) for row in cursor.fetchall()))
 
     # A quiet feed reuses its count: let the load settle past the quiet period first.
     settle = feed.QUIET_BEFORE_REMEMBERING.total_seconds() - (time.perf_counter() - loaded_at)
     time.sleep(max(0.0, settle) + 0.5)
-    runs = {"baseline": baseline, "sync": sync_through_handler, "http": sync_through_http, "busy": sync_busy}
+    runs = {
+        "raw": baseline,
+        "handler": sync_through_handler,
+        "http": lambda: sync_through_http(by_cursor=False),
+        "cursor": lambda: sync_through_http(by_cursor=True),
+        "busy": sync_busy,
+    }
+    # One call of each kind first: the first call of a process pays for imports and warm caches.
+    spec.handler(ctx, spec.params.model_validate({"customerId": customer.pk, "rows": ROWS}))
+    client.get(f"/api/{spec.name}", {"customerId": customer.pk, "rows": ROWS}, headers=headers)
     spent: dict[str, float] = {name: float("inf") for name in runs}
     found: dict[str, int] = {}
     # Round robin, best of each: the machine's load drifts, and so every variant sees the same drift.
@@ -262,57 +344,140 @@ def _child(lines: int) -> None:
             found[name] = run()
             spent[name] = min(spent[name], time.perf_counter() - t0)
     assert len(set(found.values())) == 1, found
-    base_time = spent["baseline"]
-    pages = -(-found["sync"] // ROWS)
-    print(f"  rows sellable: {found['sync']:,} ({pages} pages of {ROWS}); best of {REPEATS} rounds")
-    print(f"  baseline (one raw query + orjson)          : {base_time * 1000:8.1f} ms")
-    for label, name in (
-        ("sync through the API handler              ", "sync"),
-        ("sync through HTTP (real token, gateway)   ", "http"),
-        ("sync, busy feed (total counted every page)", "busy"),
-    ):
-        print(f"  {label}: {spent[name] * 1000:8.1f} ms   ratio {spent[name] / base_time:.2f}x")
-    # The gateway's fixed cost: what a call through HTTP costs beyond the same page through the handler.
-    overhead_ms = (spent["http"] - spent["sync"]) * 1000 / pages
+    pages = -(-found["handler"] // ROWS)
     print(
-        f"  gateway: HTTP / handler {spent['http'] / spent['sync']:.2f}x,"
-        f" overhead {overhead_ms:.2f} ms per call ({pages} calls)"
+        f"  rows sellable: {found['handler']:,} ({pages} pages of {ROWS}); best of {REPEATS} rounds",
+        flush=True,
+    )
+    print(
+        RESULT + json.dumps({"lines": lines, "sellable": found["handler"], "pages": pages, "seconds": spent})
     )
 
 
-def _run(label: str, database_url: str, lines: int, var_dir: str) -> int:
-    print(f"{label}:", flush=True)
+def _run(label: str, database_url: str, lines: int, var_dir: str) -> dict | None:
+    print(f"{label}, {lines:,} lines:", flush=True)
     env = dict(os.environ, DATABASE_URL=database_url, STEMLINK_VAR_DIR=var_dir, STEMLINK_LOG_LEVEL="WARNING")
     # Django's test client calls itself "testserver"; the settings answer loopback names only.
     env["STEMLINK_ALLOWED_HOSTS"] = "testserver"
-    return subprocess.call([sys.executable, __file__, "--child", "--lines", str(lines)], env=env, cwd=ROOT)
+    # The run's own burst limit: a full sync of 500,000 lines is a thousand calls in well under a minute.
+    env["STEMLINK_API_BURST_PER_MINUTE"] = "1000000"
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", "--lines", str(lines)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    result = None
+    for line in child.stdout.splitlines():
+        if line.startswith(RESULT):
+            result = json.loads(line[len(RESULT) :])
+        else:
+            print(line, flush=True)
+    return result if child.returncode == 0 else None
+
+
+def _database(label: str, url_for: dict, sizes: list[int], tmp: str) -> list[dict] | None:
+    results = []
+    for lines in sizes:
+        with url_for[label](lines) as url:
+            result = _run(label, url, lines, tmp)
+        if result is None:
+            return None
+        results.append(result)
+        _report(label, results)  # so far: a long run interrupted keeps what it measured
+    return results
+
+
+def _report(label: str, results: list[dict]) -> None:
+    from marketplace.sync.rules import full_sync_budget
+
+    columns = (
+        ("raw", "raw query + orjson"),
+        ("handler", "handler, by page"),
+        ("http", "HTTP, by page"),
+        ("cursor", "HTTP, by cursor"),
+        ("busy", "busy feed, by cursor"),
+    )
+    print(f"\n{label}: milliseconds per page of {ROWS} (best of {REPEATS})")
+    print(
+        f"  {'lines (sellable)':>22} | "
+        + " | ".join(f"{title:>20}" for _, title in columns)
+        + " | handler / raw"
+    )
+    for r in results:
+        per_page = {name: r["seconds"][name] * 1000 / r["pages"] for name, _ in columns}
+        ratio = r["seconds"]["handler"] / r["seconds"]["raw"]
+        size = f"{r['lines']:,} ({r['sellable']:,})"
+        print(
+            f"  {size:>22} | "
+            + " | ".join(f"{per_page[n]:>20.2f}" for n, _ in columns)
+            + f" | {ratio:>8.2f}x"
+        )
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        growth = ", ".join(
+            f"{title} {(large['seconds'][n] / large['pages']) / (small['seconds'][n] / small['pages']):.2f}x"
+            for n, title in columns
+        )
+        print(f"  per page at {large['lines']:,} over {small['lines']:,} lines: {growth}")
+    for r in results:
+        budget = full_sync_budget(r["sellable"], ROWS, ONE_USER_QUOTA, reserve_share=0.05)
+        print(
+            f"  marketplace full sync of {r['lines']:,} lines: {budget.calls_per_sync} calls,"
+            f" {r['seconds']['cursor']:.1f} s by cursor through HTTP; a day of one paid user's quota"
+            f" ({ONE_USER_QUOTA:,} calls, 5% kept for orders) affords {budget.syncs_per_day} a day"
+            + (f", one every {budget.every.total_seconds() / 60:.0f} minutes" if budget.every else "")
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=50_000)
+    parser.add_argument(
+        "--sizes",
+        default="5000,50000",
+        help="comma-separated catalogue sizes in lines (the closing run: 5000,50000,500000)",
+    )
+    parser.add_argument("--lines", type=int, help=argparse.SUPPRESS)  # one size: the child, or old habits
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.lines)
         return 0
+    sizes = (
+        [args.lines] if args.lines else [int(n.replace("_", "")) for n in args.sizes.split(",") if n.strip()]
+    )
+    sys.path[:0] = [str(ROOT / "src")]
     failures = 0
     with tempfile.TemporaryDirectory(prefix="stemlink-bench-") as tmp:
-        if args.only in (None, "sqlite"):
-            failures += _run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.lines, tmp) != 0
-        if args.only in (None, "postgresql"):
+
+        @contextlib.contextmanager
+        def sqlite(lines: int) -> Iterator[str]:
+            path = Path(tmp) / f"bench-{lines}.sqlite3"
+            try:
+                yield f"sqlite:///{path}"
+            finally:
+                path.unlink(missing_ok=True)
+
+        @contextlib.contextmanager
+        def postgresql(lines: int) -> Iterator[str]:
             import psycopg
 
-            name = f"stemlink_bench_{os.getpid()}"
+            name = f"stemlink_bench_{os.getpid()}_{lines}"
             with psycopg.connect(PG_URL, autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{name}"')
             try:
-                url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-                failures += _run("PostgreSQL", url, args.lines, tmp) != 0
+                yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
             finally:
                 with psycopg.connect(PG_URL, autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        url_for = {"SQLite": sqlite, "PostgreSQL": postgresql}
+        for label, only in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):
+            if args.only in (None, only):
+                failures += _database(label, url_for, sizes, tmp) is None
     return 1 if failures else 0
 
 

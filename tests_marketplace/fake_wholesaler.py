@@ -120,6 +120,8 @@ class FakeWholesaler:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        # Answer Stemlink's nextCursor extension (a Komet server does not).
+        self.cursors = False
         today = dt.date.today()
         self.lines: dict[tuple[int, str], Line] = {}
         self.add_line(
@@ -406,8 +408,17 @@ class FakeWholesaler:
             lines = [ln for ln in lines if ln.updated_on >= since]
         else:
             lines = [ln for ln in lines if ln.quantity > 0]
+        total = len(lines)
+        if self.cursors and p.get("cursor"):
+            # Seek: the lines after the one the cursor names, however many there are now.
+            origin, ids = str(p["cursor"]).split(":", 1)
+            lines = [ln for ln in lines if (ln.origin, ln.ids) > (int(origin), ids)]
+            page = 1
         chunk = lines[(page - 1) * rows : page * rows]
-        return {"total": len(lines), "inventoryItems": [ln.as_item() for ln in chunk]}
+        answer = {"total": total, "inventoryItems": [ln.as_item() for ln in chunk]}
+        if self.cursors:
+            answer["nextCursor"] = f"{chunk[-1].origin}:{chunk[-1].ids}" if len(chunk) == rows else None
+        return answer
 
     def m_customer_shipto_add(self, p: dict[str, Any]) -> dict[str, Any]:
         if not p.get("name"):

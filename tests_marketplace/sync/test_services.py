@@ -57,6 +57,21 @@ def test_reads_every_page_of_a_large_inventory(supplier, wholesaler, settings):
     assert wholesaler.count("ecommerce/inventory.list") == 5
 
 
+def test_a_server_that_answers_a_cursor_is_read_on_by_it(supplier, wholesaler, settings):
+    """Stemlink's nextCursor: every page after the first is asked for by cursor, not by number."""
+    settings.SYNC_PAGE_ROWS = 2
+    wholesaler.cursors = True
+    for n in range(4):
+        wholesaler.add_line(
+            1, f"8{n}", 30 + n, f"Alstro {n}", "Alstro", "White", "Fancy", "FB", 10, 10, 2, Decimal("0.30")
+        )
+    run = sync_supplier(supplier, full=True)
+    assert run.ok and run.added == 7
+    calls = [p for m, p, _ in wholesaler.calls if m == "ecommerce/inventory.list"]
+    assert calls[0]["page"] == 1 and "cursor" not in calls[0]
+    assert all("page" not in p and p["cursor"] for p in calls[1:]) and len(calls) == 4
+
+
 def test_the_next_full_sync_makes_offers_match_exactly(supplier, wholesaler):
     sync_supplier(supplier, full=True)
     del wholesaler.lines[(1, "102")]

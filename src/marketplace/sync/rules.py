@@ -204,3 +204,29 @@ def unique_lines(lines: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     for line in lines:
         seen[(line.get("inventoryOrigin"), line.get("inventoryIds"))] = line
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class FullSyncBudget:
+    """What full syncs of one wholesaler cost against its daily API quota."""
+
+    calls_per_sync: int
+    spare_calls: int  # the day's calls left for full syncs, after the reserve and the other calls
+    syncs_per_day: int
+    # The shortest interval between full syncs the quota sustains (None: not even one a day).
+    every: dt.timedelta | None
+
+
+def full_sync_budget(
+    lines: int, rows: int, daily_quota: int, *, reserve_share: float, other_calls: int = 0
+) -> FullSyncBudget:
+    """How many full syncs of `lines` lines at `rows` a page fit in a day's quota.
+
+    A full sync is one call per page (it stops when it holds `total` lines, so a last empty page
+    is never asked for); `reserve_share` of the quota is kept for orders and `other_calls`
+    (deltas, the catalogue) come first.
+    """
+    calls = max(1, -(-lines // rows))
+    spare = max(0, int(daily_quota * (1 - reserve_share)) - other_calls)
+    per_day = spare // calls
+    return FullSyncBudget(calls, spare, per_day, dt.timedelta(days=1) / per_day if per_day else None)

@@ -150,6 +150,10 @@ def _pull_inventory(
 
     The cursor is the server's `nextUpdatedAsOf` when it sends one, else its clock (Date header)
     at the first page less a small overlap: never the marketplace's own clock, which may differ.
+    A server that answers `nextCursor` (Stemlink's extension) is read on by that cursor: each page
+    is found by seeking where the last one ended, so a page deep in a large catalogue costs what the
+    first does and a line moved while we read is listed once. A server without it (Komet) is read
+    by page number.
     """
     params: dict[str, Any] = {"customerId": supplier.customer_id, "rows": settings.SYNC_PAGE_ROWS}
     if supplier.location_id:
@@ -158,8 +162,9 @@ def _pull_inventory(
         params["updatedAsOf"] = delta_since
     lines: list[Mapping[str, Any]] = []
     cursor: str | None = None
+    position: dict[str, Any] = {"page": 1}
     for page in range(1, _MAX_PAGES + 1):
-        answer = customer.call("ecommerce/inventory.list", {**params, "page": page})
+        answer = customer.call("ecommerce/inventory.list", {**params, **position})
         if page == 1:
             cursor = _cursor_from(answer.get("nextUpdatedAsOf"), customer.server_time)
         items = answer.get("inventoryItems") or []
@@ -170,6 +175,13 @@ def _pull_inventory(
             total = None
         if not items or len(items) < settings.SYNC_PAGE_ROWS or (total is not None and len(lines) >= total):
             break
+        next_cursor = answer.get("nextCursor")
+        if "nextCursor" in answer and next_cursor is None:
+            break  # the server says this was the last page
+        if isinstance(next_cursor, str) and next_cursor:
+            position = {"cursor": next_cursor}
+        else:
+            position = {"page": page + 1}
     return rules.unique_lines(lines), cursor
 
 

@@ -18,11 +18,13 @@ changed" covers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core import signing
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -113,6 +115,9 @@ class EcommercePage:
     total: int
     items: list[dict[str, Any]]
     next_updated_as_of: str
+    page: int = 1
+    # Send it back instead of page for the next page: None after the last one (see _write_cursor).
+    next_cursor: str | None = None
 
 
 def _like(text: str) -> str:
@@ -525,6 +530,52 @@ def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
     return expr, params
 
 
+def _meta_row(
+    plans: list[_Plan], company: Company, flt: EcommerceFilter, *, with_counts: bool
+) -> tuple[str, list[Any]]:
+    """The first row of a page statement, which is no line: the change stamp, and the counts if asked.
+
+    Every line column is NULL but the origin, 0, so the row sorts first; each origin's count, when
+    counted in the same statement (one snapshot with the page), sits in a column of its own.
+    """
+    stamp_sql, stamp_params = _stamp_sql(company, flt)
+    values = ["0" if i == _ORIGIN else "NULL" for i in range(len(FEED_COLUMNS))]
+    params: list[Any] = []
+    if with_counts:
+        for column, plan in zip(_COUNT_COLUMNS, plans, strict=False):
+            values[column] = f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+            params.extend(plan.where_params)
+    return f"SELECT {', '.join(values)}, {stamp_sql}", params + stamp_params
+
+
+# The meta row's columns that carry the counts (integer columns of the line rows, for PostgreSQL's UNION).
+_COUNT_COLUMNS = (FEED_KEYS.index("inventoryIds"), FEED_KEYS.index("companyProductId"))
+_LINE_ID = FEED_KEYS.index("inventoryIds")
+
+
+def _page_part(plan: _Plan, *, after_id: int | None, limit: int, offset: int) -> tuple[str, list[Any]]:
+    """One origin's part of a page: its ids read from an index alone, then only those joined.
+
+    `after_id` seeks (the lines after a boundary, whatever their number); `offset` skips.
+    """
+    n = plan.origin.origin
+    seek = " AND l.id > %s" if after_id is not None else ""
+    skip = " OFFSET %s" if offset else ""
+    sql = (
+        f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f" FROM {plan.narrow_from()}"
+        f" WHERE {plan.where}{seek} ORDER BY l.id LIMIT %s{skip}) page{n}"
+        f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
+    )
+    params = [*plan.quantity_params, *plan.where_params]
+    if after_id is not None:
+        params.append(after_id)
+    params.append(limit)
+    if offset:
+        params.append(offset)
+    return sql, params
+
+
 def _page_sql(
     plans: list[_Plan],
     counts: list[int],
@@ -537,30 +588,22 @@ def _page_sql(
 ) -> tuple[str, list[Any]] | None:
     """One statement: the stamp row if asked for, then the page's lines (on hand first, then future).
 
-    The counts of each origin say which origin(s) the page falls in. Each part finds its ids in
-    an index alone (the offset skipped there, in id order, no sort), and only the page's own lines
-    are joined to the catalogue. None when there is nothing to read (no stamp, no line).
+    The OFFSET page, for a client that names a page number nothing remembered leads to. The counts
+    of each origin say which origin(s) the page falls in. None when there is nothing to read.
     """
     selects: list[str] = []
     params: list[Any] = []
     if with_stamp:
-        stamp_sql, stamp_params = _stamp_sql(company, flt)
-        # Every line column NULL but the origin, 0: this row sorts first and is no line.
-        nulls = ", ".join("0" if i == _ORIGIN else "NULL" for i in range(len(FEED_COLUMNS)))
-        selects.append(f"SELECT {nulls}, {stamp_sql}")
-        params.extend(stamp_params)
+        meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=False)
+        selects.append(meta_sql)
+        params.extend(meta_params)
     start = 0
     for plan, count in zip(plans, counts, strict=True):
         first, last = max(offset, start), min(offset + rows, start + count)
         if first < last:
-            n = plan.origin.origin
-            selects.append(
-                f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
-                f" FROM {plan.narrow_from()}"
-                f" WHERE {plan.where} ORDER BY l.id LIMIT %s OFFSET %s) page{n}"
-                f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
-            )
-            params.extend([*plan.quantity_params, *plan.where_params, last - first, first - start])
+            part_sql, part_params = _page_part(plan, after_id=None, limit=last - first, offset=first - start)
+            selects.append(part_sql)
+            params.extend(part_params)
         start += count
     if not selects:
         return None
@@ -575,7 +618,61 @@ def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilt
         f"SELECT {counts}, {stamp_sql}", [p for plan in plans for p in plan.where_params] + stamp_params
     )
     *found, stamp = cursor.fetchone()
-    return [int(n) for n in found], stamp
+    return [int(n) for n in found], _stamp_text(stamp)
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Where a page ended: its last line's origin and id. The next page is what comes after it."""
+
+    origin: int
+    line_id: int
+
+
+def _seek(
+    cursor: Any,
+    plans: list[_Plan],
+    company: Company,
+    flt: EcommerceFilter,
+    *,
+    after: Boundary | None,
+    rows: int,
+    known: tuple[str, list[int]] | None,
+) -> tuple[list[Any], str | None, list[int] | None]:
+    """Read the page after `after` (from the start when None): its lines, the stamp, the counts.
+
+    One statement: the stamp row (with the counts, unless `known` carries counts for a stamp) and
+    the first origin's lines after the boundary, which an index finds in the same few steps
+    whatever their place. A page that runs out of one origin reads the next in a second statement,
+    unless the counts (valid for this stamp) say it has none. The counts answered are None when
+    `known` was for another stamp: they must be counted again.
+    """
+    pending = [p for p in plans if after is None or p.origin.origin >= after.origin]
+    counted = known is None
+    lines: list[Any] = []
+    stamp: str | None = None
+    counts: list[int] | None = None
+    for n, plan in enumerate(pending):
+        after_id = after.line_id if after is not None and plan.origin.origin == after.origin else None
+        part_sql, part_params = _page_part(plan, after_id=after_id, limit=rows - len(lines), offset=0)
+        if n == 0:
+            meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=counted)
+            cursor.execute(f"{meta_sql} UNION ALL {part_sql} ORDER BY {_ORDER_BY}", meta_params + part_params)
+            meta, *found = cursor.fetchall()
+            stamp = _stamp_text(meta[-1])
+            if counted:
+                counts = [int(meta[column]) for column in _COUNT_COLUMNS[: len(plans)]]
+            elif known is not None and known[0] == stamp:
+                counts = known[1]
+        else:
+            if counts is not None and counts[plans.index(plan)] == 0:
+                continue
+            cursor.execute(part_sql, part_params)
+            found = cursor.fetchall()
+        lines.extend(found)
+        if len(lines) >= rows:
+            break
+    return lines, stamp, counts
 
 
 # Totals of full lists already counted, by view, with the change stamp they were counted at: a
@@ -583,9 +680,16 @@ def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilt
 # page never come from here, only the total; and a total is kept only once the stock has been
 # quiet for a while, so a change stamped just before the count but committed after it (its stamp
 # then no longer the newest) cannot leave a wrong total behind.
-_TOTALS: dict[tuple[Any, ...], tuple[Any, list[int]]] = {}
+_TOTALS: dict[tuple[Any, ...], tuple[str, list[int]]] = {}
 _TOTALS_MAX = 10_000
 QUIET_BEFORE_REMEMBERING = dt.timedelta(seconds=5)
+# Where the last page served to a client (token) of a full list ended, by (view, client, rows):
+# (page number, stamp, boundary). The next page number is then found by seeking from the boundary,
+# but only while the view's stamp is the one it was remembered at (and was quiet then): the view
+# is then line for line what it was, so the seek answers exactly the page OFFSET would. Another
+# server process, or a changed view, finds nothing valid here and skips with OFFSET instead.
+_BOUNDARIES: dict[tuple[Any, ...], tuple[int, str, Boundary]] = {}
+_BOUNDARIES_MAX = 10_000
 
 
 def _total_memo_key(
@@ -597,33 +701,122 @@ def _total_memo_key(
     return (*database, company.pk, company.created_on, scoped_customer, flt, now.date())
 
 
-def _remembered_counts(key: tuple[Any, ...] | None) -> tuple[Any, list[int]] | None:
-    return _TOTALS.get(key) if key is not None else None
+def _stamp_text(stamp: Any) -> str | None:
+    """The change stamp as text, the same from a fresh read, a remembered one and a cursor."""
+    return str(stamp) if stamp else None
 
 
-def _stamp_time(stamp: Any) -> dt.datetime | None:
+def _stamp_time(stamp: str | None) -> dt.datetime | None:
     if not stamp:
         return None
-    if isinstance(stamp, str):
-        return dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    found = dt.datetime.fromisoformat(stamp)
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
-def _remember_counts(key: tuple[Any, ...] | None, stamp: Any, counts: list[int]) -> None:
+def _quiet(stamp: str | None) -> bool:
+    """True when the newest change is old enough that no change stamped before it can still commit."""
     newest = _stamp_time(stamp)
+    return newest is not None and newest <= timezone.now() - QUIET_BEFORE_REMEMBERING
+
+
+def _remember_counts(key: tuple[Any, ...] | None, stamp: str | None, counts: list[int]) -> None:
     if key is None:
         return
-    if newest is None or newest > timezone.now() - QUIET_BEFORE_REMEMBERING:
+    if not _quiet(stamp):
         _TOTALS.pop(key, None)
         return
+    assert stamp is not None
     if len(_TOTALS) >= _TOTALS_MAX:
         _TOTALS.clear()
     _TOTALS[key] = (stamp, counts)
 
 
 def forget_remembered_totals() -> None:
-    """Drop every remembered total (tests, and after deleting lines, which moves no stamp)."""
+    """Drop every remembered total and page boundary (tests; deleting lines would move no stamp)."""
     _TOTALS.clear()
+    _BOUNDARIES.clear()
+
+
+# --- the cursor: an opaque, signed continuation of a listing (an extension of Komet's paging) ----------
+
+_CURSOR_SALT = "stemlink.inventory.feed.cursor"
+_NOT_OURS = (
+    "is not a cursor this server gave out, or was changed; send the last answer's nextCursor as it came"
+)
+CURSOR_VERSION = 1
+# A cursor is for reading a listing through, not for keeping: an older one is refused as stale.
+CURSOR_MAX_AGE = dt.timedelta(hours=6)
+CURSOR_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class _CursorState:
+    page: int
+    after: Boundary
+    day: str
+    known: tuple[str, list[int]] | None
+
+
+def _binding(company: Company, customer: Customer, flt: EcommerceFilter, client: Any) -> str:
+    """What a cursor belongs to: this database, company, customer, client (token) and filter."""
+    database = (connection.alias, connection.settings_dict.get("NAME"))
+    text = repr((*database, company.pk, str(company.created_on), customer.pk, client, flt))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _write_cursor(
+    binding: str, page: int, after: Boundary, day: dt.date, stamp: str | None, counts: list[int]
+) -> str:
+    # The counts travel with the cursor only when their stamp is quiet (see _remember_counts).
+    known = [stamp, counts] if _quiet(stamp) else None
+    payload = {
+        "v": CURSOR_VERSION,
+        "b": binding,
+        "p": page,
+        "a": [after.origin, after.line_id],
+        "d": day.isoformat(),
+        "k": known,
+    }
+    return signing.TimestampSigner(salt=_CURSOR_SALT).sign_object(payload, compress=True)
+
+
+def _cursor_error(message: str) -> ValidationFailed:
+    return ValidationFailed(FieldError("cursor", message))
+
+
+def _read_cursor(text: str, binding: str) -> _CursorState:
+    """Check a cursor a client sent back; ValidationFailed names what is wrong with it."""
+    if len(text) > CURSOR_MAX_LENGTH:
+        raise _cursor_error(_NOT_OURS)
+    try:
+        payload = signing.TimestampSigner(salt=_CURSOR_SALT).unsign_object(
+            text, max_age=CURSOR_MAX_AGE.total_seconds()
+        )
+    except signing.SignatureExpired:
+        raise _cursor_error(
+            f"has expired (a cursor lasts {CURSOR_MAX_AGE.total_seconds() / 3600:g} hours);"
+            " list again from page 1"
+        ) from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise _cursor_error(_NOT_OURS) from None
+    try:
+        if payload["v"] != CURSOR_VERSION:
+            raise _cursor_error("was given out by an older version of this server; list again from page 1")
+        if payload["b"] != binding:
+            raise _cursor_error(
+                "belongs to another token, customer or other filters: send it with the same parameters as"
+                " the call that answered it (only page and rows may differ), or list again from page 1"
+            )
+        origin, line_id = payload["a"]
+        known = payload["k"]
+        return _CursorState(
+            page=int(payload["p"]),
+            after=Boundary(int(origin), int(line_id)),
+            day=str(payload["d"]),
+            known=(str(known[0]), [int(n) for n in known[1]]) if known else None,
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        raise _cursor_error(_NOT_OURS) from None
 
 
 def ecommerce_inventory(
@@ -631,60 +824,118 @@ def ecommerce_inventory(
     customer: Customer,
     flt: EcommerceFilter,
     *,
-    page: int = 1,
+    page: int | None = None,
     rows: int = DEFAULT_ROWS,
     now: dt.datetime | None = None,
+    cursor: str | None = None,
+    client: Any = None,
 ) -> EcommercePage:
     """Return one page of what this customer may buy, priced for it, with the total across pages.
 
-    Two statements whatever the page size: the counts, then the page. A full list whose stock
-    has not changed since it was last counted needs only the page; the one call that finds its
-    remembered count stale makes three. Raises ValidationFailed for a page below 1 or rows outside
-    1–500, NotFound for a customer of another company.
+    Pages are found by seeking, not skipping: from the start (page 1), from the boundary a `cursor`
+    carries, or from the boundary this process remembers of the previous page number for the same
+    `client` (the token) and filter, while the view is unchanged since. Only a page number nothing
+    leads to is skipped to with OFFSET. The total is counted once per change stamp: carried by the
+    cursor or remembered, and counted again (in the page's own statement) when the stamp moved.
+
+    One statement for most pages, two when the page crosses from on-hand into future lines or the
+    stamp moved, three when a remembered boundary turned out stale. Raises ValidationFailed for a
+    page below 1, rows outside 1–500, or a cursor that is not valid for this call; NotFound for a
+    customer of another company.
     """
     if customer.company_id != company.pk:
         raise NotFound(f"customer {customer.pk} not found")
     errors = []
-    if not 1 <= page <= MAX_PAGE:
+    if page is not None and not 1 <= page <= MAX_PAGE:
         errors.append(FieldError("page", f"must be 1 to {MAX_PAGE:,}"))
     if not 1 <= rows <= MAX_ROWS:
         errors.append(FieldError("rows", f"must be between 1 and {MAX_ROWS}"))
     if errors:
         raise ValidationFailed(errors)
     now = now or timezone.now()
+    today = now.date()
     plans = [_plan(origin, company, customer, flt, now) for origin in _origins(flt)]
-    offset = (page - 1) * rows
+    binding = _binding(company, customer, flt, client)
     memo_key = _total_memo_key(company, customer, flt, now) if flt.updated_as_of is None else None
-    with connection.cursor() as cursor:
-        # The counts say where the page lies (which origin, what offset in it). A full list whose
-        # stock has not changed since it was last counted skips counting: the page statement reads
-        # the change stamp too, and a stale stamp means count and read the page again.
-        remembered = _remembered_counts(memo_key)
-        lines: list[Any] | None = None
-        if remembered is not None:
-            counts = remembered[1]
-            statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=True)
-            assert statement is not None
-            cursor.execute(*statement)
-            result = cursor.fetchall()
-            # The first row is not a line: it carries the change stamp.
-            if result[0][-1] == remembered[0]:
-                lines = result[1:]
+    known = _TOTALS.get(memo_key) if memo_key is not None else None
+    after: Boundary | None = None
+    seek = True
+    expected_stamp: str | None = None  # a remembered boundary holds only at this stamp
+    if cursor is not None:
+        state = _read_cursor(cursor, binding)
+        if page is not None and page != state.page:
+            raise ValidationFailed(
+                FieldError("page", f"the cursor continues at page {state.page}; send the cursor without page")
+            )
+        page, after = state.page, state.after
+        if state.known is not None and state.day == today.isoformat():
+            known = state.known
+    page = page or 1
+    boundary_key = (memo_key, client, rows) if memo_key is not None else None
+    if cursor is None and page > 1:
+        remembered = _BOUNDARIES.get(boundary_key) if boundary_key is not None else None
+        if remembered is not None and remembered[0] == page - 1:
+            _, expected_stamp, after = remembered
+        else:
+            seek = False
+    lines: list[Any] | None = None
+    counts: list[int] | None = None
+    stamp: str | None = None
+    counted = False
+    with connection.cursor() as db:
+        if seek:
+            counted = known is None
+            lines, stamp, counts = _seek(db, plans, company, flt, after=after, rows=rows, known=known)
+            if counts is None:
+                known = None  # counted at another stamp than the view's now
+            if expected_stamp is not None and stamp != expected_stamp:
+                lines = None  # the view changed since the boundary was remembered: skip instead
         if lines is None:
-            counts, stamp = _count(cursor, plans, company, flt)
+            offset = (page - 1) * rows
+            if counts is None and known is not None:
+                statement = _page_sql(
+                    plans, known[1], company, flt, rows=rows, offset=offset, with_stamp=True
+                )
+                assert statement is not None
+                db.execute(*statement)
+                meta, *found = db.fetchall()
+                stamp = _stamp_text(meta[-1])
+                if stamp == known[0]:
+                    lines, counts = found, known[1]
+            if lines is None:
+                if counts is None:
+                    counts, stamp = _count(db, plans, company, flt)
+                    counted = True
+                statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=False)
+                lines = []
+                if statement is not None:
+                    db.execute(*statement)
+                    lines = db.fetchall()
+        if counts is None:
+            counts, stamp = _count(db, plans, company, flt)
+            counted = True
+        if counted:
             _remember_counts(memo_key, stamp, counts)
-            statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=False)
-            lines = []
-            if statement is not None:
-                cursor.execute(*statement)
-                lines = cursor.fetchall()
-        total = sum(counts)
         pricer = Pricer(customer, company, ecommerce=True)
-        items = _items(lines, pricer, now.date(), company.show_vendors)
+        end = Boundary(int(lines[-1][_ORIGIN]), int(lines[-1][_LINE_ID])) if lines else None
+        items = _items(lines, pricer, today, company.show_vendors)
+    if boundary_key is not None:
+        if end is not None and _quiet(stamp):
+            assert stamp is not None
+            if len(_BOUNDARIES) >= _BOUNDARIES_MAX:
+                _BOUNDARIES.clear()
+            _BOUNDARIES[boundary_key] = (page, stamp, end)
+        else:
+            _BOUNDARIES.pop(boundary_key, None)
+    next_cursor = None
+    if end is not None and len(items) == rows:
+        next_cursor = _write_cursor(binding, page + 1, end, today, stamp, counts)
     return EcommercePage(
-        total=total,
+        total=sum(counts),
         items=items,
         next_updated_as_of=format_api_datetime(now - CURSOR_SAFETY),
+        page=page,
+        next_cursor=next_cursor,
     )
 
 

@@ -163,7 +163,8 @@ def test_an_unchanged_feed_is_counted_once_and_recounted_after_a_change(world, d
         second = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), page=2, rows=2)
     assert first.total == second.total == 3
     stock.sell_boxes(1, lines[0].pk, 10)
-    with django_assert_num_queries(3):
+    # The page (found by seeking, whatever the counts) and a count at the new stamp.
+    with django_assert_num_queries(2):
         after = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), page=1, rows=2)
     assert after.total == 2 and [i["inventoryIds"] for i in after.items] == [
         str(lines[1].pk),

@@ -78,6 +78,17 @@ class InventoryListParams(Params):
     reservedInventory: Bool = False
     updatedAsOf: DateTime | None = None
     inventoryOrigin: Int | None = None
+    # [ext] The last answer's nextCursor, sent instead of page: the next page, found by seeking.
+    cursor: Annotated[
+        str | None,
+        Field(
+            description=(
+                "[extension] The previous answer's nextCursor, sent instead of page to read the next page"
+                " (same token and filters; rows may change). Found by seeking, so every page costs the same;"
+                " refused with a validation error when changed, expired or sent with other filters."
+            )
+        ),
+    ] = None
 
 
 class EcommerceLine(Answer):
@@ -111,6 +122,12 @@ class EcommerceInventoryListAnswer(Answer):
     rows: int
     inventoryItems: list[EcommerceLine]
     nextUpdatedAsOf: Cursor
+    nextCursor: str | None = Field(
+        description=(
+            "[extension] Send it as cursor (instead of page) for the next page; null after the last page."
+            " Opaque; valid for a few hours, with the same token and filters."
+        )
+    )
 
 
 @api_method(
@@ -136,14 +153,25 @@ def inventory_list(ctx: CallContext, params: InventoryListParams) -> dict[str, A
         origin=_origin(params.inventoryOrigin, required=False),
         updated_as_of=params.updatedAsOf,
     )
-    page = feed.ecommerce_inventory(ctx.company, customer, flt, page=params.page, rows=params.rows)
+    page = feed.ecommerce_inventory(
+        ctx.company,
+        customer,
+        flt,
+        # With a cursor the page is the cursor's; a page sent beside it must agree.
+        page=params.page if (params.cursor is None or "page" in params.model_fields_set) else None,
+        rows=params.rows,
+        cursor=params.cursor,
+        client=ctx.token_id,
+    )
     return {
         "total": page.total,
-        "page": params.page,
+        "page": page.page,
         "rows": params.rows,
         "inventoryItems": page.items,
         # [ext] Pass this as the next poll's updatedAsOf: it overlaps a little so nothing is missed.
         "nextUpdatedAsOf": page.next_updated_as_of,
+        # [ext] Pass this as the next call's cursor: the next page, found by seeking.
+        "nextCursor": page.next_cursor,
     }
 
 
