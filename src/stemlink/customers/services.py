@@ -230,8 +230,8 @@ def remove_ship_to(ship_to: ShipTo) -> None:
 def update_customer(
     customer: Customer,
     *,
-    sales_rep_id: int | object | None = ...,
-    default_carrier_id: int | object | None = ...,
+    sales_rep_id: Any = ...,
+    default_carrier_id: Any = ...,
     customer_type: str | None = None,
     **changes: Any,
 ) -> Customer:

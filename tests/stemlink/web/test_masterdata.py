@@ -13,7 +13,15 @@ from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.integrations.models import OutboxEvent
 from stemlink.tenancy.models import Location, Membership
-from tests.factories import World, make_customer, make_future_line, make_line, make_product, make_ship_to, make_user
+from tests.factories import (
+    World,
+    make_customer,
+    make_future_line,
+    make_line,
+    make_product,
+    make_ship_to,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +30,8 @@ def test_an_admin_adds_a_product_and_a_wrong_field_is_named(world: World, admin_
     page = admin_client.get("/setup/products/new/")
     assert page.status_code == 200
     bad = admin_client.post(
-        "/setup/products/new/", {"code": world.product.code, "description": "Rose Vendela", "category": world.roses.pk}
+        "/setup/products/new/",
+        {"code": world.product.code, "description": "Rose Vendela", "category": world.roses.pk},
     )
     assert bad.status_code == 200
     assert "is already used by another product" in bad.content.decode()
@@ -39,7 +48,9 @@ def test_an_admin_adds_a_product_and_a_wrong_field_is_named(world: World, admin_
     assert product.active and product.category == world.roses
 
 
-def test_hiding_a_product_on_its_page_records_events_for_its_lines(world: World, admin_client: Client) -> None:
+def test_hiding_a_product_on_its_page_records_events_for_its_lines(
+    world: World, admin_client: Client
+) -> None:
     line = make_line(world)
     before = world.product.updated_on
     got = admin_client.post(
@@ -137,18 +148,27 @@ def test_another_companys_records_are_not_found(
     }
     target = url.format(**ids)
     assert admin_client.get(target).status_code == 404
-    assert admin_client.post(target, {"name": "Stolen", "code": "X", "role": "admin", "active": "on"}).status_code == 404
+    assert (
+        admin_client.post(
+            target, {"name": "Stolen", "code": "X", "role": "admin", "active": "on"}
+        ).status_code
+        == 404
+    )
     other_world.product.refresh_from_db()
     assert other_world.product.description != "Stolen"
 
 
-def test_a_ship_to_of_another_customer_of_the_same_company_is_not_found(world: World, admin_client: Client) -> None:
+def test_a_ship_to_of_another_customer_of_the_same_company_is_not_found(
+    world: World, admin_client: Client
+) -> None:
     other = make_customer(world.company)
     ship_to = make_ship_to(other)
     assert admin_client.get(f"/setup/customers/{world.customer.pk}/ship-tos/{ship_to.pk}/").status_code == 404
 
 
-def test_lists_show_only_the_companys_own_records(world: World, other_world: World, admin_client: Client) -> None:
+def test_lists_show_only_the_companys_own_records(
+    world: World, other_world: World, admin_client: Client
+) -> None:
     mine = make_product(world.company, world.roses, description="Mine Rose")
     theirs = make_product(other_world.company, other_world.roses, description="Their Rose")
     body = admin_client.get("/setup/products/").content.decode()
@@ -190,14 +210,20 @@ def test_an_admin_edits_a_customer_and_its_ship_tos(world: World, admin_client: 
     assert 'id="email_for_invoices-error"' in bad.content.decode()
     ok = admin_client.post(
         f"/setup/customers/{c.pk}/edit/",
-        {"name": "Bloom Renamed", "code": c.code, "customer_type": "wholesaler", "default_carrier": world.carrier.pk},
+        {
+            "name": "Bloom Renamed",
+            "code": c.code,
+            "customer_type": "wholesaler",
+            "default_carrier": world.carrier.pk,
+        },
     )
     assert ok.status_code == 302
     c.refresh_from_db()
     assert c.name == "Bloom Renamed" and c.customer_type == "wholesaler" and not c.active
     assert c.default_carrier == world.carrier
     added = admin_client.post(
-        f"/setup/customers/{c.pk}/ship-tos/new/", {"name": "Shop Doral", "city": "Doral", "carrier": world.carrier.pk}
+        f"/setup/customers/{c.pk}/ship-tos/new/",
+        {"name": "Shop Doral", "city": "Doral", "carrier": world.carrier.pk},
     )
     assert added.status_code == 302
     ship_to = ShipTo.objects.get(customer=c, name="Shop Doral")
@@ -222,7 +248,9 @@ def test_a_customers_page_shows_its_documents_and_fees(world: World, admin_clien
 def test_users_are_added_with_a_role_shown_a_password_once_and_deactivated(
     world: World, admin_client: Client, admin_user: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    got = admin_client.post("/setup/users/new/", {"username": "rosa", "role": "warehouse", "email": "rosa@x.test"})
+    got = admin_client.post(
+        "/setup/users/new/", {"username": "rosa", "role": "warehouse", "email": "rosa@x.test"}
+    )
     assert got.status_code == 200 and "no-store" in got["Cache-Control"]
     membership = Membership.objects.get(company=world.company, user__username="rosa")
     password = got.context["password"]

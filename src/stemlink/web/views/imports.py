@@ -77,7 +77,7 @@ def _import(request: CompanyRequest, spec: Spec) -> HttpResponse:
         messages.info(request, "Import cancelled: nothing was written.")
         return redirect(f"web:import_{spec.slug}")
     if action == "confirm":
-        table = Table.from_session(request.session.get(key), request.company.pk, request.user.pk)
+        table = Table.from_session(request.session.get(key), request.company.pk, int(request.user.pk or 0))
         if table is None or request.POST.get("digest") != table.digest():
             return _page(
                 request,
@@ -112,7 +112,7 @@ def _import(request: CompanyRequest, spec: Spec) -> HttpResponse:
     if report.bad_rows:
         request.session.pop(key, None)
     else:
-        request.session[key] = table.to_session(request.company.pk, request.user.pk)
+        request.session[key] = table.to_session(request.company.pk, int(request.user.pk or 0))
     return _page(request, spec, report=report, table=table)
 
 
