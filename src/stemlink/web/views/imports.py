@@ -8,9 +8,6 @@ previewed, so what is confirmed is what was shown.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +15,7 @@ from django.urls import reverse
 
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
-from stemlink.web.exports import is_formula_like, workbook_bytes, xlsx_response
+from stemlink.web.exports import csv_response, workbook_bytes, xlsx_response
 from stemlink.web.imports import (
     MAX_BYTES,
     MAX_ROWS,
@@ -119,14 +116,7 @@ def _import(request: CompanyRequest, spec: Spec) -> HttpResponse:
 def _template(request: CompanyRequest, spec: Spec) -> HttpResponse:
     header, rows = template_rows(spec)
     if request.GET.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["'" + v if is_formula_like(v) else v for v in row])
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{spec.slug}-template.csv"'
-        return response
+        return csv_response(f"{spec.slug}-template.csv", header, rows)
     return xlsx_response(f"{spec.slug}-template.xlsx", workbook_bytes(spec.title, header, rows))
 
 
