@@ -42,6 +42,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_COLUMNS = 40
 MAX_CELL = 1000
+MAX_UNPACKED = 40 * 1024 * 1024
 
 
 class ImportRefused(Exception):
@@ -431,6 +432,14 @@ def read_table(spec: Spec, name: str, data: bytes) -> Table:
     if data[:4] == b"PK\x03\x04":
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ImportRefused("This file is not a workbook Stemlink can read: save it as .xlsx, or as CSV.")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            # A workbook is a zip: a small file can unpack to gigabytes (a "zip bomb").
+            raise ImportRefused(
+                f"This workbook unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB; "
+                "split it into several files or save it as CSV."
+            )
         raw = _xlsx_rows(data)
     elif (
         lowered.endswith((".xls", ".ods", ".numbers", ".pdf", ".docx"))

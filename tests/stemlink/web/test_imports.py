@@ -195,6 +195,18 @@ def test_junk_files_are_refused_with_words(
     assert words in got.content.decode()
 
 
+def test_a_workbook_that_unpacks_to_too_much_is_refused(admin_client: Client) -> None:
+    import zipfile
+
+    from stemlink.web.imports import MAX_UNPACKED
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"a" * (MAX_UNPACKED + 1))
+    got = _upload(admin_client, "products", "bomb.xlsx", out.getvalue())
+    assert got.status_code == 400 and "unpacks to more than" in got.content.decode()
+
+
 def test_a_file_too_large_or_no_file_is_refused(admin_client: Client) -> None:
     from stemlink.web.imports import MAX_BYTES
 
