@@ -16,6 +16,7 @@ from stemlink.web.views import (
     imports,
     integrations,
     inventory,
+    inventory_export,
     masterdata,
     orders,
     setup,
@@ -95,6 +96,7 @@ urlpatterns: list[URLPattern] = [
     ),
     # Inventory
     path("inventory/", inventory.inventory_list, name="inventory"),
+    path("inventory/export.xlsx", inventory_export.inventory_export, name="inventory_export"),
     path("inventory/<str:view>/new/", inventory.line_new, name="inventory_new"),
     path("inventory/<str:view>/<int:line_id>/", inventory.line_detail, name="inventory_line"),
     # Orders

@@ -40,7 +40,7 @@ MASTER_DATA_EXPORTS = {
         "locations": "name",
     }.items()
 }
-EXPORT_VIEWS = CUSTOMER_EXPORTS | set(MASTER_DATA_EXPORTS)
+EXPORT_VIEWS = CUSTOMER_EXPORTS | set(MASTER_DATA_EXPORTS) | {"web:inventory_export"}
 # Modules that read spreadsheets (imports) but never write one: no Workbook, no csv writer.
 READERS = {"imports.py"}
 SRC = Path(__file__).resolve().parents[3] / "src"
@@ -101,6 +101,31 @@ def test_every_master_data_export_writes_hostile_text_as_text(admin_client, worl
         cells = [c for c in _exported_cells(admin_client, name) if c.value == text]
         assert cells, f"{name} did not export the record's {field}"
         assert all(c.data_type == "s" for c in cells), name
+
+
+def test_the_inventory_export_hides_costs_from_reps_and_is_not_imported_twice_by_mistake(
+    admin_client, rep_client, world
+):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_line
+
+    line = make_line(world, awb="=1+1", reserved_for=None)
+    cells = _exported_cells(admin_client, "web:inventory_export")
+    assert next(c for c in cells if c.value == "=1+1").data_type == "s"
+    assert "Unit cost" in [c.value for c in cells]
+    rep_cells = [c.value for c in _exported_cells(rep_client, "web:inventory_export")]
+    assert "Unit cost" not in rep_cells and line.pk in rep_cells
+    # Importing the export as it is would put the same boxes on hand again: its extra columns
+    # make the import refuse it, naming the first one.
+    exported = admin_client.get(reverse("web:inventory_export")).content
+    preview = admin_client.post(
+        "/setup/import/inventory/",
+        {"action": "upload", "file": SimpleUploadedFile("back.xlsx", BytesIO(exported).getvalue())},
+    )
+    assert preview.status_code == 400 and "Line ID" in preview.content.decode()
 
 
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
