@@ -2,10 +2,10 @@
 
 Followed as a new user would: open the back office, create the company on its first page (a
 mistake first, to see it refused), land signed in, check Setup » Settings. Then what the back
-office cannot do yet is done as the test says: the back office has NO page for products (they are
-in the Django admin only today), so the product is made directly in the database; it has no page
-to add a customer either, so the customer is made through the API (`customer.add`) with a Company
-token made on the Tokens page. The on-hand line and the Customer token are made on their pages,
+office's Setup pages make the first category and product (the empty Products list says what to
+do); the customer is made through the API (`customer.add`) with a Company token made on the
+Tokens page, as an integrator would (the New customer page is tried in
+`tests/browser/test_master_data.py`). The on-hand line and the Customer token are made on their pages,
 and the Customer token then sees the line in the e-commerce feed a marketplace syncs.
 """
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from stemlink.api.models import ApiToken
-from stemlink.catalog.models import Category, Product
+from stemlink.catalog.models import Product
 from stemlink.inventory.models import InventoryLine
 from stemlink.tenancy.models import Company, Membership, Role
 from tests.browser.conftest import screenshot
@@ -100,9 +100,21 @@ def test_from_an_empty_database_to_a_product_a_line_and_a_customer_token(
     # The first run is gone for good, for this browser and any other.
     assert page.goto(f"{base}/welcome/").status == 404
 
-    # No back-office page for products exists yet: the product is made in the database.
-    roses = Category.objects.create(company=company, name="Roses")
-    Product.objects.create(company=company, code="RFREE50", description="Rose Freedom 50cm", category=roses)
+    # The empty Products list says what to do next; the category and product are made on
+    # their Setup pages.
+    page.goto(f"{base}/setup/products/")
+    page.wait_for_selector("[data-testid=empty-state]")
+    page.goto(f"{base}/setup/categories/new/")
+    page.fill("#id_name", "Roses")
+    page.click("#save")
+    page.wait_for_selector("text=added")
+    page.goto(f"{base}/setup/products/new/")
+    page.fill("#id_code", "RFREE50")
+    page.fill("#id_description", "Rose Freedom 50cm")
+    page.select_option("#id_category", label="Roses")
+    page.click("#save")
+    page.wait_for_selector("text=added")
+    assert Product.objects.get(company=company, code="RFREE50").category.name == "Roses"
 
     # The first on-hand line, on the Inventory page (box type FB came with the first run).
     page.goto(f"{base}/inventory/onhand/new/")

@@ -8,12 +8,17 @@ products) moves the stamp of each of its products in the same transaction.
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from stemlink.catalog.models import BoxType, Category, Product
+from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
+from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.tenancy.models import Company
 
 
@@ -71,3 +76,162 @@ def add_standard_box_types(company: Company) -> list[BoxType]:
         )[0]
         for code, description, fbe in STANDARD_BOX_TYPES
     ]
+
+
+# --- master data, as the back office's Setup pages and imports change it --------------------------
+
+
+def _field_errors(error: DjangoValidationError) -> list[FieldError]:
+    if hasattr(error, "message_dict"):
+        return [
+            FieldError("" if field == NON_FIELD_ERRORS else field, " ".join(str(m) for m in messages))
+            for field, messages in error.message_dict.items()
+        ]
+    return [FieldError("", " ".join(str(m) for m in error.messages))]
+
+
+def _apply(record: Any, changes: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValueError(f"{type(record).__name__} does not take {', '.join(unknown)} here")
+    for name, value in changes.items():
+        if value is None and name not in {"division_id", "komet_network_id"}:
+            continue
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+
+
+def _visible(text: str) -> bool:
+    """Tell whether `text` has a character a person can see (not only spaces, controls or marks)."""
+    return any(not ch.isspace() and unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+_NOUNS: dict[type, str] = {
+    Product: "product",
+    Category: "category",
+    BoxType: "box type",
+    Carrier: "carrier",
+    Vendor: "grower",
+}
+
+
+def _checked_save(record: Any, *, unique: tuple[str, ...], exclude: list[str]) -> None:
+    """Validate `record` (every bad field named), refuse a code or name another record of the company
+    has, and save it; all or nothing."""
+    errors: list[FieldError] = []
+    try:
+        record.full_clean(exclude=["company", *exclude], validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as error:
+        errors.extend(_field_errors(error))
+    for name in ("code", "name", "description"):
+        value = getattr(record, name, None)
+        if isinstance(value, str) and value and not _visible(value):
+            errors.append(FieldError(name, "has no visible characters; type letters or digits"))
+    model = type(record)
+    for field in unique:
+        value = getattr(record, field)
+        if (
+            value
+            and model.objects.filter(company_id=record.company_id, **{field: value})
+            .exclude(pk=record.pk)
+            .exists()
+        ):
+            errors.append(FieldError(field, f"{value!r} is already used by another {_NOUNS[model]}"))
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        names = ", ".join(unique)
+        raise ValidationFailed(FieldError(unique[0], f"another record already has this {names}")) from None
+
+
+_PRODUCT_FIELDS = frozenset(
+    {"code", "description", "variety", "color", "grade", "legacy_code", "tags", "active", "category_id"}
+)
+
+
+def save_product(company: Company, product: Product | None = None, **changes: Any) -> Product:
+    """Add a product to `company` (product None) or change the given fields of one of its products.
+
+    `category_id` must name an active or inactive category of the same company. A change to an
+    existing product moves its `updated_on` (the delta feed's clock) and, through the post-save
+    hook of `stemlink.inventory`, records an `inventory.changed` event for each of its lines on
+    offer. Raises ValidationFailed naming every bad field.
+    """
+    if product is not None and product.company_id != company.pk:
+        raise NotFound(f"There is no product {product.pk}.")
+    record = product if product is not None else Product(company=company)
+    category_id = changes.get("category_id")
+    if category_id is not None and not Category.objects.filter(company=company, pk=category_id).exists():
+        raise ValidationFailed(FieldError("category", f"there is no category {category_id}"))
+    _apply(record, changes, _PRODUCT_FIELDS)
+    if record.category_id is None:
+        raise ValidationFailed(FieldError("category", "is required"))
+    with transaction.atomic():
+        _checked_save(record, unique=("code",), exclude=["category"])
+    return record
+
+
+def category_named(company: Company, name: str, *, create: bool = False) -> Category | None:
+    """The company's category with this name (any case); made when `create` and there is none."""
+    name = (name or "").strip()
+    found = Category.objects.filter(company=company, name__iexact=name).first()
+    if found is None and create and name:
+        found = save_category_fields(company, None, name=name)
+    return found
+
+
+def save_category_fields(company: Company, category: Category | None = None, **changes: Any) -> Category:
+    """Add a category (None) or change its name or `active`; see `save_category` for the feed."""
+    if category is not None and category.company_id != company.pk:
+        raise NotFound(f"There is no category {category.pk}.")
+    record = category if category is not None else Category(company=company)
+    _apply(record, changes, frozenset({"name", "active"}))
+    with transaction.atomic():
+        before = (
+            Category.objects.select_for_update().filter(pk=record.pk).values_list("name", "active").first()
+            if record.pk
+            else None
+        )
+        _checked_save(record, unique=("name",), exclude=[])
+        if before is not None and before != (record.name, record.active):
+            Product.objects.filter(category_id=record.pk).update(updated_on=timezone.now())
+    return record
+
+
+def save_box_type(company: Company, box_type: BoxType | None = None, **changes: Any) -> BoxType:
+    """Add a box type (None) or change one: code (1-3 capitals or digits), description, fbe."""
+    if box_type is not None and box_type.company_id != company.pk:
+        raise NotFound(f"There is no box type {box_type.pk}.")
+    record = box_type if box_type is not None else BoxType(company=company)
+    if isinstance(changes.get("code"), str):
+        changes["code"] = changes["code"].strip().upper()
+    _apply(record, changes, frozenset({"code", "description", "fbe"}))
+    _checked_save(record, unique=("code",), exclude=[])
+    return record
+
+
+_CARRIER_FIELDS = frozenset(
+    {"code", "name", "active", "street", "city", "state", "zip_code", "country", "phone"}
+)
+
+
+def save_carrier(company: Company, carrier: Carrier | None = None, **changes: Any) -> Carrier:
+    """Add a carrier (None) or change one; an inactive carrier cannot be named on new orders."""
+    if carrier is not None and carrier.company_id != company.pk:
+        raise NotFound(f"There is no carrier {carrier.pk}.")
+    record = carrier if carrier is not None else Carrier(company=company)
+    _apply(record, changes, _CARRIER_FIELDS)
+    _checked_save(record, unique=("code",), exclude=[])
+    return record
+
+
+def save_vendor(company: Company, vendor: Vendor | None = None, **changes: Any) -> Vendor:
+    """Add a grower (None) or change one: code, name, port of origin, active."""
+    if vendor is not None and vendor.company_id != company.pk:
+        raise NotFound(f"There is no grower {vendor.pk}.")
+    record = vendor if vendor is not None else Vendor(company=company)
+    _apply(record, changes, frozenset({"code", "name", "port_origin", "active"}))
+    _checked_save(record, unique=("code",), exclude=[])
+    return record

@@ -247,3 +247,87 @@ def remove_ship_to(ship_to: ShipTo) -> None:
     ship_to.active = False
     with transaction.atomic():
         ship_to.save(update_fields=["active", "updated_on"])
+
+
+def update_customer(
+    customer: Customer,
+    *,
+    sales_rep_id: Any = ...,
+    default_carrier_id: Any = ...,
+    customer_type: str | None = None,
+    **changes: Any,
+) -> Customer:
+    """Change a customer's details (the back office's customer form): name, code, type, sales rep,
+    default carrier, addresses, e-mails, phone, credit limit, `active`.
+
+    Pricing terms change only through `accounts.update_pricing_terms` (they move the feed's
+    pricing clock). An inactive customer cannot order (`orders.resolvers`). Raises
+    ValidationFailed naming every bad field; nothing changes then.
+    """
+    allowed = (_CUSTOMER_FIELDS - {"default_price"}) | {"name", "code", "active"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValueError(f"update_customer does not set {', '.join(unknown)}")
+    company = customer.company
+    errors: list[FieldError] = []
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk, company_id=customer.company_id)
+        for key, value in changes.items():
+            if value is None and key != "credit_limit":
+                continue
+            setattr(locked, key, value.strip() if isinstance(value, str) else value)
+        if customer_type is not None:
+            try:
+                locked.customer_type = _customer_type(customer_type)
+            except ValidationFailed as exc:
+                errors.extend(exc.errors)
+        if sales_rep_id is not ...:
+            if sales_rep_id is None:
+                locked.sales_rep = None
+            else:
+                membership = Membership.objects.filter(
+                    company=company, user_id=sales_rep_id, active=True
+                ).first()
+                if membership is None:
+                    errors.append(
+                        FieldError("sales_rep", f"no sales person {sales_rep_id} works for this company")
+                    )
+                else:
+                    locked.sales_rep = membership.user
+        if default_carrier_id is not ...:
+            if default_carrier_id is None:
+                locked.default_carrier = None
+            else:
+                carrier = Carrier.objects.filter(company=company, pk=default_carrier_id, active=True).first()
+                if carrier is None:
+                    errors.append(
+                        FieldError("default_carrier", f"there is no active carrier {default_carrier_id}")
+                    )
+                else:
+                    locked.default_carrier = carrier
+        if not locked.name.strip():
+            errors.append(FieldError("name", "is required"))
+        if not locked.code.strip():
+            errors.append(FieldError("code", "is required"))
+        elif (
+            Customer.objects.filter(company=company, code__iexact=locked.code).exclude(pk=locked.pk).exists()
+        ):
+            errors.append(FieldError("code", f"{locked.code!r} is already the code of another customer"))
+        try:
+            locked.full_clean(
+                exclude=["company", "sales_rep", "default_carrier"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except DjangoValidationError as error:
+            errors.extend(_field_errors(error))
+        if errors:
+            raise ValidationFailed(errors)
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            raise ValidationFailed(
+                FieldError("code", f"{locked.code!r} is already the code of another customer")
+            ) from None
+    return locked

@@ -33,7 +33,10 @@ class Perm(enum.StrEnum):
     CUSTOMERS_VIEW = "customers_view"  # Setup » Customers list, its Excel export, customer records (API)
     CUSTOMERS_MANAGE = "customers_manage"  # a customer's page: pricing terms, reservations, ship-tos, new
     FEES_VIEW = "fees_view"  # transaction fees: the Fees report, its export, fee columns and totals
-    SETUP = "setup"  # Setup » Settings, API tokens, partner endpoints and their deliveries
+    SETUP = "setup"  # Setup » Settings, API tokens, partner endpoints and their deliveries, locations
+    CATALOG_MANAGE = "catalog_manage"  # add and edit products, categories, box types, carriers, growers
+    CUSTOMERS_ADD = "customers_add"  # the New customer page (a rep takes a new florist's first order)
+    USERS_MANAGE = "users_manage"  # Setup » Users: add a user with a role, change roles, deactivate
 
 
 ADMIN = "admin"
@@ -56,6 +59,7 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[Perm]] = {
             P.ORDERS_CONFIRM,
             P.INVENTORY_VIEW,
             P.CUSTOMERS_VIEW,
+            P.CUSTOMERS_ADD,
         }
     ),
     # Receives and packs: puts lines in (with their cost, from the grower's invoice) and sees the

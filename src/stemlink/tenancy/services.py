@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 
-from stemlink.errors import FieldError, NotFound, ValidationFailed
-from stemlink.tenancy.models import Company, Membership
+from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
+from stemlink.tenancy.models import Company, Location, Membership, Role
 from stemlink.tenancy.rules import time_zone_problem
 
 
@@ -129,3 +132,167 @@ def update_company_settings(
         for name in changed:
             setattr(company, name, values[name])
     return changed
+
+
+# --- locations and the people of a company (Setup » Locations, Setup » Users) ------------------
+
+
+def save_location(company: Company, location: Location | None = None, **changes: Any) -> Location:
+    """Add a location (None) or change one: name, short name, code, active.
+
+    A company keeps at least one active location (orders and lines default to it).
+    Raises ValidationFailed naming every bad field.
+    """
+    if location is not None and location.company_id != company.pk:
+        raise NotFound(f"There is no location {location.pk}.")
+    record = location if location is not None else Location(company=company)
+    unknown = sorted(set(changes) - {"name", "short_name", "code", "active"})
+    if unknown:
+        raise ValueError(f"save_location does not set {', '.join(unknown)}")
+    for name, value in changes.items():
+        if value is not None:
+            setattr(record, name, value.strip() if isinstance(value, str) else value)
+    errors: list[FieldError] = []
+    try:
+        record.full_clean(exclude=["company"], validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as error:
+        errors.extend(
+            FieldError(field, " ".join(str(m) for m in messages))
+            for field, messages in error.message_dict.items()
+        )
+    if (
+        record.code
+        and Location.objects.filter(company=company, code=record.code).exclude(pk=record.pk).exists()
+    ):
+        errors.append(FieldError("code", f"{record.code!r} is already the code of another location"))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        if not record.active and record.pk is not None:
+            others = (
+                Location.objects.select_for_update()
+                .filter(company=company, active=True)
+                .exclude(pk=record.pk)
+            )
+            if not others.exists():
+                raise ValidationFailed(FieldError("active", "a company keeps at least one active location"))
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            raise ValidationFailed(FieldError("code", "another location already has this code")) from None
+    return record
+
+
+def member_of(company: Company, membership_id: int) -> Membership:
+    """Return a membership of the company by id. Raises NotFound for anybody else's."""
+    membership = Membership.objects.filter(company=company, pk=membership_id).select_related("user").first()
+    if membership is None:
+        raise NotFound(f"There is no user {membership_id} in this company.")
+    return membership
+
+
+def new_password() -> str:
+    """A random first password (about 96 bits), shown once to the administrator who made the user."""
+    return secrets.token_urlsafe(12)
+
+
+def add_member(
+    company: Company,
+    *,
+    username: str,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[Membership, str]:
+    """Make a user of `company` with `role` and a random first password; return it with the password.
+
+    The password is returned once, for the administrator to hand over, and is stored only as
+    Django's hash. A username already taken (in any company) is refused: a user of another
+    company is never attached to this one by name. Raises ValidationFailed naming the field.
+    """
+    user_model = get_user_model()
+    username = (username or "").strip()
+    errors: list[FieldError] = []
+    if role not in Role.values:
+        errors.append(FieldError("role", f"must be one of {', '.join(Role.values)}"))
+    candidate = user_model(
+        username=username,
+        email=(email or "").strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    try:
+        candidate.full_clean(exclude=["password"], validate_unique=False)
+    except DjangoValidationError as error:
+        errors.extend(
+            FieldError(field, " ".join(str(m) for m in messages))
+            for field, messages in error.message_dict.items()
+        )
+    if username and user_model.objects.filter(username__iexact=username).exists():
+        errors.append(FieldError("username", f"{username!r} is taken; choose another username"))
+    if errors:
+        raise ValidationFailed(errors)
+    password = new_password()
+    with transaction.atomic():
+        candidate.set_password(password)
+        try:
+            with transaction.atomic():
+                candidate.save()
+        except IntegrityError:
+            raise ValidationFailed(
+                FieldError("username", f"{username!r} is taken; choose another username")
+            ) from None
+        membership = Membership.objects.create(user=candidate, company=company, role=role)
+    return membership, password
+
+
+def _keeps_an_administrator(company: Company, membership: Membership) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(company=company, role=Role.ADMIN, active=True, user__is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise InvalidState(
+            "The company would be left without an active administrator; make another one first."
+        )
+
+
+@transaction.atomic
+def change_member(
+    company: Company, membership_id: int, *, role: str | None = None, active: bool | None = None
+) -> Membership:
+    """Change a member's role or (de)activate their membership; the change applies to their next
+    page and API call (User tokens read the role live).
+
+    Refuses (InvalidState) to leave the company without an active administrator.
+    """
+    membership = member_of(company, membership_id)
+    if role is not None and role not in Role.values:
+        raise ValidationFailed(FieldError("role", f"must be one of {', '.join(Role.values)}"))
+    new_role = role if role is not None else membership.role
+    new_active = active if active is not None else membership.active
+    if membership.role == Role.ADMIN and membership.active and (new_role != Role.ADMIN or not new_active):
+        _keeps_an_administrator(company, membership)
+    changed = []
+    if new_role != membership.role:
+        membership.role = new_role
+        changed.append("role")
+    if new_active != membership.active:
+        membership.active = new_active
+        changed.append("active")
+    if changed:
+        membership.save(update_fields=changed)
+    return membership
+
+
+@transaction.atomic
+def reset_member_password(company: Company, membership_id: int) -> tuple[Membership, str]:
+    """Give a member a new random password (shown once); their sessions and User tokens end."""
+    membership = member_of(company, membership_id)
+    password = new_password()
+    membership.user.set_password(password)
+    membership.user.save(update_fields=["password"])
+    return membership, password

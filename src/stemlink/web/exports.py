@@ -8,7 +8,9 @@ customer named `=HYPERLINK(...)` is shown as that text and runs nothing.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
@@ -78,5 +80,17 @@ def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     """Send a workbook as a download."""
     response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """Send rows as a UTF-8 CSV download (with a BOM, so Excel reads the accents); text a
+    spreadsheet would run as a formula gets a leading apostrophe, as Excel itself writes it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in [headers, *rows]:
+        writer.writerow(["'" + v if is_formula_like(v) else _cell(v) for v in row])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,15 +8,20 @@ from django.urls import URLPattern, path
 from stemlink.web.access import public
 from stemlink.web.views import (
     auth,
+    customer_setup,
     customers,
     fees,
     firstrun,
     home,
+    imports,
     integrations,
     inventory,
+    inventory_export,
+    masterdata,
     orders,
     setup,
     tokens,
+    users,
 )
 
 app_name = "web"
@@ -57,9 +62,41 @@ urlpatterns: list[URLPattern] = [
     # Setup » Customers
     path("setup/customers/", customers.customer_list, name="customers"),
     path("setup/customers/export.xlsx", customers.customer_export, name="customers_export"),
+    path("setup/customers/new/", customer_setup.customer_new, name="customer_new"),
     path("setup/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("setup/customers/<int:customer_id>/edit/", customer_setup.customer_edit, name="customer_edit"),
+    path("setup/customers/<int:customer_id>/ship-tos/new/", customer_setup.ship_to_new, name="ship_to_new"),
+    path(
+        "setup/customers/<int:customer_id>/ship-tos/<int:ship_to_id>/",
+        customer_setup.ship_to_edit,
+        name="ship_to",
+    ),
+    # Setup » Products, Categories, Box types, Carriers, Growers, Locations
+    *masterdata.urlpatterns(),
+    # Setup » Users
+    path("setup/users/", users.user_list, name="users"),
+    path("setup/users/new/", users.user_new, name="user_new"),
+    path("setup/users/<int:member_id>/", users.user_detail, name="user"),
+    # Setup » Import (spreadsheets in)
+    path("setup/import/products/", imports.import_products, name="import_products"),
+    path(
+        "setup/import/products/template/", imports.import_products_template, name="import_products_template"
+    ),
+    path("setup/import/customers/", imports.import_customers, name="import_customers"),
+    path(
+        "setup/import/customers/template/",
+        imports.import_customers_template,
+        name="import_customers_template",
+    ),
+    path("setup/import/inventory/", imports.import_inventory, name="import_inventory"),
+    path(
+        "setup/import/inventory/template/",
+        imports.import_inventory_template,
+        name="import_inventory_template",
+    ),
     # Inventory
     path("inventory/", inventory.inventory_list, name="inventory"),
+    path("inventory/export.xlsx", inventory_export.inventory_export, name="inventory_export"),
     path("inventory/<str:view>/new/", inventory.line_new, name="inventory_new"),
     path("inventory/<str:view>/<int:line_id>/", inventory.line_detail, name="inventory_line"),
     # Orders

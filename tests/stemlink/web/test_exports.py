@@ -27,7 +27,22 @@ HOSTILE = [
 ]
 # Every view that answers a spreadsheet, by URL name: a new export must be added here (and so
 # tested), or `test_every_export_view_is_listed` fails.
-EXPORT_VIEWS = {"web:customers_export", "web:fees_export"}
+CUSTOMER_EXPORTS = {"web:customers_export", "web:fees_export"}
+# Setup's master-data lists: each exports its records' own text (a product's description, …).
+MASTER_DATA_EXPORTS = {
+    f"web:{slug}_export": field
+    for slug, field in {
+        "products": "description",
+        "categories": "name",
+        "box-types": "description",
+        "carriers": "name",
+        "growers": "name",
+        "locations": "name",
+    }.items()
+}
+EXPORT_VIEWS = CUSTOMER_EXPORTS | set(MASTER_DATA_EXPORTS) | {"web:inventory_export"}
+# Modules that read spreadsheets (imports) but never write one: no Workbook, no csv writer.
+READERS = {"imports.py"}
 SRC = Path(__file__).resolve().parents[3] / "src"
 
 
@@ -63,10 +78,54 @@ def test_every_export_view_writes_a_hostile_customer_name_as_text(admin_client, 
     customer = make_customer(world.company, name=text, code="EVIL")
     invoice = web_order_invoice(world, customer=customer)
     assert FeeEntry.objects.filter(invoice=invoice).exists()  # the fees export has its row
-    for name in sorted(EXPORT_VIEWS):
+    for name in sorted(CUSTOMER_EXPORTS):
         cells = [c for c in _exported_cells(admin_client, name) if c.value == text]
         assert cells, f"{name} did not export the customer's name"
         assert all(c.data_type == "s" for c in cells), name
+
+
+@pytest.mark.parametrize("text", HOSTILE[:2])
+def test_every_master_data_export_writes_hostile_text_as_text(admin_client, world, text):
+    records = {
+        "products": world.product,
+        "categories": world.roses,
+        "box-types": world.hb,
+        "carriers": world.carrier,
+        "growers": world.vendor,
+        "locations": world.location,
+    }
+    for name, field in sorted(MASTER_DATA_EXPORTS.items()):
+        record = records[name.removeprefix("web:").removesuffix("_export")]
+        setattr(record, field, text)
+        record.save()
+        cells = [c for c in _exported_cells(admin_client, name) if c.value == text]
+        assert cells, f"{name} did not export the record's {field}"
+        assert all(c.data_type == "s" for c in cells), name
+
+
+def test_the_inventory_export_hides_costs_from_reps_and_is_not_imported_twice_by_mistake(
+    admin_client, rep_client, world
+):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_line
+
+    line = make_line(world, awb="=1+1", reserved_for=None)
+    cells = _exported_cells(admin_client, "web:inventory_export")
+    assert next(c for c in cells if c.value == "=1+1").data_type == "s"
+    assert "Unit cost" in [c.value for c in cells]
+    rep_cells = [c.value for c in _exported_cells(rep_client, "web:inventory_export")]
+    assert "Unit cost" not in rep_cells and line.pk in rep_cells
+    # Importing the export as it is would put the same boxes on hand again: its extra columns
+    # make the import refuse it, naming the first one.
+    exported = admin_client.get(reverse("web:inventory_export")).content
+    preview = admin_client.post(
+        "/setup/import/inventory/",
+        {"action": "upload", "file": SimpleUploadedFile("back.xlsx", BytesIO(exported).getvalue())},
+    )
+    assert preview.status_code == 400 and "Line ID" in preview.content.decode()
 
 
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
@@ -94,7 +153,11 @@ def test_only_the_export_helper_builds_workbooks():
     for path in list((SRC / "stemlink").rglob("*.py")) + list((SRC / "marketplace").rglob("*.py")):
         if path.name == "exports.py" and path.parent.name == "web":
             continue
-        tree = ast.parse(path.read_text())
+        source = path.read_text()
+        if path.name in READERS and path.parent.name == "web":
+            assert "Workbook(" not in source and "writer(" not in source, path
+            continue
+        tree = ast.parse(source)
         for node in ast.walk(tree):
             modules = (
                 [alias.name for alias in node.names]

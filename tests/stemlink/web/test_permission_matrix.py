@@ -17,7 +17,7 @@ from stemlink.integrations.services import add_endpoint
 from stemlink.orders.models import Invoice, InvoiceStatus
 from stemlink.tenancy.rules import ROLES, Perm, allows
 from stemlink.web.access import ACCESS_ATTRIBUTE
-from tests.factories import World, make_line, make_user
+from tests.factories import World, make_line, make_ship_to, make_user
 from tests.stemlink.web.orders_world import web_order_invoice, web_order_prebook
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,15 @@ def objects(world: World) -> dict[str, Any]:
         "line_id": make_line(world).pk,
         "invoice_id": invoice.pk,
         "prebook_id": web_order_prebook(world).pk,
+        # Setup's master-data pages
+        "product_id": world.product.pk,
+        "category_id": world.roses.pk,
+        "box_type_id": world.hb.pk,
+        "carrier_id": world.carrier.pk,
+        "grower_id": world.vendor.pk,
+        "location_id": world.location.pk,
+        "ship_to_id": make_ship_to(world.customer).pk,
+        "member_id": make_user(world.company, username="matrix-user", role="sales_rep").memberships.get().pk,
     }
 
 

@@ -19,6 +19,7 @@ from stemlink.web.errors import add_error_to_form
 from stemlink.web.exports import workbook_bytes, xlsx_response
 from stemlink.web.forms import CustomerFilterForm, PricingTermsForm, ReserveLineForm
 from stemlink.web.parsing import parse_id
+from stemlink.web.views.customer_setup import customer_business
 from stemlink.web.views.inventory import reserved_lines_for
 
 EXPORT_HEADERS = [
@@ -155,4 +156,5 @@ def _detail_context(
         "ship_tos": customer.ship_tos.select_related("carrier").order_by("id"),
         "reserved": reserved_lines_for(request.company, customer),
         "section": "setup",
+        **customer_business(request.company, customer),
     }

@@ -50,7 +50,9 @@ def first_run(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Welcome to Stemlink, {result.company.name}. You are its administrator; "
-                "Setup » Settings has your Company ID and tokens for a marketplace.",
+                "next, add your products (Setup » Products, or import a spreadsheet), put boxes on hand "
+                "in Inventory and add your customers (Setup » Customers); Setup » Settings has your "
+                "Company ID and tokens for a marketplace.",
             )
             return redirect("web:home")
     return render(
