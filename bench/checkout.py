@@ -17,6 +17,12 @@ One run:
 
 Run: `.venv/bin/python bench/checkout.py` (`--clients 16 --orders 12` per client; `PG_URL` names the
 server, default the local one). Keeps well under two minutes.
+
+`--in-process`: no server and no baseline; one client places `--orders` orders one after another
+through Django's test client in this process (the whole WSGI stack and gateway) and the bench prints
+min/p50 per call, the statements of each call, per order the wall time and this process's CPU time,
+and with `--profile N` the Python function calls per order (a count the machine's load does not
+change) and cProfile's top N (`BENCH_PROFILE_FILE` keeps the stats).
 """
 
 from __future__ import annotations
@@ -72,6 +78,10 @@ def _seed(clients: int) -> None:
     import django
 
     django.setup()
+    print(json.dumps(_seed_data(clients)))
+
+
+def _seed_data(clients: int) -> dict:
     from decimal import Decimal
 
     from tests.api_helpers import issue_token
@@ -91,20 +101,16 @@ def _seed(clients: int) -> None:
         DocumentCounter.objects.get_or_create(
             company=world.company, location=world.location, sequence=sequence, defaults={"last_number": 0}
         )
-    print(
-        json.dumps(
-            {
-                "companyId": world.company.pk,
-                "locationId": world.location.pk,
-                "carrierId": world.carrier.pk,
-                "lineIds": [line.pk for line in lines],
-                "productId": world.product.pk,
-                "boxTypeId": world.hb.pk,
-                "vendorId": world.vendor.pk,
-                "buyers": buyers,
-            }
-        )
-    )
+    return {
+        "companyId": world.company.pk,
+        "locationId": world.location.pk,
+        "carrierId": world.carrier.pk,
+        "lineIds": [line.pk for line in lines],
+        "productId": world.product.pk,
+        "boxTypeId": world.hb.pk,
+        "vendorId": world.vendor.pk,
+        "buyers": buyers,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,6 +161,30 @@ def _run_clients(clients: int, orders: int, one_order: Any, setup: Any, teardown
     return clients * orders / elapsed
 
 
+def _place_order(call: Any, seed: dict, customer_id: int, rng: random.Random, today: str) -> None:
+    """One order as a marketplace places it: create, three item adds, checkout (five API calls)."""
+    order_id = call("web-order.create", {"customerId": customer_id, "companyId": seed["companyId"]})[
+        "webOrderId"
+    ]
+    for line_id in rng.sample(seed["lineIds"], 3):
+        call(
+            "web-order-item.add",
+            {
+                "customerId": customer_id,
+                "webOrderId": order_id,
+                "inventoryIds": str(line_id),
+                "inventoryOrigin": 1,
+                "price": "0.80",
+                "quantity": 1,
+                "carrierId": seed["carrierId"],
+                "date": today,
+            },
+        )
+    answer = call("web-order.checkout", {"customerId": customer_id, "webOrderId": order_id})
+    if len(answer["invoices"]) != 1:
+        raise RuntimeError(f"checkout made no invoice: {answer}")
+
+
 def _http_side(base_url: str, seed: dict, clients: int, orders: int) -> float:
     import httpx
 
@@ -182,28 +212,9 @@ def _http_side(base_url: str, seed: dict, clients: int, orders: int) -> float:
         return body
 
     def one_order(state: dict, rng: random.Random) -> None:
-        customer_id = state["customerId"]
-        order_id = call(
-            state, "web-order.create", {"customerId": customer_id, "companyId": seed["companyId"]}
-        )["webOrderId"]
-        for line_id in rng.sample(seed["lineIds"], 3):
-            call(
-                state,
-                "web-order-item.add",
-                {
-                    "customerId": customer_id,
-                    "webOrderId": order_id,
-                    "inventoryIds": str(line_id),
-                    "inventoryOrigin": 1,
-                    "price": "0.80",
-                    "quantity": 1,
-                    "carrierId": seed["carrierId"],
-                    "date": today,
-                },
-            )
-        answer = call(state, "web-order.checkout", {"customerId": customer_id, "webOrderId": order_id})
-        if len(answer["invoices"]) != 1:
-            raise RuntimeError(f"checkout made no invoice: {answer}")
+        _place_order(
+            lambda method, params: call(state, method, params), seed, state["customerId"], rng, today
+        )
 
     states: list[dict] = []
     rate = _run_clients(clients, orders, one_order, setup, lambda state: state["http"].close())
@@ -401,6 +412,97 @@ def _baseline_side(db_url: str, seed: dict, clients: int, orders: int) -> float:
 # --------------------------------------------------------------------------------------------
 
 
+def _in_process(db_url: str, orders: int, profile_top: int) -> None:
+    """Place `orders` orders one after another through Django's test client in this process.
+
+    The whole WSGI stack and gateway run, without gunicorn, the network or other clients: a
+    steadier figure of what the application itself spends per call on a busy machine.
+    """
+    os.environ.update(_env(db_url))
+    os.environ["STEMLINK_ALLOWED_HOSTS"] = "testserver"  # the test client's host name
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stemlink.settings")
+    import django
+
+    django.setup()
+    import cProfile
+    import pstats
+
+    import orjson
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    seed = _seed_data(1)
+    buyer = seed["buyers"][0]
+    client = Client(headers={"authenticationToken": buyer["token"], "X-ACCOUNT": str(seed["companyId"])})
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    times: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    counting: list[int] = []
+    wrapped: list[bool] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if counting and not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+            counting[0] += 1
+        return execute(sql, params, many, context)
+
+    def call(method: str, params: dict) -> dict:
+        counting[:] = [0]
+        began = time.perf_counter()
+        response = client.post(f"/api/{method}", data=params, content_type="application/json")
+        times.setdefault(method, []).append(time.perf_counter() - began)
+        if wrapped:
+            counts[method] = counting[0]
+        body = orjson.loads(response.content)
+        if response.status_code != 200:
+            raise RuntimeError(f"{method} answered {response.status_code}: {body}")
+        return body
+
+    rng = random.Random(0)
+    with connection.execute_wrapper(count):
+        wrapped.append(True)
+        for _ in range(3):  # warm-up: imports, the method registry, the connection
+            _place_order(call, seed, buyer["customerId"], rng, today)
+        wrapped.clear()
+    times.clear()
+    per_order, cpu_per_order = [], []
+    profiler = cProfile.Profile() if profile_top else None
+    for _ in range(orders):
+        began, cpu_began = time.perf_counter(), time.process_time()
+        if profiler is not None:
+            profiler.enable()
+        _place_order(call, seed, buyer["customerId"], rng, today)
+        if profiler is not None:
+            profiler.disable()
+        per_order.append(time.perf_counter() - began)
+        cpu_per_order.append(time.process_time() - cpu_began)
+    print(f"in-process checkout: {orders} orders, one after another, {connection.vendor}", flush=True)
+    for method, spent in times.items():
+        spent.sort()
+        print(
+            f"    {method:20s} min {spent[0] * 1000:6.1f} ms  p50 {spent[len(spent) // 2] * 1000:6.1f} ms"
+            f"  {counts[method]:3d} statements",
+            flush=True,
+        )
+    per_order.sort()
+    cpu_per_order.sort()
+    print(
+        f"  one order (5 calls): min {per_order[0] * 1000:.1f} ms"
+        f"  p50 {per_order[len(per_order) // 2] * 1000:.1f} ms;"
+        f" this process's CPU: min {cpu_per_order[0] * 1000:.1f} ms"
+        f"  p50 {cpu_per_order[len(cpu_per_order) // 2] * 1000:.1f} ms",
+        flush=True,
+    )
+    if profiler is not None:
+        stats = pstats.Stats(profiler)
+        print(f"  profiled: {stats.total_calls / orders:,.0f} Python function calls per order", flush=True)  # type: ignore[attr-defined]
+        if os.environ.get("BENCH_PROFILE_FILE"):
+            stats.dump_stats(os.environ["BENCH_PROFILE_FILE"])
+        stats.sort_stats("cumulative").print_stats(profile_top)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -433,6 +535,15 @@ def main() -> None:
         action="store_true",
         help="diagnosis: run the bench database with synchronous_commit=off (both sides): what commits cost",
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no server: place --orders orders one after another through Django's test client in this "
+        "process and print min/p50 per call and per order (the application's own cost, steadier)",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="with --in-process: cProfile's top N functions"
+    )
     parser.add_argument("--seed-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed_child:
@@ -451,6 +562,9 @@ def main() -> None:
     server: subprocess.Popen | None = None
     began = time.perf_counter()
     try:
+        if args.in_process:
+            _in_process(db_url, args.orders, args.profile)
+            return
         stemlink = (
             [sys.executable, "-m", "stemlink.cli"]
             if not (ROOT / ".venv/bin/stemlink").exists()

@@ -65,7 +65,7 @@ def resolve_carrier(company: Company, *, carrier_id: int | None, carrier_code: s
     """
     query = Carrier.objects.filter(company=company)
     if carrier_id is not None:
-        carrier = query.filter(pk=carrier_id).first()
+        carrier = next(iter(query.filter(pk=carrier_id).order_by()[:1]), None)  # by id: no ORDER BY
         if carrier is None:
             raise NotFound(f"Carrier {carrier_id} was not found.")
     elif carrier_code:
@@ -89,7 +89,14 @@ def resolve_ship_to(customer: Customer, ship_to_id: int | None) -> ShipTo | None
     """
     if ship_to_id is None:
         return None
-    ship_to = ShipTo.objects.filter(company_id=customer.company_id, customer=customer, pk=ship_to_id).first()
+    ship_to = next(
+        iter(
+            ShipTo.objects.filter(
+                company_id=customer.company_id, customer=customer, pk=ship_to_id
+            ).order_by()[:1]
+        ),
+        None,
+    )
     if ship_to is None:
         raise NotFound(f"Ship-to {ship_to_id} was not found for customer {customer.code}.")
     if not ship_to.active:
@@ -112,7 +119,7 @@ def resolve_location(
     query = Location.objects.filter(company=company)
     if location_id is not None or location_code:
         if location_id is not None:
-            location = query.filter(pk=location_id).first()
+            location = next(iter(query.filter(pk=location_id).order_by()[:1]), None)  # by id: no ORDER BY
             if location is None:
                 raise NotFound(f"Location {location_id} was not found.")
         else:

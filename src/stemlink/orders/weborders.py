@@ -65,7 +65,8 @@ def _carrier(company: Company, carrier_id: int | None) -> Carrier:
 
 def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
     orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
-    order = (orders.select_for_update() if lock else orders).first()
+    # One row by its id: no ORDER BY for Django to compile (first() would add one).
+    order = next(iter((orders.select_for_update() if lock else orders).order_by()[:1]), None)
     if order is None:
         raise NotFound(f"Web order {web_order_id} was not found.")
     return order
@@ -369,8 +370,10 @@ def _lines_for_sale(
 ) -> list[Any]:
     model = line_model(request.origin)
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
-    sellable = model.objects.filter(company=company, id__in=line_ids).annotate(
-        product_active=F("product__active"), category_active=F("product__category__active")
+    sellable = (
+        model.objects.filter(company=company, id__in=line_ids)
+        .annotate(product_active=F("product__active"), category_active=F("product__category__active"))
+        .order_by()  # looked up by id below: no ORDER BY to compile
     )
     found: dict[int, Any] = {line.pk: line for line in sellable}
     kind = "on-hand" if request.origin == Origin.ON_HAND else "future"
