@@ -107,7 +107,7 @@ def home(request: CompanyRequest) -> HttpResponse:
             "chart": mark_safe(daily_orders_svg(days, series, fees)),  # noqa: S308 - built from escaped values
             "legend": legend(list(series)),
             "chart_days": CHART_DAYS,
-            "time_zone": calendar.zone_name(company),
+            "today": today,
             "no_orders": not any(any(s) for s in series.values()),
             "failing_deliveries": failing,
             "worker": worker_status(now),
