@@ -96,3 +96,16 @@ def test_ship_dates_run_from_today_to_the_last_available_date():
 def test_formats_the_delta_cursor_as_the_api_wants():
     moment = dt.datetime(2026, 11, 28, 9, 5, 7, tzinfo=dt.UTC)
     assert rules.format_cursor(moment) == "2026-11-28 09:05:07"
+
+
+def test_a_supplier_behind_utc_still_sells_for_its_own_today():
+    # 04:30 UTC on Monday 30 November is 23:30 on Sunday in Miami: the supplier's feed starts its
+    # on-hand lines on Sunday, and the marketplace offers Sunday, not its own UTC Monday.
+    now = dt.datetime(2026, 11, 30, 4, 30, tzinfo=dt.UTC)
+    earliest = rules.earliest_supplier_today(now)
+    assert earliest == dt.date(2026, 11, 29)
+    sunday = dt.date(2026, 11, 29)
+    assert rules.ship_dates(1, sunday, dt.date(2026, 12, 5), earliest)[0] == sunday
+    # A line synced days ago is still cut at the earliest today anywhere (UTC−12).
+    assert rules.ship_dates(1, dt.date(2026, 11, 20), dt.date(2026, 12, 5), earliest)[0] == sunday
+    assert rules.earliest_supplier_today(dt.datetime(2026, 11, 30, 23, 59, tzinfo=dt.UTC)) == sunday

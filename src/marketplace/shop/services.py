@@ -85,9 +85,13 @@ def sign_up_florist(
 
 # Cart -----------------------------------------------------------------------------------------
 def ship_dates_for(offer: Offer, today: dt.date | None = None) -> list[dt.date]:
-    """The ship dates a florist may choose for an offer."""
+    """The ship dates a florist may choose for an offer: from the supplier's own dates (its feed
+    starts them at its today, in its time zone), never a date past for every supplier."""
     return sync_rules.ship_dates(
-        offer.inventory_origin, offer.available_from, offer.available_to, today or timezone.localdate()
+        offer.inventory_origin,
+        offer.available_from,
+        offer.available_to,
+        today or sync_rules.earliest_supplier_today(timezone.now()),
     )
 
 

@@ -175,6 +175,18 @@ def diff_offers(
     return OfferDiff(add, change, remove)
 
 
+def earliest_supplier_today(now: dt.datetime) -> dt.date:
+    """The earliest date a supplier's wall clock can show at `now` (zones run from UTC−12 to +14).
+
+    A wholesaler's ship dates are days of its own calendar: at 23:30 on Sunday in Miami its on-hand
+    boxes still ship on Sunday, though it is Monday in UTC. The marketplace does not know each
+    supplier's zone, and needs not: the supplier's feed starts each line at the supplier's today
+    (`availableFrom`), and the supplier refuses a date past for it with a message naming its today.
+    So the marketplace keeps out only the dates that are past everywhere.
+    """
+    return now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+
+
 def ship_dates(
     origin: int,
     available_from: dt.date | None,

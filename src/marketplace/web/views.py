@@ -93,8 +93,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     )
     offers = _offers(form)
     page = Paginator(offers, 40).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = [{"offer": o, "ship_dates": services.ship_dates_for(o, today)} for o in page.object_list]
+    rows = [{"offer": o, "ship_dates": services.ship_dates_for(o)} for o in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

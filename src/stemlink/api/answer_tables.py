@@ -17,7 +17,8 @@ HEADER = """# What each API method answers
 Generated from the answer models declared beside each method (`stemlink.api.answers`); do not
 edit by hand: run `python -m stemlink.api.answer_tables > docs/api-answers.md`. A test fails when
 this file and the models differ. Every field is always present; *null* says it may be `null`.
-Money is written as the exact decimal held, as a JSON number. Timestamps are UTC.
+Money is written as the exact decimal held, as a JSON number. Dates (`YYYY-MM-DD`) are days of the
+company's calendar (its time zone); timestamps are instants, written in UTC.
 """
 
 

@@ -7,7 +7,8 @@ test receives against that document, so a field added to a handler and not to it
 
 The models describe what the envelope writes (`stemlink.api.envelope`): money is the exact
 decimal the database holds, written as a JSON number (`12.50`, never a rounded float); dates are
-`YYYY-MM-DD`; timestamps are `YYYY-MM-DDThh:mm:ss` in UTC. A field that can be `null` says so.
+`YYYY-MM-DD`, days of the company's calendar; timestamps are `YYYY-MM-DDThh:mm:ss` in UTC. A field
+that can be `null` says so.
 """
 
 from __future__ import annotations

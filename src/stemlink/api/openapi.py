@@ -42,7 +42,8 @@ FAILURE_STATUSES = {
 RATE_HEADERS = {
     "X-RateLimit-Limit": "Calls allowed: today for the company (or this minute, for calls without a token).",
     "X-RateLimit-Remaining": "Calls left of that limit.",
-    "X-RateLimit-Reset": "When the limit resets, in seconds since the epoch (UTC).",
+    "X-RateLimit-Reset": "When the limit resets, in seconds since the epoch: the daily quota at the next "
+    "00:00 UTC (whatever the company's time zone), the per-minute limit at the next minute.",
 }
 
 

@@ -18,6 +18,7 @@ from django.db.models import F
 from stemlink.api import rules
 from stemlink.api.errors import QuotaExceeded
 from stemlink.api.models import DailyUsage, RateWindow
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 
 
@@ -63,7 +64,7 @@ def _increment(table: str, key_columns: tuple[str, str], key_values: tuple[int |
 def count_daily_call(company: Company, now: dt.datetime) -> Allowance:
     """Count one call against the company's daily quota and return where it stands."""
     limit = rules.daily_quota(company.paid_users)
-    day = now.astimezone(dt.UTC).date()
+    day = calendar.quota_day(now)
     calls = _increment(DailyUsage._meta.db_table, ("company_id", "day"), (company.pk, day.isoformat()))
     return Allowance(limit, calls, rules.next_utc_midnight(now))
 
@@ -112,7 +113,7 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
     in one statement (one round trip, one commit); elsewhere one after the other.
     """
     key, window = f"token:{token_id}"[:80], rules.minute_window(now)
-    day = now.astimezone(dt.UTC).date()
+    day = calendar.quota_day(now)
     limit = settings.API_BURST_PER_MINUTE
     if connection.vendor != "postgresql":
         burst = count_burst(key, now, limit)
@@ -154,6 +155,6 @@ def count_anonymous_burst(ip: str, now: dt.datetime) -> Allowance:
 def usage_today(company: Company, now: dt.datetime) -> Allowance:
     """Return the company's quota for today and what is left, without counting a call."""
     limit = rules.daily_quota(company.paid_users)
-    day = now.astimezone(dt.UTC).date()
+    day = calendar.quota_day(now)
     row = DailyUsage.objects.filter(company=company, day=day).first()
     return Allowance(limit, row.calls if row else 0, rules.next_utc_midnight(now))

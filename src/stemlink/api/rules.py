@@ -16,6 +16,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stemlink.tenancy import calendar
+
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 TOKEN_LENGTH = 26
 PREFIX_LENGTH = 6
@@ -136,9 +138,9 @@ def daily_quota(paid_users: int) -> int:
 
 
 def next_utc_midnight(now: dt.datetime) -> dt.datetime:
-    """Return when the daily quota resets: the next midnight, UTC."""
-    day = now.astimezone(dt.UTC).date() + dt.timedelta(days=1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    """Return when the daily quota resets: the next midnight, UTC (not the company's: see
+    `stemlink.tenancy.calendar.quota_resets_at`)."""
+    return calendar.quota_resets_at(now)
 
 
 def minute_window(now: dt.datetime) -> int:

@@ -24,6 +24,7 @@ from stemlink.api.registry import TokenType, load_all_methods
 from stemlink.catalog.models import Vendor
 from stemlink.customers.models import Customer
 from stemlink.errors import FieldError, InvalidState, NotFound, TooManySignInAttempts, ValidationFailed
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Membership
 
 # Writing last-use on every call would turn every read into a write; a minute is precise enough.
@@ -408,5 +409,5 @@ def sweep_gateway_records(now: dt.datetime | None = None, *, keep_calls_days: in
         calls, _ = ApiCall.objects.filter(created_on__lt=now - dt.timedelta(days=keep_calls_days)).delete()
         windows, _ = RateWindow.objects.filter(window__lt=window - 2).delete()
         keys, _ = IdempotencyKey.objects.filter(created_on__lt=now - dt.timedelta(hours=24)).delete()
-        usage, _ = DailyUsage.objects.filter(day__lt=(now - dt.timedelta(days=7)).date()).delete()
+        usage, _ = DailyUsage.objects.filter(day__lt=calendar.quota_day(now - dt.timedelta(days=7))).delete()
     return {"calls": calls, "rate_windows": windows, "idempotency_keys": keys, "daily_usage": usage}

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.demo.catalogue import BOX_TYPES, CARRIERS, CUSTOMERS, FAMILIES, VENDORS
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.inventory.rules import units_per_box
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Location, Membership
 
 COMPANY_NAME = "Sunrise Flowers Miami"
@@ -197,7 +197,7 @@ def _customers(company: Company, carrier: Carrier, rep) -> dict[str, Customer]:
 
 def _on_hand_lines(company, location, products, boxes, vendors, rng: random.Random) -> int:
     existing = set(InventoryLine.objects.filter(company=company).values_list("lot_number", flat=True))
-    today = timezone.now().date()
+    today = calendar.today(company)
     new = []
     n = 0
     for product, family in products:
@@ -238,7 +238,7 @@ def _on_hand_lines(company, location, products, boxes, vendors, rng: random.Rand
 
 def _future_lines(company, location, products, boxes, vendors, rng: random.Random) -> int:
     # Future lines are keyed by (product, pack, dates): the set is rebuilt deterministically from the seed.
-    today = timezone.now().date()
+    today = calendar.today(company)
     have = FutureLine.objects.filter(company=company).count()
     if have:
         return 0

@@ -35,6 +35,7 @@ from stemlink.customers.services import pricing_terms_for, unit_price_for
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.inventory import rules
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, line_model
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 
 ON_HAND = 1
@@ -356,7 +357,7 @@ class _Plan:
 def _plan(
     origin: _Origin, company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
 ) -> _Plan:
-    today = now.date()
+    today = calendar.today(company, now)
     scope_sql, scope_params = origin.scope_condition(company.pk, customer.pk, flt)
     visible_sql, visible_params = origin.visible_condition(flt, today, company.pk)
     if flt.all_in_scope:
@@ -411,7 +412,7 @@ def _delta_condition(
     assert since is not None
     parts = ["l.updated_on > %s", "p.updated_on > %s"]
     params: list[Any] = [_sql_datetime(since), _sql_datetime(since)]
-    since_day, today = since.astimezone(dt.UTC).date(), now.date()
+    since_day, today = calendar.date_of(company, since), calendar.today(company, now)
     pricing_changed = customer.pricing_updated_on > since or company.updated_on > since
     if pricing_changed or since_day != today:
         parts.append(visible_sql)
@@ -698,7 +699,7 @@ def _total_memo_key(
     scoped_customer = customer.pk if (flt.reserved or flt.both_reservation_views) else None
     database = (connection.alias, connection.settings_dict.get("NAME"))
     # created_on tells apart two companies that got the same id (a test database reuses ids).
-    return (*database, company.pk, company.created_on, scoped_customer, flt, now.date())
+    return (*database, company.pk, company.created_on, scoped_customer, flt, calendar.today(company, now))
 
 
 def _stamp_text(stamp: Any) -> str | None:
@@ -853,7 +854,7 @@ def ecommerce_inventory(
     if errors:
         raise ValidationFailed(errors)
     now = now or timezone.now()
-    today = now.date()
+    today = calendar.today(company, now)
     plans = [_plan(origin, company, customer, flt, now) for origin in _origins(flt)]
     binding = _binding(company, customer, flt, client)
     memo_key = _total_memo_key(company, customer, flt, now) if flt.updated_as_of is None else None
@@ -997,7 +998,7 @@ def available_dates(
     """
     if not line_ids:
         raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
-    today = today or timezone.now().date()
+    today = today or calendar.today(company)
     ids = list(dict.fromkeys(line_ids))
     if len(ids) > MAX_ROWS:
         raise ValidationFailed(FieldError("inventoryLineIds", f"name at most {MAX_ROWS} line ids"))

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import F
-from django.utils import timezone
 
 from stemlink.customers.models import Customer
 from stemlink.errors import FieldError, ValidationFailed
 from stemlink.inventory.feed import Pricer, datetime_text
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 
 # --- the company's own view ---------------------------------------------------------------------------
@@ -56,7 +56,7 @@ def company_inventory(
 
     `quantity` is boxes on hand not sold, less those held in carts when `exclude_held`.
     """
-    today = today or timezone.now().date()
+    today = today or calendar.today(company)
     query = InventoryLine.objects.filter(company=company, inventory_type__in=list(inventory_types))
     remaining = F("boxes_on_hand") - F("boxes_sold") - (F("boxes_held") if exclude_held else 0)
     query = query.annotate(remaining=remaining).filter(remaining__gt=0)

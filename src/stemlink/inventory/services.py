@@ -27,6 +27,7 @@ from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, Va
 from stemlink.integrations.services import record_event, record_events
 from stemlink.inventory import rules
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType, UnitType, line_model
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Location
 
 ON_HAND = 1
@@ -356,7 +357,7 @@ def add_on_hand_lines(
         awb=awb.strip(),
         lot_number=lot_number,
         ship_date=ship_date,
-        arrival_date=arrival_date or timezone.now().date(),
+        arrival_date=arrival_date or calendar.today(company),
     )
     record_line_change(line, "added")
     return [line.pk]

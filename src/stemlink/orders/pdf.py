@@ -19,6 +19,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from stemlink.tenancy import calendar
+
 if TYPE_CHECKING:
     from stemlink.orders.models import Invoice
 
@@ -259,7 +261,7 @@ def invoice_sheet(invoice: Invoice) -> InvoiceSheet:
         number=invoice.display_number,
         status=invoice.get_status_display(),
         ship_date=invoice.ship_date,
-        created_on=invoice.created_on.date() if invoice.created_on else None,
+        created_on=calendar.date_of(company, invoice.created_on) if invoice.created_on else None,
         company=company_party,
         customer=customer_party,
         ship_to=ship_party,

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Carrier, Product
 from stemlink.customers.models import Customer, ShipTo
@@ -43,6 +42,7 @@ from stemlink.orders.models import (
 )
 from stemlink.orders.resolvers import resolve_location
 from stemlink.orders.rules import MAX_PACK, UNIT_TYPES, boxes_error, price_error
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Location
 
 log = logging.getLogger(__name__)
@@ -420,26 +420,30 @@ def _make_prebook(order: StandingOrder, truck_date: dt.date) -> bool:
     return True
 
 
-def generate_standing_order_prebooks(today: dt.date | None = None) -> int:
+def generate_standing_order_prebooks(today: dt.date | None = None, *, now: dt.datetime | None = None) -> int:
     """Make the prebook of every active standing order's truck dates within its company's lead days.
 
-    Returns how many prebooks this run made; dates that already have one are skipped, so running
-    it again, or in several workers at once, never makes a second prebook for a truck date.
+    Each company's window starts on its own today (`stemlink.tenancy.calendar`) at `now` (default:
+    the clock); `today`, when given, is taken as every company's today. Returns how many prebooks
+    this run made; dates that already have one are skipped, so running it again, or in several
+    workers at once, never makes a second prebook for a truck date.
     """
-    today = today or timezone.now().date()
+    now = now or calendar.clock()
+    earliest, latest = (today, today) if today is not None else calendar.today_span(now)
     made = 0
     orders = (
         StandingOrder.objects.filter(
             status=StandingOrderStatus.ACTIVE,
             company__active=True,
             customer__active=True,
-            start_date__lte=today + dt.timedelta(days=60),
+            start_date__lte=latest + dt.timedelta(days=60),
         )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=earliest))
         .select_related("company", "customer")
         .order_by("id")
     )
     for order in orders:
+        company_today = today if today is not None else calendar.today(order.company, now)
         lead = order.company.standing_order_lead_days
         weekdays = tuple(
             periods.WEEKDAYS.index(name) for name in order.days.split(",") if name in periods.WEEKDAYS
@@ -450,8 +454,8 @@ def generate_standing_order_prebooks(today: dt.date | None = None) -> int:
                 weekdays=weekdays,
                 start=order.start_date,
                 end=order.end_date,
-                window_from=today,
-                window_to=today + dt.timedelta(days=lead),
+                window_from=company_today,
+                window_to=company_today + dt.timedelta(days=lead),
             )
         )
         if not dates:

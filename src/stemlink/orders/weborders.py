@@ -50,6 +50,7 @@ from stemlink.orders.models import (
 )
 from stemlink.orders.overdue import retry_after_releasing_overdue
 from stemlink.orders.rules import InvoiceAction
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Location
 
 
@@ -220,7 +221,7 @@ def add_web_order_item(
     order that is no longer Pending. Nothing is held when anything is refused.
     """
     now = _now(now)
-    today = now.date()
+    today = calendar.today(company, now)
     resolvers.require_active_customer(company, customer)
     rules.check_boxes(request.boxes)
     if request.origin not in (Origin.ON_HAND, Origin.FUTURE):

@@ -18,8 +18,10 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from stemlink.errors import NotFound, RoleRefused, StemlinkError
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Membership
 from stemlink.tenancy.rules import Perm, allows, permissions_of, refusal_message
 from stemlink.tenancy.services import current_membership, memberships_of
@@ -81,7 +83,9 @@ def company_page(perm: Perm, *, change: Perm | None = None) -> Callable[[V], V]:
             if not allows(membership.role, needed):
                 return _refused(request, RoleRefused(refusal_message(needed)))
             try:
-                return func(req, *args, **kwargs)
+                # Pages show times in the company's zone (templates' `date` filter, exports).
+                with timezone.override(calendar.zone(req.company)):
+                    return func(req, *args, **kwargs)
             except NotFound as exc:
                 raise Http404(exc.message) from exc
             except RoleRefused as exc:

@@ -17,6 +17,7 @@ from io import BytesIO
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -42,9 +43,10 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str):
         # Control characters XML cannot hold (a name sent through the API may carry one) are dropped.
         return ILLEGAL_CHARACTERS_RE.sub("", value)
-    # Excel has no timezone-aware datetimes: write UTC wall time, the zone is in the header.
+    # Excel has no timezone-aware datetimes: write the wall time of the zone the page runs in (the
+    # company's, which `company_page` sets); the header names the zone.
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None)
     return value
 
 

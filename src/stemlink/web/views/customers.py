@@ -13,6 +13,7 @@ from stemlink.customers.models import Customer
 from stemlink.errors import StemlinkError
 from stemlink.inventory.models import InventoryLine
 from stemlink.inventory.services import release_reservation, reserve_boxes
+from stemlink.tenancy import calendar
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
@@ -80,7 +81,7 @@ def customer_list(request: CompanyRequest) -> HttpResponse:
 def customer_export(request: CompanyRequest) -> HttpResponse:
     form = CustomerFilterForm(request.company, request.GET or None)
     content = workbook_bytes("Customers", EXPORT_HEADERS, (_export_row(c) for c in form.filter()))
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    stamp = calendar.local_time(request.company, timezone.now()).strftime("%Y%m%d-%H%M")
     return xlsx_response(f"customers-{stamp}.xlsx", content)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from stemlink.orders.models import FeeEntry, FeeEntryType
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
@@ -24,8 +24,7 @@ def _default_period(today: dt.date) -> dict[str, Any]:
 
 
 def _entries(company: Company, data: dict[str, Any]) -> QuerySet[FeeEntry]:
-    start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=dt.UTC)
-    end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    start, end = calendar.day_range(company, data["date_from"], data["date_to"])
     rows = FeeEntry.objects.filter(company=company, created_on__gte=start, created_on__lt=end)
     if data.get("customer"):
         rows = rows.filter(customer=data["customer"])
@@ -33,7 +32,7 @@ def _entries(company: Company, data: dict[str, Any]) -> QuerySet[FeeEntry]:
 
 
 def _form(request: CompanyRequest) -> tuple[FeesFilterForm, dict[str, Any]]:
-    today = timezone.now().astimezone(dt.UTC).date()
+    today = calendar.today(request.company)
     if {"date_from", "date_to"} & set(request.GET):
         form = FeesFilterForm(request.company, request.GET)
         if form.is_valid():
@@ -78,7 +77,7 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
 def fees_export(request: CompanyRequest) -> HttpResponse:
     _, period = _form(request)
     headers = [
-        "Date (UTC)",
+        f"Date ({calendar.zone_name(request.company)})",
         "Document",
         "Kind",
         "Customer ID",

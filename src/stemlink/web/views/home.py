@@ -22,6 +22,7 @@ from stemlink.orders.models import (
     Prebook,
     PrebookStatus,
 )
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
@@ -33,23 +34,20 @@ from stemlink.worker.heartbeat import worker_status
 CHART_DAYS = 28
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-
-
 def orders_per_day(
     company: Company, today: dt.date, days: int = CHART_DAYS
 ) -> tuple[list[dt.date], dict[str, list[int]], list[Decimal]]:
-    """Count invoices and prebooks per UTC day and channel, and sum the fees per day."""
+    """Count invoices and prebooks per day of the company (in its zone) and channel; sum the fees per day."""
     first = today - dt.timedelta(days=days - 1)
     day_list = [first + dt.timedelta(days=i) for i in range(days)]
     index = {d: i for i, d in enumerate(day_list)}
-    since = _day_start(first)
+    since = calendar.day_start(company, first)
+    zone = calendar.zone(company)
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for model in (Invoice, Prebook):
         rows = (
             model.objects.filter(company=company, created_on__gte=since)
-            .annotate(day=TruncDate("created_on", tzinfo=dt.UTC))
+            .annotate(day=TruncDate("created_on", tzinfo=zone))
             .values("day", "is_ecommerce", "sales_channel")
             .annotate(n=Count("id"))
         )
@@ -59,7 +57,7 @@ def orders_per_day(
     fees = [Decimal("0.00")] * days
     fee_rows = (
         FeeEntry.objects.filter(company=company, created_on__gte=since)
-        .annotate(day=TruncDate("created_on", tzinfo=dt.UTC))
+        .annotate(day=TruncDate("created_on", tzinfo=zone))
         .values("day")
         .annotate(total=Sum("amount"))
     )
@@ -74,8 +72,8 @@ def orders_per_day(
 def home(request: CompanyRequest) -> HttpResponse:
     company = request.company
     now = timezone.now()
-    today = now.astimezone(dt.UTC).date()
-    start = _day_start(today)
+    today = calendar.today(company, now)
+    start = calendar.day_start(company, today)
     pending_all = waiting_for_confirmation(company)
     pending = list(pending_all[:15])
     for invoice in pending:
@@ -109,6 +107,7 @@ def home(request: CompanyRequest) -> HttpResponse:
             "chart": mark_safe(daily_orders_svg(days, series, fees)),  # noqa: S308 - built from escaped values
             "legend": legend(list(series)),
             "chart_days": CHART_DAYS,
+            "today": today,
             "no_orders": not any(any(s) for s in series.values()),
             "failing_deliveries": failing,
             "worker": worker_status(now),
