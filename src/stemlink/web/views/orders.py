@@ -12,12 +12,14 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
+from stemlink.orders.entry import offers
 from stemlink.orders.invoices import confirm_invoices, confirm_invoices_by_id, void_invoice
-from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Prebook, WebOrder, WebOrderStatus
+from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Origin, Prebook, WebOrder, WebOrderStatus
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
 from stemlink.orders.queries import InvoiceFilter, invoices_matching
 from stemlink.tenancy.models import Company
@@ -145,6 +147,11 @@ def invoice_detail(request: CompanyRequest, invoice_id: int) -> HttpResponse:
 def _invoice_page(
     request: CompanyRequest, invoice: Invoice, void_form: VoidForm | None = None
 ) -> HttpResponse:
+    # Lines of a Draft or Pending invoice change on the page (invoice.item.*), for those who sell.
+    editable = request.can.get("orders_sell", False) and invoice.status in (
+        InvoiceStatus.PENDING,
+        InvoiceStatus.DRAFT,
+    )
     return render(
         request,
         "web/orders/invoice.html",
@@ -154,6 +161,16 @@ def _invoice_page(
             "fees": FeeEntry.objects.filter(company=request.company, invoice=invoice).order_by("id"),
             "void_form": void_form or VoidForm(),
             "can_confirm": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT),
+            # Lines of a Draft or Pending invoice change on the page (invoice.item.*), for sellers.
+            "editable": editable,
+            "search_url": reverse("web:invoice_search", args=[invoice.pk]),
+            "offers": offers(
+                request.company, invoice.customer, origin=Origin.ON_HAND, location_id=invoice.location_id
+            )
+            if editable
+            else [],
+            "q": "",
+            "add_url": reverse("web:invoice_lines", args=[invoice.pk]),
             # A refused void stays on screen with its message and the reason typed.
             "can_void": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT)
             or bool(void_form is not None and void_form.errors),
