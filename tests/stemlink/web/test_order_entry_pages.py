@@ -258,6 +258,7 @@ def test_a_standing_order_is_created_on_its_form_with_wrong_fields_named(
     assert good["Location"] == reverse("web:standing", args=[order.pk])
     assert order.days == "Monday,Thursday" and order.created_by_token_id is None
     assert order.items.get().unit_price == Decimal("0.80")  # the customer's price now
+    assert "Monday, Thursday" in rep_client.get(good["Location"]).content.decode()
 
 
 def test_a_standing_order_is_paused_resumed_and_ended_from_its_page(

@@ -76,7 +76,8 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
     for invoice in pending:
         invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
     carts = (
-        WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING)
+        # Marketplace carts; orders a rep is entering are listed on New order.
+        WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING, rep_entered=False)
         .select_related("customer", "ship_to")
         .annotate(lines=Count("items"), boxes=Sum("items__boxes"), amount=Sum("items__total"))
         .order_by("expires_at", "id")[:100]

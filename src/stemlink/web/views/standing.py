@@ -49,6 +49,8 @@ def _decorate(order: StandingOrder, today: Any) -> StandingOrder:
     order.channel = channel_of(order)  # type: ignore[attr-defined]
     order.status_word = STATUS_WORDS.get(StandingOrderStatus(order.status), "")  # type: ignore[attr-defined]
     order.next_dates = standing.next_truck_dates(order, today)  # type: ignore[attr-defined]
+    days = "Every day" if order.recurrence == "daily" else ", ".join(order.days.split(","))
+    order.days_text = days  # type: ignore[attr-defined]
     return order
 
 
