@@ -83,6 +83,7 @@ urlpatterns: list[URLPattern] = [
     path("orders/invoices/<int:invoice_id>/lines/", entry.invoice_lines, name="invoice_lines"),
     path("orders/invoices/<int:invoice_id>/search/", entry.invoice_search, name="invoice_search"),
     path("orders/invoices/<int:invoice_id>/checkout/", entry.invoice_checkout, name="invoice_checkout"),
+    path("orders/prebooks/<int:prebook_id>/change/", entry.prebook_change, name="prebook_change"),
     # Standing orders
     path("orders/standing/", standing.standing_list, name="standing_orders"),
     path("orders/standing/new/", standing.standing_new, name="standing_new"),

@@ -16,13 +16,15 @@ from stemlink.orders.models import (
     FeeEntry,
     Invoice,
     InvoiceStatus,
+    Origin,
+    PrebookStatus,
     StandingOrder,
     StandingOrderStatus,
     WebOrder,
     WebOrderStatus,
 )
 from stemlink.orders.standing import StandingLineRequest, create_standing_order
-from tests.factories import World, make_line, make_ship_to, make_user
+from tests.factories import World, make_future_line, make_line, make_ship_to, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +302,41 @@ def test_warehouse_sees_standing_orders_but_changes_nothing(world: World) -> Non
     order.refresh_from_db()
     assert order.status == StandingOrderStatus.ACTIVE
     assert WebOrder.objects.filter(status=WebOrderStatus.PENDING).count() == 0
+
+
+def test_a_reps_prebook_loses_a_line_then_is_cancelled_on_its_page(
+    world: World, rep_client: Client, other_admin_client: Client
+) -> None:
+    first = make_future_line(world, boxes=10)
+    second = make_future_line(world, boxes=10)
+    truck = first.available_from
+    found = entry.start_entry(
+        world.company,
+        customer_id=world.customer.pk,
+        carrier_id=world.carrier.pk,
+        ship_date=truck,
+        origin=Origin.FUTURE,
+    )
+    entry.add_entry_line(world.company, found.pk, line_id=first.pk, boxes=2)
+    entry.add_entry_line(world.company, found.pk, line_id=second.pk, boxes=3)
+    [prebook] = entry.finish_entry(world.company, found.pk, "checkout").prebooks
+    page = rep_client.get(reverse("web:prebook", args=[prebook.pk])).content.decode()
+    assert 'id="prebook-cancel"' in page and "no marketplace fee" in page
+    url = reverse("web:prebook_change", args=[prebook.pk])
+    assert other_admin_client.post(url, {"action": "cancel"}).status_code == 404
+    junk_posts = (
+        {"action": "remove", "item": "x"},
+        {"action": "remove", "item": "999999"},
+        {"action": "melt"},
+    )
+    for junk in junk_posts:
+        assert rep_client.post(url, junk, follow=True).status_code == 200
+    item = prebook.items.get(future_line=second)
+    rep_client.post(url, {"action": "remove", "item": item.pk})
+    second.refresh_from_db()
+    assert second.boxes_sold == 0 and prebook.items.count() == 1
+    rep_client.post(url, {"action": "cancel"})
+    prebook.refresh_from_db()
+    first.refresh_from_db()
+    assert prebook.status == PrebookStatus.CANCELLED and first.boxes_sold == 0
+    assert not FeeEntry.objects.exists()

@@ -23,7 +23,16 @@ from stemlink.orders.invoices import (
     delete_invoice_item,
     update_invoice_item,
 )
-from stemlink.orders.models import Invoice, InvoiceStatus, Origin, WebOrder, WebOrderItem, WebOrderStatus
+from stemlink.orders.models import (
+    Invoice,
+    InvoiceStatus,
+    Origin,
+    Prebook,
+    WebOrder,
+    WebOrderItem,
+    WebOrderStatus,
+)
+from stemlink.orders.prebooks import delete_prebook, delete_prebook_item
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page, require
 from stemlink.web.errors import add_error_to_form
@@ -328,3 +337,30 @@ def invoice_checkout(request: CompanyRequest, invoice_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Invoice {invoice.display_number} checked out: it waits for confirmation.")
     return redirect("web:invoice", invoice_id=invoice.pk)
+
+
+@require_POST
+@company_page(Perm.ORDERS_SELL)
+def prebook_change(request: CompanyRequest, prebook_id: int) -> HttpResponse:
+    """Remove a line of an open prebook, or cancel it (prebook.item.delete, prebook.delete)."""
+    prebook = Prebook.objects.filter(company=request.company, pk=prebook_id).first()
+    if prebook is None:
+        raise NotFound(f"There is no prebook {prebook_id}.")
+    action = request.POST.get("action", "")
+    try:
+        if action == "remove":
+            item_id = parse_id(request.POST.get("item", ""))
+            if item_id is None:
+                raise ValidationFailed(FieldError("item", "name the line to remove"))
+            delete_prebook_item(request.company, prebook.pk, item_id)
+            messages.success(request, "Line removed; its future boxes are back on sale.")
+        elif action == "cancel":
+            delete_prebook(request.company, prebook.pk)
+            messages.success(
+                request, f"Prebook {prebook.number} cancelled; its future boxes are back on sale."
+            )
+        else:
+            messages.error(request, "Choose what to do: remove a line or cancel the prebook.")
+    except StemlinkError as exc:
+        messages.error(request, _problem(exc))
+    return redirect("web:prebook", prebook_id=prebook.pk)

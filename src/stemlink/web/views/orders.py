@@ -19,7 +19,16 @@ from django.views.decorators.http import require_POST
 from stemlink.errors import NotFound, StemlinkError
 from stemlink.orders.entry import offers
 from stemlink.orders.invoices import confirm_invoices, confirm_invoices_by_id, void_invoice
-from stemlink.orders.models import FeeEntry, Invoice, InvoiceStatus, Origin, Prebook, WebOrder, WebOrderStatus
+from stemlink.orders.models import (
+    FeeEntry,
+    Invoice,
+    InvoiceStatus,
+    Origin,
+    Prebook,
+    PrebookStatus,
+    WebOrder,
+    WebOrderStatus,
+)
 from stemlink.orders.pdf import invoice_sheet, render_invoice_pdf, suggested_file_name
 from stemlink.orders.queries import InvoiceFilter, invoices_matching
 from stemlink.tenancy.models import Company
@@ -273,6 +282,8 @@ def prebook_detail(request: CompanyRequest, prebook_id: int) -> HttpResponse:
         "web/orders/prebook.html",
         {
             "prebook": prebook,
+            # An open prebook's lines are removed, or it is cancelled, by those who sell.
+            "editable": request.can.get("orders_sell", False) and prebook.status == PrebookStatus.OPEN,
             "items": prebook.items.select_related("product", "box_type", "vendor").order_by("id"),
             "fees": FeeEntry.objects.filter(company=request.company, prebook=prebook).order_by("id"),
             "section": "orders",
