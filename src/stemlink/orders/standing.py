@@ -100,7 +100,13 @@ def _pack_of(company: Company, product: Product, box_type: BoxType) -> tuple[str
 
 
 def current_unit_price(
-    company: Company, customer: Customer, product: Product, box_type: BoxType, unit_type: str
+    company: Company,
+    customer: Customer,
+    product: Product,
+    box_type: BoxType,
+    unit_type: str,
+    *,
+    ecommerce: bool = True,
 ) -> Decimal | None:
     """What this customer would pay now per unit of this product and pack, or None when nothing prices it.
 
@@ -127,34 +133,36 @@ def current_unit_price(
     for lines, total in sources:
         on_offer = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")})
         for price, cost in on_offer.values_list("price", "unit_cost")[:200]:
-            priced.append(_price_for(company, customer, price, cost))
+            priced.append(_price_for(company, customer, price, cost, ecommerce))
         last = lines.order_by("-created_on", "-id").values_list("created_on", "price", "unit_cost").first()
         if last is not None and (latest is None or last[0] > latest[0]):
             latest = last
     if priced:
         return min(priced)
     if latest is not None:
-        return _price_for(company, customer, latest[1], latest[2])
+        return _price_for(company, customer, latest[1], latest[2], ecommerce)
     return None
 
 
 def price_now(company: Company, customer: Customer, product: Product, box_type: BoxType) -> Decimal | None:
-    """What the customer would pay now per unit of this product in this box type, in the pack it
-    last came in (None when it never came in that box type): `current_unit_price` for a page that
-    names no pack."""
+    """What the customer would pay a sales rep now per unit of this product in this box type (its
+    own terms, not the e-commerce ones), in the pack it last came in; None when it never came in
+    that box type. `current_unit_price` for a page that names no pack."""
     pack = _pack_of(company, product, box_type)
     if pack is None:
         return None
-    return current_unit_price(company, customer, product, box_type, pack[0])
+    return current_unit_price(company, customer, product, box_type, pack[0], ecommerce=False)
 
 
-def _price_for(company: Company, customer: Customer, price: Decimal | None, cost: Decimal) -> Decimal:
+def _price_for(
+    company: Company, customer: Customer, price: Decimal | None, cost: Decimal, ecommerce: bool
+) -> Decimal:
     return unit_price_for(
         customer,
         line_price=price,
         unit_cost=cost,
         gross_margin_percent=company.gross_margin_percent,
-        ecommerce=True,
+        ecommerce=ecommerce,
     )
 
 

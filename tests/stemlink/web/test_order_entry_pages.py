@@ -229,6 +229,8 @@ def test_a_standing_order_is_created_on_its_form_with_wrong_fields_named(
     world: World, rep_client: Client
 ) -> None:
     make_line(world)  # prices the product in HB
+    world.customer.ecommerce_markup = Decimal("10")  # the marketplace's price, not a rep's
+    world.customer.save()
     url = reverse("web:standing_new")
     today = timezone.now().date()
     bad = rep_client.post(
@@ -259,7 +261,7 @@ def test_a_standing_order_is_created_on_its_form_with_wrong_fields_named(
     order = StandingOrder.objects.get()
     assert good["Location"] == reverse("web:standing", args=[order.pk])
     assert order.days == "Monday,Thursday" and order.created_by_token_id is None
-    assert order.items.get().unit_price == Decimal("0.80")  # the customer's price now
+    assert order.items.get().unit_price == Decimal("0.80")  # the customer's own price now
     assert "Monday, Thursday" in rep_client.get(good["Location"]).content.decode()
 
 
