@@ -27,6 +27,8 @@ FUTURE = int(Origin.FUTURE)
 
 def record_fee(document: Invoice | Prebook) -> None:
     # The ledger's own functions: the first call charges the document, later ones adjust it.
+    if document.rep_entered:
+        return  # a sales rep's order (order entry) carries no marketplace fee, however it changes
     if isinstance(document, Invoice):
         fees.adjust_fee(invoice=document)
     else:

@@ -102,6 +102,9 @@ class WebOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     expires_at = models.DateTimeField()
+    # Order entry: a sales rep's order taken in the back office holds its boxes in a web order of
+    # its own, which the API never sees; the documents it becomes carry no marketplace fee.
+    rep_entered = models.BooleanField(default=False)
     created_on = models.DateTimeField(auto_now_add=True)
     updated_on = models.DateTimeField(auto_now=True)
     checked_out_on = models.DateTimeField(null=True, blank=True)
@@ -241,6 +244,8 @@ class Invoice(models.Model):
         WebOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
     )
     void_reason = models.CharField(max_length=300, blank=True)
+    # Taken by a sales rep in the back office (order entry): no marketplace fee, ever.
+    rep_entered = models.BooleanField(default=False)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     additional_charges = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
@@ -433,6 +438,8 @@ class Prebook(models.Model):
         StandingOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="prebooks"
     )
     sales_channel = models.CharField(max_length=20, choices=SalesChannel.choices, blank=True, default="")
+    # Taken by a sales rep in the back office (order entry): no marketplace fee, ever.
+    rep_entered = models.BooleanField(default=False)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     created_by = models.ForeignKey(

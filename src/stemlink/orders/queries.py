@@ -57,7 +57,8 @@ def web_orders_for(
     its documents; of a Pending order, what checkout would charge.
     """
     expire_overdue_web_orders(now or timezone.now(), company_id=company.pk, customer_id=customer.pk)
-    orders = WebOrder.objects.filter(company=company, customer=customer).order_by("id")
+    # A sales rep's order entry is the back office's, not the customer's cart.
+    orders = WebOrder.objects.filter(company=company, customer=customer, rep_entered=False).order_by("id")
     if web_order_id is not None:
         orders = orders.filter(id=web_order_id)
     if status is not None:

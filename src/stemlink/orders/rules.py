@@ -195,6 +195,60 @@ def check_ship_date(
 
 
 # --------------------------------------------------------------------------------------------
+# Standing orders: Active ⇄ Paused; either → Ended (stored as Cancelled, Komet's word), for good.
+# --------------------------------------------------------------------------------------------
+
+
+class StandingState(enum.IntEnum):
+    ACTIVE = 1
+    PAUSED = 2
+    ENDED = 3
+
+
+class StandingAction(enum.StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    END = "end"
+
+
+STANDING_TRANSITIONS: dict[tuple[StandingAction, StandingState], StandingState] = {
+    (StandingAction.PAUSE, StandingState.ACTIVE): StandingState.PAUSED,
+    (StandingAction.RESUME, StandingState.PAUSED): StandingState.ACTIVE,
+    (StandingAction.END, StandingState.ACTIVE): StandingState.ENDED,
+    (StandingAction.END, StandingState.PAUSED): StandingState.ENDED,
+}
+
+_STANDING_WORDS = {
+    StandingState.ACTIVE: "active",
+    StandingState.PAUSED: "paused",
+    StandingState.ENDED: "ended",
+}
+
+
+def standing_transition(current: int, action: StandingAction | str) -> StandingState:
+    """Return the status a standing order moves to when `action` is applied to it.
+
+    Raises InvalidState, naming the current status, for a move the table does not allow.
+    """
+    state = StandingState(current)
+    act = StandingAction(action)
+    target = STANDING_TRANSITIONS.get((act, state))
+    if target is None:
+        raise InvalidState(f"This standing order is {_STANDING_WORDS[state]}; it cannot be {act.value}d.")
+    return target
+
+
+def standing_end_date(start: dt.date, end: dt.date | None, today: dt.date) -> dt.date | None:
+    """The end date a standing order ended today keeps: today, unless it ended earlier or has
+    not started (then its own dates stand)."""
+    if start > today:
+        return end
+    if end is not None and end < today:
+        return end
+    return today
+
+
+# --------------------------------------------------------------------------------------------
 # Amounts
 # --------------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from django.db.models import F, Q, QuerySet
 from stemlink.catalog.models import BoxType, Carrier, Product
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.customers.services import unit_price_for
-from stemlink.errors import FieldError, NotFound, PriceChanged, ValidationFailed
+from stemlink.errors import FieldError, InvalidState, NotFound, PriceChanged, ValidationFailed
 from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
 from stemlink.orders import fees, numbering, periods, rules
@@ -100,7 +100,13 @@ def _pack_of(company: Company, product: Product, box_type: BoxType) -> tuple[str
 
 
 def current_unit_price(
-    company: Company, customer: Customer, product: Product, box_type: BoxType, unit_type: str
+    company: Company,
+    customer: Customer,
+    product: Product,
+    box_type: BoxType,
+    unit_type: str,
+    *,
+    ecommerce: bool = True,
 ) -> Decimal | None:
     """What this customer would pay now per unit of this product and pack, or None when nothing prices it.
 
@@ -127,24 +133,36 @@ def current_unit_price(
     for lines, total in sources:
         on_offer = lines.filter(**{f"{total}__gt": F("boxes_held") + F("boxes_sold")})
         for price, cost in on_offer.values_list("price", "unit_cost")[:200]:
-            priced.append(_price_for(company, customer, price, cost))
+            priced.append(_price_for(company, customer, price, cost, ecommerce))
         last = lines.order_by("-created_on", "-id").values_list("created_on", "price", "unit_cost").first()
         if last is not None and (latest is None or last[0] > latest[0]):
             latest = last
     if priced:
         return min(priced)
     if latest is not None:
-        return _price_for(company, customer, latest[1], latest[2])
+        return _price_for(company, customer, latest[1], latest[2], ecommerce)
     return None
 
 
-def _price_for(company: Company, customer: Customer, price: Decimal | None, cost: Decimal) -> Decimal:
+def price_now(company: Company, customer: Customer, product: Product, box_type: BoxType) -> Decimal | None:
+    """What the customer would pay a sales rep now per unit of this product in this box type (its
+    own terms, not the e-commerce ones), in the pack it last came in; None when it never came in
+    that box type. `current_unit_price` for a page that names no pack."""
+    pack = _pack_of(company, product, box_type)
+    if pack is None:
+        return None
+    return current_unit_price(company, customer, product, box_type, pack[0], ecommerce=False)
+
+
+def _price_for(
+    company: Company, customer: Customer, price: Decimal | None, cost: Decimal, ecommerce: bool
+) -> Decimal:
     return unit_price_for(
         customer,
         line_price=price,
         unit_cost=cost,
         gross_margin_percent=company.gross_margin_percent,
-        ecommerce=True,
+        ecommerce=ecommerce,
     )
 
 
@@ -347,6 +365,8 @@ def standing_orders_in(
         query = query.filter(status=StandingOrderStatus.ACTIVE)
     elif status == "cancelled":
         query = query.filter(status=StandingOrderStatus.CANCELLED)
+    elif status == "paused":
+        query = query.filter(status=StandingOrderStatus.PAUSED)
     if customer is not None:
         query = query.filter(customer=customer)
     if number is not None:
@@ -358,6 +378,66 @@ def standing_orders_in(
     return query.select_related("customer", "carrier", "ship_to", "location").prefetch_related(
         "items__product", "items__box_type"
     )
+
+
+def find_standing_order(company: Company, standing_id: int, *, lock: bool = False) -> StandingOrder:
+    """The company's standing order with this id. Raises NotFound."""
+    orders = StandingOrder.objects.filter(company=company, pk=standing_id)
+    found = (orders.select_for_update() if lock else orders).first()
+    if found is None:
+        raise NotFound(f"There is no standing order {standing_id}.")
+    return found
+
+
+def change_standing_order(
+    company: Company, standing_id: int, action: rules.StandingAction | str, *, today: dt.date | None = None
+) -> StandingOrder:
+    """Pause, resume or end a standing order.
+
+    Paused, it makes no prebooks (`generate_standing_order_prebooks` takes only active ones) until
+    it is resumed; then the truck dates still ahead within the lead days are made as usual. Ended
+    (stored as Cancelled), it never makes another, and its end date becomes today (unless it ended
+    earlier or has not started). Prebooks already made stay; cancel one on its own page.
+    Raises NotFound, ValidationFailed for an unknown action, InvalidState for a move the status
+    table forbids (resume an active one, anything after the end).
+    """
+    try:
+        act = rules.StandingAction(str(action))
+    except ValueError:
+        raise ValidationFailed(FieldError("action", "must be pause, resume or end")) from None
+    today = today or calendar.today(company)
+    with transaction.atomic():
+        order = find_standing_order(company, standing_id, lock=True)
+        try:
+            order.status = int(rules.standing_transition(order.status, act))
+        except InvalidState as refused:
+            raise InvalidState(f"Standing order {order.number}: {refused.message}") from None
+        fields = ["status", "updated_on"]
+        if act == rules.StandingAction.END:
+            order.end_date = rules.standing_end_date(order.start_date, order.end_date, today)
+            fields.append("end_date")
+        order.save(update_fields=fields)
+        return order
+
+
+def next_truck_dates(
+    order: StandingOrder, today: dt.date, *, count: int = 4, days: int = 60
+) -> list[dt.date]:
+    """The next truck dates of a standing order from today (none when it is not active)."""
+    if order.status != StandingOrderStatus.ACTIVE:
+        return []
+    weekdays = tuple(
+        periods.WEEKDAYS.index(name) for name in order.days.split(",") if name in periods.WEEKDAYS
+    )
+    dates = periods.truck_dates(
+        recurrence=order.recurrence,
+        weekdays=weekdays,
+        start=order.start_date,
+        end=order.end_date,
+        window_from=today,
+        window_to=today + dt.timedelta(days=days),
+    )
+    return [date for _, date in zip(range(count), dates, strict=False)]
 
 
 def _make_prebook(order: StandingOrder, truck_date: dt.date) -> bool:

@@ -64,8 +64,13 @@ def _carrier(company: Company, carrier_id: int | None) -> Carrier:
     return resolvers.resolve_carrier(company, carrier_id=carrier_id)
 
 
-def _web_order(company: Company, customer: Customer, web_order_id: int, *, lock: bool = False) -> WebOrder:
-    orders = WebOrder.objects.filter(company=company, customer=customer, id=web_order_id)
+def _web_order(
+    company: Company, customer: Customer, web_order_id: int, *, lock: bool = False, rep_entered: bool = False
+) -> WebOrder:
+    # A sales rep's order entry (`orders.entry`) is a web order the API never sees, and the reverse.
+    orders = WebOrder.objects.filter(
+        company=company, customer=customer, id=web_order_id, rep_entered=rep_entered
+    )
     # One row by its id: no ORDER BY for Django to compile (first() would add one).
     order = next(iter((orders.select_for_update() if lock else orders).order_by()[:1]), None)
     if order is None:
@@ -152,6 +157,9 @@ def _new_web_order(
     token_id: int | None,
     user: Any,
     now: dt.datetime,
+    *,
+    rep_entered: bool = False,
+    origin: int | None = None,
 ) -> WebOrder:
     order = WebOrder(
         company=company,
@@ -167,6 +175,8 @@ def _new_web_order(
         created_by_token_id=token_id,
         created_by=user if getattr(user, "pk", None) else None,
         expires_at=rules.web_order_expires_at(now, company.checkout_timer_minutes),
+        rep_entered=rep_entered,
+        origin=origin,
     )
     order.save(force_insert=True)
     return order
@@ -480,6 +490,7 @@ def _order_for_item(
         ship_date=request.date,
         origin=request.origin,
         expires_at__gt=now,
+        rep_entered=False,
     ).order_by("-id")
     existing = candidates.select_for_update().first()
     if existing is not None:
@@ -648,9 +659,43 @@ def checkout_web_order(
     not have, InvalidState when it is checked out already, expired, deleted or empty.
     """
     now = _now(now)
+    status = InvoiceStatus.PENDING
+    if company.autoconfirm_on_checkout:
+        status = InvoiceStatus(rules.invoice_transition(status, InvoiceAction.CONFIRM))
+    return _check_out(
+        company,
+        customer,
+        web_order_id,
+        invoice_status=status,
+        prebook_checkout=CheckoutStatus.CHECKED_OUT,
+        customer_po=customer_po,
+        location_id=location_id,
+        user=user,
+        token_id=token_id,
+        now=now,
+    )
+
+
+def _check_out(
+    company: Company,
+    customer: Customer,
+    web_order_id: int,
+    *,
+    invoice_status: InvoiceStatus,
+    prebook_checkout: CheckoutStatus,
+    customer_po: str = "",
+    location_id: int | None = None,
+    user: Any = None,
+    token_id: int | None = None,
+    now: dt.datetime,
+    rep_entered: bool = False,
+) -> CheckoutResult:
+    """Check out a marketplace cart (`checkout_web_order`) or a sales rep's order entry
+    (`orders.entry.finish_entry`): the invoices get `invoice_status`, the prebooks
+    `prebook_checkout`; a rep's documents get no W prefix, no web-order event and no fee."""
     try:
         with transaction.atomic():
-            order = _web_order(company, customer, web_order_id, lock=True)
+            order = _web_order(company, customer, web_order_id, lock=True, rep_entered=rep_entered)
             _require_open(order, now, "be checked out")
             order.company, order.customer = company, customer  # already loaded: spare the documents a read
             if location_id is not None and location_id != order.location_id:
@@ -668,14 +713,16 @@ def checkout_web_order(
             by_date: dict[tuple[int, dt.date], list[WebOrderItem]] = {}
             for item in items:
                 by_date.setdefault((item.origin, item.date), []).append(item)
-            autoconfirm = company.autoconfirm_on_checkout
+            confirmed = invoice_status == InvoiceStatus.CONFIRMED
             for (origin, date), group in sorted(by_date.items()):
                 if origin == Origin.ON_HAND:
                     result.invoices.append(
-                        _invoice_from(order, group, date, po, autoconfirm, user, token_id, now)
+                        _invoice_from(order, group, date, po, invoice_status, user, token_id, now)
                     )
                 else:
-                    result.prebooks.append(_prebook_from(order, group, date, po, user, token_id))
+                    result.prebooks.append(
+                        _prebook_from(order, group, date, po, prebook_checkout, user, token_id)
+                    )
             WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
             WebOrder.objects.filter(id=order.pk).update(
                 status=WebOrderStatus.CHECKED_OUT,
@@ -684,6 +731,10 @@ def checkout_web_order(
                 updated_on=now,
             )
             order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
+            if order.rep_entered:
+                for invoice in result.invoices if confirmed else []:
+                    _invoice_event("invoice.confirmed", invoice)
+                return result
             record_event(
                 company.pk,
                 "web_order.checked_out",
@@ -698,7 +749,7 @@ def checkout_web_order(
                 },
                 customer_id=customer.pk,
             )
-            if autoconfirm:
+            if confirmed:
                 for invoice in result.invoices:
                     _invoice_event("invoice.confirmed", invoice)
     except _Overdue as overdue:
@@ -711,34 +762,35 @@ def _invoice_from(
     items: list[WebOrderItem],
     ship_date: dt.date,
     po: str,
-    autoconfirm: bool,
+    status: InvoiceStatus,
     user: Any,
     token_id: int | None,
     now: dt.datetime,
 ) -> Invoice:
     totals = rules.order_totals(item.total for item in items)
-    status = InvoiceStatus.PENDING
-    if autoconfirm:
-        status = InvoiceStatus(rules.invoice_transition(status, InvoiceAction.CONFIRM))
+    confirmed = status == InvoiceStatus.CONFIRMED
+    by = user if getattr(user, "pk", None) else None
     invoice = Invoice(
         company_id=order.company_id,
         location_id=order.location_id,
         number=numbering.next_number(order.company_id, order.location_id, numbering.INVOICE),
-        prefix=InvoicePrefix.WEB,
+        prefix=InvoicePrefix.NONE if order.rep_entered else InvoicePrefix.WEB,
         customer_id=order.customer_id,
         ship_to_id=order.ship_to_id,
         carrier_id=order.carrier_id,
         ship_date=ship_date,
         status=status,
         po_number=po,
-        is_ecommerce=True,
+        is_ecommerce=not order.rep_entered,
+        rep_entered=order.rep_entered,
         sales_channel=order.sales_channel,
         web_order=order,
         subtotal=totals.subtotal,
         total=totals.total,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=by,
         created_by_token_id=token_id,
-        confirmed_on=now if autoconfirm else None,
+        confirmed_on=now if confirmed else None,
+        confirmed_by=by if confirmed and order.rep_entered else None,
     )
     invoice.save(force_insert=True)
     InvoiceItem.objects.bulk_create(
@@ -756,12 +808,19 @@ def _invoice_from(
             for item in items
         ]
     )
-    charge_fee(invoice=invoice, company=order.company, customer=order.customer)
+    if not order.rep_entered:
+        charge_fee(invoice=invoice, company=order.company, customer=order.customer)
     return invoice
 
 
 def _prebook_from(
-    order: WebOrder, items: list[WebOrderItem], truck_date: dt.date, po: str, user: Any, token_id: int | None
+    order: WebOrder,
+    items: list[WebOrderItem],
+    truck_date: dt.date,
+    po: str,
+    checkout_status: CheckoutStatus,
+    user: Any,
+    token_id: int | None,
 ) -> Prebook:
     totals = rules.order_totals(item.total for item in items)
     prebook = Prebook.objects.create(
@@ -773,9 +832,10 @@ def _prebook_from(
         carrier_id=order.carrier_id,
         truck_date=truck_date,
         customer_po=po,
-        is_ecommerce=True,
+        is_ecommerce=not order.rep_entered,
+        rep_entered=order.rep_entered,
         type=PrebookType.REGULAR,
-        checkout_status=CheckoutStatus.CHECKED_OUT,
+        checkout_status=checkout_status,
         web_order=order,
         sales_channel=order.sales_channel,
         subtotal=totals.subtotal,
@@ -798,7 +858,8 @@ def _prebook_from(
             for item in items
         ]
     )
-    charge_fee(prebook=prebook, company=order.company, customer=order.customer)
+    if not order.rep_entered:
+        charge_fee(prebook=prebook, company=order.company, customer=order.customer)
     return prebook
 
 

@@ -22,8 +22,8 @@ class Perm(enum.StrEnum):
     """A thing a member of a company may do. The value is what templates test (`can.<name>`)."""
 
     HOME_VIEW = "home_view"  # Home: the day's work (any member)
-    ORDERS_VIEW = "orders_view"  # invoices, prebooks, orders waiting, their PDFs
-    ORDERS_SELL = "orders_sell"  # make and change orders (web orders, invoices, prebooks, standing orders)
+    ORDERS_VIEW = "orders_view"  # invoices, prebooks, standing orders, orders waiting, their PDFs
+    ORDERS_SELL = "orders_sell"  # make and change orders: order entry, invoice lines, standing orders
     ORDERS_CONFIRM = "orders_confirm"  # Confirm Orders, confirm one invoice
     INVOICES_VOID = "invoices_void"  # void an invoice (boxes back to stock, fee reversed)
     INVENTORY_VIEW = "inventory_view"  # the inventory lists, boxes available / held / sold, prices

@@ -110,7 +110,8 @@ def _date(value: str) -> dt.date:
     text = value.split("T")[0].split(" ")[0]
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            parsed = dt.datetime.strptime(text, fmt)  # a calendar date as written, not an instant
+            return dt.date(parsed.year, parsed.month, parsed.day)
         except ValueError:
             continue
     raise CellError(f"{value!r} is not a date; write it as 2026-05-31 (or 05/31/2026)")

@@ -10,6 +10,7 @@ from stemlink.web.views import (
     auth,
     customer_setup,
     customers,
+    entry,
     fees,
     firstrun,
     home,
@@ -20,6 +21,7 @@ from stemlink.web.views import (
     masterdata,
     orders,
     setup,
+    standing,
     tokens,
     users,
 )
@@ -110,6 +112,19 @@ urlpatterns: list[URLPattern] = [
     path("orders/prebooks/", orders.prebook_list, name="prebooks"),
     path("orders/prebooks/<int:prebook_id>/", orders.prebook_detail, name="prebook"),
     path("orders/prebooks/<int:prebook_id>/pdf/", orders.prebook_pdf, name="prebook_pdf"),
+    # Order entry (a sales rep's order) and the lines of Draft and Pending invoices
+    path("orders/new/", entry.entry_new, name="entry_new"),
+    path("orders/new/ship-tos/", entry.entry_ship_tos, name="entry_ship_tos"),
+    path("orders/entry/<int:entry_id>/", entry.entry_detail, name="entry"),
+    path("orders/entry/<int:entry_id>/search/", entry.entry_search, name="entry_search"),
+    path("orders/invoices/<int:invoice_id>/lines/", entry.invoice_lines, name="invoice_lines"),
+    path("orders/invoices/<int:invoice_id>/search/", entry.invoice_search, name="invoice_search"),
+    path("orders/invoices/<int:invoice_id>/checkout/", entry.invoice_checkout, name="invoice_checkout"),
+    path("orders/prebooks/<int:prebook_id>/change/", entry.prebook_change, name="prebook_change"),
+    # Standing orders
+    path("orders/standing/", standing.standing_list, name="standing_orders"),
+    path("orders/standing/new/", standing.standing_new, name="standing_new"),
+    path("orders/standing/<int:standing_id>/", standing.standing_detail, name="standing"),
     # Fees
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),

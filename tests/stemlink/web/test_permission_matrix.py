@@ -6,15 +6,19 @@ a page added with one is covered by the matrix below without editing this file.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from stemlink.api.services import create_token
 from stemlink.integrations.services import add_endpoint
+from stemlink.orders.entry import start_entry
 from stemlink.orders.models import Invoice, InvoiceStatus
+from stemlink.orders.standing import StandingLineRequest, create_standing_order
 from stemlink.tenancy.rules import ROLES, Perm, allows
 from stemlink.web.access import ACCESS_ATTRIBUTE
 from tests.factories import World, make_line, make_ship_to, make_user
@@ -90,6 +94,24 @@ def objects(world: World) -> dict[str, Any]:
         "location_id": world.location.pk,
         "ship_to_id": make_ship_to(world.customer).pk,
         "member_id": make_user(world.company, username="matrix-user", role="sales_rep").memberships.get().pk,
+        "entry_id": start_entry(
+            world.company,
+            customer_id=world.customer.pk,
+            carrier_id=world.carrier.pk,
+            ship_date=timezone.now().date(),
+        ).pk,
+        "standing_id": create_standing_order(
+            world.company,
+            customer=world.customer,
+            carrier=world.carrier,
+            days="Monday",
+            start_date=timezone.now().date(),
+            items=[
+                StandingLineRequest(
+                    "", "HB", 1, Decimal("0.80"), product_id=world.product.pk, bunches=10, stems_bunch=25
+                )
+            ],
+        ).pk,
     }
 
 

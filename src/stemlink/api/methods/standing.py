@@ -21,7 +21,7 @@ from stemlink.orders.periods import WEEKDAYS, period_errors
 
 AREA = "Prebooks and standing orders"
 Code = Annotated[str, Field(max_length=40)]
-STATUSES = {"all", "active", "cancelled"}
+STATUSES = {"all", "active", "paused", "cancelled"}
 
 
 class StandingListParams(Params):
@@ -116,7 +116,10 @@ class StandingOrderListAnswer(Answer):
     params=StandingListParams,
     answer_key="standingOrders",
     area=AREA,
-    summary="Standing orders running between dateFrom and dateTo; status Active (default), Cancelled or All.",
+    summary=(
+        "Standing orders running between dateFrom and dateTo; status Active (default), Paused, "
+        "Cancelled or All."
+    ),
 )
 def standing_order_list(ctx: CallContext, params: StandingListParams) -> dict[str, Any]:
     errors = period_errors(
@@ -124,7 +127,7 @@ def standing_order_list(ctx: CallContext, params: StandingListParams) -> dict[st
     )
     status = params.status.strip().lower()
     if status not in STATUSES:
-        errors.append(FieldError("status", "must be All, Active or Cancelled"))
+        errors.append(FieldError("status", "must be All, Active, Paused or Cancelled"))
     if errors:
         raise ValidationFailed(errors)
     assert params.dateFrom is not None and params.dateTo is not None

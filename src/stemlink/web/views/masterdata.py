@@ -25,6 +25,7 @@ from stemlink.catalog import services as catalog
 from stemlink.catalog.models import BoxType, Carrier, Category, Product, Vendor
 from stemlink.errors import NotFound, StemlinkError
 from stemlink.inventory.models import FutureLine, InventoryLine
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Location
 from stemlink.tenancy.rules import Perm
 from stemlink.tenancy.services import save_location
@@ -346,7 +347,7 @@ def product_lines(company: Company, product: Product) -> dict[str, Any]:
         .order_by("-id")[:200]
     )
     future = (
-        FutureLine.objects.filter(company=company, product=product, available_to__gte=timezone.now().date())
+        FutureLine.objects.filter(company=company, product=product, available_to__gte=calendar.today(company))
         .select_related("box_type", "vendor", "reserved_for", "location")
         .with_free()
         .order_by("available_from", "id")[:200]

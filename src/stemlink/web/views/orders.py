@@ -12,15 +12,18 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stemlink.errors import NotFound, StemlinkError
+from stemlink.orders.entry import offers
 from stemlink.orders.invoices import confirm_invoices, confirm_invoices_by_id, void_invoice
 from stemlink.orders.models import (
     FeeEntry,
     Invoice,
     InvoiceStatus,
+    Origin,
     Prebook,
     PrebookStatus,
     WebOrder,
@@ -82,7 +85,8 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
     for invoice in pending:
         invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
     carts = (
-        WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING)
+        # Marketplace carts; orders a rep is entering are listed on New order.
+        WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING, rep_entered=False)
         .select_related("customer", "ship_to")
         .annotate(lines=Count("items"), boxes=Sum("items__boxes"), amount=Sum("items__total"))
         .order_by("expires_at", "id")[:100]
@@ -153,6 +157,11 @@ def invoice_detail(request: CompanyRequest, invoice_id: int) -> HttpResponse:
 def _invoice_page(
     request: CompanyRequest, invoice: Invoice, void_form: VoidForm | None = None
 ) -> HttpResponse:
+    # Lines of a Draft or Pending invoice change on the page (invoice.item.*), for those who sell.
+    editable = request.can.get("orders_sell", False) and invoice.status in (
+        InvoiceStatus.PENDING,
+        InvoiceStatus.DRAFT,
+    )
     return render(
         request,
         "web/orders/invoice.html",
@@ -162,6 +171,16 @@ def _invoice_page(
             "fees": FeeEntry.objects.filter(company=request.company, invoice=invoice).order_by("id"),
             "void_form": void_form or VoidForm(),
             "can_confirm": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT),
+            # Lines of a Draft or Pending invoice change on the page (invoice.item.*), for sellers.
+            "editable": editable,
+            "search_url": reverse("web:invoice_search", args=[invoice.pk]),
+            "offers": offers(
+                request.company, invoice.customer, origin=Origin.ON_HAND, location_id=invoice.location_id
+            )
+            if editable
+            else [],
+            "q": "",
+            "add_url": reverse("web:invoice_lines", args=[invoice.pk]),
             # A refused void stays on screen with its message and the reason typed.
             "can_void": invoice.status in (InvoiceStatus.PENDING, InvoiceStatus.DRAFT)
             or bool(void_form is not None and void_form.errors),
@@ -280,6 +299,8 @@ def prebook_detail(request: CompanyRequest, prebook_id: int) -> HttpResponse:
         "web/orders/prebook.html",
         {
             "prebook": prebook,
+            # An open prebook's lines are removed, or it is cancelled, by those who sell.
+            "editable": request.can.get("orders_sell", False) and prebook.status == PrebookStatus.OPEN,
             "items": prebook.items.select_related("product", "box_type", "vendor").order_by("id"),
             "fees": FeeEntry.objects.filter(company=request.company, prebook=prebook).order_by("id"),
             "section": "orders",
