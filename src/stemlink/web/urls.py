@@ -15,6 +15,7 @@ from stemlink.web.views import (
     integrations,
     inventory,
     orders,
+    pickers,
     setup,
     tokens,
 )
@@ -74,6 +75,10 @@ urlpatterns: list[URLPattern] = [
     path("orders/prebooks/<int:prebook_id>/", orders.prebook_detail, name="prebook"),
     path("orders/prebooks/<int:prebook_id>/pdf/", orders.prebook_pdf, name="prebook_pdf"),
     # Fees
+    path("pick/customers/", pickers.pick_customer, name="pick_customer"),
+    path("pick/customers/active/", pickers.pick_active_customer, name="pick_customer_active"),
+    path("pick/lines/", pickers.pick_line, name="pick_line"),
+    path("pick/products/", pickers.pick_product, name="pick_product"),
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),
 ]

@@ -182,7 +182,9 @@ def test_reserves_and_releases_inventory_from_the_customer_page(world: World, ad
 
     line = make_line(world, boxes_on_hand=10)
     url = reverse("web:customer", args=[world.customer.pk])
-    assert f"#{line.pk} Rose Freedom 50cm HB · 10 free" in admin_client.get(url).content.decode()
+    assert 'id="id_line_search"' in admin_client.get(url).content.decode()  # the line is searched for
+    found = admin_client.get(reverse("web:pick_line"), {"field": "line", "line_search": "freedom"})
+    assert f"#{line.pk} Rose Freedom 50cm HB · 10 free" in found.content.decode()
     bad = admin_client.post(url, {"action": "reserve", "line": line.pk, "boxes": 11})
     assert bad.status_code == 200 and "only 10 free box(es)" in bad.content.decode()
     admin_client.post(url, {"action": "reserve", "line": line.pk, "boxes": 4})
