@@ -75,17 +75,48 @@ def _within_time(rows: Iterable[Sequence[Any]], started: float, limit: float) ->
         yield row
 
 
-def _typed_cell(sheet: Worksheet, value: Any, *, bold: bool = False) -> Any:
-    """A cell with a style only where one is needed: headers, money, and text that looks like a formula."""
-    if not bold and not isinstance(value, Decimal) and not is_formula_like(value):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    write_text_safely(cell)
-    if bold:
-        cell.font = Font(bold=True)
-    if isinstance(value, Decimal):
-        cell.number_format = "0.00"
-    return cell
+class _Cells:
+    """Turn a row's values into what the write-only sheet appends, styling only the cells that need it.
+
+    Money cells are one cell per column, reused row after row (a row is written when appended),
+    so a year of rows makes no style object per cell. openpyxl writes the values after a styled
+    cell of a row into that cell, so from the first styled one on, plain values get plain cells.
+    """
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.money: dict[int, Any] = {}
+        self.plain: dict[int, Any] = {}
+
+    def _reused(self, cache: dict[int, Any], column: int, value: Any, number_format: str | None) -> Any:
+        cell = cache.get(column)
+        if cell is None:
+            cell = cache[column] = WriteOnlyCell(self.sheet)
+            if number_format:
+                cell.number_format = number_format
+        cell.value = value
+        return cell
+
+    def row(self, values: Sequence[Any], *, bold: bool = False) -> list[Any]:
+        out: list[Any] = []
+        styled = False
+        for column, raw in enumerate(values):
+            value = _cell(raw)
+            if bold or is_formula_like(value):
+                cell = WriteOnlyCell(self.sheet, value=value)
+                write_text_safely(cell)
+                if bold:
+                    cell.font = Font(bold=True)
+                out.append(cell)
+                styled = True
+            elif isinstance(value, Decimal):
+                out.append(self._reused(self.money, column, value, "0.00"))
+                styled = True
+            elif styled and value is not None:
+                out.append(self._reused(self.plain, column, value, None))
+            else:
+                out.append(value)
+        return out
 
 
 def write_workbook(
@@ -102,12 +133,13 @@ def write_workbook(
     for i, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(len(header), 12) + 2
     sheet.freeze_panes = "A2"
-    sheet.append([_typed_cell(sheet, _cell(h), bold=True) for h in headers])
+    cells = _Cells(sheet)
+    sheet.append(cells.row(headers, bold=True))
     started = time.monotonic()
     complete = True
     try:
         for row in _within_time(rows, started, limit if limit is not None else _limit_seconds()):
-            sheet.append([_typed_cell(sheet, _cell(v)) for v in row])
+            sheet.append(cells.row(row))
     except ExportTooLong:
         complete = False
         sheet.append([_too_long_note()])
