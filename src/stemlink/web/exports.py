@@ -65,7 +65,7 @@ class ExportTooLong(Exception):
 
 
 def _limit_seconds() -> float:
-    return float(getattr(settings, "EXPORT_SECONDS", 50.0))
+    return float(settings.EXPORT_SECONDS)
 
 
 def _within_time(rows: Iterable[Sequence[Any]], started: float, limit: float) -> Iterator[Sequence[Any]]:

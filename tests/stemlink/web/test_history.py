@@ -281,3 +281,23 @@ def test_invoice_list_rows_from_plain_columns_equal_the_model_rows(world: World)
     )
     assert _invoice_rows(invoices) == [_invoice_row(i) for i in invoices]
     assert {row["salesPersonName"] for row in _invoice_rows(invoices)} == {"Sam Seller", ""}
+
+
+def test_a_closed_csv_export_stops_reading(rf: object) -> None:
+    """What the server does when the client goes away: it closes the response, and reading stops."""
+    from stemlink.web.exports import export_response
+
+    read = []
+
+    def rows():
+        for n in range(100_000):
+            read.append(n)
+            yield [n, f"row {n}"]
+
+    response = export_response(rf.get("/x", {"format": "csv"}), "x", "X", ["n", "text"], rows())  # type: ignore[attr-defined]
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith(b"n,text")
+    next(chunks)  # the first rows
+    response.close()
+    assert len(read) < 1_000
+    assert list(chunks) == []  # nothing more is produced
