@@ -45,7 +45,7 @@ class KeysetPaginator(Paginator):
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         if self._known_count is None:
             self._known_count = self._keys.order_by().count()
         return self._known_count

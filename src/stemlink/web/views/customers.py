@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -77,7 +78,7 @@ def customer_list(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(Perm.CUSTOMERS_VIEW)
-def customer_export(request: CompanyRequest) -> HttpResponse:
+def customer_export(request: CompanyRequest) -> HttpResponseBase:
     form = CustomerFilterForm(request.company, request.GET or None)
     rows = (_export_row(c) for c in form.filter().iterator(chunk_size=1000))
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

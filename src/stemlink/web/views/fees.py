@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -88,11 +89,13 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(Perm.FEES_VIEW)
-def fees_export(request: CompanyRequest) -> HttpResponse:
+def fees_export(request: CompanyRequest) -> HttpResponseBase:
     form, period = _form(request)
     if period is None:
         problems = " ".join(
-            f"{field.label}: {' '.join(errs)}" if (field := form.fields.get(name)) else " ".join(errs)
+            f"{field.label}: {' '.join(map(str, errs))}"
+            if (field := form.fields.get(name))
+            else " ".join(map(str, errs))
             for name, errs in form.errors.items()
         )
         return HttpResponse(

@@ -87,7 +87,7 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
     )
     pending = list(page)
     for invoice in pending:
-        invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
+        invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)
     carts = (
         WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING)
         .select_related("customer", "ship_to")

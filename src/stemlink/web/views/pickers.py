@@ -52,7 +52,8 @@ def _customers(request: CompanyRequest, *, active_only: bool) -> HttpResponse:
 
 
 def line_label(line: InventoryLine) -> str:
-    return f"#{line.pk} {line.product.description} {line.box_type.code} · {line.free} free"
+    free = line.free  # type: ignore[attr-defined]  # annotated by `sellable()`
+    return f"#{line.pk} {line.product.description} {line.box_type.code} · {free} free"
 
 
 @company_page(Perm.INVENTORY_VIEW)
