@@ -174,6 +174,9 @@ WORKER_LEASE_SECONDS = (
 WEBHOOK_BACKOFF_SCALE = float(os.environ.get("STEMLINK_WEBHOOK_BACKOFF_SCALE", "1.0"))
 # A webhook delivery (connect, send and the whole answer) never takes longer than this.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEMLINK_WEBHOOK_TIMEOUT_SECONDS", "5.0"))
+# A back-office export stops reading after this many seconds and ends with a row saying so
+# (under gunicorn's 60 s timeout, so the answer is always a finished file).
+EXPORT_SECONDS = float(os.environ.get("STEMLINK_EXPORT_SECONDS", "50"))
 # Whether partner endpoints may be on loopback or private networks. Off by default, so a tenant
 # cannot make the worker call internal services; the demo (marketplace on 127.0.0.1) and the
 # tests that need it opt in. Link-local (cloud metadata), multicast and reserved never are.

@@ -118,6 +118,8 @@ def test_from_an_empty_database_to_a_product_a_line_and_a_customer_token(
 
     # The first on-hand line, on the Inventory page (box type FB came with the first run).
     page.goto(f"{base}/inventory/onhand/new/")
+    # Products are picked by searching (a catalogue has thousands): type, then choose a match.
+    page.fill("#id_product_search", "freedom")
     page.select_option("#id_product", label="Rose Freedom 50cm [RFREE50]")
     page.select_option("#id_box_type", label="FB")
     page.select_option("#id_inventory_type", "M")

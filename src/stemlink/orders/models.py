@@ -267,7 +267,10 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["company", "status"], name="invoice_company_status"),
+            # The back office's lists: newest first, by status, and its search by number; Home's days.
+            models.Index(fields=["company", "status", "created_on", "id"], name="invoice_company_status_new"),
+            models.Index(fields=["company", "created_on", "id"], name="invoice_company_created"),
+            models.Index(fields=["company", "number"], name="invoice_company_number"),
             models.Index(fields=["company", "ship_date"], name="invoice_company_shipdate"),
             models.Index(fields=["company", "customer"], name="invoice_company_customer"),
         ]
@@ -453,7 +456,9 @@ class Prebook(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["company", "truck_date"], name="prebook_company_truckdate"),
+            # The Prebooks list (latest truck date first) and Home's days.
+            models.Index(fields=["company", "truck_date", "id"], name="prebook_company_truck_id"),
+            models.Index(fields=["company", "created_on"], name="prebook_company_created"),
             models.Index(fields=["company", "customer"], name="prebook_company_customer"),
         ]
         constraints = [
@@ -539,7 +544,11 @@ class FeeEntry(models.Model):
         verbose_name = "fee entry"
         verbose_name_plural = "fee entries"
         ordering = ["id"]
-        indexes = [models.Index(fields=["company", "created_on"], name="fee_company_created")]
+        indexes = [
+            # The ledger in its order (a page of it), and one customer's entries over a period.
+            models.Index(fields=["company", "created_on", "id"], name="fee_company_created_id"),
+            models.Index(fields=["company", "customer", "created_on"], name="fee_company_cust_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(document_kind="invoice", invoice__isnull=False, prebook__isnull=True))

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from stemlink.errors import NotFound, RoleRefused, StemlinkError
@@ -27,7 +28,8 @@ from stemlink.tenancy.rules import Perm, allows, permissions_of, refusal_message
 from stemlink.tenancy.services import current_membership, memberships_of
 from stemlink.web.errors import error_page
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+# A page answers an HttpResponse, or a StreamingHttpResponse (the exports).
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 # The attribute every routed view carries: ("company", read permission, change permission),
 # ("public",) or ("signed_in",).
@@ -66,7 +68,7 @@ def company_page(perm: Perm, *, change: Perm | None = None) -> Callable[[V], V]:
 
     def decorate(func: V) -> V:
         @functools.wraps(func)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 membership = current_membership(request.user, request.session.get(SESSION_COMPANY_KEY))
             except NotFound as exc:

@@ -15,11 +15,35 @@ from django.db.models import QuerySet
 
 from stemlink.customers.models import Customer, CustomerType, MarkupKind, PriceLevel
 from stemlink.tenancy.models import Company
+from stemlink.web.pickers import SearchSelect
 
 
 def field_of(form: forms.Form, name: str) -> Any:
     """A form's field, to set the choices or queryset that depend on the company."""
     return form.fields[name]
+
+
+# The choices a search picker always offers, by field name (the picker's search answers them too).
+RESERVED_FOR_FIXED = [("", "Anyone or no one"), ("none", "Not reserved"), ("any", "Reserved for someone")]
+PICKER_FIXED: dict[str, list[tuple[str, str]]] = {
+    "reserved_for": RESERVED_FOR_FIXED,
+    "customer": [("", "Choose the customer…")],
+    "line": [("", "Choose a line…")],
+    "product": [("", "---------")],
+}
+
+
+def customer_picker(
+    company: Company, fixed: list[tuple[str, str]], *, active_only: bool = False
+) -> SearchSelect:
+    """Search-as-you-type over the company's customers; the `<select>` holds only the chosen one."""
+
+    def labels(ids: list[str]) -> list[tuple[Any, str]]:
+        pks = [int(i) for i in ids if i.isdigit()]
+        return list(Customer.objects.filter(company=company, pk__in=pks).values_list("pk", "name"))
+
+    url = "web:pick_customer_active" if active_only else "web:pick_customer"
+    return SearchSelect(url, labels, fixed)
 
 
 class SignInForm(AuthenticationForm):
@@ -195,7 +219,7 @@ class InventoryFilterForm(forms.Form):
     vendor = forms.TypedChoiceField(label="Grower", required=False, coerce=int, empty_value=None)
     box_type = forms.TypedChoiceField(label="Box type", required=False, coerce=int, empty_value=None)
     inventory_type = forms.ChoiceField(label="Type", required=False)
-    reserved_for = forms.ChoiceField(label="Reserved for", required=False)
+    reserved_for = forms.CharField(label="Reserved for", required=False, max_length=20)
     available_only = forms.BooleanField(label="With boxes to sell", required=False)
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
@@ -216,13 +240,17 @@ class InventoryFilterForm(forms.Form):
             *BoxType.objects.filter(company=company).values_list("id", "code"),
         ]
         field_of(self, "inventory_type").choices = [("", "Any"), *InventoryType.choices]
-        customers = Customer.objects.filter(company=company).order_by("name").values_list("id", "name")
-        field_of(self, "reserved_for").choices = [
-            ("", "Anyone or no one"),
-            ("none", "Not reserved"),
-            ("any", "Reserved for someone"),
-            *[(str(pk), name) for pk, name in customers],
-        ]
+        self.company = company
+        field_of(self, "reserved_for").widget = customer_picker(company, RESERVED_FOR_FIXED)
+
+    def clean_reserved_for(self) -> str:
+        """'', 'none', 'any' or the id of one of the company's customers (looked up, not listed)."""
+        value = str(self.cleaned_data.get("reserved_for") or "")
+        if value in {"", "none", "any"}:
+            return value
+        if value.isdigit() and Customer.objects.filter(company=self.company, pk=int(value)).exists():
+            return value
+        raise forms.ValidationError("Choose a customer from the list.")
 
 
 class _PackForm(forms.Form):
@@ -250,7 +278,15 @@ class _PackForm(forms.Form):
         from stemlink.tenancy.models import Location
 
         super().__init__(*args, **kwargs)
-        field_of(self, "product").queryset = Product.objects.filter(company=company, active=True)
+        products = Product.objects.filter(company=company, active=True)
+        field_of(self, "product").queryset = products
+        field_of(self, "product").widget = SearchSelect(
+            "web:pick_product",
+            lambda ids: [
+                (p.pk, str(p)) for p in products.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+            ],
+            PICKER_FIXED["product"],
+        )
         field_of(self, "box_type").queryset = BoxType.objects.filter(company=company)
         field_of(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
         field_of(self, "location").queryset = Location.objects.filter(company=company, active=True)
@@ -364,9 +400,9 @@ class ReserveForm(forms.Form):
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "customer").queryset = Customer.objects.filter(company=company, active=True).order_by(
-            "name"
-        )
+        field = field_of(self, "customer")
+        field.queryset = Customer.objects.filter(company=company, active=True).order_by("name")
+        field.widget = customer_picker(company, [("", "Choose the customer…")], active_only=True)
 
 
 class ReleaseForm(forms.Form):
@@ -394,7 +430,9 @@ class FeesFilterForm(forms.Form):
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "customer").queryset = Customer.objects.filter(company=company).order_by("name")
+        field = field_of(self, "customer")
+        field.queryset = Customer.objects.filter(company=company).order_by("name")
+        field.widget = customer_picker(company, [("", "All customers")])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -410,24 +448,32 @@ class FeesFilterForm(forms.Form):
 class ReserveLineForm(forms.Form):
     """On a customer's page: reserve free boxes of an open-market line for this customer."""
 
-    line = forms.TypedChoiceField(label="On-hand line", coerce=int, empty_value=None)
+    line = forms.CharField(label="On-hand line", max_length=20)
     boxes = forms.IntegerField(label="Boxes", min_value=1, required=False, help_text="Empty: every free box.")
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.company = company
+        field_of(self, "line").widget = SearchSelect("web:pick_line", self._labels, PICKER_FIXED["line"])
 
+    def _lines(self, ids: list[int]) -> Any:
         from stemlink.inventory.models import InventoryLine
 
-        super().__init__(*args, **kwargs)
-        lines = (
-            InventoryLine.objects.filter(company=company)
+        return (
+            InventoryLine.objects.filter(company=self.company, pk__in=ids)
             .sellable()
             .select_related("product", "box_type")
-            .order_by("product__description", "id")[:500]
         )
-        field_of(self, "line").choices = [
-            ("", "Choose a line…"),
-            *[
-                (line.pk, f"#{line.pk} {line.product.description} {line.box_type.code} · {line.free} free")
-                for line in lines
-            ],
+
+    def _labels(self, ids: list[str]) -> list[tuple[Any, str]]:
+        return [
+            (line.pk, f"#{line.pk} {line.product.description} {line.box_type.code} · {line.free} free")
+            for line in self._lines([int(i) for i in ids if i.isdigit()])
         ]
+
+    def clean_line(self) -> int:
+        """One of the company's sellable lines (looked up by id, not listed)."""
+        raw = str(self.cleaned_data.get("line") or "").strip()
+        if not raw.isdigit() or not self._lines([int(raw)]).exists():
+            raise forms.ValidationError(f"Select a valid choice. {raw} is not one of the available choices.")
+        return int(raw)

@@ -20,6 +20,7 @@ from stemlink.web.views import (
     inventory_export,
     masterdata,
     orders,
+    pickers,
     setup,
     standing,
     tokens,
@@ -126,6 +127,10 @@ urlpatterns: list[URLPattern] = [
     path("orders/standing/new/", standing.standing_new, name="standing_new"),
     path("orders/standing/<int:standing_id>/", standing.standing_detail, name="standing"),
     # Fees
+    path("pick/customers/", pickers.pick_customer, name="pick_customer"),
+    path("pick/customers/active/", pickers.pick_active_customer, name="pick_customer_active"),
+    path("pick/lines/", pickers.pick_line, name="pick_line"),
+    path("pick/products/", pickers.pick_product, name="pick_product"),
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),
 ]

@@ -70,7 +70,7 @@ def _exported_cells(admin_client, name: str) -> list:
     response = admin_client.get(reverse(name))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return _cells(response.content)
+    return _cells(b"".join(response.streaming_content))
 
 
 @pytest.mark.parametrize("text", HOSTILE[:4])

@@ -126,7 +126,7 @@ def test_fees_report_sums_by_customer_and_exports_to_excel(world: World, admin_c
     assert f"${expected:.2f}" in page
     export = admin_client.get(reverse("web:fees_export"))
     assert export.status_code == 200
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Date (UTC)", "Document", "Kind", "Customer ID")
     assert {r[1] for r in rows[1:]} == {f"W{a.number}", f"W{b.number}"}

@@ -104,7 +104,9 @@ def test_filters_customers_and_exports_the_filtered_rows_with_their_ids(
     export = admin_client.get(reverse("web:customers_export"), {"name": "rosa"})
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True)
+    )
     assert rows[0][:3] == ("ID", "Code", "Name")
     assert {(r[0], r[1]) for r in rows[1:]} == {
         (a.pk, "ROSA"),
@@ -116,9 +118,9 @@ def test_export_without_filters_has_every_customer_of_the_company_only(
     world: World, other_world: World, admin_client: Client
 ) -> None:
     rows = list(
-        load_workbook(io.BytesIO(admin_client.get(reverse("web:customers_export")).content)).active.iter_rows(
-            values_only=True
-        )
+        load_workbook(
+            io.BytesIO(b"".join(admin_client.get(reverse("web:customers_export")).streaming_content))
+        ).active.iter_rows(values_only=True)
     )
     assert [r[0] for r in rows[1:]] == [world.customer.pk]
 
@@ -180,7 +182,9 @@ def test_reserves_and_releases_inventory_from_the_customer_page(world: World, ad
 
     line = make_line(world, boxes_on_hand=10)
     url = reverse("web:customer", args=[world.customer.pk])
-    assert f"#{line.pk} Rose Freedom 50cm HB · 10 free" in admin_client.get(url).content.decode()
+    assert 'id="id_line_search"' in admin_client.get(url).content.decode()  # the line is searched for
+    found = admin_client.get(reverse("web:pick_line"), {"field": "line", "line_search": "freedom"})
+    assert f"#{line.pk} Rose Freedom 50cm HB · 10 free" in found.content.decode()
     bad = admin_client.post(url, {"action": "reserve", "line": line.pk, "boxes": 11})
     assert bad.status_code == 200 and "only 10 free box(es)" in bad.content.decode()
     admin_client.post(url, {"action": "reserve", "line": line.pk, "boxes": 4})

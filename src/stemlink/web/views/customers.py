@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -17,8 +18,9 @@ from stemlink.tenancy import calendar
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
-from stemlink.web.exports import workbook_bytes, xlsx_response
+from stemlink.web.exports import export_response
 from stemlink.web.forms import CustomerFilterForm, PricingTermsForm, ReserveLineForm
+from stemlink.web.paging import page_of
 from stemlink.web.parsing import parse_id
 from stemlink.web.views.customer_setup import customer_business
 from stemlink.web.views.inventory import reserved_lines_for
@@ -78,11 +80,11 @@ def customer_list(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(Perm.CUSTOMERS_VIEW)
-def customer_export(request: CompanyRequest) -> HttpResponse:
+def customer_export(request: CompanyRequest) -> HttpResponseBase:
     form = CustomerFilterForm(request.company, request.GET or None)
-    content = workbook_bytes("Customers", EXPORT_HEADERS, (_export_row(c) for c in form.filter()))
+    rows = (_export_row(c) for c in form.filter().iterator(chunk_size=1000))
     stamp = calendar.local_time(request.company, timezone.now()).strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"customers-{stamp}.xlsx", content)
+    return export_response(request, f"customers-{stamp}", "Customers", EXPORT_HEADERS, rows)
 
 
 @company_page(Perm.CUSTOMERS_MANAGE)
@@ -154,7 +156,12 @@ def _detail_context(
         "customer": customer,
         "form": form,
         "reserve_form": reserve_form,
-        "ship_tos": customer.ship_tos.select_related("carrier").order_by("id"),
+        "ship_tos": page_of(
+            request.GET.get("ship_tos_page"),
+            customer.ship_tos.filter(company=request.company),
+            ("id",),
+            lambda rows: rows.select_related("carrier"),
+        ),
         "reserved": reserved_lines_for(request.company, customer),
         "section": "setup",
         **customer_business(request.company, customer),

@@ -8,15 +8,20 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from stemlink.orders.models import FeeEntry, FeeEntryType
+from stemlink.orders.models import DocumentKind, FeeEntry, FeeEntryType
 from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
-from stemlink.web.exports import workbook_bytes, xlsx_response
+from stemlink.web.exports import export_response
 from stemlink.web.forms import FeesFilterForm
+from stemlink.web.paging import page_of
+
+LEDGER_ORDER = ("created_on", "id")
+LEDGER_PAGE = 100
 
 
 def _default_period(today: dt.date) -> dict[str, Any]:
@@ -28,16 +33,17 @@ def _entries(company: Company, data: dict[str, Any]) -> QuerySet[FeeEntry]:
     rows = FeeEntry.objects.filter(company=company, created_on__gte=start, created_on__lt=end)
     if data.get("customer"):
         rows = rows.filter(customer=data["customer"])
-    return rows.select_related("customer").order_by("created_on", "id")
+    return rows.order_by(*LEDGER_ORDER)
 
 
-def _form(request: CompanyRequest) -> tuple[FeesFilterForm, dict[str, Any]]:
+def _form(request: CompanyRequest) -> tuple[FeesFilterForm, dict[str, Any] | None]:
+    """The filter and the period to show; no period when the one asked for is refused (the form says why)."""
     today = calendar.today(request.company)
-    if {"date_from", "date_to"} & set(request.GET):
+    if {"date_from", "date_to", "customer"} & set(request.GET):
         form = FeesFilterForm(request.company, request.GET)
         if form.is_valid():
             return form, form.cleaned_data
-        return form, _default_period(today)
+        return form, None
     form = FeesFilterForm(request.company, initial=_default_period(today))
     return form, _default_period(today)
 
@@ -45,6 +51,13 @@ def _form(request: CompanyRequest) -> tuple[FeesFilterForm, dict[str, Any]]:
 @company_page(Perm.FEES_VIEW)
 def fees_report(request: CompanyRequest) -> HttpResponse:
     form, period = _form(request)
+    context: dict[str, Any] = {"form": form, "period": period, "section": "fees"}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
+    if period is None:
+        # Refused in words next to the fields; nothing shown for a period nobody asked for.
+        return render(request, "web/orders/fees.html", context)
     entries = _entries(request.company, period)
     by_customer = (
         entries.order_by()
@@ -56,26 +69,37 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
         )
         .order_by("customer__name")
     )
-    total = entries.aggregate(fees=Sum("amount"))["fees"] or Decimal("0.00")
-    query = request.GET.urlencode()
-    return render(
-        request,
-        "web/orders/fees.html",
-        {
-            "form": form,
-            "period": period,
-            "by_customer": by_customer,
-            "entries": entries[:500],
-            "total": total,
-            "query": query,
-            "section": "fees",
-        },
+    sums = entries.order_by().aggregate(fees=Sum("amount"), n=Count("id"))
+    page = page_of(
+        request.GET.get("page"),
+        entries,
+        LEDGER_ORDER,
+        lambda rows: rows.select_related("customer"),
+        per_page=LEDGER_PAGE,
+        count=sums["n"],
     )
+    context.update(
+        by_customer=by_customer,
+        page=page,
+        total=sums["fees"] or Decimal("0.00"),
+        export_query=request.GET.urlencode(),
+    )
+    return render(request, "web/orders/fees.html", context)
 
 
 @company_page(Perm.FEES_VIEW)
-def fees_export(request: CompanyRequest) -> HttpResponse:
-    _, period = _form(request)
+def fees_export(request: CompanyRequest) -> HttpResponseBase:
+    form, period = _form(request)
+    if period is None:
+        problems = " ".join(
+            f"{field.label}: {' '.join(map(str, errs))}"
+            if (field := form.fields.get(name))
+            else " ".join(map(str, errs))
+            for name, errs in form.errors.items()
+        )
+        return HttpResponse(
+            f"Nothing was exported. {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
     headers = [
         f"Date ({calendar.zone_name(request.company)})",
         "Document",
@@ -87,19 +111,27 @@ def fees_export(request: CompanyRequest) -> HttpResponse:
         "Rate %",
         "Fee",
     ]
-    rows = (
-        [
-            e.created_on,
-            e.document_number,
-            e.get_document_kind_display(),
-            e.customer_id,
-            e.customer.name,
-            e.get_entry_type_display(),
-            e.base_amount,
-            e.rate_percent,
-            e.amount,
-        ]
-        for e in _entries(request.company, period)
+    kinds = dict(DocumentKind.choices)
+    types = dict(FeeEntryType.choices)
+    # Plain rows straight from the cursor: no model object per entry.
+    values = (
+        _entries(request.company, period)
+        .values_list(
+            "created_on",
+            "document_number",
+            "document_kind",
+            "customer_id",
+            "customer__name",
+            "entry_type",
+            "base_amount",
+            "rate_percent",
+            "amount",
+        )
+        .iterator(chunk_size=2000)
     )
-    name = f"fees-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}.xlsx"
-    return xlsx_response(name, workbook_bytes("Fees", headers, rows))
+    rows = (
+        [when, number, kinds.get(kind, kind), customer_id, name, types.get(kind_, kind_), base, rate, amount]
+        for when, number, kind, customer_id, name, kind_, base, rate, amount in values
+    )
+    stem = f"fees-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}"
+    return export_response(request, stem, "Fees", headers, rows)

@@ -78,7 +78,7 @@ def home(request: CompanyRequest) -> HttpResponse:
     pending = list(pending_all[:15])
     for invoice in pending:
         invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
-    pending_count = pending_all.count()
+    pending_count = Invoice.objects.filter(company=company, status=InvoiceStatus.PENDING).count()
     live_invoices = Invoice.objects.filter(company=company, is_ecommerce=True, created_on__gte=start).exclude(
         status=InvoiceStatus.VOIDED
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
-from stemlink.web.exports import csv_response, workbook_bytes, xlsx_response
+from stemlink.web.exports import export_response
 from stemlink.web.imports import (
     MAX_BYTES,
     MAX_ROWS,
@@ -113,11 +114,9 @@ def _import(request: CompanyRequest, spec: Spec) -> HttpResponse:
     return _page(request, spec, report=report, table=table)
 
 
-def _template(request: CompanyRequest, spec: Spec) -> HttpResponse:
+def _template(request: CompanyRequest, spec: Spec) -> HttpResponseBase:
     header, rows = template_rows(spec)
-    if request.GET.get("format") == "csv":
-        return csv_response(f"{spec.slug}-template.csv", header, rows)
-    return xlsx_response(f"{spec.slug}-template.xlsx", workbook_bytes(spec.title, header, rows))
+    return export_response(request, f"{spec.slug}-template", spec.title, header, rows)
 
 
 @company_page(Perm.CATALOG_MANAGE)
@@ -126,7 +125,7 @@ def import_products(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(Perm.CATALOG_MANAGE)
-def import_products_template(request: CompanyRequest) -> HttpResponse:
+def import_products_template(request: CompanyRequest) -> HttpResponseBase:
     return _template(request, SPECS["products"])
 
 
@@ -136,7 +135,7 @@ def import_customers(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(Perm.CUSTOMERS_MANAGE)
-def import_customers_template(request: CompanyRequest) -> HttpResponse:
+def import_customers_template(request: CompanyRequest) -> HttpResponseBase:
     return _template(request, SPECS["customers"])
 
 
@@ -146,5 +145,5 @@ def import_inventory(request: CompanyRequest) -> HttpResponse:
 
 
 @company_page(Perm.INVENTORY_EDIT)
-def import_inventory_template(request: CompanyRequest) -> HttpResponse:
+def import_inventory_template(request: CompanyRequest) -> HttpResponseBase:
     return _template(request, SPECS["inventory"])

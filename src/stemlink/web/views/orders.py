@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -37,8 +36,13 @@ from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.channels import channel_name
 from stemlink.web.errors import add_error_to_form
 from stemlink.web.forms import VoidForm
+from stemlink.web.paging import page_of
 from stemlink.web.parsing import parse_id
 from stemlink.web.prebook_pdf import prebook_file_name, render_prebook_pdf
+
+# The Orders page: pending invoices oldest first, a page at a time (there may be thousands).
+PENDING_ORDER = ("created_on", "id")
+PENDING_PAGE = 50
 
 
 def _with_fee(rows: QuerySet[Any], field: str = "invoice") -> QuerySet[Any]:
@@ -78,12 +82,23 @@ def _invoice(company: Company, invoice_id: int) -> Invoice:
     return invoice
 
 
+def _pending_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return _with_fee(rows.select_related("customer", "ship_to", "carrier"))
+
+
 @company_page(Perm.ORDERS_VIEW)
 def orders_page(request: CompanyRequest) -> HttpResponse:
     now = timezone.now()
-    pending = list(waiting_for_confirmation(request.company))
+    page = page_of(
+        request.GET.get("page"),
+        Invoice.objects.filter(company=request.company, status=InvoiceStatus.PENDING),
+        PENDING_ORDER,
+        _pending_rows,
+        per_page=PENDING_PAGE,
+    )
+    pending = list(page)
     for invoice in pending:
-        invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)  # type: ignore[attr-defined]
+        invoice.channel = channel_name(invoice.is_ecommerce, invoice.sales_channel)
     carts = (
         # Marketplace carts; orders a rep is entering are listed on New order.
         WebOrder.objects.filter(company=request.company, status=WebOrderStatus.PENDING, rep_entered=False)
@@ -94,12 +109,8 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
     return render(
         request,
         "web/orders/pending.html",
-        {"pending": pending, "carts": carts, "now": now, "section": "orders"},
+        {"pending": pending, "page": page, "query": "", "carts": carts, "now": now, "section": "orders"},
     )
-
-
-# Where Confirm Orders may send the user back to: names of pages, never a URL from the form.
-_BACK_TO = {"web:home", "web:orders"}
 
 
 # Where Confirm Orders may send the user back to: names of pages, never a URL from the form.
@@ -131,8 +142,12 @@ def invoice_list(request: CompanyRequest) -> HttpResponse:
     status_id = 0 if status.strip() == "0" else parse_id(status)  # Pending is 0, which is no id
     text = request.GET.get("q", "").strip()
     flt = InvoiceFilter(status=status_id if status_id in InvoiceStatus.values else None, search=text)
-    rows = invoices_matching(request.company, flt).select_related("customer", "ship_to")
-    page = Paginator(_with_fee(rows.order_by("-created_on", "-id")), 50).get_page(request.GET.get("page"))
+    page = page_of(
+        request.GET.get("page"),
+        invoices_matching(request.company, flt),
+        ("-created_on", "-id"),
+        lambda rows: _with_fee(rows.select_related("customer", "ship_to")),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -242,14 +257,14 @@ def prebook_list(request: CompanyRequest) -> HttpResponse:
     status_id = parse_id(status)
     text = request.GET.get("q", "").strip()
     flt = PrebookFilter(status=status_id if status_id in PrebookStatus.values else None, search=text)
-    rows = _with_fee(
-        prebooks_matching(request.company, flt)
-        .select_related("customer", "carrier")
-        .annotate(lines=Count("items"))
-        .order_by("-truck_date", "-id"),
-        "prebook",
+    page = page_of(
+        request.GET.get("page"),
+        prebooks_matching(request.company, flt),
+        ("-truck_date", "-id"),
+        lambda rows: _with_fee(
+            rows.select_related("customer", "carrier").annotate(lines=Count("items")), "prebook"
+        ),
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

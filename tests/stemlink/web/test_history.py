@@ -1,0 +1,303 @@
+"""Years of history: every list is paged, a page's statements do not grow with the data, a refused
+fees period is said in words, exports stream (and stop at their time limit), pickers search."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from stemlink.customers.models import Customer, ShipTo
+from stemlink.orders.models import FeeEntry, Invoice, InvoiceItem, InvoiceStatus, Prebook
+from stemlink.web.paging import page_of
+from tests.factories import World, make_customer, make_line, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(world: World, n: int, *, status: int = InvoiceStatus.PENDING) -> None:
+    """Add `n` invoices with a line and a fee each, `n` prebooks, customers and ship-tos (in bulk)."""
+    start = (Invoice.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    customers = Customer.objects.bulk_create(
+        [Customer(company=world.company, code=f"H{start + i}", name=f"History {start + i}") for i in range(n)]
+    )
+    ShipTo.objects.bulk_create(
+        [ShipTo(company=world.company, customer=world.customer, name=f"Shop {start + i}") for i in range(n)]
+    )
+    invoices = Invoice.objects.bulk_create(
+        [
+            Invoice(
+                company=world.company,
+                location=world.location,
+                number=start + i,
+                prefix="W",
+                customer=customers[i],
+                ship_to=None,
+                ship_date=timezone.now().date(),
+                status=status,
+                is_ecommerce=True,
+                total=Decimal("10.00"),
+            )
+            for i in range(n)
+        ]
+    )
+    InvoiceItem.objects.bulk_create(
+        [
+            InvoiceItem(
+                company=world.company,
+                invoice=inv,
+                product=world.product,
+                box_type=world.hb,
+                units_per_box=250,
+                boxes=1,
+                unit_price=Decimal("10.00"),
+                total=Decimal("10.00"),
+            )
+            for inv in invoices
+        ]
+    )
+    FeeEntry.objects.bulk_create(
+        [
+            FeeEntry(
+                company=world.company,
+                document_kind="invoice",
+                invoice=inv,
+                document_number=f"W{inv.number}",
+                customer=inv.customer,
+                base_amount=Decimal("10.00"),
+                rate_percent=Decimal("2.50"),
+                amount=Decimal("0.25"),
+            )
+            for inv in invoices
+        ]
+    )
+    Prebook.objects.bulk_create(
+        [
+            Prebook(
+                company=world.company,
+                location=world.location,
+                number=start + i,
+                customer=customers[i],
+                truck_date=timezone.now().date(),
+            )
+            for i in range(n)
+        ]
+    )
+    for _ in range(2):
+        make_line(world)
+
+
+def _pages(world: World) -> dict[str, tuple[str, dict[str, str]]]:
+    number = str(
+        Invoice.objects.filter(company=world.company).order_by("id").values_list("number", flat=True)[0]
+    )
+    return {
+        "home": (reverse("web:home"), {}),
+        "orders": (reverse("web:orders"), {}),
+        "orders, page 2": (reverse("web:orders"), {"page": "2"}),
+        "invoices": (reverse("web:invoices"), {}),
+        "invoices, status": (reverse("web:invoices"), {"status": "0"}),
+        "invoices, last page": (reverse("web:invoices"), {"page": "999"}),
+        "invoices, number": (reverse("web:invoices"), {"q": number}),
+        "prebooks": (reverse("web:prebooks"), {}),
+        "prebooks, last page": (reverse("web:prebooks"), {"page": "999"}),
+        "customers": (reverse("web:customers"), {}),
+        "customer": (reverse("web:customer", args=[world.customer.pk]), {}),
+        "fees": (reverse("web:fees"), {}),
+        "fees, page 2": (reverse("web:fees"), {"page": "2"}),
+        "inventory": (reverse("web:inventory"), {}),
+    }
+
+
+def _statements(client: Client, path: str, query: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, query)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+def test_no_page_asks_more_statements_with_more_data(world: World, admin_client: Client) -> None:
+    """Statement budgets at two data sizes: 3 of each, then 160 of each (several pages of every list)."""
+    _grow(world, 3)
+    small = {name: _statements(admin_client, *where) for name, where in _pages(world).items()}
+    _grow(world, 157)
+    large = {name: _statements(admin_client, *where) for name, where in _pages(world).items()}
+    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
+    assert grew == {}, f"statements per page grew with the data (small, large): {grew}"
+
+
+@pytest.mark.parametrize(
+    ("name", "per_page", "row"),
+    [
+        ("web:orders", 50, "<tr data-number="),
+        ("web:invoices", 50, '<a href="/orders/invoices/'),
+        ("web:prebooks", 50, '<a href="/orders/prebooks/'),
+        ("web:customers", 50, 'href="/setup/customers/'),
+    ],
+)
+def test_every_list_is_paged(world: World, admin_client: Client, name: str, per_page: int, row: str) -> None:
+    _grow(world, per_page + 7)
+    first = admin_client.get(reverse(name)).content.decode()
+    assert "Page 1 of 2" in first, name
+    # Rows of the list on the first page (links in the navigation do not match these patterns).
+    assert first.count(row) <= per_page + 3, name
+    last = admin_client.get(reverse(name), {"page": "2"}).content.decode()
+    assert "Page 2 of 2" in last and last.count(row) < first.count(row), name
+
+
+def test_a_customers_ship_tos_and_the_fees_ledger_are_paged(world: World, admin_client: Client) -> None:
+    _grow(world, 120)
+    page = admin_client.get(reverse("web:customer", args=[world.customer.pk])).content.decode()
+    assert "Page 1 of 3" in page and "ship_tos_page=2" in page
+    assert page.count("<td>Shop ") == 50
+    fees = admin_client.get(reverse("web:fees")).content.decode()
+    assert "Page 1 of 2" in fees
+    second = admin_client.get(reverse("web:fees"), {"page": "2"}).content.decode()
+    assert "Page 2 of 2" in second and second.count('href="/orders/invoices/') == 20
+
+
+def test_seek_pages_match_offset_pages_from_either_end(world: World) -> None:
+    """The paginator reads ids from the near end; every page is the page OFFSET would give."""
+    _grow(world, 123)
+    keys = Invoice.objects.filter(company=world.company)
+    expected = Paginator(keys.order_by("-created_on", "-id"), 10)
+    for number in expected.page_range:
+        page = page_of(str(number), keys, ("-created_on", "-id"), per_page=10)
+        assert [i.pk for i in page] == [i.pk for i in expected.page(number)], number
+    assert page_of("nonsense", keys, ("id",)).number == 1
+    assert page_of("9999", keys, ("id",), per_page=10).number == 13
+
+
+def test_a_fees_period_the_page_refuses_is_said_in_words_on_the_page_and_the_export(
+    world: World, admin_client: Client
+) -> None:
+    too_long = {"date_from": "2024-01-01", "date_to": "2026-01-01"}
+    page = admin_client.get(reverse("web:fees"), too_long).content.decode()
+    assert "Choose a period of at most a year." in page and 'id="fees-refused"' in page
+    assert 'id="fees-total"' not in page and 'id="fees-export"' not in page  # no figures for another period
+    export = admin_client.get(reverse("web:fees_export"), too_long)
+    assert export.status_code == 400
+    assert "Nothing was exported. To: Choose a period of at most a year." in export.content.decode()
+
+
+def test_the_fees_export_streams_excel_or_csv_with_hostile_text_kept_as_text(
+    world: World, admin_client: Client
+) -> None:
+    _grow(world, 3)
+    Customer.objects.filter(pk=Invoice.objects.filter(company=world.company).first().customer_id).update(
+        name="=HYPERLINK(1)"
+    )
+    excel = admin_client.get(reverse("web:fees_export"))
+    assert excel.streaming and excel["Content-Disposition"].endswith('.xlsx"')
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert len(rows) == 4 and rows[1][8] == 0.25
+    as_csv = admin_client.get(reverse("web:fees_export"), {"format": "csv"})
+    assert as_csv.streaming and as_csv["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(b"".join(as_csv.streaming_content).decode())))
+    assert lines[0][:2] == ["Date (UTC)", "Document"] and len(lines) == 4
+    assert "'=HYPERLINK(1)" in [line[4] for line in lines]
+
+
+def test_an_export_past_its_time_limit_stops_and_says_so(
+    world: World, admin_client: Client, settings
+) -> None:
+    _grow(world, 5)
+    settings.EXPORT_SECONDS = -1  # past the limit before the first row
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    admin_client.get(reverse("web:fees_export"), {"format": "csv"}).streaming_content
+                ).decode()
+            )
+        )
+    )
+    assert len(lines) == 2 and lines[1][0].startswith("Cut short: the export ran past")
+    book = admin_client.get(reverse("web:customers_export"))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(book.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert rows[-1][0].startswith("Cut short")
+
+
+def test_pickers_send_the_chosen_option_only_and_search_the_companys_rows(
+    world: World, other_world: World, admin_client: Client
+) -> None:
+    _grow(world, 60)
+    make_customer(other_world.company, name="History Elsewhere")
+    page = admin_client.get(reverse("web:inventory")).content.decode()
+    assert "History 1" not in page and 'id="id_reserved_for_search"' in page
+    found = admin_client.get(
+        reverse("web:pick_customer"), {"field": "reserved_for", "reserved_for_search": "history"}
+    ).content.decode()
+    assert found.count("<option") == 3 + 30 + 1  # the fixed three, the first 30 matches, "more"
+    assert "Elsewhere" not in found
+    chosen = Customer.objects.get(company=world.company, name="History 7")
+    kept = admin_client.get(reverse("web:inventory"), {"reserved_for": str(chosen.pk)}).content.decode()
+    assert f'<option value="{chosen.pk}" selected>History 7</option>' in kept
+    theirs = Customer.objects.get(company=other_world.company, name="History Elsewhere")
+    refused = admin_client.get(
+        reverse("web:fees"), {"date_from": "2026-01-01", "date_to": "2026-01-31", "customer": theirs.pk}
+    )
+    assert "Select a valid choice" in refused.content.decode()
+
+
+def test_a_warehouse_member_may_search_customers_but_not_without_signing_in(world: World) -> None:
+    client = Client()
+    url = reverse("web:pick_customer")
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(make_user(world.company, username="wendy", role="warehouse"))
+    assert client.get(url, {"field": "customer", "customer_search": "bloom"}).status_code == 200
+
+
+def test_invoice_list_rows_from_plain_columns_equal_the_model_rows(world: World) -> None:
+    from django.contrib.auth import get_user_model
+
+    from stemlink.api.methods.invoices import _invoice_row, _invoice_rows
+
+    rep = get_user_model().objects.create_user(username="sam", first_name="Sam", last_name="Seller")
+    world.customer.sales_rep = rep
+    world.customer.save()
+    _grow(world, 4)
+    Invoice.objects.filter(company=world.company).update(customer=world.customer, carrier=world.carrier)
+    Invoice.objects.filter(company=world.company, number=1).update(
+        customer=Customer.objects.filter(company=world.company).last(), carrier=None
+    )
+    invoices = (
+        Invoice.objects.filter(company=world.company)
+        .select_related("customer", "customer__sales_rep", "carrier")
+        .order_by("id")
+    )
+    assert _invoice_rows(invoices) == [_invoice_row(i) for i in invoices]
+    assert {row["salesPersonName"] for row in _invoice_rows(invoices)} == {"Sam Seller", ""}
+
+
+def test_a_closed_csv_export_stops_reading(rf: object) -> None:
+    """What the server does when the client goes away: it closes the response, and reading stops."""
+    from stemlink.web.exports import export_response
+
+    read = []
+
+    def rows():
+        for n in range(100_000):
+            read.append(n)
+            yield [n, f"row {n}"]
+
+    response = export_response(rf.get("/x", {"format": "csv"}), "x", "X", ["n", "text"], rows())  # type: ignore[attr-defined]
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith(b"n,text")
+    next(chunks)  # the first rows
+    response.close()
+    assert len(read) < 1_000
+    assert list(chunks) == []  # nothing more is produced
