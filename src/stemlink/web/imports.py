@@ -418,7 +418,14 @@ class Table:
             or stored.get("user") != user_id
         ):
             return None
-        return cls(stored["name"], stored["header"], stored["rows"], stored["numbers"])
+        name, header, rows, numbers = (stored.get(k) for k in ("name", "header", "rows", "numbers"))
+        if not (isinstance(name, str) and isinstance(header, list) and isinstance(rows, list)):
+            return None
+        if not isinstance(numbers, list) or len(numbers) != len(rows):
+            return None
+        if any(not isinstance(row, list) or len(row) != len(header) for row in rows):
+            return None
+        return cls(name, header, rows, numbers)
 
 
 def read_table(spec: Spec, name: str, data: bytes) -> Table:

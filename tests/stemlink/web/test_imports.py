@@ -252,3 +252,15 @@ def test_roles_decide_who_imports(world: World, rep_client: Client) -> None:
     warehouse.force_login(make_user(world.company, role="warehouse"))
     assert warehouse.get("/setup/import/inventory/").status_code == 200
     assert warehouse.get("/setup/import/products/").status_code == 403
+
+
+def test_a_stored_preview_of_the_wrong_shape_is_not_confirmed(world: World, admin_client: Client) -> None:
+    rows = [PRODUCTS_HEADER, ["ONE", "One Rose", "Roses", "", "", "", ""]]
+    digest = _upload(admin_client, "products", "p.xlsx", _xlsx(rows)).context["digest"]
+    session = admin_client.session
+    stored = session["stemlink_import_products"]
+    stored["rows"] = [["ONE", "short row"]]
+    session["stemlink_import_products"] = stored
+    session.save()
+    assert _confirm(admin_client, "products", digest).status_code == 400
+    assert not Product.objects.filter(code="ONE").exists()

@@ -196,6 +196,8 @@ def test_a_rep_adds_a_customer_but_cannot_change_the_catalog(world: World, rep_c
     assert customer.code == "PETALPUSHERS" and customer.default_price == "A"
     assert rep_client.get("/setup/products/").status_code == 200
     assert rep_client.get("/setup/products/new/").status_code == 403
+    shown = rep_client.get(f"/setup/products/{world.product.pk}/").content.decode()
+    assert 'id="record-form"' not in shown and "<td>Roses</td>" in shown
     assert rep_client.post(f"/setup/products/{world.product.pk}/", {"code": "X"}).status_code == 403
     assert rep_client.get("/setup/users/").status_code == 403
     assert rep_client.get(f"/setup/customers/{customer.pk}/edit/").status_code == 403

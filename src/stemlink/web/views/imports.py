@@ -76,7 +76,11 @@ def _import(request: CompanyRequest, spec: Spec) -> HttpResponse:
         return redirect(f"web:import_{spec.slug}")
     if action == "confirm":
         table = Table.from_session(request.session.get(key), request.company.pk, int(request.user.pk or 0))
-        if table is None or request.POST.get("digest") != table.digest():
+        if (
+            table is None
+            or table.header != [c.header for c in spec.columns]
+            or request.POST.get("digest") != table.digest()
+        ):
             return _page(
                 request,
                 spec,

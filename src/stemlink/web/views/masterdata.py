@@ -331,6 +331,7 @@ def _detail(kind: Kind, request: CompanyRequest, record_id: int, change: Perm) -
         "form": form,
         "record": record,
         "can_change": request.can[change.value],
+        "display": [(header, get(record)) for header, get in kind.columns],
         "section": "setup",
     }
     if kind.model is Product:
