@@ -238,7 +238,7 @@ def test_a_preview_waits_only_for_its_uploader_in_its_company(
 def test_each_import_has_a_template_that_imports_back(admin_client: Client, what: str) -> None:
     got = admin_client.get(f"/setup/import/{what}/template/")
     assert got.status_code == 200
-    sheet = load_workbook(io.BytesIO(got.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(got.streaming_content))).active
     assert sheet is not None and sheet.max_row == 2
     csv_got = admin_client.get(f"/setup/import/{what}/template/?format=csv")
     assert csv_got["Content-Type"].startswith("text/csv")

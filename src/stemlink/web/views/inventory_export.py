@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from stemlink.inventory.models import InventoryLine
+from stemlink.tenancy import calendar
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page
-from stemlink.web.exports import workbook_bytes, xlsx_response
+from stemlink.web.exports import export_response
 from stemlink.web.forms import InventoryFilterForm
 from stemlink.web.imports import SPECS
 from stemlink.web.views.inventory import _filtered
 
 
 @company_page(Perm.INVENTORY_VIEW)
-def inventory_export(request: CompanyRequest) -> HttpResponse:
+def inventory_export(request: CompanyRequest) -> HttpResponseBase:
     costs = request.can[Perm.COSTS_VIEW.value]
     form = InventoryFilterForm(request.company, request.GET or None)
     rows = _filtered(InventoryLine, request.company, form)
@@ -54,5 +55,6 @@ def inventory_export(request: CompanyRequest) -> HttpResponse:
         ]
         return values
 
-    content = workbook_bytes("On hand", headers, (row(line) for line in rows.iterator()))
-    return xlsx_response(f"inventory-{timezone.now():%Y%m%d-%H%M}.xlsx", content)
+    stamp = calendar.local_time(request.company, timezone.now()).strftime("%Y%m%d-%H%M")
+    rows_out = (row(line) for line in rows.iterator(chunk_size=1000))
+    return export_response(request, f"inventory-{stamp}", "On hand", headers, rows_out)

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from stemlink.tenancy.rules import Perm
 from stemlink.tenancy.services import save_location
 from stemlink.web.access import CompanyRequest, company_page
 from stemlink.web.errors import add_error_to_form
-from stemlink.web.exports import workbook_bytes, xlsx_response
+from stemlink.web.exports import export_response
 from stemlink.web.masterdata_forms import (
     BoxTypeForm,
     CarrierForm,
@@ -272,15 +273,16 @@ def _list(kind: Kind, request: CompanyRequest, change: Perm) -> HttpResponse:
     )
 
 
-def _export(kind: Kind, request: CompanyRequest) -> HttpResponse:
+def _export(kind: Kind, request: CompanyRequest) -> HttpResponseBase:
     rows = _filtered(kind, request.company, _filter_form(kind, request))
-    content = workbook_bytes(
+    stamp = calendar.local_time(request.company, timezone.now()).strftime("%Y%m%d-%H%M")
+    return export_response(
+        request,
+        f"{kind.slug}-{stamp}",
         kind.title,
         [h for h, _ in kind.columns],
-        ([get(r) for _, get in kind.columns] for r in rows.iterator()),
+        ([get(r) for _, get in kind.columns] for r in rows.iterator(chunk_size=1000)),
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"{kind.slug}-{stamp}.xlsx", content)
 
 
 def _new(kind: Kind, request: CompanyRequest) -> HttpResponse:
@@ -364,7 +366,7 @@ def _views(slug: str, read: Perm, change: Perm) -> tuple[Any, Any, Any, Any]:
         return _list(kind, request, change)
 
     @company_page(read)
-    def export_view(request: CompanyRequest) -> HttpResponse:
+    def export_view(request: CompanyRequest) -> HttpResponseBase:
         return _export(kind, request)
 
     @company_page(change)
