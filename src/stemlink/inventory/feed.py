@@ -426,10 +426,12 @@ def _delta_condition(
     return " OR ".join(parts), params
 
 
-# Prices already worked out, by (terms, margin, view, line price, cost): a sync of thousands of lines
-# meets a few hundred distinct pairs. The key holds every input of the rule, so it is never stale.
-_PRICE_MEMO: dict[tuple[Any, ...], Decimal] = {}
-_PRICE_MEMO_MAX = 200_000
+# Prices already worked out, by (terms, margin, view), then by (line price, cost): a sync of thousands
+# of lines meets a few hundred distinct pairs. The keys hold every input of the rule, so it is never
+# stale. Two levels, so that a line hashes only its (price, cost) pair, not the customer's terms.
+_PRICE_MEMO: dict[tuple[Any, ...], dict[tuple[Any, Any], Decimal]] = {}
+_PRICE_MEMO_MAX = 200_000  # pairs per terms
+_PRICE_MEMO_TERMS_MAX = 1_000
 
 
 class Pricer:
@@ -440,20 +442,22 @@ class Pricer:
         self.margin = company.gross_margin_percent
         self.ecommerce = ecommerce
         self.prefix = (pricing_terms_for(customer), self.margin, ecommerce)
-        self.cache: dict[tuple[Any, Any], Decimal] = {}
+        cache = _PRICE_MEMO.get(self.prefix)
+        if cache is None:
+            if len(_PRICE_MEMO) >= _PRICE_MEMO_TERMS_MAX:
+                _PRICE_MEMO.clear()
+            cache = _PRICE_MEMO[self.prefix] = {}
+        # The prices of these terms by (line price, cost), shared by every call with the same terms.
+        self.cache: dict[tuple[Any, Any], Decimal] = cache
 
     def __call__(self, price: Any, cost: Any) -> Decimal:
         """The unit price as a Decimal: the envelope writes it as the exact JSON number (`12.50`)."""
         key = (price, cost)
         found = self.cache.get(key)
         if found is None:
-            memo_key = (*self.prefix, price, cost)
-            found = _PRICE_MEMO.get(memo_key)
-            if found is None:
-                found = self.decimal(price, cost)
-                if len(_PRICE_MEMO) >= _PRICE_MEMO_MAX:
-                    _PRICE_MEMO.clear()
-                _PRICE_MEMO[memo_key] = found
+            found = self.decimal(price, cost)
+            if len(self.cache) >= _PRICE_MEMO_MAX:
+                self.cache.clear()
             self.cache[key] = found
         return found
 
