@@ -34,6 +34,7 @@ class Perm(enum.StrEnum):
     CUSTOMERS_MANAGE = "customers_manage"  # a customer's page: pricing terms, reservations, ship-tos, new
     FEES_VIEW = "fees_view"  # transaction fees: the Fees report, its export, fee columns and totals
     SETUP = "setup"  # Setup » Settings, API tokens, partner endpoints and their deliveries
+    PURCHASING = "purchasing"  # purchase orders to growers (make, confirm, cancel), growers' availability
 
 
 ADMIN = "admin"
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[Perm]] = {
             P.INVENTORY_VIEW,
             P.INVENTORY_EDIT,
             P.COSTS_VIEW,
+            P.PURCHASING,
         }
     ),
     # Keeps the books: invoices, fees, costs, exports, and voids (which reverse fees); sells nothing.
@@ -141,6 +143,26 @@ METHOD_PERMISSIONS: Mapping[str, Perm | None] = {
     "web-order.checkout": P.ORDERS_SELL,
     "web-order-details.list": P.ORDERS_VIEW,
     "web-order.delete": P.ORDERS_SELL,
+    # purchasing (growers' side)
+    "purchase.order.list": P.COSTS_VIEW,  # answers unit costs
+    "purchase.order.va.details.list": P.COSTS_VIEW,
+    "purchase.order.create": P.PURCHASING,
+    "purchase.order.mixed.create": P.PURCHASING,
+    "purchase.order.confirm": P.PURCHASING,
+    "purchase.order.receive": P.INVENTORY_EDIT,
+    "purchase.order.item.awb.add": P.PURCHASING,
+    "purchase.order.item.delete": P.PURCHASING,
+    "vendor.availability.items.list": P.INVENTORY_VIEW,
+    "prebook.vendor.availability.item.add": P.ORDERS_SELL,
+    "multiple.prebooks.create": P.ORDERS_SELL,
+    "product.add": P.PURCHASING,
+    "payment.method.list": P.CUSTOMERS_VIEW,
+    "box.code.change": P.INVENTORY_EDIT,
+    "hardgood/inventory.list": P.INVENTORY_VIEW,
+    "hardgood.inventory.add": P.INVENTORY_EDIT,
+    "invoice.accounting.details.list": P.FEES_VIEW,
+    "ecommerce-lite/settings": P.ORDERS_VIEW,
+    "carriers.by.customer.ship.date.list": P.ORDERS_VIEW,
 }
 
 ROLE_NAMES = {
