@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Category, Product
+from stemlink.errors import FieldError, ValidationFailed
 from stemlink.tenancy.models import Company
 
 
@@ -71,3 +72,44 @@ def add_standard_box_types(company: Company) -> list[BoxType]:
         )[0]
         for code, description, fbe in STANDARD_BOX_TYPES
     ]
+
+
+def add_product(
+    company: Company,
+    *,
+    code: str,
+    description: str,
+    category: Category,
+    variety: str = "",
+    color: str = "",
+    grade: str = "",
+    legacy_code: str = "",
+    division_id: int | None = None,
+    division_description: str = "",
+    tags: str = "",
+) -> Product:
+    """Add a product to the catalogue (Komet's `product.add`). Raises ValidationFailed for a code
+    another product has, or a blank description."""
+    code, description = (code or "").strip(), (description or "").strip()
+    errors = []
+    if not code:
+        errors.append(FieldError("productCode", "is required: the product code"))
+    elif Product.objects.filter(company=company, code__iexact=code).exists():
+        errors.append(FieldError("productCode", f"product code {code!r} is taken by another product"))
+    if not description:
+        errors.append(FieldError("description", "is required"))
+    if errors:
+        raise ValidationFailed(errors)
+    return Product.objects.create(
+        company=company,
+        code=code,
+        description=description,
+        category=category,
+        variety=variety,
+        color=color,
+        grade=grade,
+        legacy_code=legacy_code,
+        division_id=division_id,
+        division_description=division_description,
+        tags=tags,
+    )

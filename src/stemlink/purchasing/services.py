@@ -20,15 +20,17 @@ from django.utils import timezone
 
 from stemlink.catalog.models import BoxType, Product, Vendor
 from stemlink.customers.models import Customer
+from stemlink.customers.services import add_customer
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, ValidationFailed
 from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory import services as inventory_services
 from stemlink.inventory import stock
 from stemlink.inventory.models import FutureLine, InventoryType
 from stemlink.orders import documents, numbering
+from stemlink.orders import prebooks as prebook_service
 from stemlink.orders import rules as order_rules
 from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus
-from stemlink.orders.resolvers import resolve_location
+from stemlink.orders.resolvers import resolve_carrier, resolve_location
 from stemlink.purchasing import rules
 from stemlink.purchasing.models import (
     AvailabilityItem,
@@ -931,3 +933,116 @@ def change_box_codes(
                 continue
             results.append(BoxCodeResult(current, new, True, "Box code was successfully updated"))
     return results
+
+
+# --------------------------------------------------------------------------------------------
+# Many prebooks at once, for a customer found or made by its code (Komet's multiple.prebooks.create)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiPrebookLine:
+    """A line of `multiple.prebooks.create`: its carrier and ship date pick the prebook it goes on."""
+
+    carrier_code: str
+    ship_date: dt.date
+    line: LineRequest
+    carrier_name: str = ""
+    vendor_code: str | None = None
+    mark_code: str = ""
+
+
+def create_multiple_prebooks(
+    company: Company,
+    *,
+    customer_code: str,
+    customer_fields: dict[str, Any],
+    lines: Sequence[MultiPrebookLine],
+    ship_via: int = 0,
+    customer_po: str = "",
+    auto_purchase: bool = False,
+    location: Location | None = None,
+    token_id: int | None = None,
+) -> tuple[Customer, list[Prebook], list[PurchaseOrder]]:
+    """Make one prebook per carrier and ship date for a customer found by code (made when new);
+    with `auto_purchase`, buy every line that names its grower and cost on a purchase order per
+    grower and ship date (sent to the grower, open). One transaction: a bad line changes nothing.
+
+    Raises ValidationFailed (naming the line), NotFound (a carrier, product or grower).
+    """
+    if not lines:
+        raise ValidationFailed(FieldError("prebookItems", "give at least one line"))
+    if auto_purchase:
+        missing = [
+            FieldError(
+                f"prebookItems[{i}].vendorCode", "is required to buy the line (autoGeneratePOsfromPrebooks)"
+            )
+            for i, item in enumerate(lines)
+            if not item.vendor_code
+        ]
+        if missing:
+            raise ValidationFailed(missing)
+    with transaction.atomic():
+        customer = Customer.objects.filter(company=company, code__iexact=customer_code.strip()).first()
+        if customer is None:
+            customer = add_customer(company, code=customer_code, **customer_fields)
+        groups: dict[tuple[int, dt.date], list[tuple[int, MultiPrebookLine]]] = {}
+        carriers = {}
+        for index, item in enumerate(lines):
+            carrier = carriers.get(item.carrier_code.lower())
+            if carrier is None:
+                carrier = resolve_carrier(company, carrier_id=None, carrier_code=item.carrier_code)
+                carriers[item.carrier_code.lower()] = carrier
+            groups.setdefault((carrier.pk, item.ship_date), []).append((index, item))
+        made, orders = [], []
+        to_buy: dict[tuple[int, dt.date], list[LineRequest]] = {}
+        vendors: dict[int, Vendor] = {}
+        for (carrier_id, ship_date), members in groups.items():
+            requests = [
+                prebook_service.PrebookLineRequest(
+                    boxes=item.line.boxes,
+                    price=item.line.price if item.line.price is not None else Decimal("0"),
+                    product_code=item.line.product_code,
+                    product_id=item.line.product_id,
+                    box_type_code=item.line.box_type_code,
+                    unit_type=item.line.unit_type,
+                    bunches=item.line.bunches,
+                    stems_bunch=item.line.stems_bunch,
+                    mark_code=item.mark_code,
+                )
+                for _, item in members
+            ]
+            result = prebook_service.create_prebook(
+                company,
+                customer=customer,
+                carrier=next(c for c in carriers.values() if c.pk == carrier_id),
+                truck_date=ship_date,
+                location=location,
+                customer_po=customer_po,
+                ship_via=ship_via,
+                items=requests,
+                token_id=token_id,
+            )
+            made.append(result.prebook)
+            if auto_purchase:
+                for (_, item), prebook_item in zip(members, result.items, strict=True):
+                    vendor = resolve_vendor(company, None, item.vendor_code, "vendorCode")
+                    vendors[vendor.pk] = vendor
+                    to_buy.setdefault((vendor.pk, ship_date), []).append(
+                        LineRequest(
+                            **{**item.line.__dict__, "prebook_item_id": prebook_item.pk, "mixed_box": None}
+                        )
+                    )
+        for (vendor_id, ship_date), buy in to_buy.items():
+            orders.append(
+                create_purchase_order(
+                    company,
+                    vendor=vendors[vendor_id],
+                    ship_date=ship_date,
+                    lines=buy,
+                    location=location,
+                    customer=customer,
+                    token_id=token_id,
+                )
+            )
+        return customer, made, orders

@@ -9,6 +9,7 @@ grower's record "was not found" for it. Komet documents only the names of most o
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -704,4 +705,142 @@ def box_code_change(ctx: CallContext, params: BoxCodeChangeParams) -> dict[str, 
             {"currentBoxCode": r.current, "newBoxCode": r.new, "status": int(r.changed), "message": r.message}
             for r in results
         ],
+    }
+
+
+# --- many prebooks at once ------------------------------------------------------------------------
+
+
+class MultiPrebookItemParams(POLineParams):
+    carrierCode: Code
+    carrierName: Annotated[str, Field(max_length=120)] = ""
+    shipDate: Date
+    vendorCode: Code | None = None
+    markCode: Short = ""
+    unitCost: Money | None = None  # type: ignore[assignment]
+    price: Money  # type: ignore[assignment]
+
+
+Text200 = Annotated[str, Field(max_length=200)]
+Text100 = Annotated[str, Field(max_length=100)]
+Text60 = Annotated[str, Field(max_length=60)]
+
+
+class MultiplePrebooksParams(Params):
+    customerCode: Code
+    customerName: Text200
+    billAddress: Text200
+    billCity: Text100
+    billState: Text60
+    billZipCode: Annotated[str, Field(max_length=20)]
+    billCountry: Text60
+    shipAddress: Text200
+    shipCity: Text100
+    shipState: Text60
+    shipZipCode: Annotated[str, Field(max_length=20)]
+    shipCountry: Text60
+    customerPhone: Annotated[str, Field(max_length=40)]
+    shipViaId: Int = 0
+    customerPO: Short = ""
+    autoGeneratePOsfromPrebooks: Bool = False
+    companyLocationCode: Code | None = None
+    prebookItems: Annotated[list[MultiPrebookItemParams], Field(min_length=1, max_length=500)]
+
+
+class MultiPrebookRecord(Answer):
+    prebookId: int
+    prebookNumber: int
+    carrierId: int | None
+    shipDate: Day
+
+
+class MultiplePrebooksAnswer(Answer):
+    customerId: int
+    prebooks: list[MultiPrebookRecord]
+    purchaseOrderIds: list[int]
+
+
+@api_method(
+    "multiple.prebooks.create",
+    answer=MultiplePrebooksAnswer,
+    tokens={CO},
+    params=MultiplePrebooksParams,
+    answer_key="prebooks",
+    writes=True,
+    area=AREA,
+    summary="Create a prebook per carrier and ship date for a customer found by code (made when new); "
+    "autoGeneratePOsfromPrebooks buys the lines that name a grower and cost.",
+)
+def multiple_prebooks_create(ctx: CallContext, params: MultiplePrebooksParams) -> dict[str, Any]:
+    if params.autoGeneratePOsfromPrebooks:
+        missing = [
+            FieldError(
+                f"prebookItems[{i}].unitCost", "is required to buy the line (autoGeneratePOsfromPrebooks)"
+            )
+            for i, item in enumerate(params.prebookItems)
+            if item.unitCost is None
+        ]
+        if missing:
+            raise ValidationFailed(missing)
+    location = resolve_location(
+        ctx.company, None, params.companyLocationCode, field_name="companyLocationCode"
+    )
+    customer, made, orders = services.create_multiple_prebooks(
+        ctx.company,
+        customer_code=params.customerCode,
+        customer_fields={
+            "name": params.customerName,
+            "billing_address": params.billAddress,
+            "billing_city": params.billCity,
+            "billing_state": params.billState,
+            "billing_zipcode": params.billZipCode,
+            "billing_country": params.billCountry,
+            "shipping_address": params.shipAddress,
+            "shipping_city": params.shipCity,
+            "shipping_state": params.shipState,
+            "shipping_zipcode": params.shipZipCode,
+            "shipping_country": params.shipCountry,
+            "phone": params.customerPhone,
+        },
+        lines=[
+            services.MultiPrebookLine(
+                carrier_code=item.carrierCode,
+                carrier_name=item.carrierName,
+                ship_date=item.shipDate,
+                vendor_code=item.vendorCode,
+                mark_code=item.markCode,
+                line=services.LineRequest(
+                    boxes=item.boxes,
+                    unit_cost=item.unitCost if item.unitCost is not None else Decimal("0"),
+                    product_id=item.productId,
+                    product_code=item.productCode,
+                    box_type_id=item.boxTypeId,
+                    box_type_code=item.boxTypeCode,
+                    unit_type=item.unitType,
+                    bunches=item.bunches,
+                    stems_bunch=item.stemsBunch,
+                    price=item.price,
+                ),
+            )
+            for item in params.prebookItems
+        ],
+        ship_via=params.shipViaId,
+        customer_po=params.customerPO,
+        auto_purchase=params.autoGeneratePOsfromPrebooks,
+        location=location,
+        token_id=ctx.token_id,
+    )
+    return {
+        "customerId": customer.pk,
+        "prebooks": [
+            {
+                "prebookId": p.pk,
+                "prebookNumber": p.number,
+                "carrierId": p.carrier_id,
+                "shipDate": p.truck_date,
+            }
+            for p in made
+        ],
+        "purchaseOrderIds": [o.pk for o in orders],
+        "message": f"{len(made)} prebook(s) were successfully created.",
     }
