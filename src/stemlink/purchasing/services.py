@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from stemlink.catalog.models import BoxType, Product, Vendor
+from stemlink.catalog.models import BoxType, Carrier, Product, Vendor
 from stemlink.customers.models import Customer
 from stemlink.customers.services import add_customer
 from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, ValidationFailed
@@ -987,7 +987,7 @@ def create_multiple_prebooks(
         if customer is None:
             customer = add_customer(company, code=customer_code, **customer_fields)
         groups: dict[tuple[int, dt.date], list[tuple[int, MultiPrebookLine]]] = {}
-        carriers = {}
+        carriers: dict[str, Carrier] = {}
         for index, item in enumerate(lines):
             carrier = carriers.get(item.carrier_code.lower())
             if carrier is None:

@@ -239,9 +239,9 @@ def carriers_by_customer_ship_date_list(ctx: CallContext, params: CarriersByDate
             while day <= min(end, horizon):
                 days.add(day)
                 day += dt.timedelta(days=1)
-    carrier = (
-        customer.default_carrier if customer.default_carrier_id and customer.default_carrier.active else None
-    )
+    carrier = customer.default_carrier
+    if carrier is not None and not carrier.active:
+        carrier = None
     default = {"carrierId": carrier.pk if carrier else None, "carrierName": carrier.name if carrier else None}
     ordered = sorted(days)
     return {

@@ -32,7 +32,7 @@ Note = Annotated[str, Field(max_length=2000)]
 
 def _own_vendor(ctx: CallContext) -> Vendor | None:
     """The grower of a Vendor token (None for other tokens)."""
-    if ctx.token_type != VE:
+    if ctx.token_type != VE or ctx.vendor_id is None:
         return None
     vendor = Vendor.objects.filter(company=ctx.company, pk=ctx.vendor_id).first()
     if vendor is None:
@@ -332,7 +332,7 @@ class MixedBoxParams(Params):
     boxTypeId: Id | None = None
     boxTypeCode: Annotated[str, Field(max_length=3)] | None = None
     boxes: Int
-    breakdowns: Annotated[list[POLineParams], Field(min_length=1, max_length=50)]
+    breakdowns: Annotated[list[POLineParams], Field(max_length=50)]
 
 
 class POMixedCreateParams(POHeaderParams):
@@ -352,6 +352,10 @@ class POMixedCreateParams(POHeaderParams):
 def purchase_order_mixed_create(ctx: CallContext, params: POMixedCreateParams) -> dict[str, Any]:
     lines = []
     for number, box in enumerate(params.mixedBoxes, start=1):
+        if not box.breakdowns:
+            raise ValidationFailed(
+                FieldError(f"mixedBoxes[{number - 1}].breakdowns", "give the products the box holds")
+            )
         for part in box.breakdowns:
             request = part.request(mixed_box=number, boxes=box.boxes)
             lines.append(
@@ -403,7 +407,7 @@ class ReceiveLineParams(Params):
 class POReceiveParams(Params):
     purchaseOrderId: Id
     awb: Annotated[str, Field(max_length=40)]
-    items: Annotated[list[ReceiveLineParams], Field(min_length=1, max_length=200)]
+    items: Annotated[list[ReceiveLineParams], Field(max_length=200)]
 
 
 class ReceiptRecord(Answer):
@@ -659,13 +663,13 @@ def prebook_vendor_availability_item_add(ctx: CallContext, params: BookAvailabil
 # --- box labels -----------------------------------------------------------------------------------
 
 
-class BoxCodePair(Params):
+class BoxCodePairParams(Params):
     currentBoxCode: Annotated[str, Field(max_length=100)]
     newBoxCode: Annotated[str, Field(max_length=100)]
 
 
 class BoxCodeChangeParams(Params):
-    boxes: Annotated[list[BoxCodePair], Field(min_length=1, max_length=1000)]
+    boxes: Annotated[list[BoxCodePairParams], Field(max_length=1000)]
 
 
 class BoxCodeRecord(Answer):
@@ -691,6 +695,8 @@ class BoxCodeChangeAnswer(Answer):
     "a Vendor token its own only.",
 )
 def box_code_change(ctx: CallContext, params: BoxCodeChangeParams) -> dict[str, Any]:
+    if not params.boxes:
+        raise ValidationFailed(FieldError("boxes", "give at least one {currentBoxCode, newBoxCode}"))
     results = services.change_box_codes(
         ctx.company, [(b.currentBoxCode, b.newBoxCode) for b in params.boxes], vendor=_own_vendor(ctx)
     )
@@ -718,7 +724,7 @@ class MultiPrebookItemParams(POLineParams):
     vendorCode: Code | None = None
     markCode: Short = ""
     unitCost: Money | None = None  # type: ignore[assignment]
-    price: Money  # type: ignore[assignment]
+    price: Money
 
 
 Text200 = Annotated[str, Field(max_length=200)]
@@ -744,7 +750,7 @@ class MultiplePrebooksParams(Params):
     customerPO: Short = ""
     autoGeneratePOsfromPrebooks: Bool = False
     companyLocationCode: Code | None = None
-    prebookItems: Annotated[list[MultiPrebookItemParams], Field(min_length=1, max_length=500)]
+    prebookItems: Annotated[list[MultiPrebookItemParams], Field(max_length=500)]
 
 
 class MultiPrebookRecord(Answer):
