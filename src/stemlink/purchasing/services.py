@@ -82,7 +82,7 @@ def _order_for(
 ) -> PurchaseOrder:
     orders = PurchaseOrder.objects.filter(company=company, pk=order_id)
     if lock:
-        orders = orders.select_for_update()
+        orders = orders.select_for_update(of=("self",))
     order = orders.select_related("vendor", "customer").first()
     # A vendor's token sees its own orders only; the others do not exist for it.
     if order is None or (vendor is not None and order.vendor_id != vendor.pk):
