@@ -15,6 +15,7 @@ from stemlink.web.views import (
     integrations,
     inventory,
     orders,
+    purchasing,
     setup,
     tokens,
 )
@@ -73,6 +74,13 @@ urlpatterns: list[URLPattern] = [
     path("orders/prebooks/", orders.prebook_list, name="prebooks"),
     path("orders/prebooks/<int:prebook_id>/", orders.prebook_detail, name="prebook"),
     path("orders/prebooks/<int:prebook_id>/pdf/", orders.prebook_pdf, name="prebook_pdf"),
+    # Purchasing
+    path("purchasing/", purchasing.order_list, name="purchase_orders"),
+    path("purchasing/new/", purchasing.order_new, name="purchase_order_new"),
+    path("purchasing/<int:order_id>/", purchasing.order_detail, name="purchase_order"),
+    path("purchasing/availability/", purchasing.availability, name="availability"),
+    path("purchasing/hard-goods/", purchasing.hard_goods, name="hard_goods"),
+    path("purchasing/uncovered/", purchasing.uncovered, name="uncovered"),
     # Fees
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),

@@ -18,7 +18,7 @@ from stemlink.orders.models import Invoice, InvoiceStatus
 from stemlink.tenancy.rules import ROLES, Perm, allows
 from stemlink.web.access import ACCESS_ATTRIBUTE
 from tests.factories import World, make_line, make_user
-from tests.stemlink.web.orders_world import web_order_invoice, web_order_prebook
+from tests.stemlink.web.orders_world import purchase_order, web_order_invoice, web_order_prebook
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def objects(world: World) -> dict[str, Any]:
         "line_id": make_line(world).pk,
         "invoice_id": invoice.pk,
         "prebook_id": web_order_prebook(world).pk,
+        "order_id": purchase_order(world).pk,
     }
 
 
