@@ -29,6 +29,8 @@ def _line_post(world, prefix: str, boxes: int = 8) -> dict:
         f"{prefix}-0-boxes": str(boxes),
         f"{prefix}-0-unit_cost": "0.35",
         f"{prefix}-0-price": "0.90",
+        # A browser posts the blank extra lines' unit selects too.
+        **{f"{prefix}-{n}-unit_type": "Stem" for n in (1, 2, 3)},
     }
 
 
@@ -84,6 +86,7 @@ def test_bad_input_on_the_order_pages_is_named_and_changes_nothing(admin_client,
             "vendor": world.vendor.pk,
             "ship_date": "2026-05-01",
             "line-TOTAL_FORMS": "1",
+            "line-0-unit_type": "Stem",
             "line-INITIAL_FORMS": "0",
         },
     )
