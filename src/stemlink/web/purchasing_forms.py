@@ -46,7 +46,9 @@ class OrderForm(forms.Form):
 class LineForm(forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.none())
     box_type = forms.ModelChoiceField(label="Box", queryset=BoxType.objects.none())
-    unit_type = forms.ChoiceField(label="Unit", choices=[("Stem", "Stem"), ("Bunch", "Bunch")], initial="Stem")
+    unit_type = forms.ChoiceField(
+        label="Unit", choices=[("Stem", "Stem"), ("Bunch", "Bunch")], initial="Stem"
+    )
     bunches = forms.IntegerField(label="Bunches/box", min_value=1, max_value=10000)
     stems_bunch = forms.IntegerField(label="Stems/bunch", min_value=1, max_value=10000)
     boxes = forms.IntegerField(label="Boxes", min_value=1, max_value=services.MAX_BOXES)
