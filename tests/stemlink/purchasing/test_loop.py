@@ -241,3 +241,60 @@ def test_a_shortage_leaves_the_last_prebook_uncovered_for_the_rep(client, world)
         token=company,
     )
     assert status == 409 and again["errorCode"] == "invalid_state"
+
+
+def test_a_prebook_deleted_after_its_boxes_came_gives_them_back_on_the_received_line(client, world):
+    company = issue_token(world.company, "company")
+    buyer = issue_token(world.company, "customer", customer=world.customer)
+    ship = timezone.now().date() + dt.timedelta(days=3)
+    created = _create_po(client, world, company, ship, boxes=6)
+    _, confirmed = api(
+        client, "purchase.order.confirm", {"purchaseOrderId": created["purchaseOrderId"]}, token=company
+    )
+    [future_id] = confirmed["inventoryIds"]
+    _, added = api(
+        client,
+        "web-order-item.add",
+        {
+            "customerId": world.customer.pk,
+            "inventoryIds": str(future_id),
+            "inventoryOrigin": 2,
+            "price": "0.90",
+            "quantity": 5,
+            "carrierId": world.carrier.pk,
+            "date": (ship + dt.timedelta(days=1)).isoformat(),
+        },
+        token=buyer,
+        account=world.company.pk,
+    )
+    _, out = api(
+        client,
+        "web-order.checkout",
+        {"customerId": world.customer.pk, "webOrderId": added["webOrderId"]},
+        token=buyer,
+        account=world.company.pk,
+    )
+    prebook_id = out["prebooks"][0]["prebookId"]
+    item_id = created["purchaseOrderItemIds"][0]
+    # 3 boxes come first: they cover 3 of the prebook's 5; 2 are still to come on the future line.
+    _, received = api(
+        client,
+        "purchase.order.receive",
+        {
+            "purchaseOrderId": created["purchaseOrderId"],
+            "awb": "AWB-5",
+            "items": [{"purchaseOrderItemId": item_id, "boxes": 3}],
+        },
+        token=company,
+    )
+    on_hand = InventoryLine.objects.get(pk=received["receipts"][0]["orderItemId"])
+    future = FutureLine.objects.get(pk=future_id)
+    assert (on_hand.boxes_sold, future.boxes, future.boxes_sold) == (3, 3, 2)
+    status, body = api(client, "prebook.delete", {"prebookId": prebook_id}, token=company)
+    assert status == 200, body
+    on_hand.refresh_from_db()
+    future.refresh_from_db()
+    # The received 3 are open market on hand now; the 2 still to come are on sale as future boxes.
+    assert (on_hand.boxes_sold, future.boxes_sold) == (0, 0)
+    feed = _feed(client, world, buyer)
+    assert (feed[(1, on_hand.pk)]["quantity"], feed[(2, future_id)]["quantity"]) == (3, 3)
