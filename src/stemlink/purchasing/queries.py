@@ -4,10 +4,14 @@ and the prebook lines a shortage left uncovered (for the rep)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import F, QuerySet
 
+from stemlink.customers.models import Customer
+from stemlink.customers.services import unit_price_for
+from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.purchasing.models import AvailabilityItem, Cover, HardGood, PurchaseOrder, PurchaseOrderItem
 from stemlink.tenancy.models import Company
 
@@ -168,3 +172,85 @@ def order_record(
             for item in items
         ],
     }
+
+
+# --- growers' availability in the e-commerce view (Komet's inventoryOrigin 3) --------------------
+
+VENDOR_AVAILABILITY = 3
+HORIZON_DAYS = 60
+
+
+def _offers(company: Company, ids: Sequence[int], location_id: int | None) -> list[AvailabilityItem]:
+    if not ids:
+        raise ValidationFailed(FieldError("inventoryLineIds", "give at least one line id"))
+    offers = AvailabilityItem.objects.filter(
+        company=company, pk__in=list(dict.fromkeys(ids))[:500], product__active=True
+    ).select_related("product", "product__category", "box_type", "vendor")
+    if location_id is not None:
+        offers = offers.filter(location_id=location_id)
+    found = list(offers.order_by("id"))
+    if not found:
+        raise NotFound(
+            "None of these vendor availability items was found; take ids from vendor.availability.items.list."
+        )
+    return found
+
+
+def availability_as_offered(
+    company: Company,
+    customer: Customer,
+    ids: Sequence[int],
+    *,
+    on_date: dt.date | None,
+    location_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Growers' offers as `ecommerce/inventory.get` answers lines (origin 3): priced for the
+    customer, with the boxes left that can ship on `on_date` (0 outside the offer's days)."""
+    records = []
+    for a in _offers(company, ids, location_id):
+        shippable = on_date is None or a.available_from <= on_date <= a.available_to
+        records.append(
+            {
+                "inventoryOrigin": VENDOR_AVAILABILITY,
+                "inventoryIds": str(a.pk),
+                "companyProductId": a.product_id,
+                "productCode": a.product.code,
+                "productDescription": a.product.description,
+                "category": a.product.category.name,
+                "variety": a.product.variety,
+                "color": a.product.color,
+                "grade": a.product.grade,
+                "boxTypeId": a.box_type_id,
+                "boxTypeCode": a.box_type.code,
+                "unitType": a.unit_type,
+                "bunches": a.bunches,
+                "stemsBunch": a.stems_bunch,
+                "unitsPerBox": a.units_per_box,
+                "quantity": max(a.free, 0) if shippable else 0,
+                "price": unit_price_for(
+                    customer,
+                    line_price=a.price,
+                    unit_cost=a.unit_cost,
+                    gross_margin_percent=company.gross_margin_percent,
+                ),
+                "availableFrom": a.available_from,
+                "availableTo": a.available_to,
+                "vendorName": a.vendor.name if company.show_vendors else None,
+                "locationId": a.location_id,
+                "updatedOn": a.updated_on.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            }
+        )
+    return records
+
+
+def availability_dates(
+    company: Company, ids: Sequence[int], *, location_id: int | None = None, today: dt.date
+) -> list[dt.date]:
+    """The days every given offer can ship on, from today to the e-commerce horizon."""
+    days: set[dt.date] | None = None
+    last = today + dt.timedelta(days=HORIZON_DAYS)
+    for a in _offers(company, ids, location_id):
+        start, end = max(a.available_from, today), min(a.available_to, last)
+        span = {start + dt.timedelta(days=n) for n in range((end - start).days + 1)} if a.free > 0 else set()
+        days = span if days is None else days & span
+    return sorted(days or ())

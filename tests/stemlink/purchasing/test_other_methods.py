@@ -281,3 +281,57 @@ def test_the_deprecated_carriers_by_date_list_answers_delivery_days_per_origin(c
         if "operationId" in op
     ]
     assert operations and all(op["deprecated"] is True for op in operations)
+
+
+def test_growers_availability_is_inventory_origin_3_where_komet_documents_it(client, world):
+    token = issue_token(world.company, "customer", customer=world.customer)
+    today = timezone.now().date()
+    offer = services.add_availability(
+        world.company,
+        vendor=world.vendor,
+        line=services.LineRequest(
+            boxes=6,
+            unit_cost=D("0.40"),
+            product_id=world.product.pk,
+            box_type_code="QB",
+            bunches=10,
+            stems_bunch=25,
+        ),
+        available_from=today + dt.timedelta(days=3),
+        available_to=today + dt.timedelta(days=4),
+    )
+    params = {"customerId": world.customer.pk, "inventoryLineIds": str(offer.pk), "inventoryOrigin": 3}
+    on_day = {**params, "date": (today + dt.timedelta(days=3)).isoformat()}
+    status, body = api(
+        client, "ecommerce/inventory.get", on_day, token=token, account=world.company.pk, verb="GET"
+    )
+    assert status == 200, body
+    [item] = body["inventoryItems"]
+    assert (item["inventoryOrigin"], item["inventoryIds"], item["quantity"], item["vendorName"]) == (
+        3,
+        str(offer.pk),
+        6,
+        world.vendor.name,
+    )
+    assert item["price"] > 0.40  # cost marked up by the company's margin, as any line without a price
+    _, body = api(
+        client,
+        "ecommerce/inventory.get",
+        {**params, "date": today.isoformat()},
+        token=token,
+        account=world.company.pk,
+    )
+    assert body["inventoryItems"][0]["quantity"] == 0  # not shippable today
+    status, body = api(
+        client, "ecommerce/inventory-available-dates.list", params, token=token, account=world.company.pk
+    )
+    assert status == 200, body
+    assert body["availableDates"] == [(today + dt.timedelta(days=n)).isoformat() for n in (3, 4)]
+    status, body = api(
+        client,
+        "ecommerce/inventory.get",
+        {**on_day, "inventoryLineIds": "999999"},
+        token=token,
+        account=world.company.pk,
+    )
+    assert status == 404
