@@ -263,6 +263,31 @@ def test_a_mixed_box_order_keeps_its_breakdowns_and_offers_no_future_boxes(clien
         (world.product.pk, 2, "HB", 1, None),
         (tulip.pk, 2, "HB", 1, None),
     ]
+    # For a customer's prebook, with the header in full.
+    prebook = create_prebook(
+        world.company, customer=world.customer, carrier=world.carrier, truck_date=ship + dt.timedelta(days=1)
+    ).prebook
+    header = {
+        "vendorId": world.vendor.pk,
+        "arrivalDate": (ship + dt.timedelta(days=1)).isoformat(),
+        "awb": "MIX-1",
+        "comments": "mixed for the shop",
+        "customerId": world.customer.pk,
+        "locationId": world.location.pk,
+        "prebookId": prebook.pk,
+    }
+    status, body = api(
+        client, "purchase.order.mixed.create", {**params, "vendorCode": None, **header}, token=company_token
+    )
+    assert status == 200, body
+    order = PurchaseOrder.objects.get(pk=body["purchaseOrderId"])
+    assert (order.customer, order.prebook, order.awb, order.notes, order.arrival_date) == (
+        world.customer,
+        prebook,
+        "MIX-1",
+        "mixed for the shop",
+        ship + dt.timedelta(days=1),
+    )
     status, body = api(
         client,
         "purchase.order.mixed.create",
@@ -451,10 +476,12 @@ def test_a_rep_books_a_growers_offer_into_a_prebook(client, world, company_token
     assert Prebook.objects.get(pk=prebook.pk).total == D("72.00")
     offer.refresh_from_db()
     assert offer.boxes_booked == 5
-    more = {**params, "quantity": 4, "boxTypeCode": "QB", "stemsBunch": 25}
+    more = {**params, "quantity": 2, "boxTypeCode": "QB", "stemsBunch": 25}
     del more["boxTypeId"]
     status, body = api(client, "prebook.vendor.availability.item.add", more, token=company_token)
-    assert status == 409 and body["errorCode"] == "not_available" and "Only 3 box(es)" in body["message"]
+    assert status == 200 and PrebookItem.objects.get(pk=body["prebookItemId"]).box_type_id == world.qb.pk
+    status, body = api(client, "prebook.vendor.availability.item.add", more, token=company_token)
+    assert status == 409 and body["errorCode"] == "not_available" and "Only 1 box(es)" in body["message"]
 
 
 @covers("box.code.change")
