@@ -4,11 +4,12 @@ the e-commerce-lite settings, and the deprecated carriers-by-ship-date list."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
+from pydantic import Field
 
 from stemlink.api.answers import Amount, Answer, Day
 from stemlink.api.params import Bool, Date, Id, IdList, Int
@@ -26,7 +27,7 @@ class AccountingParams(Params):
     orderDateFrom: Date
     orderDateTo: Date
     status: Int | None = None
-    locationIds: IdList = []
+    locationIds: Annotated[IdList, Field(max_length=100)] = []
     excludeTransfer: Bool = False
 
 

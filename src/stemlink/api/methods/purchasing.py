@@ -462,7 +462,8 @@ def purchase_order_receive(ctx: CallContext, params: POReceiveParams) -> dict[st
 
 class AwbAddParams(Params):
     purchaseOrderId: Id
-    purchaseOrderItemIds: IdList = []
+    # A purchase order has at most 200 lines: a longer list is a mistake (and a URL past the limit).
+    purchaseOrderItemIds: Annotated[IdList, Field(max_length=200)] = []
     awb: Annotated[str, Field(max_length=40)]
 
 
@@ -618,7 +619,7 @@ def vendor_availability_list(ctx: CallContext, params: AvailabilityListParams) -
 
 class BookAvailabilityParams(Params):
     prebookId: Id
-    inventoryIds: IdList
+    inventoryIds: Annotated[IdList, Field(max_length=200)]
     quantity: Int
     price: Money
     markCode: Short = ""
