@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stemlink.customers",
     "stemlink.inventory",
     "stemlink.orders",
+    "stemlink.purchasing",
     "stemlink.api",
     "stemlink.integrations",
     "stemlink.web",

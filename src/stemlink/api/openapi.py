@@ -247,6 +247,8 @@ def _operation(
             **{code: {"$ref": f"#/components/responses/Failure{code}"} for code in FAILURE_STATUSES},
         },
     }
+    if spec.deprecated:
+        operation["deprecated"] = True
     flat = _flat(params_schema, definitions)
     if verb == "get":
         required = set(flat.get("required", []))

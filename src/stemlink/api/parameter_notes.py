@@ -34,6 +34,73 @@ BY_METHOD: dict[str, str] = {
     "web-order-item.add date": "The ship date of the boxes (YYYY-MM-DD).",
     "prebook.create date": "The truck date of the prebook (YYYY-MM-DD).",
     "prebook.update date": "The prebook's new truck date (YYYY-MM-DD).",
+    "purchase.order.list date": "Purchase orders the grower ships on this date (YYYY-MM-DD).",
+    "purchase.order.list dateFrom": (
+        "First grower ship date of the period (YYYY-MM-DD); at most 6 months to dateTo."
+    ),
+    "purchase.order.list number": "A purchase order's number (the dates are then ignored).",
+    "purchase.order.list status": "Approved (open), Confirmed by Farm, Shipped, Received or Cancelled.",
+    "purchase.order.list vendor": "Part of the grower's name, ignoring case.",
+    "purchase.order.va.details.list dateFrom": (
+        "First grower ship date (YYYY-MM-DD); at most 4 days to dateTo."
+    ),
+    "purchase.order.create shipDate": "The day the grower ships (YYYY-MM-DD).",
+    "purchase.order.mixed.create shipDate": "The day the grower ships (YYYY-MM-DD).",
+    "purchase.order.create arrivalDate": (
+        "The day the boxes are due at the warehouse (YYYY-MM-DD); the ship date when left out. "
+        "Future boxes are offered from it for a week."
+    ),
+    "purchase.order.mixed.create arrivalDate": (
+        "The day the boxes are due at the warehouse (YYYY-MM-DD); the ship date when left out."
+    ),
+    "purchase.order.create awb": "The air waybill, when already known.",
+    "purchase.order.mixed.create awb": "The air waybill, when already known.",
+    "purchase.order.create customerId": "Buy for this customer: its future boxes are offered to it alone.",
+    "purchase.order.mixed.create customerId": "Buy for this customer.",
+    "purchase.order.create prebookId": "The prebook the order buys for (its customer is the order's).",
+    "purchase.order.mixed.create prebookId": "The prebook the order buys for.",
+    "purchase.order.create items": (
+        "The lines: productId or productCode, boxTypeId or boxTypeCode, unitType, bunches, "
+        "stemsBunch, boxes, unitCost, price, prebookItemId (JSON body only)."
+    ),
+    "purchase.order.receive items": (
+        "The lines received: purchaseOrderItemId, boxes, close (1: no more will come, the rest is a "
+        "shortage) (JSON body only)."
+    ),
+    "purchase.order.receive awb": "The air waybill the boxes came on.",
+    "purchase.order.item.awb.add awb": "The air waybill the grower shipped the boxes on.",
+    "box.code.change boxes": "The boxes to relabel: [{currentBoxCode, newBoxCode}] (JSON body only).",
+    "vendor.availability.items.list customerId": "Answer the list as this customer sees it (no costs).",
+    "vendor.availability.items.list dateFrom": (
+        "First day of the period (YYYY-MM-DD); at most 6 months to dateTo."
+    ),
+    "prebook.vendor.availability.item.add inventoryIds": (
+        "Ids of growers' offers (vendor.availability.items.list's inventoryId), comma-separated."
+    ),
+    "prebook.vendor.availability.item.add quantity": "Boxes to book of each offer.",
+    "hardgood.inventory.add quantity": "Packs put on hand.",
+    "hardgood/inventory.list category": "Part of the product's category name, ignoring case.",
+    "multiple.prebooks.create prebookItems": (
+        "The lines: carrierCode, carrierName, shipDate, productCode, boxTypeCode, unitType, "
+        "bunches, stemsBunch, boxes, price, markCode, vendorCode, unitCost (JSON body only). One "
+        "prebook per carrier and ship date."
+    ),
+    "multiple.prebooks.create customerCode": (
+        "The customer's code: found, or made with the name, addresses and phone given."
+    ),
+    "multiple.prebooks.create shipViaId": "0: ship from the warehouse; 1: straight from the grower.",
+    "vendor.availability.items.list shipViaId": (
+        "0: offers shipped through the warehouse; 1: straight from the grower."
+    ),
+    "carriers.by.customer.ship.date.list inventoryOrigin": "1: on hand; 2: future; 3: growers' availability.",
+    "product.add description": "The product's description, e.g. Rose Freedom 50cm.",
+    "product.add productCode": "The new product's code (unique in the company).",
+    "product.add color": "The flower's color, e.g. Red.",
+    "product.add legacyCode": "The product's code in an older system.",
+    "invoice.accounting.details.list status": "0 pending, 1 confirmed, 2 draft, 4 voided.",
+    "invoice.accounting.details.list orderDateFrom": (
+        "First ship date (YYYY-MM-DD); at most 31 days to orderDateTo."
+    ),
 }
 
 NOTES: dict[str, str] = {
@@ -176,6 +243,35 @@ NOTES: dict[str, str] = {
     "webOrderId": "A web order's id (web-order.create).",
     "webOrderItemId": "A web order line's id (web-order-item.add).",
     "zipcode": "Postal code.",
+    "autoGeneratePOsfromPrebooks": (
+        "1: buy every line naming a vendorCode and unitCost on a purchase order per grower and ship date."
+    ),
+    "availableOnly": "1: only offers with boxes left.",
+    "category": "A category's name, ignoring case.",
+    "companyLocationCode": "A location's code (location.list), instead of its id.",
+    "confirmed": "1: the grower already confirmed; the lines become future inventory at once.",
+    "customerName": "The customer's name.",
+    "customerPhone": "The customer's phone number.",
+    "divisionId": "1 fresh cut flowers, 2 plants, 3 hard goods.",
+    "exactDate": "Only what is available on this day (YYYY-MM-DD).",
+    "excludeTransfer": "1: leave out transfers between the company's locations (T invoices).",
+    "grade": "Stem length or grade, e.g. 50cm.",
+    "image": "An https address of the item's picture.",
+    "locationIds": "Location ids (location.list), comma-separated.",
+    "mixedBoxes": (
+        "The mixed boxes: boxTypeId or boxTypeCode, boxes, and breakdowns (the products each box "
+        "holds, as purchase-order lines) (JSON body only)."
+    ),
+    "packSize": "Units in a pack.",
+    "purchaseOrderId": "A purchase order's id (purchase.order.list).",
+    "purchaseOrderItemId": "A purchase-order line's id (purchase.order.list's items).",
+    "purchaseOrderItemIds": "Purchase-order line ids, comma-separated; all the order's lines when left out.",
+    "sku": "The stock-keeping unit, matched ignoring case.",
+    "tags": "Comma-separated tags.",
+    "unitPrice": "Sale price of a unit, an exact decimal.",
+    "variety": "The flower's variety, e.g. Freedom.",
+    "vendor": "Part of a vendor's (grower's) name, ignoring case.",
+    "vendorId": "A vendor's (grower's) id (vendor.list).",
 }
 
 

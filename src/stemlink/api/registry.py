@@ -142,6 +142,7 @@ class MethodSpec:
     area: str
     answer: type[BaseModel]
     needs_token: bool
+    deprecated: bool = False
 
     @property
     def answer_fields(self) -> tuple[str, ...]:
@@ -165,6 +166,7 @@ def api_method(
     area: str = "Other",
     answer: type[BaseModel] | None = None,
     needs_token: bool = True,
+    deprecated: bool = False,
 ) -> Callable[[H], H]:
     """Register a handler as API method `name`.
 
@@ -173,6 +175,7 @@ def api_method(
     `area`: the group the method is shown under in the token form and the docs.
     `answer`: the payload's declared shape (a `stemlink.api.answers.Answer` model): the OpenAPI
     document describes the answer from it, and the tests check every real answer against it.
+    `deprecated`: still answered, and marked deprecated in the OpenAPI document (as Komet marks it).
     """
 
     def register(handler: H) -> H:
@@ -195,6 +198,7 @@ def api_method(
             area=area,
             answer=answer,
             needs_token=needs_token,
+            deprecated=deprecated,
         )
         return handler
 

@@ -147,7 +147,19 @@ def _checked_save(record: Any, *, unique: tuple[str, ...], exclude: list[str]) -
 
 
 _PRODUCT_FIELDS = frozenset(
-    {"code", "description", "variety", "color", "grade", "legacy_code", "tags", "active", "category_id"}
+    {
+        "code",
+        "description",
+        "variety",
+        "color",
+        "grade",
+        "legacy_code",
+        "tags",
+        "active",
+        "category_id",
+        "division_id",
+        "division_description",
+    }
 )
 
 
@@ -235,3 +247,27 @@ def save_vendor(company: Company, vendor: Vendor | None = None, **changes: Any) 
     _apply(record, changes, frozenset({"code", "name", "port_origin", "active"}))
     _checked_save(record, unique=("code",), exclude=[])
     return record
+
+
+# What Komet's `product.add` calls the fields `save_product` names.
+_API_FIELD_NAMES = {"code": "productCode", "category": "categoryId"}
+
+
+def add_product(
+    company: Company, *, code: str, description: str, category: Category, **fields: Any
+) -> Product:
+    """Add a product to the catalogue (Komet's `product.add`): `save_product`, with every bad field
+    named as the API names it. A code is unique per company whatever its case."""
+    code = (code or "").strip()
+    if code and Product.objects.filter(company=company, code__iexact=code).exists():
+        raise ValidationFailed(
+            FieldError("productCode", f"product code {code!r} is taken by another product")
+        )
+    try:
+        return save_product(
+            company, None, code=code, description=description, category_id=category.pk, **fields
+        )
+    except ValidationFailed as refused:
+        raise ValidationFailed(
+            [FieldError(_API_FIELD_NAMES.get(e.field, e.field), e.message) for e in refused.errors]
+        ) from None

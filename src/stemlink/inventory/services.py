@@ -382,8 +382,10 @@ def add_future_line(
     vendor_code: str | None = None,
     price: Decimal | None = None,
     location_id: int | None = None,
+    reserved_for: Customer | None = None,
 ) -> FutureLine:
-    """Offer boxes confirmed to arrive between two dates (a future line, origin 2).
+    """Offer boxes confirmed to arrive between two dates (a future line, origin 2), to everyone or,
+    with `reserved_for`, to that customer alone (boxes bought for it).
 
     Raises ValidationFailed naming every wrong field, and nothing is added.
     """
@@ -412,7 +414,11 @@ def add_future_line(
     if errors:
         raise ValidationFailed(errors)
     line = FutureLine.objects.create(
-        **pack, boxes=boxes, available_from=available_from, available_to=available_to
+        **pack,
+        boxes=boxes,
+        available_from=available_from,
+        available_to=available_to,
+        reserved_for=reserved_for,
     )
     record_line_change(line, "added")
     return line
@@ -574,3 +580,70 @@ def reserved_lines(company: Company, customer_id: int) -> list[InventoryLine]:
         .select_related("product", "box_type")
         .order_by("id")
     )
+
+
+# --- receiving future boxes -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def settle_future_line(
+    company: Company, line_id: int, *, boxes: int, sold: int, before: tuple[int, int, int], reason: str
+) -> FutureLine:
+    """Set a future line's boxes still to arrive and sold, as a receipt decided (`purchasing.rules`).
+
+    One conditional UPDATE guarded by the counts the decision was made from (`before`: boxes,
+    held, sold): a cart that held a box a moment ago makes it refuse with InvalidState, and
+    nothing changes. Records an `inventory.changed` event.
+    """
+    was_boxes, was_held, was_sold = before
+    changed = (
+        FutureLine.objects.filter(
+            company=company, pk=line_id, boxes=was_boxes, boxes_held=was_held, boxes_sold=was_sold
+        )
+        .filter(boxes_held__lte=boxes - sold)
+        .update(boxes=boxes, boxes_sold=sold, updated_on=timezone.now())
+    )
+    if not changed:
+        raise InvalidState(
+            f"future line {line_id} changed while receiving (a cart held or sold boxes); try again"
+        )
+    line = FutureLine.objects.get(company=company, pk=line_id)
+    record_line_change(line, reason)
+    return line
+
+
+@transaction.atomic
+def add_received_line(
+    company: Company,
+    *,
+    pack_from: FutureLine | None,
+    pack: dict[str, Any],
+    boxes: int,
+    sold: int,
+    awb: str,
+    ship_date: dt.date,
+    inventory_type: str = InventoryType.OPEN_MARKET,
+    reserved_for: Customer | None = None,
+) -> InventoryLine:
+    """Put received boxes on hand with their cost: `sold` of them already belong to prebooks.
+
+    `pack` holds the pack's model fields (product, box type, unit type, bunches, stems, cost, price,
+    vendor, location), or `pack_from` a future line to copy them from. Records an event.
+    """
+    fields = dict(pack)
+    if pack_from is not None:
+        fields.update({name: getattr(pack_from, name) for name in _PACK_FIELDS})
+    if not 0 <= sold <= boxes:
+        raise ValueError("sold boxes must be between 0 and the boxes received")
+    line = InventoryLine.objects.create(
+        **fields,
+        inventory_type=inventory_type,
+        reserved_for=reserved_for,
+        boxes_on_hand=boxes,
+        boxes_sold=sold,
+        awb=awb,
+        ship_date=ship_date,
+        arrival_date=calendar.today(company),
+    )
+    record_line_change(line, "received")
+    return line

@@ -280,8 +280,8 @@ def update_prebook(
 
 
 def _return_prebook_item_boxes(item: PrebookItem) -> None:
-    if item.future_line_id is not None:
-        stock.return_sold_boxes(documents.FUTURE, item.future_line_id, item.boxes, company_id=item.company_id)
+    # Boxes already received are sold on the on-hand line they came in on (documents.sold_moves).
+    stock.return_sold_lines(documents.sold_moves([item]), company_id=item.company_id)
 
 
 def delete_prebook(company: Company, prebook_id: int) -> Prebook:
@@ -291,12 +291,7 @@ def delete_prebook(company: Company, prebook_id: int) -> Prebook:
     """
     with transaction.atomic():
         prebook = _open_prebook(company, prebook_id)
-        moves = [
-            stock.StockMove(documents.FUTURE, line_id, boxes)
-            for line_id, boxes in PrebookItem.objects.filter(
-                prebook=prebook, future_line__isnull=False
-            ).values_list("future_line_id", "boxes")
-        ]
+        moves = documents.sold_moves(PrebookItem.objects.filter(prebook=prebook, future_line__isnull=False))
         stock.return_sold_lines(moves, company_id=company.pk)
         prebook.status = PrebookStatus.CANCELLED
         prebook.cancelled_on = timezone.now()

@@ -26,7 +26,7 @@ from stemlink.integrations.services import record_event
 from stemlink.inventory import stock
 from stemlink.inventory.models import InventoryLine, InventoryType, line_model
 from stemlink.inventory.stock import StockMove
-from stemlink.orders import numbering, resolvers, rules
+from stemlink.orders import documents, numbering, resolvers, rules
 
 # --------------------------------------------------------------------------------------------
 # Small lookups shared by the use cases
@@ -912,8 +912,7 @@ def delete_web_order(
 def _remove_prebook_lines(order: WebOrder, now: dt.datetime) -> None:
     for prebook in Prebook.objects.select_for_update().filter(web_order=order).order_by("id"):
         items = list(PrebookItem.objects.filter(prebook=prebook, web_order_item__web_order=order))
-        moves = [StockMove(Origin.FUTURE, int(i.future_line_id), i.boxes) for i in items if i.future_line_id]
-        stock.return_sold_lines(moves, company_id=order.company_id)
+        stock.return_sold_lines(documents.sold_moves(items), company_id=order.company_id)
         PrebookItem.objects.filter(id__in=[i.pk for i in items]).delete()
         left = list(PrebookItem.objects.filter(prebook=prebook).values_list("total", flat=True))
         totals = rules.order_totals(left)

@@ -37,6 +37,7 @@ class Perm(enum.StrEnum):
     CATALOG_MANAGE = "catalog_manage"  # add and edit products, categories, box types, carriers, growers
     CUSTOMERS_ADD = "customers_add"  # the New customer page (a rep takes a new florist's first order)
     USERS_MANAGE = "users_manage"  # Setup » Users: add a user with a role, change roles, deactivate
+    PURCHASING = "purchasing"  # purchase orders to growers (make, confirm, cancel), growers' availability
 
 
 ADMIN = "admin"
@@ -71,6 +72,7 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[Perm]] = {
             P.INVENTORY_VIEW,
             P.INVENTORY_EDIT,
             P.COSTS_VIEW,
+            P.PURCHASING,
         }
     ),
     # Keeps the books: invoices, fees, costs, exports, and voids (which reverse fees); sells nothing.
@@ -145,6 +147,26 @@ METHOD_PERMISSIONS: Mapping[str, Perm | None] = {
     "web-order.checkout": P.ORDERS_SELL,
     "web-order-details.list": P.ORDERS_VIEW,
     "web-order.delete": P.ORDERS_SELL,
+    # purchasing (growers' side)
+    "purchase.order.list": P.COSTS_VIEW,  # answers unit costs
+    "purchase.order.va.details.list": P.COSTS_VIEW,
+    "purchase.order.create": P.PURCHASING,
+    "purchase.order.mixed.create": P.PURCHASING,
+    "purchase.order.confirm": P.PURCHASING,
+    "purchase.order.receive": P.INVENTORY_EDIT,
+    "purchase.order.item.awb.add": P.PURCHASING,
+    "purchase.order.item.delete": P.PURCHASING,
+    "vendor.availability.items.list": P.INVENTORY_VIEW,
+    "prebook.vendor.availability.item.add": P.ORDERS_SELL,
+    "multiple.prebooks.create": P.ORDERS_SELL,
+    "product.add": P.PURCHASING,
+    "payment.method.list": P.CUSTOMERS_VIEW,
+    "box.code.change": P.INVENTORY_EDIT,
+    "hardgood/inventory.list": P.INVENTORY_VIEW,
+    "hardgood.inventory.add": P.INVENTORY_EDIT,
+    "invoice.accounting.details.list": P.FEES_VIEW,
+    "ecommerce-lite/settings": P.ORDERS_VIEW,
+    "carriers.by.customer.ship.date.list": P.ORDERS_VIEW,
 }
 
 ROLE_NAMES = {

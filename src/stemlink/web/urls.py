@@ -21,6 +21,7 @@ from stemlink.web.views import (
     masterdata,
     orders,
     pickers,
+    purchasing,
     setup,
     standing,
     tokens,
@@ -126,6 +127,13 @@ urlpatterns: list[URLPattern] = [
     path("orders/standing/", standing.standing_list, name="standing_orders"),
     path("orders/standing/new/", standing.standing_new, name="standing_new"),
     path("orders/standing/<int:standing_id>/", standing.standing_detail, name="standing"),
+    # Purchasing
+    path("purchasing/", purchasing.order_list, name="purchase_orders"),
+    path("purchasing/new/", purchasing.order_new, name="purchase_order_new"),
+    path("purchasing/<int:order_id>/", purchasing.order_detail, name="purchase_order"),
+    path("purchasing/availability/", purchasing.availability, name="availability"),
+    path("purchasing/hard-goods/", purchasing.hard_goods, name="hard_goods"),
+    path("purchasing/uncovered/", purchasing.uncovered, name="uncovered"),
     # Fees
     path("pick/customers/", pickers.pick_customer, name="pick_customer"),
     path("pick/customers/active/", pickers.pick_active_customer, name="pick_customer_active"),

@@ -53,3 +53,28 @@ def web_order_prebook(world: World, *, boxes: int = 2):
         sales_channel="WEB_APP",
     )
     return checkout_web_order(world.company, world.customer, added.web_order.pk).prebooks[0]
+
+
+def purchase_order(world: World, *, boxes: int = 10, confirm: bool = True):
+    """A purchase order of the world's product to its grower, shipping in three days."""
+    import datetime as dt
+
+    from stemlink.purchasing import services
+
+    return services.create_purchase_order(
+        world.company,
+        vendor=world.vendor,
+        ship_date=timezone.now().date() + dt.timedelta(days=3),
+        lines=[
+            services.LineRequest(
+                boxes=boxes,
+                unit_cost=Decimal("0.350"),
+                product_id=world.product.pk,
+                box_type_code="QB",
+                bunches=10,
+                stems_bunch=25,
+                price=Decimal("0.90"),
+            )
+        ],
+        confirm=confirm,
+    )

@@ -22,7 +22,7 @@ from stemlink.orders.standing import StandingLineRequest, create_standing_order
 from stemlink.tenancy.rules import ROLES, Perm, allows
 from stemlink.web.access import ACCESS_ATTRIBUTE
 from tests.factories import World, make_line, make_ship_to, make_user
-from tests.stemlink.web.orders_world import web_order_invoice, web_order_prebook
+from tests.stemlink.web.orders_world import purchase_order, web_order_invoice, web_order_prebook
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,7 @@ def objects(world: World) -> dict[str, Any]:
                 )
             ],
         ).pk,
+        "order_id": purchase_order(world).pk,
     }
 
 

@@ -14,6 +14,8 @@ from stemlink.api.scoping import customer_for
 from stemlink.catalog.models import Carrier
 from stemlink.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from stemlink.inventory import feed, queries
+from stemlink.purchasing import queries as purchasing_queries
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Location
 
 AREA = "E-commerce"
@@ -38,11 +40,14 @@ def _require_transactional(ctx: CallContext, reserved: bool) -> None:
         )
 
 
-def _origin(value: int | None, *, required: bool) -> int | None:
+def _origin(value: int | None, *, required: bool, vendor_availability: bool = False) -> int | None:
     if value is None:
         if required:
             raise ValidationFailed(FieldError("inventoryOrigin", "is required: 1 (on hand) or 2 (future)"))
         return None
+    # Komet's inventory.get and inventory-available-dates also take 3: growers' availability.
+    if vendor_availability and value == purchasing_queries.VENDOR_AVAILABILITY:
+        return value
     if value not in (feed.ON_HAND, feed.FUTURE):
         raise ValidationFailed(
             FieldError("inventoryOrigin", f"must be 1 (on hand) or 2 (future), not {value}")
@@ -206,7 +211,7 @@ class EcommerceInventoryGetAnswer(Answer):
 def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any]:
     """Answer the given lines with the boxes the customer may buy on a date (0 when none)."""
     customer = customer_for(ctx, params.customerId)
-    origin = _origin(params.inventoryOrigin, required=True)
+    origin = _origin(params.inventoryOrigin, required=True, vendor_availability=True)
     assert origin is not None
     window = _window(params.availableFrom, params.availableTo)
     if (
@@ -214,6 +219,15 @@ def inventory_get(ctx: CallContext, params: InventoryGetParams) -> dict[str, Any
         and not Carrier.objects.filter(company=ctx.company, pk=params.carrierId).exists()
     ):
         raise NotFound(f"Carrier {params.carrierId} was not found.")
+    if origin == purchasing_queries.VENDOR_AVAILABILITY:
+        offers = purchasing_queries.availability_as_offered(
+            ctx.company,
+            customer,
+            params.inventoryLineIds,
+            on_date=params.date,
+            location_id=params.companyLocationId,
+        )
+        return {"inventoryItems": offers}
     items = feed.ecommerce_lines(
         ctx.company,
         customer,
@@ -257,8 +271,20 @@ class AvailableDatesAnswer(Answer):
 def available_dates_list(ctx: CallContext, params: AvailableDatesParams) -> dict[str, Any]:
     """Answer the days on which the given lines may ship."""
     customer = customer_for(ctx, params.customerId)
-    origin = _origin(params.inventoryOrigin, required=True)
+    origin = _origin(params.inventoryOrigin, required=True, vendor_availability=True)
     assert origin is not None
+    if origin == purchasing_queries.VENDOR_AVAILABILITY:
+        days = purchasing_queries.availability_dates(
+            ctx.company,
+            params.inventoryLineIds,
+            location_id=params.companyLocationId,
+            today=calendar.today(ctx.company),
+        )
+        return {
+            "availableDateFrom": days[0].isoformat() if days else None,
+            "availableDateTo": days[-1].isoformat() if days else None,
+            "availableDates": [d.isoformat() for d in days],
+        }
     dates = feed.available_dates(
         ctx.company,
         customer,

@@ -1,0 +1,1048 @@
+"""Purchasing use cases: purchase orders to growers from making to receiving, growers' offers booked
+into prebooks, hard goods, box labels. Each public function is one transaction.
+
+Stock is changed only through `stemlink.inventory.services` and `stemlink.inventory.stock`, so
+every change records its `inventory.changed` event and moves the line's `updated_on`: a confirmed
+line is on the marketplace's next delta poll, and so is a received one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from stemlink.catalog.models import BoxType, Carrier, Product, Vendor
+from stemlink.customers.models import Customer
+from stemlink.customers.services import add_customer
+from stemlink.errors import FieldError, InvalidState, NotAvailable, NotFound, ValidationFailed
+from stemlink.inventory import rules as inventory_rules
+from stemlink.inventory import services as inventory_services
+from stemlink.inventory import stock
+from stemlink.inventory.models import FutureLine, InventoryType
+from stemlink.orders import documents, numbering
+from stemlink.orders import prebooks as prebook_service
+from stemlink.orders import rules as order_rules
+from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus
+from stemlink.orders.resolvers import resolve_carrier, resolve_location
+from stemlink.purchasing import rules
+from stemlink.purchasing.models import (
+    AvailabilityItem,
+    Booking,
+    Box,
+    Cover,
+    HardGood,
+    POStatus,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    Receipt,
+)
+from stemlink.tenancy.models import Company, Location
+
+PURCHASE_ORDER = "purchase_order"
+MAX_LINES = 200
+MAX_BOXES = 100_000
+MAX_AWB = 40
+
+
+# --------------------------------------------------------------------------------------------
+# Look-ups
+# --------------------------------------------------------------------------------------------
+
+
+def resolve_vendor(
+    company: Company, vendor_id: int | None, vendor_code: str | None, field: str = "vendorId"
+) -> Vendor:
+    """The grower named by id or code, of this company and active. Raises ValidationFailed/NotFound."""
+    vendors = Vendor.objects.filter(company=company)
+    if vendor_id is not None:
+        vendor = vendors.filter(pk=vendor_id).first()
+        name = str(vendor_id)
+    elif vendor_code:
+        vendor = vendors.filter(code__iexact=vendor_code.strip()).first()
+        name = repr(vendor_code)
+        field = "vendorCode"
+    else:
+        raise ValidationFailed(FieldError(field, "is required: the grower (vendorId or vendorCode)"))
+    if vendor is None:
+        raise NotFound(f"Vendor {name} was not found; check vendor.list.")
+    if not vendor.active:
+        raise ValidationFailed(FieldError(field, f"vendor {vendor.code} is inactive; activate it first"))
+    return vendor
+
+
+def _order_for(
+    company: Company, order_id: int, vendor: Vendor | None = None, *, lock: bool = True
+) -> PurchaseOrder:
+    orders = PurchaseOrder.objects.filter(company=company, pk=order_id)
+    if lock:
+        orders = orders.select_for_update(of=("self",))
+    order = orders.select_related("vendor", "customer").first()
+    # A vendor's token sees its own orders only; the others do not exist for it.
+    if order is None or (vendor is not None and order.vendor_id != vendor.pk):
+        raise NotFound(f"Purchase order {order_id} was not found.")
+    return order
+
+
+# --------------------------------------------------------------------------------------------
+# Making purchase orders
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """A purchase-order line as a client or a page gives it."""
+
+    boxes: int
+    unit_cost: Decimal
+    product_id: int | None = None
+    product_code: str | None = None
+    box_type_id: int | None = None
+    box_type_code: str | None = None
+    unit_type: str = "Stem"
+    bunches: int | None = None
+    stems_bunch: int | None = None
+    price: Decimal | None = None
+    mixed_box: int | None = None
+    prebook_item_id: int | None = None
+
+
+def _check_line(company: Company, request: LineRequest, where: str) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    if not isinstance(request.boxes, int) or not 1 <= request.boxes <= MAX_BOXES:
+        errors.append(FieldError(f"{where}boxes", f"must be a whole number of boxes from 1 to {MAX_BOXES:,}"))
+    for name, value in (("bunches", request.bunches), ("stemsBunch", request.stems_bunch)):
+        if value is None:
+            errors.append(FieldError(f"{where}{name}", "is required: how the boxes are packed"))
+        elif not 1 <= value <= inventory_services.MAX_PACK:
+            errors.append(FieldError(f"{where}{name}", f"must be 1 to {inventory_services.MAX_PACK:,}"))
+    unit_type = (request.unit_type or "Stem").strip().capitalize()
+    if unit_type not in ("Stem", "Bunch"):
+        errors.append(FieldError(f"{where}unitType", "must be Stem or Bunch"))
+    cost = _money(
+        request.unit_cost, f"{where}unitCost", errors, inventory_services.MIL, inventory_services.MAX_COST
+    )
+    price = _money(
+        request.price, f"{where}price", errors, inventory_services.CENT, inventory_services.MAX_PRICE
+    )
+    if request.unit_cost is None:
+        errors.append(FieldError(f"{where}unitCost", "is required: what the grower charges per unit"))
+    products = Product.objects.filter(company=company)
+    product = None
+    if request.product_id is not None:
+        product = products.filter(pk=request.product_id).first()
+        if product is None:
+            errors.append(
+                FieldError(
+                    f"{where}productId", f"product {request.product_id} is not a product of this company"
+                )
+            )
+    elif request.product_code:
+        product = products.filter(code__iexact=request.product_code.strip()).first()
+        if product is None:
+            errors.append(
+                FieldError(
+                    f"{where}productCode",
+                    f"product code {request.product_code!r} is not a product of this company",
+                )
+            )
+    else:
+        errors.append(FieldError(f"{where}productCode", "is required (or give productId)"))
+    box_types = BoxType.objects.filter(company=company)
+    box_type = None
+    if request.box_type_id is not None:
+        box_type = box_types.filter(pk=request.box_type_id).first()
+        if box_type is None:
+            errors.append(
+                FieldError(
+                    f"{where}boxTypeId", f"box type {request.box_type_id} is not a box type of this company"
+                )
+            )
+    elif request.box_type_code:
+        box_type = box_types.filter(code__iexact=request.box_type_code.strip()).first()
+        if box_type is None:
+            errors.append(
+                FieldError(f"{where}boxTypeCode", f"no box type has the code {request.box_type_code!r}")
+            )
+    else:
+        errors.append(FieldError(f"{where}boxTypeCode", "is required (or give boxTypeId)"))
+    prebook_item = None
+    if request.prebook_item_id is not None:
+        prebook_item = (
+            PrebookItem.objects.filter(company=company, pk=request.prebook_item_id)
+            .select_related("prebook")
+            .first()
+        )
+        if prebook_item is None or prebook_item.prebook.status != PrebookStatus.OPEN:
+            errors.append(
+                FieldError(f"{where}prebookItemId", f"prebook line {request.prebook_item_id} was not found")
+            )
+        elif prebook_item.future_line_id is not None:
+            errors.append(
+                FieldError(f"{where}prebookItemId", "this prebook line already draws on future inventory")
+            )
+        elif product is not None and prebook_item.product_id != product.pk:
+            errors.append(FieldError(f"{where}prebookItemId", "this prebook line is for another product"))
+        elif isinstance(request.boxes, int) and request.boxes < prebook_item.boxes:
+            errors.append(
+                FieldError(
+                    f"{where}boxes",
+                    f"the prebook line needs {prebook_item.boxes} box(es): buy at least that many",
+                )
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    assert product is not None and box_type is not None and request.bunches and request.stems_bunch
+    return {
+        "product": product,
+        "box_type": box_type,
+        "unit_type": unit_type,
+        "bunches": request.bunches,
+        "stems_bunch": request.stems_bunch,
+        "units_per_box": inventory_rules.units_per_box(unit_type, request.bunches, request.stems_bunch),  # type: ignore[arg-type]
+        "boxes": request.boxes,
+        "unit_cost": cost,
+        "price": price,
+        "mixed_box": request.mixed_box,
+        "prebook_item": prebook_item,
+    }
+
+
+def _money(
+    value: Decimal | None, field: str, errors: list[FieldError], places: Decimal, limit: Decimal
+) -> Decimal | None:
+    if value is None:
+        return None
+    if not value.is_finite() or value < 0:
+        errors.append(FieldError(field, "must be a number, 0 or more"))
+        return None
+    rounded = value.quantize(places)
+    if rounded > limit:
+        errors.append(FieldError(field, f"must be at most {limit}"))
+        return None
+    return rounded
+
+
+def _awb(awb: str | None, field: str = "awb") -> str:
+    text = (awb or "").strip()
+    if len(text) > MAX_AWB:
+        raise ValidationFailed(FieldError(field, f"must be at most {MAX_AWB} characters"))
+    return text
+
+
+def create_purchase_order(
+    company: Company,
+    *,
+    vendor: Vendor,
+    ship_date: dt.date,
+    lines: Sequence[LineRequest],
+    arrival_date: dt.date | None = None,
+    awb: str = "",
+    location: Location | None = None,
+    customer: Customer | None = None,
+    prebook: Prebook | None = None,
+    notes: str = "",
+    user: Any = None,
+    token_id: int | None = None,
+    confirm: bool = False,
+) -> PurchaseOrder:
+    """Make a purchase order to a grower (open: waiting for its confirmation; `confirm`: already
+    confirmed by it). Raises ValidationFailed naming every wrong line field, and nothing is made.
+    """
+    if not lines:
+        raise ValidationFailed(
+            FieldError("items", "give at least one line: product, box type, pack, boxes, cost")
+        )
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed(FieldError("items", f"at most {MAX_LINES} lines per purchase order"))
+    arrival = arrival_date or ship_date
+    if arrival < ship_date:
+        raise ValidationFailed(FieldError("arrivalDate", "must not be before shipDate"))
+    awb = _awb(awb)
+    checked = [_check_line(company, line, f"items[{index}].") for index, line in enumerate(lines)]
+    if prebook is not None and customer is None:
+        customer = prebook.customer
+    with transaction.atomic():
+        location = location or resolve_location(company, None)
+        order = PurchaseOrder.objects.create(
+            company=company,
+            location=location,
+            number=numbering.next_number(company.pk, location.pk, PURCHASE_ORDER),
+            vendor=vendor,
+            ship_date=ship_date,
+            arrival_date=arrival,
+            awb=awb,
+            customer=customer,
+            prebook=prebook,
+            notes=notes,
+            created_by=user,
+            created_by_token_id=token_id,
+        )
+        PurchaseOrderItem.objects.bulk_create(
+            [
+                PurchaseOrderItem(company=company, purchase_order=order, awb=awb, **fields)
+                for fields in checked
+            ]
+        )
+        if confirm:
+            _confirm(company, order)
+        return order
+
+
+def purchase_for_prebook(
+    company: Company,
+    prebook: Prebook,
+    *,
+    vendor: Vendor,
+    ship_date: dt.date,
+    costs: dict[int, Decimal],
+    user: Any = None,
+) -> PurchaseOrder:
+    """Buy from a grower the lines of a prebook that draw on no inventory yet (its purchase need)."""
+    items = list(
+        PrebookItem.objects.filter(prebook=prebook, future_line__isnull=True, purchase_lines__isnull=True)
+    )
+    if not items:
+        raise InvalidState(f"prebook {prebook.number} has no line left to buy")
+    lines = [
+        LineRequest(
+            boxes=item.boxes,
+            unit_cost=costs.get(item.pk, Decimal("0")),
+            product_id=item.product_id,
+            box_type_id=item.box_type_id,
+            unit_type=item.unit_type,
+            bunches=item.bunches,
+            stems_bunch=item.stems_bunch,
+            price=item.unit_price,
+            prebook_item_id=item.pk,
+        )
+        for item in items
+    ]
+    return create_purchase_order(
+        company,
+        vendor=vendor,
+        ship_date=ship_date,
+        lines=lines,
+        prebook=prebook,
+        location=prebook.location,
+        user=user,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The grower's word: confirmed, shipped; cancelled
+# --------------------------------------------------------------------------------------------
+
+
+def _move(order: PurchaseOrder, target: str) -> None:
+    if problem := rules.move_problem(order.status, target):
+        raise InvalidState(f"Purchase order {order.number}: {problem}.")
+
+
+def _confirm(company: Company, order: PurchaseOrder) -> None:
+    _move(order, rules.CONFIRMED)
+    available_from, available_to = rules.sale_window(order.arrival_date)
+    for item in PurchaseOrderItem.objects.filter(purchase_order=order).select_related(
+        "prebook_item", "product", "box_type"
+    ):
+        if item.mixed_box is not None:
+            continue  # a mixed box is not boxes of one product: it is sold once it is on hand
+        line = inventory_services.add_future_line(
+            company,
+            boxes=item.boxes,
+            available_from=available_from,
+            available_to=available_to,
+            unit_type=item.unit_type,
+            stems_bunch=item.stems_bunch,
+            bunches=item.bunches,
+            unit_cost=item.unit_cost,
+            product_id=item.product_id,
+            box_type_id=item.box_type_id,
+            vendor_id=order.vendor_id,
+            price=item.price,
+            location_id=order.location_id,
+            reserved_for=order.customer,
+        )
+        item.future_line = line
+        item.save(update_fields=["future_line", "updated_on"])
+        prebook_item = item.prebook_item
+        if prebook_item is not None:
+            # The prebook line this was bought for draws on its boxes from now on.
+            stock.sell_boxes(documents.FUTURE, line.pk, prebook_item.boxes, company_id=company.pk)
+            PrebookItem.objects.filter(pk=prebook_item.pk, future_line__isnull=True).update(
+                future_line=line, vendor=order.vendor, updated_on=timezone.now()
+            )
+    order.status = POStatus.CONFIRMED
+    order.confirmed_on = timezone.now()
+    order.save(update_fields=["status", "confirmed_on", "updated_on"])
+
+
+def confirm_purchase_order(company: Company, order_id: int, *, vendor: Vendor | None = None) -> PurchaseOrder:
+    """The grower confirmed: its lines become future inventory, offered at once (to the order's
+    customer alone when it was bought for one). Raises NotFound, InvalidState.
+    """
+    with transaction.atomic():
+        order = _order_for(company, order_id, vendor)
+        _confirm(company, order)
+        return order
+
+
+def add_awb(
+    company: Company, order_id: int, *, awb: str, item_ids: Sequence[int] = (), vendor: Vendor | None = None
+) -> list[PurchaseOrderItem]:
+    """The grower shipped: put the air waybill on the order's lines (all, or those named). A
+    confirmed order becomes shipped. Raises NotFound, ValidationFailed, InvalidState.
+    """
+    awb = _awb(awb)
+    if not awb:
+        raise ValidationFailed(FieldError("awb", "is required: the air waybill the boxes fly on"))
+    with transaction.atomic():
+        order = _order_for(company, order_id, vendor)
+        if order.status not in (POStatus.CONFIRMED, POStatus.SHIPPED):
+            raise InvalidState(
+                f"Purchase order {order.number} is {order.status}: only a confirmed order ships "
+                "(confirm it first)"
+            )
+        items = PurchaseOrderItem.objects.filter(purchase_order=order)
+        if item_ids:
+            found = set(items.filter(pk__in=item_ids).values_list("pk", flat=True))
+            missing = [i for i in item_ids if i not in found]
+            if missing:
+                raise NotFound(
+                    f"Purchase order item {missing[0]} was not found on purchase order {order.number}."
+                )
+            items = items.filter(pk__in=item_ids)
+        items.update(awb=awb, updated_on=timezone.now())
+        if not PurchaseOrderItem.objects.filter(purchase_order=order, awb="").exists():
+            order.awb = awb
+        order.status = POStatus.SHIPPED
+        order.save(update_fields=["status", "awb", "updated_on"])
+        return list(items.order_by("id"))
+
+
+def _withdraw(company: Company, item: PurchaseOrderItem, receipt_awb: str, user: Any = None) -> None:
+    """Close a line with nothing more coming (a cancelled order, a deleted line)."""
+    _receive_item(company, item, received=0, close=True, awb=receipt_awb, user=user)
+
+
+def cancel_purchase_order(company: Company, order_id: int, *, user: Any = None) -> PurchaseOrder:
+    """Cancel an order: its future boxes leave the market; prebook lines they were sold to are left
+    uncovered (shown to the rep). Raises NotFound, InvalidState.
+    """
+    with transaction.atomic():
+        order = _order_for(company, order_id)
+        _move(order, rules.CANCELLED)
+        for item in PurchaseOrderItem.objects.filter(purchase_order=order, closed=False).select_related(
+            "purchase_order"
+        ):
+            if item.future_line_id is not None:
+                _withdraw(company, item, order.awb or "CANCELLED", user)
+        order.status = POStatus.CANCELLED
+        order.cancelled_on = timezone.now()
+        order.save(update_fields=["status", "cancelled_on", "updated_on"])
+        return order
+
+
+def delete_item(company: Company, order_id: int, item_id: int) -> PurchaseOrder:
+    """Remove a line of an order not yet received from: its future boxes leave the market.
+
+    Refused (InvalidState) once boxes of it were received or sold to a prebook.
+    """
+    with transaction.atomic():
+        order = _order_for(company, order_id)
+        if order.status in (POStatus.RECEIVED, POStatus.CANCELLED):
+            raise InvalidState(f"Purchase order {order.number} is {order.status}; its lines cannot change.")
+        item = PurchaseOrderItem.objects.filter(purchase_order=order, pk=item_id).first()
+        if item is None:
+            raise NotFound(f"Purchase order item {item_id} was not found on purchase order {order.number}.")
+        if item.receipts.exists():
+            raise InvalidState(f"Boxes of purchase order item {item_id} were received; it cannot be deleted.")
+        if item.future_line_id is not None:
+            line = FutureLine.objects.get(pk=item.future_line_id)
+            if line.boxes_sold or line.boxes_held:
+                raise InvalidState(
+                    f"{line.boxes_sold + line.boxes_held} future box(es) of purchase order item {item_id} "
+                    "are sold or in carts; it cannot be deleted (cancel the order to flag those prebooks)"
+                )
+            inventory_services.settle_future_line(
+                company, line.pk, boxes=0, sold=0, before=(line.boxes, 0, 0), reason="withdrawn"
+            )
+        item.delete()
+        if not PurchaseOrderItem.objects.filter(purchase_order=order).exists():
+            order.status = POStatus.CANCELLED
+            order.cancelled_on = timezone.now()
+        order.save()
+        return order
+
+
+# --------------------------------------------------------------------------------------------
+# Receiving
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiveRequest:
+    """Boxes of one line received; `close`: no more will come (the rest is a shortage)."""
+
+    item_id: int
+    boxes: int
+    close: bool = False
+
+
+def _claims(item: PurchaseOrderItem) -> list[tuple[int, int]]:
+    """Prebook lines drawing on the item's future boxes, oldest first, with the boxes still uncovered."""
+    if item.future_line_id is None:
+        return []
+    claims = []
+    for prebook_item in (
+        PrebookItem.objects.filter(future_line_id=item.future_line_id, prebook__status=PrebookStatus.OPEN)
+        .order_by("id")
+        .prefetch_related("covers")
+    ):
+        done = sum(cover.boxes for cover in prebook_item.covers.all())
+        if prebook_item.boxes > done:
+            claims.append((prebook_item.pk, prebook_item.boxes - done))
+    return claims
+
+
+def _receive_item(
+    company: Company, item: PurchaseOrderItem, *, received: int, close: bool, awb: str, user: Any = None
+) -> Receipt:
+    order = item.purchase_order
+    future = None
+    line = None
+    if item.future_line_id is not None:
+        line = FutureLine.objects.select_for_update().get(pk=item.future_line_id)
+        future = rules.FutureCounts(line.boxes, line.boxes_held, line.boxes_sold)
+    plan = rules.plan_receipt(
+        ordered=item.boxes,
+        received_before=item.boxes_received,
+        received=received,
+        close=close,
+        future=future,
+        claims=_claims(item),
+    )
+    if line is not None and future is not None:
+        inventory_services.settle_future_line(
+            company,
+            line.pk,
+            boxes=plan.future_boxes,
+            sold=plan.future_sold,
+            before=(future.boxes, future.held, future.sold),
+            reason="received",
+        )
+    on_hand = None
+    if received:
+        for_customer = order.customer
+        on_hand = inventory_services.add_received_line(
+            company,
+            pack_from=line,
+            pack={
+                "company": company,
+                "location_id": order.location_id,
+                "product_id": item.product_id,
+                "vendor_id": order.vendor_id,
+                "box_type_id": item.box_type_id,
+                "unit_type": item.unit_type,
+                "bunches": item.bunches,
+                "stems_bunch": item.stems_bunch,
+                "units_per_box": item.units_per_box,
+                "unit_cost": item.unit_cost,
+                "price": item.price,
+            },
+            boxes=received,
+            sold=plan.covered,
+            awb=awb,
+            ship_date=order.ship_date,
+            inventory_type=InventoryType.PREBOOK if for_customer else InventoryType.OPEN_MARKET,
+            reserved_for=for_customer,
+        )
+    receipt = Receipt.objects.create(
+        company=company,
+        item=item,
+        awb=awb,
+        boxes=received,
+        inventory_line=on_hand,
+        shortage=plan.shortage,
+        received_by=user,
+    )
+    Cover.objects.bulk_create(
+        [
+            Cover(company=company, receipt=receipt, prebook_item_id=pid, inventory_line=on_hand, boxes=boxes)
+            for pid, boxes in plan.covers
+        ]
+        + [
+            Cover(company=company, receipt=receipt, prebook_item_id=pid, boxes=boxes, uncovered=True)
+            for pid, boxes in plan.uncovered
+        ]
+    )
+    if on_hand is not None:
+        first = Box.objects.filter(receipt__item=item).count() + 1
+        Box.objects.bulk_create(
+            [
+                Box(
+                    company=company,
+                    code=code,
+                    receipt=receipt,
+                    vendor_id=order.vendor_id,
+                    inventory_line=on_hand,
+                )
+                for code in rules.box_codes(order.number, item.pk, first, received)
+            ]
+        )
+    item.boxes_received += received
+    item.boxes_short += plan.shortage
+    item.closed = close or item.boxes_received >= item.boxes
+    if awb and not item.awb:
+        item.awb = awb
+    item.save(update_fields=["boxes_received", "boxes_short", "closed", "awb", "updated_on"])
+    return receipt
+
+
+def receive(
+    company: Company,
+    order_id: int,
+    *,
+    awb: str,
+    lines: Sequence[ReceiveRequest],
+    user: Any = None,
+) -> list[Receipt]:
+    """Receive boxes against an air waybill: each becomes an on-hand line with its line's cost; the
+    prebook lines drawing on the future boxes are covered first (oldest first), the rest is open
+    market (or the order's customer's). A line closed short records the shortage and leaves the
+    prebook lines it cannot cover uncovered. The order is received when every line is closed.
+
+    Raises NotFound, ValidationFailed (boxes, AWB), InvalidState (an order not confirmed).
+    """
+    awb = _awb(awb)
+    if not awb:
+        raise ValidationFailed(FieldError("awb", "is required: the air waybill the boxes came on"))
+    if not lines:
+        raise ValidationFailed(FieldError("items", "give the boxes received of at least one line"))
+    errors = []
+    for index, request in enumerate(lines):
+        if not isinstance(request.boxes, int) or not 0 <= request.boxes <= MAX_BOXES:
+            errors.append(
+                FieldError(
+                    f"items[{index}].boxes", f"must be a whole number of boxes from 0 to {MAX_BOXES:,}"
+                )
+            )
+        elif request.boxes == 0 and not request.close:
+            errors.append(
+                FieldError(f"items[{index}].boxes", "0 boxes received: close the line short, or leave it out")
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        order = _order_for(company, order_id)
+        if order.status not in rules.RECEIVABLE:
+            raise InvalidState(
+                f"Purchase order {order.number} is {order.status}: boxes are received only on a confirmed "
+                "or shipped order"
+            )
+        items = {
+            i.pk: i
+            for i in PurchaseOrderItem.objects.filter(purchase_order=order).select_related("purchase_order")
+        }
+        receipts = []
+        for index, request in enumerate(lines):
+            item = items.get(request.item_id)
+            if item is None:
+                raise NotFound(
+                    f"Purchase order item {request.item_id} was not found on purchase order {order.number}."
+                )
+            if item.closed:
+                raise ValidationFailed(
+                    FieldError(
+                        f"items[{index}].itemId",
+                        f"line {item.pk} is closed: everything was received or it was closed short",
+                    )
+                )
+            receipts.append(
+                _receive_item(company, item, received=request.boxes, close=request.close, awb=awb, user=user)
+            )
+        if not PurchaseOrderItem.objects.filter(purchase_order=order, closed=False).exists():
+            order.status = POStatus.RECEIVED
+            order.received_on = timezone.now()
+        if not order.awb:
+            order.awb = awb
+        order.save(update_fields=["status", "received_on", "awb", "updated_on"])
+        return receipts
+
+
+def resolve_uncovered(company: Company, cover_id: int) -> Cover:
+    """The rep dealt with an uncovered prebook line (bought elsewhere, told the customer)."""
+    with transaction.atomic():
+        changed = Cover.objects.filter(
+            company=company, pk=cover_id, uncovered=True, resolved_on__isnull=True
+        ).update(resolved_on=timezone.now())
+        cover = Cover.objects.filter(company=company, pk=cover_id).first()
+        if cover is None:
+            raise NotFound(f"Uncovered line {cover_id} was not found.")
+        if not changed:
+            raise InvalidState("this line was already dealt with")
+        return cover
+
+
+# --------------------------------------------------------------------------------------------
+# Growers' availability
+# --------------------------------------------------------------------------------------------
+
+
+def add_availability(
+    company: Company,
+    *,
+    vendor: Vendor,
+    line: LineRequest,
+    available_from: dt.date,
+    available_to: dt.date,
+    location: Location | None = None,
+    ship_via: int = 0,
+) -> AvailabilityItem:
+    """Put a grower's offer on its availability list. Raises ValidationFailed."""
+    if available_to < available_from:
+        raise ValidationFailed(FieldError("availableTo", "must not be before availableFrom"))
+    if ship_via not in (0, 1):
+        raise ValidationFailed(
+            FieldError("shipViaId", "must be 0 (through the warehouse) or 1 (from the grower)")
+        )
+    fields = _check_line(company, line, "")
+    fields.pop("mixed_box")
+    fields.pop("prebook_item")
+    boxes = fields.pop("boxes")
+    with transaction.atomic():
+        return AvailabilityItem.objects.create(
+            company=company,
+            location=location or resolve_location(company, None),
+            vendor=vendor,
+            boxes=boxes,
+            available_from=available_from,
+            available_to=available_to,
+            ship_via=ship_via,
+            **fields,
+        )
+
+
+def book_availability(
+    company: Company,
+    prebook_id: int,
+    *,
+    availability_ids: Sequence[int],
+    quantity: int,
+    price: Decimal,
+    mark_code: str = "",
+    box_type_id: int | None = None,
+    box_type_code: str | None = None,
+    unit_type: str | None = None,
+    stems_bunch: int | None = None,
+    bunches: int | None = None,
+) -> list[PrebookItem]:
+    """Book boxes of growers' offers into a prebook: one prebook line per offer, for its grower,
+    its boxes taken off the offer atomically. The pack may be changed for the line (box type,
+    unit type, bunches, stems). Raises NotFound, ValidationFailed, NotAvailable (with the boxes left).
+    """
+    errors = []
+    if problem := order_rules.boxes_error(quantity):
+        errors.append(FieldError("quantity", problem))
+    if problem := order_rules.price_error(price):
+        errors.append(FieldError("price", problem))
+    if not availability_ids:
+        errors.append(
+            FieldError("inventoryIds", "give the ids of the offers (vendor.availability.items.list)")
+        )
+    for name, value in (("bunches", bunches), ("stemsBunch", stems_bunch)):
+        if value is not None and not 1 <= value <= inventory_services.MAX_PACK:
+            errors.append(FieldError(name, f"must be 1 to {inventory_services.MAX_PACK:,}"))
+    if unit_type is not None and unit_type.strip().capitalize() not in ("Stem", "Bunch"):
+        errors.append(FieldError("unitType", "must be Stem or Bunch"))
+    box_type = None
+    if box_type_id is not None or box_type_code:
+        box_types = BoxType.objects.filter(company=company)
+        box_type = (
+            box_types.filter(pk=box_type_id).first()
+            if box_type_id is not None
+            else box_types.filter(code__iexact=(box_type_code or "").strip()).first()
+        )
+        if box_type is None:
+            errors.append(
+                FieldError(
+                    "boxTypeId" if box_type_id is not None else "boxTypeCode",
+                    "is not a box type of this company",
+                )
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        prebook = Prebook.objects.select_for_update().filter(company=company, pk=prebook_id).first()
+        if prebook is None:
+            raise NotFound(f"Prebook {prebook_id} was not found.")
+        if prebook.status != PrebookStatus.OPEN:
+            raise InvalidState(f"Prebook {prebook.number} was deleted; it cannot be changed.")
+        offers = {o.pk: o for o in AvailabilityItem.objects.filter(company=company, pk__in=availability_ids)}
+        created = []
+        for offer_id in availability_ids:
+            offer = offers.get(offer_id)
+            if offer is None:
+                raise NotFound(
+                    f"Vendor availability item {offer_id} was not found; "
+                    "check vendor.availability.items.list."
+                )
+            if not offer.available_from <= prebook.truck_date <= offer.available_to:
+                raise ValidationFailed(
+                    FieldError(
+                        "inventoryIds",
+                        f"offer {offer.pk} is available {offer.available_from.isoformat()} to "
+                        f"{offer.available_to.isoformat()}, but the prebook's truck date is "
+                        f"{prebook.truck_date.isoformat()}",
+                    )
+                )
+            taken = AvailabilityItem.objects.filter(
+                pk=offer.pk, boxes__gte=F("boxes_booked") + quantity
+            ).update(boxes_booked=F("boxes_booked") + quantity, updated_on=timezone.now())
+            if not taken:
+                offer.refresh_from_db(fields=["boxes", "boxes_booked"])
+                raise NotAvailable(
+                    f"Only {offer.free} box(es) of vendor availability item {offer.pk} are left; "
+                    f"you asked for {quantity}.",
+                    offer.free,
+                )
+            kind = (unit_type or offer.unit_type).strip().capitalize()
+            pack_bunches = bunches or offer.bunches
+            pack_stems = stems_bunch or offer.stems_bunch
+            per_box = inventory_rules.units_per_box(kind, pack_bunches, pack_stems)  # type: ignore[arg-type]
+            unit_price = order_rules.round_money(price)
+            item = PrebookItem.objects.create(
+                company=company,
+                prebook=prebook,
+                product_id=offer.product_id,
+                box_type=box_type or offer.box_type,
+                vendor_id=offer.vendor_id,
+                unit_type=kind,
+                bunches=pack_bunches,
+                stems_bunch=pack_stems,
+                units_per_box=per_box,
+                boxes=quantity,
+                unit_price=unit_price,
+                total=order_rules.check_amount(
+                    order_rules.line_total(unit_price, per_box, quantity), "price"
+                ),
+                mark_code=mark_code,
+            )
+            Booking.objects.create(
+                company=company, availability_item=offer, prebook_item=item, boxes=quantity
+            )
+            created.append(item)
+        totals = order_rules.order_totals(i.total for i in PrebookItem.objects.filter(prebook=prebook))
+        prebook.subtotal = totals.subtotal
+        prebook.total = order_rules.check_amount(totals.total, "quantity")
+        prebook.save(update_fields=["subtotal", "total", "updated_on"])
+        documents.record_fee(prebook)
+        return created
+
+
+# --------------------------------------------------------------------------------------------
+# Hard goods, box labels
+# --------------------------------------------------------------------------------------------
+
+
+def add_hard_good(
+    company: Company,
+    *,
+    product: Product,
+    quantity: int,
+    location: Location | None = None,
+    vendor: Vendor | None = None,
+    sku: str = "",
+    pack_size: int = 1,
+    unit_cost: Decimal | None = None,
+    unit_price: Decimal | None = None,
+    image: str = "",
+) -> HardGood:
+    """Put hard goods on hand (packs of a product). Raises ValidationFailed."""
+    errors: list[FieldError] = []
+    if not isinstance(quantity, int) or not 1 <= quantity <= MAX_BOXES:
+        errors.append(FieldError("quantity", f"must be a whole number of packs from 1 to {MAX_BOXES:,}"))
+    if not isinstance(pack_size, int) or not 1 <= pack_size <= inventory_services.MAX_PACK:
+        errors.append(FieldError("packSize", f"must be 1 to {inventory_services.MAX_PACK:,} units a pack"))
+    if len(sku) > 60:
+        errors.append(FieldError("sku", "must be at most 60 characters"))
+    if len(image) > 200 or (image and not image.startswith(("https://", "http://"))):
+        errors.append(FieldError("image", "must be an http(s) address of at most 200 characters"))
+    cost = _money(unit_cost, "unitCost", errors, inventory_services.MIL, inventory_services.MAX_COST)
+    price = _money(unit_price, "unitPrice", errors, inventory_services.CENT, inventory_services.MAX_PRICE)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        return HardGood.objects.create(
+            company=company,
+            location=location or resolve_location(company, None),
+            vendor=vendor,
+            product=product,
+            sku=sku,
+            quantity=quantity,
+            pack_size=pack_size,
+            unit_cost=cost or Decimal("0"),
+            unit_price=price or Decimal("0"),
+            image=image,
+        )
+
+
+@dataclass(frozen=True)
+class BoxCodeResult:
+    current: str
+    new: str
+    changed: bool
+    message: str
+
+
+def change_box_codes(
+    company: Company, pairs: Sequence[tuple[str, str]], *, vendor: Vendor | None = None
+) -> list[BoxCodeResult]:
+    """Relabel boxes (current code -> new code), each on its own: one failing does not stop the rest.
+
+    A vendor's token relabels only its own boxes; another's box "does not exist" for it.
+    """
+    results = []
+    with transaction.atomic():
+        for current, new in pairs:
+            current, new = (current or "").strip(), (new or "").strip()
+            boxes = Box.objects.filter(company=company, code=current)
+            if vendor is not None:
+                boxes = boxes.filter(vendor=vendor)
+            box = boxes.first()
+            if box is None:
+                results.append(BoxCodeResult(current, new, False, "Box code does not exist"))
+                continue
+            if problem := rules.box_code_problem(new):
+                results.append(BoxCodeResult(current, new, False, f"newBoxCode {problem}"))
+                continue
+            if new != current and Box.objects.filter(company=company, code=new).exists():
+                results.append(BoxCodeResult(current, new, False, "The new box code is already in use"))
+                continue
+            try:
+                with transaction.atomic():
+                    Box.objects.filter(pk=box.pk).update(code=new)
+            except IntegrityError:
+                results.append(BoxCodeResult(current, new, False, "The new box code is already in use"))
+                continue
+            results.append(BoxCodeResult(current, new, True, "Box code was successfully updated"))
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Many prebooks at once, for a customer found or made by its code (Komet's multiple.prebooks.create)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiPrebookLine:
+    """A line of `multiple.prebooks.create`: its carrier and ship date pick the prebook it goes on."""
+
+    carrier_code: str
+    ship_date: dt.date
+    line: LineRequest
+    carrier_name: str = ""
+    vendor_code: str | None = None
+    mark_code: str = ""
+
+
+def create_multiple_prebooks(
+    company: Company,
+    *,
+    customer_code: str,
+    customer_fields: dict[str, Any],
+    lines: Sequence[MultiPrebookLine],
+    ship_via: int = 0,
+    customer_po: str = "",
+    auto_purchase: bool = False,
+    location: Location | None = None,
+    token_id: int | None = None,
+) -> tuple[Customer, list[Prebook], list[PurchaseOrder]]:
+    """Make one prebook per carrier and ship date for a customer found by code (made when new);
+    with `auto_purchase`, buy every line that names its grower and cost on a purchase order per
+    grower and ship date (sent to the grower, open). One transaction: a bad line changes nothing.
+
+    Raises ValidationFailed (naming the line), NotFound (a carrier, product or grower).
+    """
+    if not lines:
+        raise ValidationFailed(FieldError("prebookItems", "give at least one line"))
+    if auto_purchase:
+        missing = [
+            FieldError(
+                f"prebookItems[{i}].vendorCode", "is required to buy the line (autoGeneratePOsfromPrebooks)"
+            )
+            for i, item in enumerate(lines)
+            if not item.vendor_code
+        ]
+        if missing:
+            raise ValidationFailed(missing)
+    with transaction.atomic():
+        customer = Customer.objects.filter(company=company, code__iexact=customer_code.strip()).first()
+        if customer is None:
+            customer = add_customer(company, code=customer_code, **customer_fields)
+        groups: dict[tuple[int, dt.date], list[tuple[int, MultiPrebookLine]]] = {}
+        carriers: dict[str, Carrier] = {}
+        for index, item in enumerate(lines):
+            carrier = carriers.get(item.carrier_code.lower())
+            if carrier is None:
+                carrier = resolve_carrier(company, carrier_id=None, carrier_code=item.carrier_code)
+                carriers[item.carrier_code.lower()] = carrier
+            groups.setdefault((carrier.pk, item.ship_date), []).append((index, item))
+        made, orders = [], []
+        to_buy: dict[tuple[int, dt.date], list[LineRequest]] = {}
+        vendors: dict[int, Vendor] = {}
+        for (carrier_id, ship_date), members in groups.items():
+            requests = [
+                prebook_service.PrebookLineRequest(
+                    boxes=item.line.boxes,
+                    price=item.line.price if item.line.price is not None else Decimal("0"),
+                    product_code=item.line.product_code,
+                    product_id=item.line.product_id,
+                    box_type_code=item.line.box_type_code,
+                    unit_type=item.line.unit_type,
+                    bunches=item.line.bunches,
+                    stems_bunch=item.line.stems_bunch,
+                    mark_code=item.mark_code,
+                )
+                for _, item in members
+            ]
+            result = prebook_service.create_prebook(
+                company,
+                customer=customer,
+                carrier=next(c for c in carriers.values() if c.pk == carrier_id),
+                truck_date=ship_date,
+                location=location,
+                customer_po=customer_po,
+                ship_via=ship_via,
+                items=requests,
+                token_id=token_id,
+            )
+            made.append(result.prebook)
+            if auto_purchase:
+                for (_, item), prebook_item in zip(members, result.items, strict=True):
+                    vendor = resolve_vendor(company, None, item.vendor_code, "vendorCode")
+                    vendors[vendor.pk] = vendor
+                    to_buy.setdefault((vendor.pk, ship_date), []).append(
+                        LineRequest(
+                            **{**item.line.__dict__, "prebook_item_id": prebook_item.pk, "mixed_box": None}
+                        )
+                    )
+        for (vendor_id, ship_date), buy in to_buy.items():
+            orders.append(
+                create_purchase_order(
+                    company,
+                    vendor=vendors[vendor_id],
+                    ship_date=ship_date,
+                    lines=buy,
+                    location=location,
+                    customer=customer,
+                    token_id=token_id,
+                )
+            )
+        return customer, made, orders
