@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -238,6 +239,116 @@ def _load_token(digest: str) -> tuple[ApiToken, str | None] | None:
     return found, role
 
 
+# --- the token memo ------------------------------------------------------------------------------
+#
+# Building the token's four-join query costs a call more than anything else in the gateway (Django
+# compiles ~90 columns on every call). A process keeps the tokens it met, with their company and
+# customer, and checks each call with one narrow query: the token's revocation, switch and change
+# stamp and its company's and customer's active flags and change stamps, read from
+# the database every time. A revoked, disabled, regenerated or deactivated token is refused at
+# once, as without the memo; any saved change of the token, company or customer (or of the
+# customer's prices) moves a stamp and the token is read in full again. Each call gets its own
+# model instances, made from the remembered values, so a call that changes them changes nothing
+# another call sees. Only Company and Customer tokens (the marketplaces', the hot path) are
+# remembered: a Vendor token's vendor has no change stamp, and a User token's user's password and
+# membership are read with it on every call.
+
+_STAMP = (
+    "revoked_on",
+    "enabled",
+    "updated_on",
+    "company__active",
+    "company__updated_on",
+    "customer__active",
+    "customer__updated_on",
+    "customer__pricing_updated_on",
+)
+_MEMO_SIZE = 2048
+# A change that moves no stamp (a queryset update() or bulk_update() that leaves updated_on as it
+# was) is still seen within this long: a remembered token is read in full again after it.
+_MEMO_SECONDS = 60.0
+
+
+class _Remembered:
+    """A token as read, with its company and customer: their column values and stamp."""
+
+    __slots__ = ("read_at", "stamp", "values")
+
+    def __init__(self, token: ApiToken) -> None:
+        self.values: dict[str | None, tuple[Any, ...] | None] = {
+            None: _columns(token),
+            "company": _columns(token.company),
+            "customer": _columns(token.customer) if token.customer_id is not None else None,
+        }
+        self.stamp = _stamp_of(token)
+        self.read_at = time.monotonic()
+
+    def token(self) -> ApiToken:
+        """Return new instances of the token and what it is bound to, from the remembered values."""
+        values = self.values
+        token: ApiToken = _instance(ApiToken, values[None])
+        token.company = _instance(Company, values["company"])
+        if values["customer"] is not None:
+            token.customer = _instance(Customer, values["customer"])
+        return token
+
+
+_memo: dict[str, _Remembered] = {}
+
+
+def _columns(instance: Any) -> tuple[Any, ...]:
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
+def _instance(model: Any, values: tuple[Any, ...] | None) -> Any:
+    # Model.from_db is Django's documented way to make an instance from a row's values; JSON
+    # values (a token's method list) are copied so no two calls share one.
+    assert values is not None
+    return model.from_db(DEFAULT_DB_ALIAS, None, [list(v) if isinstance(v, list) else v for v in values])
+
+
+def _stamp_of(token: ApiToken) -> tuple[Any, ...]:
+    customer = token.customer
+    return (
+        token.revoked_on,
+        token.enabled,
+        token.updated_on,
+        token.company.active,
+        token.company.updated_on,
+        customer.active if customer is not None else None,
+        customer.updated_on if customer is not None else None,
+        customer.pricing_updated_on if customer is not None else None,
+    )
+
+
+def _remembered_token(digest: str) -> tuple[ApiToken, str | None] | None:
+    """Return the token for this digest as `_load_token` does, from the memo when its stamp still
+    matches the database's (one narrow statement), else read in full (and remembered)."""
+    remembered = _memo.get(digest)
+    if remembered is not None and time.monotonic() - remembered.read_at < _MEMO_SECONDS:
+        stamp = next(iter(ApiToken.objects.filter(digest=digest).order_by().values_list(*_STAMP)[:1]), None)
+        if stamp is None:
+            _memo.pop(digest, None)
+            return None
+        if stamp == remembered.stamp:
+            return remembered.token(), None
+    found = _load_token(digest)
+    if found is None:
+        _memo.pop(digest, None)
+        return None
+    token = found[0]
+    if token.token_type in (TokenKind.COMPANY, TokenKind.CUSTOMER):
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[digest] = _Remembered(token)
+    return found
+
+
+def forget_tokens() -> None:
+    """Empty this process's token memo (tests; nothing else needs it: every use checks the stamp)."""
+    _memo.clear()
+
+
 def authenticate_token(raw: str | None) -> ApiToken:
     """Return the live token for a secret. Raises InvalidToken (missing, unknown, disabled, revoked,
     or its company, customer, vendor or user deactivated)."""
@@ -250,8 +361,8 @@ def authenticate_token(raw: str | None) -> ApiToken:
     if not rules.looks_like_token(raw):
         raise InvalidToken("authenticationToken is not a valid token.")
     digest = rules.token_digest(raw, settings.TOKEN_HASH_KEY)
-    # Read on every call, never cached: a revoked or disabled token stops working at once.
-    found = _load_token(digest)
+    # Checked against the database on every call: a revoked or disabled token stops working at once.
+    found = _remembered_token(digest)
     token, role = found if found is not None else (None, None)
     # The digest is the index key; comparing it again in constant time costs nothing.
     if token is None or not hmac.compare_digest(token.digest, digest):
@@ -295,6 +406,12 @@ def record_token_use(token: ApiToken, ip: str | None, now: dt.datetime | None = 
     if stale or token.last_used_ip != ip:
         ApiToken.objects.filter(pk=token.pk).update(last_used_on=now, last_used_ip=ip)
         token.last_used_on, token.last_used_ip = now, ip
+        remembered = _memo.get(token.digest)
+        if remembered is not None:  # remember the new last use, or every call would write it again
+            read_at = remembered.read_at
+            remembered = _Remembered(token)
+            remembered.read_at = read_at
+            _memo[token.digest] = remembered
 
 
 def user_token_lifetime() -> dt.timedelta:
