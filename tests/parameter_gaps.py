@@ -24,15 +24,5 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("prebook.create", "customerDescription"),
         ("vendor.list", "code"),
         ("vendor.list", "id"),
-        ("web-order-details.list", "companyLocationId"),
-        ("web-order-details.list", "statusId"),
-        ("web-order-item.add", "companyLocationId"),
-        ("web-order-item.add", "companyProductId"),
-        ("web-order-item.add", "markCode"),
-        ("web-order-item.add", "reservedInventory"),
-        ("web-order-item.add", "webOrderId"),
-        ("web-order.checkout", "companyLocationId"),
-        ("web-order.checkout", "customerPo"),
-        ("web-order.create", "companyLocationId"),
     }
 )
