@@ -10,19 +10,8 @@ from __future__ import annotations
 
 KNOWN: frozenset[tuple[str, str]] = frozenset(
     {
-        ("future.inventory.openmarket.list", "locationId"),
-        ("inventory.add", "arrivalDate"),
-        ("inventory.add", "boxTypeId"),
-        ("inventory.add", "growerId"),
-        ("inventory.add", "locationId"),
-        ("inventory.add", "lotNumber"),
-        ("inventory.add", "productId"),
-        ("inventory.consolidated.openmarket.list", "locationId"),
         ("invoice.create", "carrierDescription"),
-        ("login", "companyId"),
         ("prebook.create", "carrierDescription"),
         ("prebook.create", "customerDescription"),
-        ("vendor.list", "code"),
-        ("vendor.list", "id"),
     }
 )
