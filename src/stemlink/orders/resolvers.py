@@ -12,6 +12,8 @@ the same policy for inactive ones:
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+
 from stemlink.catalog.models import Carrier
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.errors import FieldError, InvalidState, NotFound, ValidationFailed
@@ -31,17 +33,51 @@ def require_active_customer(company: Company, customer: Customer) -> Customer:
     return customer
 
 
+def _renamed(error: ValidationFailed, names: dict[str, str]) -> ValidationFailed:
+    return ValidationFailed([FieldError(names.get(e.field, e.field), e.message) for e in error.errors])
+
+
+def _new_customer(company: Company, code: str, description: str) -> Customer:
+    """Komet's customerCode + customerDescription: a code that names no customer makes one of that name."""
+    from stemlink.customers.services import add_customer
+
+    try:
+        return add_customer(company, name=description, code=code)
+    except ValidationFailed as error:
+        raise _renamed(error, {"name": "customerDescription", "code": "customerCode"}) from None
+
+
+def _new_carrier(company: Company, code: str, description: str) -> Carrier:
+    """Komet's carrierCode + carrierDescription: a code that names no carrier makes one of that name."""
+    carrier = Carrier(company=company, code=code, name=description.strip())
+    try:
+        carrier.full_clean(exclude=["company"])
+    except DjangoValidationError as error:
+        names = {"code": "carrierCode", "name": "carrierDescription"}
+        raise ValidationFailed(
+            [
+                FieldError(names.get(field, field), " ".join(str(m) for m in messages))
+                for field, messages in error.message_dict.items()
+            ]
+        ) from None
+    carrier.save()
+    return carrier
+
+
 def resolve_customer(
     company: Company,
     *,
     customer_id: int | None,
     customer_code: str | None = None,
+    customer_description: str | None = None,
     field_prefix: str = "customer",
 ) -> Customer:
     """Return the company's active customer named by id, else by code.
 
-    Raises ValidationFailed when neither is given, NotFound when there is no such customer,
-    InvalidState when it is inactive.
+    As Komet: a code that names no customer, sent with a `customer_description`, makes a customer
+    of that code and name (call it inside the transaction of the document it is for, so a refused
+    document leaves no customer behind). Raises ValidationFailed when neither is given, NotFound
+    when there is no such customer (and no description), InvalidState when it is inactive.
     """
     query = Customer.objects.filter(company=company)
     if customer_id is not None:
@@ -50,6 +86,8 @@ def resolve_customer(
             raise NotFound(f"Customer {customer_id} was not found.")
     elif customer_code:
         customer = query.filter(code__iexact=customer_code.strip()).first()
+        if customer is None and customer_description and customer_description.strip():
+            customer = _new_customer(company, customer_code.strip(), customer_description.strip())
         if customer is None:
             raise NotFound(f"No customer has the code {customer_code!r}; check customer.list for the codes.")
     else:
@@ -57,11 +95,19 @@ def resolve_customer(
     return require_active_customer(company, customer)
 
 
-def resolve_carrier(company: Company, *, carrier_id: int | None, carrier_code: str | None = None) -> Carrier:
+def resolve_carrier(
+    company: Company,
+    *,
+    carrier_id: int | None,
+    carrier_code: str | None = None,
+    carrier_description: str | None = None,
+) -> Carrier:
     """Return the company's active carrier named by id, else by code.
 
-    Raises ValidationFailed when neither is given or the carrier is inactive, NotFound when there
-    is no such carrier.
+    As Komet: a code that names no carrier, sent with a `carrier_description`, makes a carrier of
+    that code and name (inside the document's transaction, as for customers). Raises
+    ValidationFailed when neither is given or the carrier is inactive, NotFound when there is no
+    such carrier (and no description).
     """
     query = Carrier.objects.filter(company=company)
     if carrier_id is not None:
@@ -70,6 +116,8 @@ def resolve_carrier(company: Company, *, carrier_id: int | None, carrier_code: s
             raise NotFound(f"Carrier {carrier_id} was not found.")
     elif carrier_code:
         carrier = query.filter(code__iexact=carrier_code.strip()).first()
+        if carrier is None and carrier_description and carrier_description.strip():
+            carrier = _new_carrier(company, carrier_code.strip(), carrier_description.strip())
         if carrier is None:
             raise NotFound(f"No carrier has the code {carrier_code!r}; check carrier.list for the codes.")
     else:

@@ -208,3 +208,44 @@ def test_invoice_lists_apply_every_filter(client, world, token, elsewhere, metho
     assert _ids(client, token, method, isEcommerce="true") == [second.pk]
     assert _ids(client, token, method, excludeTransfer="yes") == [first.pk]
     assert _ids(client, token, method, status=first.status) == [first.pk]
+
+
+def test_a_code_naming_nobody_with_a_description_makes_the_customer_and_carrier(client, world, token):
+    from stemlink.customers.models import Customer
+
+    line = make_line(world, boxes_on_hand=1)
+    named = {"customerCode": "NEWCO", "customerDescription": "New Florist Co", "carrierCode": "NEWC"}
+    base = {"shipDate": SHIP.isoformat(), **named}
+    # Without a description a code naming nobody is not found, and nothing is made.
+    status, _ = api(client, "invoice.create", base, token=token)
+    assert status == 404 and not Carrier.objects.filter(code="NEWC").exists()
+    # A refused invoice leaves no customer or carrier behind.
+    too_many = [{"orderItemId": line.pk, "boxes": 5, "price": "0.80"}]
+    status, _ = api(
+        client,
+        "invoice.create",
+        {**base, "carrierDescription": "New Carrier", "items": too_many},
+        token=token,
+    )
+    assert status == 409
+    assert (
+        not Customer.objects.filter(code="NEWCO").exists()
+        and not Carrier.objects.filter(code="NEWC").exists()
+    )
+    status, body = api(client, "invoice.create", {**base, "carrierDescription": "New Carrier"}, token=token)
+    assert status == 200, body
+    invoice = Invoice.objects.get(pk=body["invoiceId"])
+    assert (invoice.customer.code, invoice.customer.name) == ("NEWCO", "New Florist Co")
+    assert (invoice.carrier.code, invoice.carrier.name) == ("NEWC", "New Carrier")
+    # Once made, the code names them: the description is not needed, and makes nothing more.
+    again = _create(
+        client, world, token, customerId=None, carrierId=None, **named, carrierDescription="Other"
+    )
+    assert (again.customer, again.carrier) == (invoice.customer, invoice.carrier)
+    status, body = api(
+        client,
+        "invoice.create",
+        {**base, "carrierCode": "X" * 30, "carrierDescription": "Long Code Air"},
+        token=token,
+    )
+    assert status == 400 and body["errors"][0]["field"] == "carrierCode"

@@ -183,3 +183,16 @@ def test_prebook_details_list_by_standing_order_brand_and_vendor_ship_dates(clie
         token=token,
     )
     assert status == 400 and "vendorShipDate" in body["errors"][0]["field"]  # at most 7 days
+
+
+def test_prebook_create_makes_customer_and_carrier_from_code_and_description(client, world, token):
+    prebook = _create(
+        client,
+        token,
+        customerCode="PBNEW",
+        customerDescription="Prebook Florist",
+        carrierCode="PBC",
+        carrierDescription="Prebook Air",
+    )
+    assert (prebook.customer.code, prebook.customer.name) == ("PBNEW", "Prebook Florist")
+    assert (prebook.carrier.code, prebook.carrier.name) == ("PBC", "Prebook Air")

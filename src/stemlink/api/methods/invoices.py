@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.db import transaction
 from django.db.models import QuerySet, Sum
 from pydantic import BeforeValidator, Field
 
@@ -114,11 +115,23 @@ class InvoiceCreateAnswer(Answer):
     summary="Create an invoice with its lines, selling the boxes at once (subject to the transaction fee).",
 )
 def invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
+    # A customer or carrier made from a code and description is undone with a refused document.
+    with transaction.atomic():
+        return _invoice_create(ctx, params)
+
+
+def _invoice_create(ctx: CallContext, params: InvoiceCreateParams) -> dict[str, Any]:
     customer = resolvers.resolve_customer(
-        ctx.company, customer_id=params.customerId, customer_code=params.customerCode
+        ctx.company,
+        customer_id=params.customerId,
+        customer_code=params.customerCode,
+        customer_description=params.customerDescription,
     )
     carrier = resolvers.resolve_carrier(
-        ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
+        ctx.company,
+        carrier_id=params.carrierId,
+        carrier_code=params.carrierCode,
+        carrier_description=params.carrierDescription,
     )
     ship_to = resolvers.resolve_ship_to(customer, params.shipToId)
     location = resolvers.resolve_location(ctx.company, params.locationId, params.locationCode)

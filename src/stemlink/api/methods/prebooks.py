@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from pydantic import Field
 
@@ -104,11 +105,23 @@ class PrebookCreateAnswer(Answer):
     summary="Create a prebook for a truck date (lines optional), or append to a matching one (useExisting).",
 )
 def prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
+    # A customer or carrier made from a code and description is undone with a refused document.
+    with transaction.atomic():
+        return _prebook_create(ctx, params)
+
+
+def _prebook_create(ctx: CallContext, params: PrebookCreateParams) -> dict[str, Any]:
     customer = resolvers.resolve_customer(
-        ctx.company, customer_id=params.customerId, customer_code=params.customerCode
+        ctx.company,
+        customer_id=params.customerId,
+        customer_code=params.customerCode,
+        customer_description=params.customerDescription,
     )
     carrier = resolvers.resolve_carrier(
-        ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode
+        ctx.company,
+        carrier_id=params.carrierId,
+        carrier_code=params.carrierCode,
+        carrier_description=params.carrierDescription,
     )
     result = prebooks.create_prebook(
         ctx.company,
