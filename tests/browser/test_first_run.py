@@ -3,10 +3,9 @@
 Followed as a new user would: open the back office, create the company on its first page (a
 mistake first, to see it refused), land signed in, check Setup » Settings. Then what the back
 office's Setup pages make the first category and product (the empty Products list says what to
-do); the customer is made through the API (`customer.add`) with a Company token made on the
-Tokens page, as an integrator would (the New customer page is tried in
-`tests/browser/test_master_data.py`). The on-hand line and the Customer token are made on their pages,
-and the Customer token then sees the line in the e-commerce feed a marketplace syncs.
+do), the on-hand line and the marketplace's customer (New customer) are made on their pages, and
+the Customer token made on the Tokens page then sees the line in the e-commerce feed a
+marketplace syncs. Nothing is made in the database or through the API behind the user's back.
 """
 
 from __future__ import annotations
@@ -18,25 +17,13 @@ import pytest
 
 from stemlink.api.models import ApiToken
 from stemlink.catalog.models import Product
+from stemlink.customers.models import Customer
 from stemlink.inventory.models import InventoryLine
 from stemlink.tenancy.models import Company, Membership, Role
 from tests.browser.conftest import screenshot
 from tests.browser.test_integration_guide import _new_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _set_up_token(page: Any, base: str) -> str:
-    """A Company token that may add customers, made on the New Token page; return its secret."""
-    page.goto(f"{base}/setup/settings/integrations/tokens/")
-    page.click("#new-token")
-    page.fill("#id_description", "Set-up token")
-    page.check("input[name=methods][value='customer.add']")
-    page.click("#generate")
-    secret = page.wait_for_selector("[data-testid=token-secret]").input_value()
-    page.click("#save-token")
-    page.wait_for_selector("text=never shown again")
-    return str(secret)
 
 
 def _fill_first_run(page: Any, **overrides: str) -> None:
@@ -136,17 +123,18 @@ def test_from_an_empty_database_to_a_product_a_line_and_a_customer_token(
     line = InventoryLine.objects.get(company=company)
     assert line.boxes_on_hand == 12
 
-    # No back-office page adds a customer yet: the customer comes through the API, with a
-    # Company token made on the Tokens page.
-    company_secret = _set_up_token(page, base)
-    with httpx.Client(base_url=f"{base}/api/", timeout=30) as http:
-        headers = {"authenticationToken": company_secret, "X-ACCOUNT": str(company.pk)}
-        added = http.post(
-            "customer.add", json={"name": "BloomNet", "code": "BLOOMNET"}, headers=headers
-        ).json()
-        assert added["status"] == 1, added
-        customer_id = added["customerId"]
+    # The marketplace's customer, on the New customer page (from the empty Customers list).
+    page.goto(f"{base}/setup/customers/")
+    page.click("#new-customer")
+    page.fill("#id_name", "BloomNet")
+    page.fill("#id_code", "BLOOMNET")
+    page.select_option("#id_customer_type", "marketplace")
+    page.fill("#id_email_for_invoices", "orders@bloomnet.example")
+    page.click("#save")
+    page.wait_for_selector("#customer-id")
+    customer_id = Customer.objects.get(company=company, code="BLOOMNET").pk
 
+    with httpx.Client(base_url=f"{base}/api/", timeout=30) as http:
         # The Customer token a marketplace needs, on the Tokens page, bound to that customer.
         customer_secret = _new_token(
             page,
