@@ -158,7 +158,9 @@ def line_new(request: CompanyRequest, view: str) -> HttpResponse:
                 messages.success(request, f"Line {line_id} added.")
                 return redirect("web:inventory_line", view=view, line_id=line_id)
     else:
-        form = form_class(request.company)
+        # A product's page links here with its id: the new line starts with that product chosen.
+        wanted = parse_id(request.GET.get("product", ""))
+        form = form_class(request.company, initial={"product": wanted} if wanted is not None else None)
     return render(request, "web/inventory/new.html", {"form": form, "view": view, "section": "inventory"})
 
 
