@@ -5,6 +5,7 @@ The CLI, the back office and the `login` method all go through these functions.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hmac
 import time
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -248,7 +249,7 @@ def _load_token(digest: str) -> tuple[ApiToken, str | None] | None:
 # the database every time. A revoked, disabled, regenerated or deactivated token is refused at
 # once, as without the memo; any saved change of the token, company or customer (or of the
 # customer's prices) moves a stamp and the token is read in full again. Each call gets its own
-# model instances, made from the remembered values, so a call that changes them changes nothing
+# model instances, deep copies of the remembered ones, so a call that changes them changes nothing
 # another call sees. Only Company and Customer tokens (the marketplaces', the hot path) are
 # remembered: a Vendor token's vendor has no change stamp, and a User token's user's password and
 # membership are read with it on every call.
@@ -270,41 +271,23 @@ _MEMO_SECONDS = 60.0
 
 
 class _Remembered:
-    """A token as read, with its company and customer: their column values and stamp."""
+    """A token as read, with its company and customer loaded, and its stamp."""
 
-    __slots__ = ("read_at", "stamp", "values")
+    __slots__ = ("read_at", "stamp", "template")
 
     def __init__(self, token: ApiToken) -> None:
-        self.values: dict[str | None, tuple[Any, ...] | None] = {
-            None: _columns(token),
-            "company": _columns(token.company),
-            "customer": _columns(token.customer) if token.customer_id is not None else None,
-        }
+        # A private copy: the caller goes on with (and may change) the instance it was handed.
+        self.template = copy.deepcopy(token)
         self.stamp = _stamp_of(token)
         self.read_at = time.monotonic()
 
     def token(self) -> ApiToken:
-        """Return new instances of the token and what it is bound to, from the remembered values."""
-        values = self.values
-        token: ApiToken = _instance(ApiToken, values[None])
-        token.company = _instance(Company, values["company"])
-        if values["customer"] is not None:
-            token.customer = _instance(Customer, values["customer"])
-        return token
+        """Return new instances of the token and what it is bound to (its company and customer come
+        along in the copy): a handler that changes them changes nothing another call sees."""
+        return copy.deepcopy(self.template)
 
 
 _memo: dict[str, _Remembered] = {}
-
-
-def _columns(instance: Any) -> tuple[Any, ...]:
-    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
-
-
-def _instance(model: Any, values: tuple[Any, ...] | None) -> Any:
-    # Model.from_db is Django's documented way to make an instance from a row's values; JSON
-    # values (a token's method list) are copied so no two calls share one.
-    assert values is not None
-    return model.from_db(DEFAULT_DB_ALIAS, None, [list(v) if isinstance(v, list) else v for v in values])
 
 
 def _stamp_of(token: ApiToken) -> tuple[Any, ...]:
