@@ -81,3 +81,14 @@ def test_sale_window_ranges_and_box_codes():
     assert rules.box_codes(12, 7, 3, 2) == ["PO12-7-3", "PO12-7-4"]
     assert rules.box_code_problem(" ") == "give the new box code"
     assert rules.box_code_problem("x" * 41) == "must be at most 40 characters"
+
+
+def test_holds_to_release_keeps_holds_within_what_is_still_to_come():
+    future = rules.FutureCounts(boxes=10, held=5, sold=2)
+    # 10 - 4 = 6 to come, 2 of them sold: room for 4 holds, 1 released.
+    assert rules.holds_to_release(future=future, received=4, close=False, sold_after=2) == 1
+    assert rules.holds_to_release(future=future, received=2, close=False, sold_after=0) == 0
+    # Closed: nothing more comes, every hold goes.
+    assert rules.holds_to_release(future=future, received=4, close=True, sold_after=0) == 5
+    # More received than was left: still nothing to come.
+    assert rules.holds_to_release(future=future, received=12, close=False, sold_after=0) == 5

@@ -170,6 +170,20 @@ def plan_receipt(
     )
 
 
+def holds_to_release(*, future: FutureCounts, received: int, close: bool, sold_after: int) -> int:
+    """How many boxes carts hold on a future line that a receipt leaves nothing to come for.
+
+    The future line keeps what is still to arrive (`future.boxes - received`, nothing once the
+    line is closed). The prebook lines drawing on it (`sold_after`, once the receipt covered what
+    it could) come first; carts keep their holds within what is left, and the rest must be
+    released: those boxes are on hand now, not future, and a cart checking them out as a prebook
+    would draw on boxes nobody will receive.
+    """
+    to_come = 0 if close else max(future.boxes - received, 0)
+    room = max(to_come - sold_after, 0)
+    return max(future.held - room, 0)
+
+
 def box_codes(order_number: int, item_id: int, first: int, count: int) -> list[str]:
     """The labels of boxes received on a line: `PO<number>-<line>-<n>`, numbered on from `first`."""
     return [f"PO{order_number}-{item_id}-{n}" for n in range(first, first + count)]

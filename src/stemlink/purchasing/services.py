@@ -26,10 +26,19 @@ from stemlink.inventory import rules as inventory_rules
 from stemlink.inventory import services as inventory_services
 from stemlink.inventory import stock
 from stemlink.inventory.models import FutureLine, InventoryType
+from stemlink.inventory.stock import StockMove
 from stemlink.orders import documents, numbering
 from stemlink.orders import prebooks as prebook_service
 from stemlink.orders import rules as order_rules
-from stemlink.orders.models import Prebook, PrebookItem, PrebookStatus
+from stemlink.orders.models import (
+    Origin,
+    Prebook,
+    PrebookItem,
+    PrebookStatus,
+    WebOrder,
+    WebOrderItem,
+    WebOrderStatus,
+)
 from stemlink.orders.resolvers import resolve_carrier, resolve_location
 from stemlink.purchasing import rules
 from stemlink.purchasing.models import (
@@ -511,22 +520,85 @@ def _claims(item: PurchaseOrderItem) -> list[tuple[int, int]]:
     return claims
 
 
+def _lock_carts_holding(company: Company, future_line_id: int) -> list[int]:
+    """Lock (in id order) the pending carts holding boxes of a future line; their ids."""
+    holding = WebOrderItem.objects.filter(
+        company=company, origin=Origin.FUTURE, future_line_id=future_line_id, holding=True
+    ).values("web_order_id")
+    return list(
+        WebOrder.objects.filter(company=company, id__in=holding, status=WebOrderStatus.PENDING)
+        .order_by("id")
+        .select_for_update(of=("self",))
+        .values_list("id", flat=True)
+    )
+
+
+def _release_holds(company: Company, future_line_id: int, boxes: int, carts: Sequence[int]) -> int:
+    """Take out of the (locked) carts the items holding `boxes` of a future line the receipt left
+    nothing to come for, newest first (the first to put boxes in a cart keeps them). Each item
+    leaves its cart whole; its boxes go back to the line (recording `inventory.changed`), which the
+    receipt then settles: they are the received, on-hand boxes now, free for anyone. Returns the
+    boxes released.
+    """
+    chosen, total = [], 0
+    for item_id, order_id, held in (
+        WebOrderItem.objects.filter(
+            company=company,
+            origin=Origin.FUTURE,
+            future_line_id=future_line_id,
+            holding=True,
+            web_order_id__in=list(carts),
+        )
+        .order_by("-id")
+        .values_list("id", "web_order_id", "boxes")
+    ):
+        if total >= boxes:
+            break
+        chosen.append((item_id, order_id))
+        total += held
+    if not total:
+        return 0
+    stock.release_held_lines([StockMove(Origin.FUTURE, future_line_id, total)], company_id=company.pk)
+    WebOrderItem.objects.filter(id__in=[item_id for item_id, _ in chosen]).delete()
+    now = timezone.now()
+    touched = {order_id for _, order_id in chosen}
+    still = set(WebOrderItem.objects.filter(web_order_id__in=touched).values_list("web_order_id", flat=True))
+    WebOrder.objects.filter(id__in=touched - still).update(origin=None, updated_on=now)
+    WebOrder.objects.filter(id__in=touched & still).update(updated_on=now)
+    return total
+
+
 def _receive_item(
     company: Company, item: PurchaseOrderItem, *, received: int, close: bool, awb: str, user: Any = None
 ) -> Receipt:
     order = item.purchase_order
     future = None
     line = None
+    claims = _claims(item)
     if item.future_line_id is not None:
+        # Carts first, then the line: the order a checkout locks them in (no deadlock).
+        carts = _lock_carts_holding(company, item.future_line_id)
         line = FutureLine.objects.select_for_update().get(pk=item.future_line_id)
         future = rules.FutureCounts(line.boxes, line.boxes_held, line.boxes_sold)
+        sold_after = rules.plan_receipt(
+            ordered=item.boxes,
+            received_before=item.boxes_received,
+            received=received,
+            close=close,
+            future=future,
+            claims=claims,
+        ).future_sold
+        release = rules.holds_to_release(future=future, received=received, close=close, sold_after=sold_after)
+        if release and _release_holds(company, line.pk, release, carts):
+            line.refresh_from_db(fields=["boxes", "boxes_held", "boxes_sold"])
+            future = rules.FutureCounts(line.boxes, line.boxes_held, line.boxes_sold)
     plan = rules.plan_receipt(
         ordered=item.boxes,
         received_before=item.boxes_received,
         received=received,
         close=close,
         future=future,
-        claims=_claims(item),
+        claims=claims,
     )
     if line is not None and future is not None:
         inventory_services.settle_future_line(
