@@ -497,11 +497,13 @@ def delete_item(company: Company, order_id: int, item_id: int) -> PurchaseOrder:
 
 @dataclass(frozen=True)
 class ReceiveRequest:
-    """Boxes of one line received; `close`: no more will come (the rest is a shortage)."""
+    """Boxes of one line received; `close`: no more will come (the rest is a shortage); `awb`: the
+    air waybill these boxes came on, when not the one given for the whole receipt."""
 
     item_id: int
     boxes: int
     close: bool = False
+    awb: str = ""
 
 
 def _claims(item: PurchaseOrderItem) -> list[tuple[int, int]]:
@@ -685,20 +687,34 @@ def receive(
     lines: Sequence[ReceiveRequest],
     user: Any = None,
 ) -> list[Receipt]:
-    """Receive boxes against an air waybill: each becomes an on-hand line with its line's cost; the
-    prebook lines drawing on the future boxes are covered first (oldest first), the rest is open
-    market (or the order's customer's). A line closed short records the shortage and leaves the
-    prebook lines it cannot cover uncovered. The order is received when every line is closed.
+    """Receive boxes against air waybills, in one step: each line's boxes on its own AWB (`awb` of
+    the request) or on the receipt's `awb`; a line may appear once per AWB. Each receipt becomes an
+    on-hand line with its line's cost; the prebook lines drawing on the future boxes are covered
+    first (oldest first), the rest is open market (or the order's customer's). A line closed short
+    records the shortage and leaves the prebook lines it cannot cover uncovered. The order is
+    received when every line is closed. All or nothing: one bad line receives none.
 
     Raises NotFound, ValidationFailed (boxes, AWB), InvalidState (an order not confirmed).
     """
     awb = _awb(awb)
-    if not awb:
-        raise ValidationFailed(FieldError("awb", "is required: the air waybill the boxes came on"))
     if not lines:
         raise ValidationFailed(FieldError("items", "give the boxes received of at least one line"))
     errors = []
+    awbs = []
     for index, request in enumerate(lines):
+        try:
+            line_awb = _awb(request.awb, f"items[{index}].awb") or awb
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+            line_awb = awb
+        if not line_awb:
+            errors.append(
+                FieldError(
+                    f"items[{index}].awb",
+                    "is required: the air waybill the boxes came on (here or as the receipt's awb)",
+                )
+            )
+        awbs.append(line_awb)
         if not isinstance(request.boxes, int) or not 0 <= request.boxes <= MAX_BOXES:
             errors.append(
                 FieldError(
@@ -737,13 +753,15 @@ def receive(
                     )
                 )
             receipts.append(
-                _receive_item(company, item, received=request.boxes, close=request.close, awb=awb, user=user)
+                _receive_item(
+                    company, item, received=request.boxes, close=request.close, awb=awbs[index], user=user
+                )
             )
         if not PurchaseOrderItem.objects.filter(purchase_order=order, closed=False).exists():
             order.status = POStatus.RECEIVED
             order.received_on = timezone.now()
         if not order.awb:
-            order.awb = awb
+            order.awb = awb or awbs[0]
         order.save(update_fields=["status", "received_on", "awb", "updated_on"])
         return receipts
 

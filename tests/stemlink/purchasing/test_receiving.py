@@ -4,6 +4,7 @@ one step."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ def _hold(client, world, customer, future_id: int, boxes: int) -> int:
         verb="GET",
     )
     assert status == 200, body
-    [offer] = [i for i in body["inventoryItems"] if (i["inventoryOrigin"], i["inventoryIds"]) == (2, str(future_id))]
+    [offer] = [
+        i for i in body["inventoryItems"] if (i["inventoryOrigin"], i["inventoryIds"]) == (2, str(future_id))
+    ]
     future = FutureLine.objects.get(pk=future_id)
     status, added = api(
         client,
@@ -133,3 +136,53 @@ def test_closing_a_line_short_or_cancelling_releases_every_hold_on_it(client, wo
     future = FutureLine.objects.get(pk=future_id)
     assert (future.boxes, future.boxes_held) == (0, 0)
     assert not WebOrderItem.objects.filter(web_order_id=cart).exists()
+
+
+@covers("purchase.order.receive")
+def test_one_call_receives_lines_and_parts_of_a_line_on_several_awbs(client, world):
+    order = services.create_purchase_order(
+        world.company,
+        vendor=world.vendor,
+        ship_date=timezone.now().date() + dt.timedelta(days=2),
+        lines=[
+            services.LineRequest(
+                boxes=6,
+                unit_cost=D("0.35"),
+                product_id=world.product.pk,
+                box_type_code="QB",
+                bunches=10,
+                stems_bunch=25,
+            )
+        ],
+        confirm=True,
+    )
+    item = order.items.get()
+    token = issue_token(world.company, "company")
+    # No AWB anywhere: refused by name, nothing received.
+    status, body = api(
+        client,
+        "purchase.order.receive",
+        {"purchaseOrderId": order.pk, "items": [{"purchaseOrderItemId": item.pk, "boxes": 2}]},
+        token=token,
+    )
+    assert status == 400 and body["errors"][0]["field"] == "items[0].awb"
+    assert not Receipt.objects.filter(item=item).exists()
+    status, body = api(
+        client,
+        "purchase.order.receive",
+        {
+            "purchaseOrderId": order.pk,
+            "awb": "AWB-A",
+            "items": [
+                {"purchaseOrderItemId": item.pk, "boxes": 2},
+                {"purchaseOrderItemId": item.pk, "boxes": 3, "awb": "AWB-B"},
+            ],
+        },
+        token=token,
+    )
+    assert status == 200, body
+    assert [(r["awb"], r["boxes"]) for r in body["receipts"]] == [("AWB-A", 2), ("AWB-B", 3)]
+    # Partial: 1 box still to come, recorded per receipt.
+    item.refresh_from_db()
+    assert (item.boxes_received, item.closed, body["purchaseOrderStatus"]) == (5, False, "Confirmed by Farm")
+    assert list(Receipt.objects.filter(item=item).values_list("awb", "boxes")) == [("AWB-A", 2), ("AWB-B", 3)]

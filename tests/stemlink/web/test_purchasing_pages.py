@@ -178,3 +178,45 @@ def test_hard_goods_are_added_by_the_warehouse_and_listed(admin_client, rep_clie
         rep_client.post("/purchasing/hard-goods/", {"product": world.product.pk, "quantity": "1"}).status_code
         == 403
     )
+
+
+def _two_line_order(world) -> PurchaseOrder:
+    line = {
+        "unit_cost": Decimal("0.35"),
+        "product_id": world.product.pk,
+        "box_type_id": world.qb.pk,
+        "bunches": 10,
+        "stems_bunch": 25,
+    }
+    return services.create_purchase_order(
+        world.company,
+        vendor=world.vendor,
+        ship_date=timezone.now().date() + dt.timedelta(days=2),
+        lines=[services.LineRequest(boxes=5, **line), services.LineRequest(boxes=4, **line)],
+        confirm=True,
+    )
+
+
+def test_lines_that_came_on_different_awbs_are_received_in_one_step(admin_client, world):
+    order = _two_line_order(world)
+    first, second = order.items.order_by("id")
+    page = admin_client.get(f"/purchasing/{order.pk}/")
+    assert f'name="awb_{first.pk}"'.encode() in page.content
+    page = admin_client.post(
+        f"/purchasing/{order.pk}/",
+        {
+            "action": "receive",
+            "receive_awb": "145-0000 0001",
+            f"boxes_{first.pk}": "3",
+            f"boxes_{second.pk}": "4",
+            f"awb_{second.pk}": "145-0000 0002",
+        },
+        follow=True,
+    )
+    assert b"7 box(es) received on hand." in page.content
+    lines = dict(InventoryLine.objects.filter(company=world.company).values_list("awb", "boxes_on_hand"))
+    assert lines == {"145-0000 0001": 3, "145-0000 0002": 4}
+    first.refresh_from_db()
+    order.refresh_from_db()
+    # The first line is partly received (2 still to come): the order is not received yet.
+    assert (first.boxes_received, first.closed, order.status) == (3, False, "confirmed")

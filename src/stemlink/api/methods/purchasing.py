@@ -402,16 +402,27 @@ class ReceiveLineParams(Params):
     purchaseOrderItemId: Id
     boxes: Int
     close: Bool = False
+    awb: Annotated[
+        str,
+        Field(
+            max_length=40,
+            description="The air waybill these boxes came on, when not the receipt's awb: one call "
+            "receives several AWBs (a line may appear once per AWB).",
+        ),
+    ] = ""
 
 
 class POReceiveParams(Params):
     purchaseOrderId: Id
-    awb: Annotated[str, Field(max_length=40)]
+    awb: Annotated[
+        str, Field(max_length=40, description="The air waybill of every line that names none of its own.")
+    ] = ""
     items: Annotated[list[ReceiveLineParams], Field(max_length=200)]
 
 
 class ReceiptRecord(Answer):
     purchaseOrderItemId: int
+    awb: str
     boxes: int
     orderItemId: int | None
     shortage: int
@@ -440,7 +451,7 @@ def purchase_order_receive(ctx: CallContext, params: POReceiveParams) -> dict[st
         ctx.company,
         params.purchaseOrderId,
         awb=params.awb,
-        lines=[services.ReceiveRequest(i.purchaseOrderItemId, i.boxes, i.close) for i in params.items],
+        lines=[services.ReceiveRequest(i.purchaseOrderItemId, i.boxes, i.close, i.awb) for i in params.items],
     )
     order = receipts[0].item.purchase_order
     order.refresh_from_db(fields=["status"])
@@ -450,6 +461,7 @@ def purchase_order_receive(ctx: CallContext, params: POReceiveParams) -> dict[st
         "receipts": [
             {
                 "purchaseOrderItemId": r.item_id,
+                "awb": r.awb,
                 "boxes": r.boxes,
                 "orderItemId": r.inventory_line_id,
                 "shortage": r.shortage,

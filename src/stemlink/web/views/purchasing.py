@@ -107,7 +107,8 @@ def _receive_lines(request: CompanyRequest, order: PurchaseOrder) -> list[servic
                 FieldError(f"boxes_{item.pk}", f"line {item.pk}: boxes must be a whole number, 0 or more")
             )
             continue
-        wanted.append(services.ReceiveRequest(item.pk, int(text or 0), close))
+        awb = (request.POST.get(f"awb_{item.pk}") or "").strip()
+        wanted.append(services.ReceiveRequest(item.pk, int(text or 0), close, awb))
     if errors:
         raise ValidationFailed(errors)
     if not wanted:
