@@ -299,3 +299,19 @@ class PaymentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InvoiceSync(models.Model):
+    """An invoice an external accounting system took into its books (Komet's
+    `invoice.mark.sync.status.ok`; `invoice.mark.sync.status.error` removes the mark)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    invoice = models.OneToOneField("orders.Invoice", on_delete=models.CASCADE, related_name="+")
+    synced_on = models.DateTimeField(auto_now_add=True)
+    synced_by_token_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"invoice {self.invoice_id} synced {self.synced_on:%Y-%m-%d}"

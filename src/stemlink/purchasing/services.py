@@ -31,6 +31,7 @@ from stemlink.orders import documents, numbering
 from stemlink.orders import prebooks as prebook_service
 from stemlink.orders import rules as order_rules
 from stemlink.orders.models import (
+    Invoice,
     Origin,
     Prebook,
     PrebookItem,
@@ -47,6 +48,7 @@ from stemlink.purchasing.models import (
     Box,
     Cover,
     HardGood,
+    InvoiceSync,
     POStatus,
     PurchaseOrder,
     PurchaseOrderItem,
@@ -1136,3 +1138,40 @@ def create_multiple_prebooks(
                 )
             )
         return customer, made, orders
+
+
+# --------------------------------------------------------------------------------------------
+# Invoices an external accounting system took (Komet's invoice.mark.sync.status.ok / .error)
+# --------------------------------------------------------------------------------------------
+
+
+def mark_invoice_synced(
+    company: Company,
+    invoice_id: int,
+    *,
+    synced: bool,
+    invoice_number: int | None = None,
+    token_id: int | None = None,
+) -> bool:
+    """Mark an invoice as taken into the external accounting system (`synced`), or take the mark
+    off (the system failed to take it, or must take it again). Saying it twice changes nothing.
+    Returns whether the invoice is marked now. Raises NotFound, ValidationFailed (a number that is
+    not the invoice's).
+    """
+    with transaction.atomic():
+        invoice = Invoice.objects.filter(company=company, pk=invoice_id).first()
+        if invoice is None:
+            raise NotFound(f"Invoice {invoice_id} was not found; check invoice.accounting.details.list.")
+        if invoice_number is not None and invoice_number != invoice.number:
+            raise ValidationFailed(
+                FieldError(
+                    "invoiceNumber", f"invoice {invoice_id} is number {invoice.number}, not {invoice_number}"
+                )
+            )
+        if synced:
+            InvoiceSync.objects.get_or_create(
+                invoice=invoice, defaults={"company": company, "synced_by_token_id": token_id}
+            )
+        else:
+            InvoiceSync.objects.filter(company=company, invoice=invoice).delete()
+        return synced

@@ -165,6 +165,8 @@ METHOD_PERMISSIONS: Mapping[str, Perm | None] = {
     "hardgood/inventory.list": P.INVENTORY_VIEW,
     "hardgood.inventory.add": P.INVENTORY_EDIT,
     "invoice.accounting.details.list": P.FEES_VIEW,
+    "invoice.mark.sync.status.ok": P.FEES_VIEW,
+    "invoice.mark.sync.status.error": P.FEES_VIEW,
     "ecommerce-lite/settings": P.ORDERS_VIEW,
     "carriers.by.customer.ship.date.list": P.ORDERS_VIEW,
 }

@@ -180,6 +180,53 @@ def test_accounting_lists_invoices_of_a_ship_date_range_for_the_books(client, wo
     assert status == 400 and body["errors"][0]["field"] == "orderDateTo"
 
 
+@covers("invoice.accounting.details.list", "invoice.mark.sync.status.ok", "invoice.mark.sync.status.error")
+def test_an_accounting_system_marks_what_it_took_and_lists_what_is_left(client, world, other_world):
+    token = issue_token(world.company, "company")
+    day = dt.date(2026, 3, 2)
+    first = _invoice(world, world.customer, day, 11)
+    second = _invoice(world, world.customer, day, 12)
+    theirs = Invoice.objects.create(
+        company=other_world.company,
+        location=other_world.location,
+        number=13,
+        customer=other_world.customer,
+        ship_date=day,
+        subtotal=D("1"),
+        total=D("1"),
+    )
+    window = {"orderDateFrom": day.isoformat(), "orderDateTo": day.isoformat()}
+
+    def listed(synced: int) -> list[int]:
+        status, body = api(
+            client,
+            "invoice.accounting.details.list",
+            {**window, "externalSystemSynced": synced},
+            token=token,
+            verb="GET",
+        )
+        assert status == 200, body
+        return [i["id"] for i in body["invoices"]]
+
+    assert (listed(1), listed(0)) == ([], [first.pk, second.pk])
+    status, body = api(
+        client, "invoice.mark.sync.status.ok", {"invoiceId": first.pk, "invoiceNumber": 11}, token=token
+    )
+    assert (status, body["message"]) == (200, "OK")
+    # Twice is the same as once.
+    assert api(client, "invoice.mark.sync.status.ok", {"invoiceId": first.pk}, token=token)[0] == 200
+    assert (listed(1), listed(0)) == ([first.pk], [second.pk])
+    status, body = api(client, "invoice.mark.sync.status.error", {"invoiceId": first.pk}, token=token)
+    assert status == 200 and listed(1) == []
+    # A wrong number, another company's invoice: refused, nothing marked.
+    status, body = api(
+        client, "invoice.mark.sync.status.ok", {"invoiceId": second.pk, "invoiceNumber": 99}, token=token
+    )
+    assert status == 400 and body["errors"][0]["field"] == "invoiceNumber"
+    status, body = api(client, "invoice.mark.sync.status.ok", {"invoiceId": theirs.pk}, token=token)
+    assert status == 404 and listed(1) == []
+
+
 @covers("ecommerce-lite/settings")
 def test_ecommerce_lite_settings_describe_the_company_for_the_customer(client, world):
     token = issue_token(world.company, "customer", customer=world.customer)

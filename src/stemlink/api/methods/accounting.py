@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from pydantic import Field
 
-from stemlink.api.answers import Amount, Answer, Day
+from stemlink.api.answers import Amount, Answer, Day, NoAnswer
 from stemlink.api.params import Bool, Date, Id, IdList, Int
 from stemlink.api.registry import CO, CU, US, CallContext, Params, TokenType, api_method
 from stemlink.api.scoping import customer_for
@@ -18,7 +18,8 @@ from stemlink.errors import FieldError, ValidationFailed
 from stemlink.inventory.models import FutureLine, InventoryLine, InventoryType
 from stemlink.orders import queries as order_queries
 from stemlink.purchasing import rules as purchasing_rules
-from stemlink.purchasing.models import AvailabilityItem
+from stemlink.purchasing import services as purchasing_services
+from stemlink.purchasing.models import AvailabilityItem, InvoiceSync
 from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Location, Membership
 
@@ -29,6 +30,13 @@ class AccountingParams(Params):
     status: Int | None = None
     locationIds: Annotated[IdList, Field(max_length=100)] = []
     excludeTransfer: Bool = False
+    externalSystemSynced: Annotated[
+        Bool | None,
+        Field(
+            description="1: only the invoices marked as taken into the external accounting system "
+            "(invoice.mark.sync.status.ok); 0: only those still to take. Absent: all."
+        ),
+    ] = None
 
 
 class AccountingInvoiceRecord(Answer):
@@ -76,6 +84,7 @@ def invoice_accounting_details_list(ctx: CallContext, params: AccountingParams) 
     invoices = (
         order_queries.invoices_matching(ctx.company, flt)
         .filter(ship_date__gte=params.orderDateFrom, ship_date__lte=params.orderDateTo)
+        .filter(synced_filter(params.externalSystemSynced))
         .select_related("customer")
         .order_by("ship_date", "id")[:10000]
     )
@@ -99,6 +108,59 @@ def invoice_accounting_details_list(ctx: CallContext, params: AccountingParams) 
             for i in invoices
         ]
     }
+
+
+def synced_filter(synced: bool | None) -> Q:
+    """The invoices marked (True) or not marked (False) as taken by the accounting system."""
+    if synced is None:
+        return Q()
+    marked = Exists(InvoiceSync.objects.filter(invoice=OuterRef("pk")))
+    return Q(marked) if synced else ~Q(marked)
+
+
+class SyncMarkParams(Params):
+    invoiceId: Id
+    invoiceNumber: Annotated[
+        Int | None, Field(description="The invoice's number, checked against invoiceId when given.")
+    ] = None
+
+
+def _mark(ctx: CallContext, params: SyncMarkParams, synced: bool) -> dict[str, Any]:
+    purchasing_services.mark_invoice_synced(
+        ctx.company,
+        params.invoiceId,
+        synced=synced,
+        invoice_number=params.invoiceNumber,
+        token_id=ctx.token_id,
+    )
+    return {"message": "OK"}
+
+
+@api_method(
+    "invoice.mark.sync.status.ok",
+    answer=NoAnswer,
+    tokens={CO},
+    params=SyncMarkParams,
+    writes=True,
+    area="Invoices",
+    summary="Mark an invoice as taken into the external accounting system "
+    "(invoice.accounting.details.list externalSystemSynced=1 lists it).",
+)
+def invoice_mark_sync_status_ok(ctx: CallContext, params: SyncMarkParams) -> dict[str, Any]:
+    return _mark(ctx, params, True)
+
+
+@api_method(
+    "invoice.mark.sync.status.error",
+    answer=NoAnswer,
+    tokens={CO},
+    params=SyncMarkParams,
+    writes=True,
+    area="Invoices",
+    summary="Take the synchronized mark off an invoice (the accounting system must take it again).",
+)
+def invoice_mark_sync_status_error(ctx: CallContext, params: SyncMarkParams) -> dict[str, Any]:
+    return _mark(ctx, params, False)
 
 
 class LiteSettingsParams(Params):
