@@ -598,3 +598,62 @@ def test_multiple_prebooks_make_the_customer_a_prebook_per_date_and_buy_from_gro
     again = {**params, "prebookItems": [{**params["prebookItems"][0], "vendorCode": None}]}
     status, body = api(client, "multiple.prebooks.create", again, token=company_token)
     assert status == 400 and body["errors"][0]["field"] == "prebookItems[0].vendorCode"
+
+
+@covers("purchase.order.create", "purchase.order.item.awb.add", "purchase.order.item.delete")
+def test_komets_own_names_work_purchase_order_items_location_code_and_po_item_id(
+    client, world, company_token
+):
+    """The names Komet's pages give (purchaseOrderItems, companyLocationCode, poItemId) work as
+    Stemlink's own do, so a Komet client runs unchanged."""
+    line = {
+        "productCode": world.product.code,
+        "boxTypeCode": "QB",
+        "bunches": 10,
+        "stemsBunch": 25,
+        "boxes": 4,
+        "unitCost": "0.30",
+    }
+    status, body = api(
+        client,
+        "purchase.order.create",
+        {
+            "vendorId": world.vendor.pk,
+            "shipDate": TODAY().isoformat(),
+            "companyLocationCode": world.location.code,
+            "confirmed": 1,
+            "purchaseOrderItems": [line, {**line, "boxes": 2}],
+        },
+        token=company_token,
+    )
+    assert status == 200, body
+    first, second = body["purchaseOrderItemIds"]
+    assert PurchaseOrder.objects.get(pk=body["purchaseOrderId"]).location_id == world.location.pk
+    status, body = api(
+        client,
+        "purchase.order.item.awb.add",
+        {"poItemId": first, "awb": "145-0000 0009", "shipDate": TODAY().isoformat()},
+        token=company_token,
+    )
+    assert status == 200 and body["purchaseOrderItemIds"] == [first], body
+    assert PurchaseOrderItem.objects.get(pk=first).awb == "145-0000 0009"
+    status, body = api(client, "purchase.order.item.delete", {"poItemId": second}, token=company_token)
+    assert status == 200, body
+    assert not PurchaseOrderItem.objects.filter(pk=second).exists()
+    # Both names at once, or no line named: refused by name.
+    status, body = api(
+        client,
+        "purchase.order.create",
+        {
+            "vendorId": world.vendor.pk,
+            "shipDate": TODAY().isoformat(),
+            "items": [line],
+            "purchaseOrderItems": [line],
+        },
+        token=company_token,
+    )
+    assert status == 400 and body["errors"][0]["field"] == "purchaseOrderItems"
+    status, body = api(client, "purchase.order.item.delete", {}, token=company_token)
+    assert status == 400 and body["errors"][0]["field"] == "poItemId"
+    status, body = api(client, "purchase.order.item.delete", {"poItemId": 999999}, token=company_token)
+    assert status == 404

@@ -23,6 +23,7 @@ from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders.models import Prebook
 from stemlink.orders.resolvers import resolve_location
 from stemlink.purchasing import queries, rules, services
+from stemlink.purchasing.models import PurchaseOrderItem
 
 AREA = "Purchasing"
 Code = Annotated[str, Field(max_length=40)]
@@ -266,6 +267,9 @@ class POHeaderParams(Params):
     arrivalDate: Date | None = None
     awb: Annotated[str, Field(max_length=40)] = ""
     locationId: Id | None = None
+    companyLocationCode: Annotated[
+        Code | None, Field(description="Komet's name: the location by its code (or give locationId).")
+    ] = None
     customerId: Id | None = None
     prebookId: Id | None = None
     comments: Note = ""
@@ -274,6 +278,10 @@ class POHeaderParams(Params):
 
 class POCreateParams(POHeaderParams):
     items: Annotated[list[POLineParams], Field(max_length=200)] = []
+    purchaseOrderItems: Annotated[
+        list[POLineParams],
+        Field(max_length=200, description="Komet's name for items (give one or the other)."),
+    ] = []
 
 
 class POCreateAnswer(Answer):
@@ -297,7 +305,9 @@ def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineR
         ship_date=params.shipDate,
         arrival_date=params.arrivalDate,
         awb=params.awb,
-        location=resolve_location(ctx.company, params.locationId),
+        location=resolve_location(
+            ctx.company, params.locationId, params.companyLocationCode, field_name="companyLocationCode"
+        ),
         customer=customer,
         prebook=prebook,
         notes=params.comments,
@@ -325,7 +335,11 @@ def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineR
     "confirmed=1 when the grower already confirmed it (its lines become future inventory at once).",
 )
 def purchase_order_create(ctx: CallContext, params: POCreateParams) -> dict[str, Any]:
-    return _create(ctx, params, [item.request() for item in params.items])
+    if params.items and params.purchaseOrderItems:
+        raise ValidationFailed(
+            FieldError("purchaseOrderItems", "give the lines once: as items or as purchaseOrderItems")
+        )
+    return _create(ctx, params, [item.request() for item in params.items or params.purchaseOrderItems])
 
 
 class MixedBoxParams(Params):
@@ -473,9 +487,13 @@ def purchase_order_receive(ctx: CallContext, params: POReceiveParams) -> dict[st
 
 
 class AwbAddParams(Params):
-    purchaseOrderId: Id
+    purchaseOrderId: Id | None = None
     # A purchase order has at most 200 lines: a longer list is a mistake (and a URL past the limit).
     purchaseOrderItemIds: Annotated[IdList, Field(max_length=200)] = []
+    poItemId: Annotated[
+        Id | None,
+        Field(description="Komet's form: the one line shipped (its order is found from it)."),
+    ] = None
     awb: Annotated[str, Field(max_length=40)]
 
 
@@ -495,24 +513,46 @@ class AwbAddAnswer(Answer):
     summary="Put the air waybill on a purchase order's lines (all, or those named): the order is shipped.",
 )
 def purchase_order_item_awb_add(ctx: CallContext, params: AwbAddParams) -> dict[str, Any]:
+    order_id = _order_of(ctx, params.purchaseOrderId, params.poItemId, "poItemId")
     items = services.add_awb(
         ctx.company,
-        params.purchaseOrderId,
+        order_id,
         awb=params.awb,
-        item_ids=params.purchaseOrderItemIds,
+        item_ids=params.purchaseOrderItemIds or ([params.poItemId] if params.poItemId else []),
         vendor=_own_vendor(ctx),
     )
     return {
-        "purchaseOrderId": params.purchaseOrderId,
+        "purchaseOrderId": order_id,
         "purchaseOrderItemIds": [i.pk for i in items],
         "awb": params.awb,
         "message": "success",
     }
 
 
+def _order_of(ctx: CallContext, order_id: int | None, item_id: int | None, field: str) -> int:
+    """The purchase order named, or the one the line `item_id` is on (Komet names only the line)."""
+    if order_id is not None:
+        return order_id
+    if item_id is None:
+        raise ValidationFailed(
+            FieldError(field, "is required: the purchase order line (purchase.order.list)")
+        )
+    found = (
+        PurchaseOrderItem.objects.filter(company=ctx.company, pk=item_id)
+        .values_list("purchase_order_id", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"Purchase order item {item_id} was not found.")
+    return found
+
+
 class POItemDeleteParams(Params):
-    purchaseOrderId: Id
-    purchaseOrderItemId: Id
+    purchaseOrderId: Id | None = None
+    purchaseOrderItemId: Id | None = None
+    poItemId: Annotated[
+        Id | None, Field(description="Komet's name for purchaseOrderItemId (its order is found from it).")
+    ] = None
 
 
 @api_method(
@@ -526,7 +566,11 @@ class POItemDeleteParams(Params):
     "its future boxes leave the market.",
 )
 def purchase_order_item_delete(ctx: CallContext, params: POItemDeleteParams) -> dict[str, Any]:
-    services.delete_item(ctx.company, params.purchaseOrderId, params.purchaseOrderItemId)
+    item_id = params.purchaseOrderItemId or params.poItemId
+    order_id = _order_of(ctx, params.purchaseOrderId, item_id, "poItemId")
+    if item_id is None:
+        raise ValidationFailed(FieldError("poItemId", "is required: the purchase order line to delete"))
+    services.delete_item(ctx.company, order_id, item_id)
     return {"message": "The purchase order item was successfully deleted."}
 
 
