@@ -306,6 +306,28 @@ def create_purchase_order(
         return order
 
 
+def prebook_needs(company: Company, prebook: Prebook) -> tuple[list[PrebookItem], dict[int, list[Cover]]]:
+    """What a prebook still needs bought: its lines that draw on no inventory and no purchase yet
+    (its purchase need), and the uncovered boxes a short or cancelled purchase left (by line)."""
+    unbought = list(
+        PrebookItem.objects.filter(
+            company=company, prebook=prebook, future_line__isnull=True, purchase_lines__isnull=True
+        )
+        .select_related("product", "box_type")
+        .order_by("id")
+    )
+    short: dict[int, list[Cover]] = {}
+    for cover in (
+        Cover.objects.filter(
+            company=company, prebook_item__prebook=prebook, uncovered=True, resolved_on__isnull=True
+        )
+        .select_related("prebook_item__product", "prebook_item__box_type")
+        .order_by("id")
+    ):
+        short.setdefault(cover.prebook_item_id, []).append(cover)
+    return unbought, short
+
+
 def purchase_for_prebook(
     company: Company,
     prebook: Prebook,
@@ -315,35 +337,51 @@ def purchase_for_prebook(
     costs: dict[int, Decimal],
     user: Any = None,
 ) -> PurchaseOrder:
-    """Buy from a grower the lines of a prebook that draw on no inventory yet (its purchase need)."""
-    items = list(
-        PrebookItem.objects.filter(prebook=prebook, future_line__isnull=True, purchase_lines__isnull=True)
-    )
-    if not items:
-        raise InvalidState(f"prebook {prebook.number} has no line left to buy")
-    lines = [
-        LineRequest(
-            boxes=item.boxes,
-            unit_cost=costs.get(item.pk, Decimal("0")),
-            product_id=item.product_id,
-            box_type_id=item.box_type_id,
-            unit_type=item.unit_type,
-            bunches=item.bunches,
-            stems_bunch=item.stems_bunch,
-            price=item.unit_price,
-            prebook_item_id=item.pk,
+    """Buy from a grower what a prebook still needs (`prebook_needs`): its unbought lines, each
+    bought for its prebook line (covered by the boxes when they come), and the boxes a short
+    purchase left uncovered, bought again for the prebook's customer (the uncovered lines are then
+    dealt with). `costs`: unit cost by prebook line id. Raises InvalidState (nothing to buy),
+    ValidationFailed.
+    """
+    with transaction.atomic():
+        prebook = Prebook.objects.select_for_update().get(company=company, pk=prebook.pk)
+        if prebook.status != PrebookStatus.OPEN:
+            raise InvalidState(f"Prebook {prebook.number} was deleted; nothing to buy for it.")
+        unbought, short = prebook_needs(company, prebook)
+        if not unbought and not short:
+            raise InvalidState(f"prebook {prebook.number} has no line left to buy")
+
+        def line(item: PrebookItem, boxes: int, for_item: bool) -> LineRequest:
+            return LineRequest(
+                boxes=boxes,
+                unit_cost=costs.get(item.pk, Decimal("0")),
+                product_id=item.product_id,
+                box_type_id=item.box_type_id,
+                unit_type=item.unit_type,
+                bunches=item.bunches,
+                stems_bunch=item.stems_bunch,
+                price=item.unit_price,
+                prebook_item_id=item.pk if for_item else None,
+            )
+
+        lines = [line(item, item.boxes, True) for item in unbought]
+        lines += [
+            line(covers[0].prebook_item, sum(c.boxes for c in covers), False) for covers in short.values()
+        ]
+        order = create_purchase_order(
+            company,
+            vendor=vendor,
+            ship_date=ship_date,
+            lines=lines,
+            prebook=prebook,
+            location=prebook.location,
+            user=user,
+            notes=f"For prebook {prebook.number}",
         )
-        for item in items
-    ]
-    return create_purchase_order(
-        company,
-        vendor=vendor,
-        ship_date=ship_date,
-        lines=lines,
-        prebook=prebook,
-        location=prebook.location,
-        user=user,
-    )
+        Cover.objects.filter(pk__in=[c.pk for covers in short.values() for c in covers]).update(
+            resolved_on=timezone.now()
+        )
+        return order
 
 
 # --------------------------------------------------------------------------------------------

@@ -116,3 +116,14 @@ class HardGoodForm(forms.Form):
         super().__init__(*args, **kwargs)
         _field(self, "product").queryset = Product.objects.filter(company=company, active=True)
         _field(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
+
+
+class BuyForPrebookForm(forms.Form):
+    """The grower and ship date of a purchase raised from a prebook (costs are typed per line)."""
+
+    vendor = forms.ModelChoiceField(label="Grower", queryset=Vendor.objects.none())
+    ship_date = forms.DateField(label="Grower ship date", widget=DATE_INPUT)
+
+    def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)

@@ -134,6 +134,7 @@ urlpatterns: list[URLPattern] = [
     path("purchasing/availability/", purchasing.availability, name="availability"),
     path("purchasing/hard-goods/", purchasing.hard_goods, name="hard_goods"),
     path("purchasing/uncovered/", purchasing.uncovered, name="uncovered"),
+    path("purchasing/for-prebook/<int:prebook_id>/", purchasing.buy_for_prebook, name="buy_for_prebook"),
     # Fees
     path("pick/customers/", pickers.pick_customer, name="pick_customer"),
     path("pick/customers/active/", pickers.pick_active_customer, name="pick_customer_active"),

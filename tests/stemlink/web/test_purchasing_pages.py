@@ -220,3 +220,57 @@ def test_lines_that_came_on_different_awbs_are_received_in_one_step(admin_client
     order.refresh_from_db()
     # The first line is partly received (2 still to come): the order is not received yet.
     assert (first.boxes_received, first.closed, order.status) == (3, False, "confirmed")
+
+
+def test_a_purchase_order_is_raised_from_a_prebook_and_again_for_what_a_shortage_left(admin_client, world):
+    from stemlink.orders.models import PrebookItem
+    from stemlink.orders.prebooks import PrebookLineRequest
+    from stemlink.purchasing.models import Cover
+
+    prebook = create_prebook(
+        world.company,
+        customer=world.customer,
+        carrier=world.carrier,
+        truck_date=timezone.now().date() + dt.timedelta(days=4),
+        items=[
+            PrebookLineRequest(
+                boxes=3,
+                price=Decimal("1.20"),
+                product_id=world.product.pk,
+                box_type_code="QB",
+                bunches=10,
+                stems_bunch=25,
+            )
+        ],
+    ).prebook
+    [need] = PrebookItem.objects.filter(prebook=prebook)
+    assert b'id="prebook-buy"' in admin_client.get(f"/orders/prebooks/{prebook.pk}/").content
+    url = f"/purchasing/for-prebook/{prebook.pk}/"
+    page = admin_client.get(url)
+    assert page.status_code == 200 and f'name="cost_{need.pk}"'.encode() in page.content
+    ship = (timezone.now().date() + dt.timedelta(days=2)).isoformat()
+    # A cost that is not a number: named, nothing made.
+    page = admin_client.post(url, {"vendor": world.vendor.pk, "ship_date": ship, f"cost_{need.pk}": "cheap"})
+    assert page.status_code == 200 and b"type the unit cost" in page.content
+    assert not PurchaseOrder.objects.exists()
+    page = admin_client.post(
+        url, {"vendor": world.vendor.pk, "ship_date": ship, f"cost_{need.pk}": "0.40"}, follow=True
+    )
+    order = PurchaseOrder.objects.get(prebook=prebook)
+    assert f"Purchase order {order.number} made for prebook {prebook.number}".encode() in page.content
+    item = order.items.get()
+    assert (item.prebook_item_id, item.boxes, item.unit_cost) == (need.pk, 3, Decimal("0.400"))
+    assert b"nothing to buy" in admin_client.get(url).content
+
+    # The grower confirms and ships 1 of the 3: 2 boxes uncovered, bought again from the Uncovered page.
+    services.confirm_purchase_order(world.company, order.pk)
+    services.receive(
+        world.company, order.pk, awb="AWB-1", lines=[services.ReceiveRequest(item.pk, 1, close=True)]
+    )
+    assert url.encode() in admin_client.get("/purchasing/uncovered/").content
+    admin_client.post(url, {"vendor": world.vendor.pk, "ship_date": ship, f"cost_{need.pk}": "0.45"})
+    again = PurchaseOrder.objects.filter(prebook=prebook).exclude(pk=order.pk).get()
+    line = again.items.get()
+    assert (line.boxes, line.prebook_item_id, again.customer_id) == (2, None, world.customer.pk)
+    assert Cover.objects.get(prebook_item=need, uncovered=True).resolved_on is not None
+    assert b"Every prebook is covered." in admin_client.get("/purchasing/uncovered/").content

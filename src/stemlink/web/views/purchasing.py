@@ -4,6 +4,7 @@ left uncovered, for the rep."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -13,12 +14,21 @@ from django.shortcuts import redirect, render
 
 from stemlink.errors import FieldError, NotFound, StemlinkError, ValidationFailed
 from stemlink.purchasing import queries, services
+from stemlink.orders.models import Prebook
 from stemlink.purchasing.models import POStatus, PurchaseOrder
 from stemlink.tenancy import calendar
 from stemlink.tenancy.rules import Perm
 from stemlink.web.access import CompanyRequest, company_page, require
 from stemlink.web.errors import add_error_to_form
-from stemlink.web.purchasing_forms import AwbForm, BookForm, HardGoodForm, LineFormSet, OfferForm, OrderForm
+from stemlink.web.purchasing_forms import (
+    AwbForm,
+    BookForm,
+    BuyForPrebookForm,
+    HardGoodForm,
+    LineFormSet,
+    OfferForm,
+    OrderForm,
+)
 
 SECTION = "purchasing"
 LINE_FIELDS = {
@@ -279,3 +289,67 @@ def uncovered(request: CompanyRequest) -> HttpResponse:
         return redirect("web:uncovered")
     rows: list[Any] = list(queries.uncovered(request.company)[:500])
     return render(request, "web/purchasing/uncovered.html", {"rows": rows, "section": SECTION})
+
+
+def _costs(request: CompanyRequest, item_ids: list[int]) -> dict[int, Decimal]:
+    """The unit cost typed for each prebook line (`cost_<line id>`); ValidationFailed naming a bad one."""
+    costs, errors = {}, []
+    for item_id in item_ids:
+        text = (request.POST.get(f"cost_{item_id}") or "").strip()
+        try:
+            cost = Decimal(text)
+        except InvalidOperation:
+            cost = None
+        if cost is None or not cost.is_finite() or cost < 0:
+            errors.append(
+                FieldError(f"cost_{item_id}", f"line {item_id}: type the unit cost, a number 0 or more")
+            )
+            continue
+        costs[item_id] = cost
+    if errors:
+        raise ValidationFailed(errors)
+    return costs
+
+
+@company_page(Perm.PURCHASING)
+def buy_for_prebook(request: CompanyRequest, prebook_id: int) -> HttpResponse:
+    """Raise a purchase order to a grower for what a prebook still needs: its unbought lines and the
+    boxes a short purchase left uncovered."""
+    prebook = (
+        Prebook.objects.filter(company=request.company, pk=prebook_id).select_related("customer").first()
+    )
+    if prebook is None:
+        raise NotFound(f"There is no prebook {prebook_id}.")
+    unbought, short = services.prebook_needs(request.company, prebook)
+    rows = [{"item": item, "boxes": item.boxes, "short": False} for item in unbought] + [
+        {"item": covers[0].prebook_item, "boxes": sum(c.boxes for c in covers), "short": True}
+        for covers in short.values()
+    ]
+    form = BuyForPrebookForm(
+        request.company,
+        request.POST or None,
+        initial={"ship_date": calendar.today(request.company)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.purchase_for_prebook(
+                request.company,
+                prebook,
+                vendor=form.cleaned_data["vendor"],
+                ship_date=form.cleaned_data["ship_date"],
+                costs=_costs(request, [row["item"].pk for row in rows]),
+                user=request.user,
+            )
+        except StemlinkError as exc:
+            _say(request, exc)
+        else:
+            messages.success(
+                request,
+                f"Purchase order {order.number} made for prebook {prebook.number}; confirm it when the grower does.",
+            )
+            return redirect("web:purchase_order", order_id=order.pk)
+    return render(
+        request,
+        "web/purchasing/for_prebook.html",
+        {"prebook": prebook, "rows": rows, "form": form, "section": SECTION},
+    )
