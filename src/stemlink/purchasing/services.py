@@ -49,6 +49,7 @@ from stemlink.purchasing.models import (
     Cover,
     HardGood,
     InvoiceSync,
+    PaymentMethod,
     POStatus,
     PurchaseOrder,
     PurchaseOrderItem,
@@ -1213,3 +1214,39 @@ def mark_invoice_synced(
         else:
             InvoiceSync.objects.filter(company=company, invoice=invoice).delete()
         return synced
+
+
+# --------------------------------------------------------------------------------------------
+# Payment methods (payment.method.list; the names customer.add's paymentMethod takes)
+# --------------------------------------------------------------------------------------------
+
+MAX_PAYMENT_METHOD = 60
+
+
+def add_payment_method(company: Company, name: str) -> PaymentMethod:
+    """Add a payment method by name. Raises ValidationFailed (blank, too long, already there)."""
+    text = " ".join((name or "").split())
+    if not text:
+        raise ValidationFailed(FieldError("name", "type the payment method's name, e.g. Check"))
+    if len(text) > MAX_PAYMENT_METHOD:
+        raise ValidationFailed(FieldError("name", f"must be at most {MAX_PAYMENT_METHOD} characters"))
+    with transaction.atomic():
+        if PaymentMethod.objects.filter(company=company, name__iexact=text).exists():
+            raise ValidationFailed(FieldError("name", f"{text!r} is already a payment method"))
+        try:
+            with transaction.atomic():
+                return PaymentMethod.objects.create(company=company, name=text)
+        except IntegrityError:
+            raise ValidationFailed(FieldError("name", f"{text!r} is already a payment method")) from None
+
+
+def set_payment_method_active(company: Company, method_id: int, active: bool) -> PaymentMethod:
+    """Offer a payment method again, or stop offering it (customers keep the name they have)."""
+    with transaction.atomic():
+        method = PaymentMethod.objects.select_for_update().filter(company=company, pk=method_id).first()
+        if method is None:
+            raise NotFound(f"There is no payment method {method_id}.")
+        if method.active != active:
+            method.active = active
+            method.save(update_fields=["active"])
+        return method

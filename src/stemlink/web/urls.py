@@ -21,6 +21,7 @@ from stemlink.web.views import (
     masterdata,
     orders,
     pickers,
+    payment_methods,
     purchasing,
     setup,
     standing,
@@ -38,6 +39,7 @@ urlpatterns: list[URLPattern] = [
     path("", home.home, name="home"),
     # Setup » Settings, and its Integrations group
     path("setup/settings/", setup.settings_page, name="settings"),
+    path("setup/payment-methods/", payment_methods.payment_methods, name="payment_methods"),
     path("setup/settings/integrations/tokens/", tokens.token_list, name="tokens"),
     path("setup/settings/integrations/tokens/new/", tokens.token_new, name="token_new"),
     path("setup/settings/integrations/tokens/<int:token_id>/", tokens.token_detail, name="token"),
