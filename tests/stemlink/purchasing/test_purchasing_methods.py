@@ -263,6 +263,9 @@ def test_a_mixed_box_order_keeps_its_breakdowns_and_offers_no_future_boxes(clien
         (world.product.pk, 2, "HB", 1, None),
         (tulip.pk, 2, "HB", 1, None),
     ]
+    assert body["message"].endswith(
+        "Its mixed boxes are not offered as future boxes: they are sold once received."
+    )
     # For a customer's prebook, with the header in full.
     prebook = create_prebook(
         world.company, customer=world.customer, carrier=world.carrier, truck_date=ship + dt.timedelta(days=1)

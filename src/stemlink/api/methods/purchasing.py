@@ -23,7 +23,7 @@ from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders.models import Prebook
 from stemlink.orders.resolvers import resolve_location
 from stemlink.purchasing import queries, rules, services
-from stemlink.purchasing.models import PurchaseOrderItem
+from stemlink.purchasing.models import PurchaseOrder, PurchaseOrderItem
 
 AREA = "Purchasing"
 Code = Annotated[str, Field(max_length=40)]
@@ -320,8 +320,17 @@ def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineR
         "purchaseOrderNumber": order.number,
         "purchaseOrderItemIds": list(order.items.order_by("id").values_list("pk", flat=True)),
         "purchaseOrderStatus": order.komet_status,
-        "message": f"Purchase order {order.number} was successfully created.",
+        "message": f"Purchase order {order.number} was successfully created." + _mixed_note(order),
     }
+
+
+def _mixed_note(order: PurchaseOrder) -> str:
+    """What a confirmed order with mixed boxes tells the client: those are not offered as future
+    boxes (a mixed box holds several products; a future box is boxes of one product and pack, and
+    offering each product would sell the same physical box once per product it holds)."""
+    if order.status == rules.OPEN or not order.items.filter(mixed_box__isnull=False).exists():
+        return ""
+    return " Its mixed boxes are not offered as future boxes: they are sold once received."
 
 
 @api_method(
@@ -409,7 +418,12 @@ class POStatusAnswer(Answer):
 def purchase_order_confirm(ctx: CallContext, params: POConfirmParams) -> dict[str, Any]:
     order = services.confirm_purchase_order(ctx.company, params.purchaseOrderId, vendor=_own_vendor(ctx))
     ids = [i for i in order.items.order_by("id").values_list("future_line_id", flat=True) if i is not None]
-    return {"purchaseOrderId": order.pk, "purchaseOrderStatus": order.komet_status, "inventoryIds": ids}
+    return {
+        "purchaseOrderId": order.pk,
+        "purchaseOrderStatus": order.komet_status,
+        "inventoryIds": ids,
+        "message": "OK" + _mixed_note(order),
+    }
 
 
 class ReceiveLineParams(Params):
