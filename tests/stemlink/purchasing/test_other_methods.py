@@ -216,7 +216,9 @@ def test_an_accounting_system_marks_what_it_took_and_lists_what_is_left(client, 
     # Twice is the same as once.
     assert api(client, "invoice.mark.sync.status.ok", {"invoiceId": first.pk}, token=token)[0] == 200
     assert (listed(1), listed(0)) == ([first.pk], [second.pk])
-    status, body = api(client, "invoice.mark.sync.status.error", {"invoiceId": first.pk}, token=token)
+    status, body = api(
+        client, "invoice.mark.sync.status.error", {"invoiceId": first.pk, "invoiceNumber": 11}, token=token
+    )
     assert status == 200 and listed(1) == []
     # A wrong number, another company's invoice: refused, nothing marked.
     status, body = api(

@@ -266,6 +266,17 @@ def test_a_mixed_box_order_keeps_its_breakdowns_and_offers_no_future_boxes(clien
     assert body["message"].endswith(
         "Its mixed boxes are not offered as future boxes: they are sold once received."
     )
+    status, body = api(
+        client,
+        "purchase.order.mixed.create",
+        {**params, "confirmed": False, "companyLocationCode": world.location.code},
+        token=company_token,
+    )
+    assert status == 200 and body["message"].endswith("was successfully created."), body
+    order = PurchaseOrder.objects.get(pk=body["purchaseOrderId"])
+    assert order.location_id == world.location.pk
+    status, body = api(client, "purchase.order.confirm", {"purchaseOrderId": order.pk}, token=company_token)
+    assert (status, body["inventoryIds"]) == (200, []) and "not offered as future boxes" in body["message"]
     # For a customer's prebook, with the header in full.
     prebook = create_prebook(
         world.company, customer=world.customer, carrier=world.carrier, truck_date=ship + dt.timedelta(days=1)
