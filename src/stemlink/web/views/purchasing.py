@@ -13,8 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from stemlink.errors import FieldError, NotFound, StemlinkError, ValidationFailed
-from stemlink.purchasing import queries, services
 from stemlink.orders.models import Prebook
+from stemlink.purchasing import queries, services
 from stemlink.purchasing.models import POStatus, PurchaseOrder
 from stemlink.tenancy import calendar
 from stemlink.tenancy.rules import Perm
@@ -345,7 +345,8 @@ def buy_for_prebook(request: CompanyRequest, prebook_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Purchase order {order.number} made for prebook {prebook.number}; confirm it when the grower does.",
+                f"Purchase order {order.number} made for prebook {prebook.number}; "
+                "confirm it when the grower does.",
             )
             return redirect("web:purchase_order", order_id=order.pk)
     return render(
