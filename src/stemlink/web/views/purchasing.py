@@ -321,7 +321,8 @@ def buy_for_prebook(request: CompanyRequest, prebook_id: int) -> HttpResponse:
     if prebook is None:
         raise NotFound(f"There is no prebook {prebook_id}.")
     unbought, short = services.prebook_needs(request.company, prebook)
-    rows = [{"item": item, "boxes": item.boxes, "short": False} for item in unbought] + [
+    rows: list[dict[str, Any]] = [{"item": item, "boxes": item.boxes, "short": False} for item in unbought]
+    rows += [
         {"item": covers[0].prebook_item, "boxes": sum(c.boxes for c in covers), "short": True}
         for covers in short.values()
     ]
