@@ -8,14 +8,14 @@ endpoints or tokens, its Home page) are that company's wall clock, named: see `s
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import time
 
 
 class UtcFormatter(logging.Formatter):
     """A `logging.Formatter` whose `%(asctime)s` is UTC, with the zone named."""
 
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        return f"{super().formatTime(record, datefmt)} UTC"
+        moment = dt.datetime.fromtimestamp(record.created, dt.UTC)
+        text = moment.strftime(datefmt) if datefmt else f"{moment:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d}"
+        return f"{text} UTC"
