@@ -1,9 +1,11 @@
 """Run the whole demo: Stemlink with demo data, its worker, the marketplace and its sync worker.
 
-Called by `make demo`. It migrates both databases, loads the demo wholesaler, hands the BloomNet
-tokens and IDs to the marketplace (through environment variables of the child processes, never a
-file or a command line), registers the marketplace's webhook, starts the four processes and prints
-where to go and how to sign in. Ctrl-C stops everything.
+Called by `make demo`. It migrates both databases, loads the two demo companies (the wholesaler in
+Miami, the exporter in Bogotá), hands each one's BloomNet tokens and IDs to the marketplace (through
+environment variables of the child processes, never a file or a command line) so the marketplace
+has both as suppliers, registers the marketplace's webhooks, starts the four processes and prints
+where to go and how to sign in. The Bogotá users' password is generated here on every run and
+printed once, in that summary. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ STEMLINK_PORT = int(os.environ.get("STEMLINK_PORT", "8000"))
 MARKETPLACE_PORT = int(os.environ.get("MARKETPLACE_PORT", "8100"))
 DEMO_PASSWORD = "flowers-demo"
 FLORIST_EMAIL = "florist@example.com"
+# The demo companies, as `stemlink demo-data` names them (the first also gets the marketplace logins).
+MIAMI = "Sunrise Flowers Miami"
+BOGOTA = "Andes Blooms Bogotá"
 
 
 def say(text: str) -> None:
@@ -73,6 +78,70 @@ def wait_for(url: str, seconds: float, procs: list[subprocess.Popen]) -> None:
     fail(f"{url} did not answer within {seconds:.0f} seconds.")
 
 
+def connect_supplier(
+    company: str, env: dict[str, str], stemlink_url: str, marketplace_url: str, *, make_logins: bool
+) -> dict:
+    """Hand one demo company's BloomNet tokens to the marketplace and register its webhook."""
+    say(f"Handing {company}'s BloomNet tokens and IDs to the marketplace …")
+    handover = json.loads(
+        run([STEMLINK, "demo-handover", "--company", company], env, capture=True).strip().splitlines()[-1]
+    )
+    webhook_secret = secrets.token_urlsafe(32)
+    connect_env = dict(env)
+    connect_env.update(
+        {
+            "MARKETPLACE_COMPANY_TOKEN": handover["companyToken"],
+            "MARKETPLACE_CUSTOMER_TOKEN": handover["customerToken"],
+            "MARKETPLACE_WEBHOOK_SECRET": webhook_secret,
+        }
+    )
+    connect = [
+        MARKETPLACE,
+        "setup-demo-supplier" if make_logins else "connect-supplier",
+        "--name",
+        company,
+        "--base-url",
+        stemlink_url,
+        "--company-id",
+        str(handover["companyId"]),
+        "--customer-id",
+        str(handover["customerId"]),
+        "--carrier-id",
+        str(handover["carrierId"]),
+        "--wait",
+        "30",
+    ]
+    if make_logins:
+        # The operator and the florist: made once, with the first supplier.
+        connect += ["--operator-username", "operator", "--florist-email", FLORIST_EMAIL]
+        connect_env["MARKETPLACE_DEMO_PASSWORD"] = DEMO_PASSWORD
+    if handover.get("locationId"):
+        connect += ["--location-id", str(handover["locationId"])]
+    output = run(connect, connect_env, capture=True)
+    sys.stdout.write(output)
+    supplier_id = next(
+        (word for line in output.splitlines() if line.startswith("Supplier ") for word in line.split()[1:2]),
+        None,
+    )
+    if supplier_id is None:
+        fail(f"the marketplace did not say which supplier it connected for {company}.")
+    hook_env = dict(env, DEMO_WEBHOOK_SECRET=webhook_secret)
+    run(
+        [
+            STEMLINK,
+            "demo-handover",
+            "--company",
+            company,
+            "--skip-tokens",
+            "--webhook-url",
+            f"{marketplace_url}/webhooks/{supplier_id}/",
+        ],
+        hook_env,
+        capture=True,
+    )
+    return handover
+
+
 def main() -> None:
     env = dict(os.environ)
     env.setdefault("STEMLINK_VAR_DIR", str(ROOT / "var"))
@@ -88,7 +157,8 @@ def main() -> None:
 
     say("Preparing Stemlink's database and demo data …")
     run([STEMLINK, "migrate", "--no-input", "-v", "0"], env)
-    run([STEMLINK, "demo-data"], env)
+    second_password = secrets.token_urlsafe(12)
+    run([STEMLINK, "demo-data"], dict(env, STEMLINK_DEMO_SECOND_PASSWORD=second_password))
     say("Preparing the marketplace's database …")
     run([MARKETPLACE, "migrate", "--no-input", "-v", "0"], env)
 
@@ -116,60 +186,10 @@ def main() -> None:
     )
     wait_for(f"{stemlink_url}/api/openapi.json", 60, procs)
 
-    say("Handing the BloomNet tokens and IDs to the marketplace …")
-    handover = json.loads(run([STEMLINK, "demo-handover"], env, capture=True).strip().splitlines()[-1])
-    webhook_secret = secrets.token_urlsafe(32)
-    connect_env = dict(env)
-    connect_env.update(
-        {
-            "MARKETPLACE_COMPANY_TOKEN": handover["companyToken"],
-            "MARKETPLACE_CUSTOMER_TOKEN": handover["customerToken"],
-            "MARKETPLACE_WEBHOOK_SECRET": webhook_secret,
-        }
-    )
-    connect = [
-        MARKETPLACE,
-        "setup-demo-supplier",
-        "--name",
-        "Sunrise Flowers Miami",
-        "--base-url",
-        stemlink_url,
-        "--company-id",
-        str(handover["companyId"]),
-        "--customer-id",
-        str(handover["customerId"]),
-        "--carrier-id",
-        str(handover["carrierId"]),
-        "--operator-username",
-        "operator",
-        "--florist-email",
-        FLORIST_EMAIL,
-        "--wait",
-        "30",
+    connected = [
+        connect_supplier(MIAMI, env, stemlink_url, marketplace_url, make_logins=True),
+        connect_supplier(BOGOTA, env, stemlink_url, marketplace_url, make_logins=False),
     ]
-    if handover.get("locationId"):
-        connect += ["--location-id", str(handover["locationId"])]
-    connect_env["MARKETPLACE_DEMO_PASSWORD"] = DEMO_PASSWORD
-    output = run(connect, connect_env, capture=True)
-    sys.stdout.write(output)
-    supplier_id = next(
-        (word for line in output.splitlines() if line.startswith("Supplier ") for word in line.split()[1:2]),
-        None,
-    )
-    if supplier_id is None:
-        fail("the marketplace did not say which supplier it connected.")
-    hook_env = dict(env, DEMO_WEBHOOK_SECRET=webhook_secret)
-    run(
-        [
-            STEMLINK,
-            "demo-handover",
-            "--skip-tokens",
-            "--webhook-url",
-            f"{marketplace_url}/webhooks/{supplier_id}/",
-        ],
-        hook_env,
-        capture=True,
-    )
 
     procs.append(subprocess.Popen([STEMLINK, "worker"], env=env, cwd=ROOT))
     procs.append(
@@ -183,10 +203,14 @@ def main() -> None:
     print(
         f"""
 ==================================================================================
- Stemlink is running with demo data, connected to the demo marketplace.
+ Stemlink is running with two demo companies, both suppliers of the demo marketplace.
 
  Stemlink back office   {stemlink_url}/
+   {MIAMI} ({connected[0]["timeZone"]}, Company ID {connected[0]["companyId"]}):
      admin / {DEMO_PASSWORD}   (administrator)      rep / {DEMO_PASSWORD}   (sales rep)
+   {BOGOTA} ({connected[1]["timeZone"]}, Company ID {connected[1]["companyId"]}):
+     bogota-admin / {second_password}   bogota-rep / {second_password}
+     (a new password on every `make demo`, shown only here)
  Stemlink API docs      {stemlink_url}/api/docs
  Marketplace            {marketplace_url}/
      florist: {FLORIST_EMAIL} / {DEMO_PASSWORD}    operator: operator / {DEMO_PASSWORD}

@@ -175,3 +175,20 @@ def test_every_instant_lies_in_the_range_of_its_companys_day(instant, zone):
     # The second before the day's start shows an earlier date.
     assert calendar.date_of(zone, start - dt.timedelta(seconds=1)) < day
     assert calendar.date_of(zone, start) == day
+
+
+def test_a_time_for_a_company_is_its_wall_clock_with_the_zone_named():
+    instant = dt.datetime(2026, 11, 30, 4, 38, 5, tzinfo=dt.UTC)
+    assert calendar.wall_clock("America/New_York", instant) == "2026-11-29 23:38:05 America/New_York"
+    assert (
+        calendar.wall_clock("Europe/Amsterdam", instant, seconds=False) == "2026-11-30 05:38 Europe/Amsterdam"
+    )
+    assert calendar.wall_clock("America/Bogota", instant) == "2026-11-29 23:38:05 America/Bogota"
+
+
+def test_a_time_for_no_one_company_is_utc_and_says_so():
+    instant = dt.datetime(2026, 11, 29, 23, 38, 5, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert calendar.utc_clock(instant) == "2026-11-30 04:38:05 UTC"
+    assert calendar.utc_clock(instant, seconds=False) == "2026-11-30 04:38 UTC"
+    with pytest.raises(ValueError, match="aware"):
+        calendar.utc_clock(dt.datetime(2026, 11, 30, 4, 38))

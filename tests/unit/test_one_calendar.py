@@ -93,3 +93,34 @@ def test_each_way_of_taking_the_utc_date_is_caught(line):
 )
 def test_the_calendars_own_words_pass(line):
     assert not _offences(line), line
+
+
+# Times told to people by the command line and the worker: a company's on its wall clock, named
+# (`calendar.wall_clock`), a process's in UTC, labelled (`calendar.utc_clock`); never formatted by hand.
+TOLD_BY = [SRC / "commands", SRC / "worker"]
+HAND_FORMATTED_TIME = re.compile(r"%H:%M")
+
+
+def _hand_formatted(text: str) -> list[str]:
+    return [
+        f"{number}: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), 1)
+        if HAND_FORMATTED_TIME.search(line.split("#", 1)[0])
+    ]
+
+
+def test_commands_and_the_worker_tell_times_through_the_calendar():
+    offences = []
+    for folder in TOLD_BY:
+        for path in sorted(folder.rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            offences += [
+                f"{path.relative_to(SRC)}:{o}" for o in _hand_formatted(path.read_text(encoding="utf-8"))
+            ]
+    assert not offences, (
+        "Tell a company's time with calendar.wall_clock(company, instant) and a process's with "
+        "calendar.utc_clock(instant):\n" + "\n".join(offences)
+    )
+    assert _hand_formatted('state = f"PAUSED until {e.paused_until:%H:%M:%S} UTC"')
+    assert not _hand_formatted('state = f"PAUSED until {calendar.wall_clock(company, e.paused_until)}"')

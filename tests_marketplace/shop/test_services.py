@@ -340,3 +340,47 @@ def test_a_line_gone_at_the_wholesaler_is_removed_from_the_offers(florist, synce
     line = CartLine.objects.get()
     assert line.offer is None and "no longer offers" in line.notice
     assert "no longer available" in services.cart_problems(florist)[line.pk]["__all__"]
+
+
+# Issue 21's judged instants: 23:30 on Sunday 29 November in Miami (04:30 UTC on Monday) and 00:30
+# on Monday 30 November in Amsterdam (23:30 UTC on Sunday). The supplier's feed starts an on-hand
+# line at its own today; a florist is offered, and may buy and start a standing order on, that day.
+SUPPLIER_TODAY_AT = [
+    (dt.datetime(2026, 11, 30, 4, 30, tzinfo=dt.UTC), dt.date(2026, 11, 29)),  # Miami 23:30
+    (dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC), dt.date(2026, 11, 30)),  # Amsterdam 00:30
+]
+
+
+@pytest.mark.parametrize(("now", "supplier_today"), SUPPLIER_TODAY_AT, ids=["miami-23:30", "amsterdam-00:30"])
+def test_a_florist_is_offered_and_buys_on_the_suppliers_today(
+    florist, synced, monkeypatch, now, supplier_today
+):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    rose = offer(synced, "101")
+    Offer.objects.filter(pk=rose.pk).update(available_from=supplier_today, available_to=None)
+    rose.refresh_from_db()
+    dates = services.ship_dates_for(rose)
+    assert dates[0] == supplier_today and len(dates) == 14
+    assert services.add_to_cart(florist, rose, 1, supplier_today).ship_date == supplier_today
+
+
+@pytest.mark.parametrize(("now", "supplier_today"), SUPPLIER_TODAY_AT, ids=["miami-23:30", "amsterdam-00:30"])
+def test_a_standing_order_may_start_on_the_suppliers_today(
+    florist, synced, wholesaler, monkeypatch, now, supplier_today
+):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    standing = services.create_standing_order(
+        florist, offer(synced, "101"), boxes=1, days=["Monday"], start_date=supplier_today, end_date=None
+    )
+    assert wholesaler.standing_orders[standing.standing_order_id]["startDate"] == supplier_today.isoformat()
+    # A date past for every supplier is still refused, before any call.
+    with pytest.raises(services.FormErrors) as refused:
+        services.create_standing_order(
+            florist,
+            offer(synced, "101"),
+            boxes=1,
+            days=["Monday"],
+            start_date=supplier_today - dt.timedelta(days=3),
+            end_date=None,
+        )
+    assert refused.value.errors["start_date"] == "The start date cannot be in the past."

@@ -606,7 +606,13 @@ def create_standing_order(
     Raises FormErrors for bad input or a refusal; a network failure keeps the standing order to retry.
     """
     problems = rules.standing_order_problems(
-        boxes=boxes, days=days, start_date=start_date, end_date=end_date, today=timezone.localdate()
+        boxes=boxes,
+        days=days,
+        start_date=start_date,
+        end_date=end_date,
+        # The supplier's calendar, not the marketplace's: at 23:30 on Sunday in Miami, Sunday is
+        # still today there. Only a date past for every supplier is refused here.
+        today=sync_rules.earliest_supplier_today(timezone.now()),
     )
     if not offer.product_code:
         problems["__all__"] = "This offer has no product code, so it cannot be ordered every week."

@@ -1,4 +1,9 @@
-"""The demo wholesaler's catalogue: what a Miami flower importer really carries."""
+"""The demo companies' catalogues: what a Miami flower importer and a Bogotá exporter really carry.
+
+The Miami wholesaler carries the whole list; the Bogotá company sells what the Sabana de Bogotá
+grows (roses, spray roses, carnations, alstroemeria, hydrangeas) from its own farms, ships by air
+cargo, and sells to importers in the United States.
+"""
 
 from __future__ import annotations
 
@@ -75,11 +80,12 @@ FAMILIES: list[tuple[str, str, list[str], list[str], str, dict[str, int], int, D
 
 BOX_TYPES = [("FB", "Full box", D("1")), ("HB", "Half box", D("0.5")), ("QB", "Quarter box", D("0.25"))]
 
+# (code, name, city, state, country)
 CARRIERS = [
-    ("ARM", "Armellini Express Lines", "Palm City", "FL"),
-    ("FDX", "FedEx Priority Overnight", "Memphis", "TN"),
-    ("USAF", "USA Floral Trucking", "Doral", "FL"),
-    ("PU", "Customer pick-up", "Miami", "FL"),
+    ("ARM", "Armellini Express Lines", "Palm City", "FL", "US"),
+    ("FDX", "FedEx Priority Overnight", "Memphis", "TN", "US"),
+    ("USAF", "USA Floral Trucking", "Doral", "FL", "US"),
+    ("PU", "Customer pick-up", "Miami", "FL", "US"),
 ]
 
 VENDORS = [
@@ -100,4 +106,29 @@ CUSTOMERS = [
     ("WHOLE05", "Carolina Wholesale Florist", "wholesaler", "B", D("6"), D("0"), "Charlotte", "NC"),
     ("ROSE06", "Rosewood Flower Shop", "florist", "A", D("0"), D("0"), "Savannah", "GA"),
     ("MIAWH", "Sunrise Orlando branch", "internal", "A", D("0"), D("0"), "Orlando", "FL"),
+]
+
+
+# The second demo company: an exporter on the Sabana de Bogotá, in Bogotá's time zone.
+BOGOTA_CATEGORIES = {"Roses", "Spray Roses", "Carnations", "Alstroemeria", "Hydrangeas"}
+
+BOGOTA_CARRIERS = [
+    ("AVC", "Avianca Cargo", "Bogotá", "DC", "CO"),
+    ("LAT", "LATAM Cargo Colombia", "Bogotá", "DC", "CO"),
+    ("PU", "Customer pick-up", "Funza", "CUN", "CO"),
+]
+
+BOGOTA_VENDORS = [
+    ("SABANA", "Flores de la Sabana", "BOG"),
+    ("FUNZA", "Cultivos Funza", "BOG"),
+    ("TOCANCIPA", "Rosas de Tocancipá", "BOG"),
+    ("RIONEGRO", "Flores Rionegro", "MDE"),
+]
+
+BOGOTA_CUSTOMERS = [
+    ("BLOOMNET", "BloomNet", "marketplace", "A", D("0"), D("8"), "Plainview", "NY"),
+    ("MIAIMP01", "Coral Way Flower Importers", "wholesaler", "A", D("0"), D("0"), "Miami", "FL"),
+    ("HOUST02", "Gulf Coast Floral Supply", "wholesaler", "B", D("5"), D("0"), "Houston", "TX"),
+    ("NYC03", "Hudson Flower Market", "wholesaler", "B", D("6"), D("0"), "New York", "NY"),
+    ("EVENT04", "Lakeshore Weddings", "event", "B", D("12"), D("0"), "Chicago", "IL"),
 ]

@@ -130,6 +130,25 @@ def day_range(
     return day_start(company, first), day_start(company, last + dt.timedelta(days=1))
 
 
+def wall_clock(company: HasTimeZone | str, instant: dt.datetime, *, seconds: bool = True) -> str:
+    """A time told to a person about a company (a CLI line, a message): its wall clock, zone named.
+
+    "2026-11-29 23:38:00 America/New_York". Pages do the same with the `date` filter under the
+    company's zone and `{{ TIME_ZONE }}`.
+    """
+    shown = local_time(company, instant)
+    return f"{shown:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {zone_name(company)}"
+
+
+def utc_clock(instant: dt.datetime, *, seconds: bool = True) -> str:
+    """A time told about no one company (a worker process, the whole install): UTC, labelled.
+
+    "2026-11-30 04:38:00 UTC".
+    """
+    shown = _instant(instant).astimezone(UTC)
+    return f"{shown:%Y-%m-%d %H:%M{':%S' if seconds else ''}} UTC"
+
+
 def quota_day(now: dt.datetime) -> dt.date:
     """The day the API's daily quota counts a call on: the UTC date (the quota resets at 00:00 UTC)."""
     return _instant(now).astimezone(UTC).date()

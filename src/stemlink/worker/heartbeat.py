@@ -4,6 +4,10 @@ A worker beats at most every `WORKER_HEARTBEAT_SECONDS` (10 s by default) whatev
 interval, so an idle worker costs one small write now and then. Silent means no beat for over
 `WORKER_SILENT_SECONDS` (60 s by default): no worker is delivering webhooks, expiring carts or
 making standing-order prebooks. Rows of processes silent for a week are removed as new beats come.
+
+Workers serve the whole install, not one company: `stemlink status` tells the last beat in UTC,
+labelled. A company's Home page tells it on that company's wall clock, naming its zone
+(`worker_status(now, company)`), as every time a company's people read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from stemlink.tenancy import calendar
 from stemlink.worker.models import WorkerHeartbeat
 
 FORGET_AFTER = dt.timedelta(days=7)
@@ -47,6 +52,8 @@ class WorkerStatus:
     last_name: str
     last_stopped: bool
     now: dt.datetime
+    # Whose clock tells the last beat: a company's zone (its Home page), or None for UTC.
+    time_zone: str | None = None
 
     @property
     def silent(self) -> bool:
@@ -69,10 +76,15 @@ class WorkerStatus:
         how = "stopped" if self.last_stopped else "has been silent"
         ago = _ago(self.silent_seconds or 0)
         return (
-            f"The worker {how} since {self.last_beat:%Y-%m-%d %H:%M:%S} UTC ({ago}): "
+            f"The worker {how} since {self._when(self.last_beat)} ({ago}): "
             "webhooks are not being delivered and standing orders not generated. Start one with "
             "`stemlink worker`."
         )
+
+    def _when(self, instant: dt.datetime) -> str:
+        if self.time_zone:
+            return calendar.wall_clock(self.time_zone, instant)
+        return calendar.utc_clock(instant)
 
 
 def _ago(seconds: int) -> str:
@@ -83,12 +95,18 @@ def _ago(seconds: int) -> str:
     return f"{seconds // 3600} h ago"
 
 
-def worker_status(now: dt.datetime | None = None) -> WorkerStatus:
-    """Read the beats: alive are workers heard from within the silence limit and not stopped."""
+def worker_status(
+    now: dt.datetime | None = None, company: calendar.HasTimeZone | None = None
+) -> WorkerStatus:
+    """Read the beats: alive are workers heard from within the silence limit and not stopped.
+
+    With `company`, the answer tells times on the company's wall clock; without, in UTC.
+    """
     now = now or timezone.now()
     since = now - silent_after()
     alive = WorkerHeartbeat.objects.filter(beat_on__gt=since, stopped_on__isnull=True).count()
     last = WorkerHeartbeat.objects.order_by("-beat_on").values_list("beat_on", "name", "stopped_on").first()
+    zone = calendar.zone_name(company) if company is not None else None
     if last is None:
-        return WorkerStatus(0, None, "", False, now)
-    return WorkerStatus(alive, last[0], last[1], last[2] is not None, now)
+        return WorkerStatus(0, None, "", False, now, zone)
+    return WorkerStatus(alive, last[0], last[1], last[2] is not None, now, zone)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from stemlink.tenancy import calendar
+
 
 class WorkerHeartbeat(models.Model):
     """A worker process's latest beat; the back office and `stemlink status` read it.
@@ -22,4 +24,5 @@ class WorkerHeartbeat(models.Model):
         ordering = ["-beat_on"]
 
     def __str__(self) -> str:
-        return f"worker {self.name} (last beat {self.beat_on:%Y-%m-%d %H:%M:%S})"
+        # A worker serves every company: its times are told in UTC, labelled.
+        return f"worker {self.name} (last beat {calendar.utc_clock(self.beat_on)})"

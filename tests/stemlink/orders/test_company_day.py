@@ -304,6 +304,33 @@ def test_home_and_the_fees_report_count_the_companys_today(
     invoice_page = admin.get(reverse("web:invoice", args=[todays[-1].pk])).content.decode()
     assert f"{local:%Y-%m-%d %H:%M} {zone}" in invoice_page
 
+    # A rep's invoice list shows when each was made on the company's clock, the zone in the heading.
+    rep = Client()
+    rep.force_login(make_user(world.company, role="sales_rep"))
+    listing = rep.get(reverse("web:invoices")).content.decode()
+    assert f"Created ({zone})" in listing
+    for invoice in todays:
+        assert f"{invoice.created_on.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}" in listing
+
+    # The marketplace's invoice date filter (`invoice.list`'s orderDateFrom/To, ship dates) is the
+    # company's calendar: the local today finds today's invoices, the day before the earlier ones.
+    token = issue_token(world.company, "customer", customer=world.customer)
+
+    def invoices_between(first: dt.date, last: dt.date) -> set[int]:
+        status, body = api(
+            Client(),
+            "invoice.list",
+            {"orderDateFrom": first.isoformat(), "orderDateTo": last.isoformat()},
+            token=token,
+            account=world.company.pk,
+        )
+        assert status == 200, body
+        return {row["id"] for row in body["invoices"]}
+
+    assert invoices_between(today, today) == {i.pk for i in todays}
+    yesterday = today - dt.timedelta(days=1)
+    assert invoices_between(yesterday, yesterday) == {i.pk for i in before}
+
 
 @pytest.mark.parametrize(
     ("zone", "sales", "expected"),

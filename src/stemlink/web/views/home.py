@@ -110,7 +110,7 @@ def home(request: CompanyRequest) -> HttpResponse:
             "today": today,
             "no_orders": not any(any(s) for s in series.values()),
             "failing_deliveries": failing,
-            "worker": worker_status(now),
+            "worker": worker_status(now, company),
             "next": "web:home",
             "section": "home",
         },

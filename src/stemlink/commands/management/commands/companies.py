@@ -20,7 +20,14 @@ class Command(BaseCommand):
         if not options["all"]:
             companies = companies.filter(active=True)
         rows = [
-            (str(c.pk), c.name, "yes" if c.active else "no", str(c.paid_users), str(c.locations.count()))
+            (
+                str(c.pk),
+                c.name,
+                c.time_zone,
+                "yes" if c.active else "no",
+                str(c.paid_users),
+                str(c.locations.count()),
+            )
             for c in companies
         ]
         if not rows:
@@ -29,7 +36,7 @@ class Command(BaseCommand):
                 "`stemlink demo-data` loads a demo wholesaler."
             )
             return
-        header = ("Company ID", "Name", "Active", "Paid users", "Locations")
+        header = ("Company ID", "Name", "Time zone", "Active", "Paid users", "Locations")
         widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
         self.stdout.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
         for row in rows:

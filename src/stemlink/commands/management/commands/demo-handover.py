@@ -1,4 +1,4 @@
-"""`stemlink demo-handover`: hand the demo wholesaler's BloomNet credentials to the demo marketplace.
+"""`stemlink demo-handover`: hand a demo company's BloomNet credentials to the demo marketplace.
 
 What the integration guide has a wholesaler do by hand — a Company token and a Customer token with
 the BloomNet whitelists, the Company ID and the Customer ID — done for the demo launcher. Tokens
@@ -7,6 +7,9 @@ JSON on standard output, for the launcher to pass straight on. It never writes t
 
 With `--webhook-url` (the secret read from the DEMO_WEBHOOK_SECRET variable) it also registers, or
 updates, the marketplace's webhook endpoint for the BloomNet customer.
+
+`--company` names which demo company (the Miami wholesaler by default, or the Bogotá one); it only
+ever touches the demo companies, never a company of a real install.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from stemlink.api import services as tokens
 from stemlink.api.models import ApiToken
 from stemlink.api.presets import BLOOMNET_METHODS
 from stemlink.customers.models import Customer
-from stemlink.demo.build import COMPANY_NAME
+from stemlink.demo.build import COMPANY_NAME, DEMO_COMPANIES
 from stemlink.errors import StemlinkError
 from stemlink.integrations import services as webhooks
 from stemlink.integrations.models import PartnerEndpoint
@@ -38,9 +41,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--webhook-url", default="", help="BloomNet's webhook URL")
         parser.add_argument("--skip-tokens", action="store_true", help="leave the tokens as they are")
+        parser.add_argument(
+            "--company",
+            default=COMPANY_NAME,
+            help="which demo company: " + " or ".join(f'"{spec.name}"' for spec in DEMO_COMPANIES),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        company = Company.objects.filter(name=COMPANY_NAME).first()
+        names = [spec.name for spec in DEMO_COMPANIES]
+        if options["company"] not in names:
+            raise CommandError(
+                f"{options['company']!r} is not a demo company; use one of: "
+                + ", ".join(repr(name) for name in names)
+                + "."
+            )
+        company = Company.objects.filter(name=options["company"]).first()
         if company is None:
             raise CommandError("No demo company: run `stemlink demo-data` first.")
         customer = Customer.objects.filter(company=company, code="BLOOMNET").first()
@@ -58,6 +73,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         handover = {
             "companyId": company.pk,
+            "companyName": company.name,
+            "timeZone": company.time_zone,
             "customerId": customer.pk,
             "carrierId": customer.default_carrier_id,
             "locationId": company.locations.order_by("id").values_list("id", flat=True).first(),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from stemlink.errors import StemlinkError
 from stemlink.integrations import queries, services
 from stemlink.integrations.rules import DeliveryStatus
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 
 
@@ -94,7 +95,8 @@ class Command(BaseCommand):
             bound = f"customer {e.customer_id} ({e.customer_name})" if e.customer_id else "all customers"
             state = "active" if e.active else "DISABLED"
             if e.active and e.paused_until and e.paused_until > timezone.now():
-                state = f"PAUSED until {e.paused_until:%H:%M:%S} UTC after {e.consecutive_failures} failures"
+                until = calendar.wall_clock(company, e.paused_until)
+                state = f"PAUSED until {until} after {e.consecutive_failures} failures"
             self.stdout.write(
                 f"{e.id:>5}  {state:<8}  {e.url}  [{bound}]  pending {e.pending}, failing {e.failing}, "
                 f"delivered {e.delivered}" + (f"  — {e.description}" if e.description else "")
@@ -126,14 +128,14 @@ class Command(BaseCommand):
         for d in rows:
             answer = d.last_status_code if d.last_status_code is not None else "-"
             when = (
-                f"delivered {d.delivered_at:%Y-%m-%d %H:%M:%S}"
+                f"delivered {calendar.wall_clock(company, d.delivered_at)}"
                 if d.delivered_at
-                else f"next {d.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+                else f"next {calendar.wall_clock(company, d.next_attempt_at)}"
             )
             error = f"  {d.last_error[:80]}" if d.last_error and not d.delivered_at else ""
             self.stdout.write(
                 f"{d.pk:>6}  {d.status:<9}  endpoint {d.endpoint_id}  {d.event.event_type:<22} "
-                f"{d.event.event_id}  attempts {d.attempts}  last {answer}  {when} UTC{error}"
+                f"{d.event.event_id}  attempts {d.attempts}  last {answer}  {when}{error}"
             )
 
     def _retry(self, company: Company, options: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from stemlink.api.models import ApiToken
 from stemlink.catalog.models import Vendor
 from stemlink.customers.models import Customer
 from stemlink.errors import StemlinkError, ValidationFailed
+from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
 
 TYPES = ("company", "customer", "vendor")
@@ -122,7 +123,11 @@ class Command(BaseCommand):
         for t in tokens:
             bound = t.customer or t.vendor or t.user or ""
             state = "revoked" if t.revoked_on else ("enabled" if t.enabled else "disabled")
-            last = f"{t.last_used_on:%Y-%m-%d %H:%M} from {t.last_used_ip}" if t.last_used_on else "never"
+            last = (
+                f"{calendar.wall_clock(company, t.last_used_on, seconds=False)} from {t.last_used_ip}"
+                if t.last_used_on
+                else "never"
+            )
             rows.append(
                 (
                     str(t.pk),
