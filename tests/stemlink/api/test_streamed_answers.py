@@ -78,6 +78,8 @@ def test_a_streamed_answer_keeps_the_headers_of_an_unstreamed_one(client, world,
     assert pieces.streaming and not whole.streaming
     names = {k for k in pieces.headers if k.startswith("X-")}
     assert names and names == {k for k in whole.headers if k.startswith("X-")}
+    assert orjson.loads(b"".join(pieces.streaming_content))["invoices"]  # read to the end, as a server does
+    pieces.close()
 
 
 def test_an_abandoned_streamed_answer_stops_reading(client, world, monkeypatch):
