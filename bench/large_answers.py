@@ -13,7 +13,8 @@ own writer is held against.
 
 Run: `.venv/bin/python bench/large_answers.py` (both databases), `--only sqlite|postgresql`,
 `--invoices N` (default 150,000: about 15,000 fee entries a year, 25,000 invoices in 6 months),
-`--repeats N` (default 5), `--profile`. `PG_URL` names the PostgreSQL server.
+`--repeats N` (default 5), `--profile` (`--top N`: the N costliest functions of each).
+`PG_URL` names the PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ def _child(args: argparse.Namespace) -> None:
             if profile:
                 profile.disable()
                 calls = _calls(profile)
+                if args.top:
+                    pstats.Stats(profile).sort_stats("tottime").print_stats(args.top)
             spent = (time.perf_counter() - t0) * 1000
             assert response.status_code == 200, (name, response.status_code, body[:300])
             size, statements = len(body), len(connection.queries)
@@ -222,6 +225,7 @@ def main() -> int:
     parser.add_argument("--invoices", type=int, default=150_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=0, help="with --profile: print the N costliest functions")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -48,15 +48,6 @@ def is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS)
 
 
-def _cell(value: Any, zone: dt.tzinfo) -> Any:
-    if isinstance(value, str):
-        # Control characters XML cannot hold (a name sent through the API may carry one) are dropped.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(zone).replace(tzinfo=None)
-    return value
-
-
 class ExportTooLong(Exception):
     """The export ran past `EXPORT_SECONDS`."""
 
@@ -303,9 +294,12 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
 
 
 def _csv_value(value: Any, zone: dt.tzinfo) -> Any:
-    value = _cell(value, zone)
-    if is_formula_like(value):
-        return "'" + value
+    if isinstance(value, str):
+        # Control characters XML cannot hold (a name sent through the API may carry one) are dropped.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(zone).replace(tzinfo=None)
     return value
 
 
