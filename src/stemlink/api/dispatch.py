@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +18,13 @@ import orjson
 import pydantic
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from stemlink.api import audit, envelope, idempotency, quota, rules, services
+from stemlink.api import audit, envelope, idempotency, quota, rules, services, streamed
 from stemlink.api.errors import HeaderTooLarge, RequestTooLarge, UnknownMethod, UriTooLong, WrongAccount
 from stemlink.api.models import ApiToken, IdempotencyKey, TokenKind
 from stemlink.api.registry import CallContext, MethodSpec, TokenType, load_all_methods
@@ -205,11 +207,12 @@ def _context(spec: MethodSpec, token: ApiToken | None, call: _Call) -> CallConte
     )
 
 
-def _run(spec: MethodSpec, ctx: CallContext, params: Any) -> tuple[int, bytes]:
+def _run(spec: MethodSpec, ctx: CallContext, params: Any) -> tuple[int, bytes | Iterator[bytes]]:
     payload = spec.handler(ctx, params)
     if not isinstance(payload, dict):
         raise TypeError(f"{spec.name} returned {type(payload).__name__}, not a dict")
-    return 200, envelope.dumps(envelope.success(spec, payload))
+    # A payload holding a `StreamedRows` may come back as pieces to send (stemlink.api.streamed).
+    return 200, streamed.render(envelope.success(spec, payload), envelope.dumps)
 
 
 def _run_writing(
@@ -240,7 +243,8 @@ def _run_writing(
         else:
             replayed = False
             try:
-                status, body = _run(spec, ctx, params)
+                status, answer = _run(spec, ctx, params)
+                body = answer if isinstance(answer, bytes) else b"".join(answer)  # stored whole
             except StemlinkError as error:
                 status, body = error.http_status, envelope.dumps(envelope.failure(error))
             if outcome is not None:
@@ -249,7 +253,7 @@ def _run_writing(
     return status, body, replayed
 
 
-def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, bytes, bool]:
+def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, bytes | Iterator[bytes], bool]:
     _check_lengths(request)
     if not verb_ok:
         raise UnknownMethod("Call API methods with GET or POST.")
@@ -319,7 +323,7 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
 
 
 @csrf_exempt
-def call_method(request: HttpRequest, method: str) -> HttpResponse:
+def call_method(request: HttpRequest, method: str) -> HttpResponseBase:
     """Answer one API call (any registered method, GET or POST)."""
     call = _Call(
         method=method.strip("/")[:200],
@@ -340,7 +344,11 @@ def call_method(request: HttpRequest, method: str) -> HttpResponse:
     except Exception:
         logger.exception("API method %s failed", call.method)
         status, body, error_code = 500, envelope.dumps(envelope.internal_error()), "internal_error"
-    response = HttpResponse(body, status=status, content_type="application/json")
+    response: HttpResponseBase
+    if isinstance(body, bytes):
+        response = HttpResponse(body, status=status, content_type="application/json")
+    else:  # a long list, sent as it is read (only ever with status 200)
+        response = StreamingHttpResponse(body, status=status, content_type="application/json")
     for name, value in call.headers.items():
         response[name] = value
     if replayed:
@@ -350,8 +358,8 @@ def call_method(request: HttpRequest, method: str) -> HttpResponse:
     return response
 
 
-def _error_code(status: int, body: bytes) -> str:
-    return str(orjson.loads(body).get("errorCode", "")) if status >= 400 else ""
+def _error_code(status: int, body: bytes | Iterator[bytes]) -> str:
+    return str(orjson.loads(body).get("errorCode", "")) if status >= 400 and isinstance(body, bytes) else ""
 
 
 def _audit(call: _Call, status: int, error_code: str) -> bool:

@@ -169,3 +169,66 @@ def test_only_the_export_helper_builds_workbooks():
             if any(m.split(".")[0] in {"openpyxl", "xlsxwriter", "csv"} for m in modules):
                 offenders.append(str(path.relative_to(SRC)))
     assert offenders == []
+
+
+def test_the_workbook_has_typed_cells_a_bold_frozen_header_and_text_kept_whole():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    when = dt.datetime(2026, 3, 1, 17, 30, 15, tzinfo=dt.UTC)
+    row = [when, dt.date(2026, 3, 2), Decimal("1234.50"), 7, 2.5, True, None, '  A & B <"x">', "x\r\ny"]
+    with timezone.override(ZoneInfo("America/Bogota")):
+        content = workbook_bytes("Fees & more", [f"c{i}" for i in range(len(row))], [row])
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.active
+    assert sheet.title == "Fees & more" and sheet.freeze_panes == "A2"
+    header, cells = list(sheet.iter_rows())
+    assert all(c.font.b for c in header) and not cells[0].font.b
+    values = [c.value for c in cells]
+    assert values[0] == dt.datetime(2026, 3, 1, 12, 30, 15)  # the wall time in Bogotá
+    assert values[1] == dt.datetime(2026, 3, 2)  # a date: a whole day, shown as one
+    assert cells[1].number_format == "yyyy-mm-dd" and cells[0].number_format == "yyyy-mm-dd h:mm:ss"
+    assert values[2:6] == [1234.5, 7, 2.5, True] and cells[2].number_format == "0.00"
+    assert values[6] is None
+    assert values[7] == '  A & B <"x">' and values[8] == "x\r\ny"
+    assert sheet.column_dimensions["A"].width == 14
+
+
+def test_an_export_is_written_in_the_zone_of_the_page_even_though_it_is_sent_later(rf):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from stemlink.web.exports import export_response
+
+    when = dt.datetime(2026, 3, 1, 17, 0, tzinfo=dt.UTC)
+    with timezone.override(ZoneInfo("Asia/Tokyo")):  # the view runs in the company's zone ...
+        book = export_response(rf.get("/x"), "x", "X", ["When"], [[when]])
+        text = export_response(rf.get("/x", {"format": "csv"}), "x", "X", ["When"], [[when]])
+    # ... and the rows are written after it has returned
+    sheet = load_workbook(io.BytesIO(b"".join(book.streaming_content))).active
+    assert sheet["A2"].value == dt.datetime(2026, 3, 2, 2, 0)
+    assert b"2026-03-02 02:00:00" in b"".join(text.streaming_content)
+
+
+def test_a_closed_workbook_export_stops_reading(rf, db):
+    """The client went away: the server closes the response, and the rows stop being read."""
+    from stemlink.web.exports import export_response
+
+    read = []
+
+    def rows():
+        for n in range(100_000):
+            read.append(n)
+            yield [n, f"row {n}", Decimal("1.00")]
+
+    response = export_response(rf.get("/x"), "x", "X", ["n", "text", "amount"], rows())
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith(b"PK")
+    next(chunks)  # the first rows
+    response.close()
+    assert len(read) < 5_000
+    assert list(chunks) == []

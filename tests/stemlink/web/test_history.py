@@ -279,7 +279,10 @@ def test_invoice_list_rows_from_plain_columns_equal_the_model_rows(world: World)
         .select_related("customer", "customer__sales_rep", "carrier")
         .order_by("id")
     )
-    assert _invoice_rows(invoices) == [_invoice_row(i) for i in invoices]
+    from stemlink.api.envelope import dumps
+
+    # The same bytes: the plain rows carry dates and amounts already written as the envelope writes them.
+    assert dumps(list(_invoice_rows(invoices))) == dumps([_invoice_row(i) for i in invoices])
     assert {row["salesPersonName"] for row in _invoice_rows(invoices)} == {"Sam Seller", ""}
 
 

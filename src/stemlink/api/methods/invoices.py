@@ -6,17 +6,20 @@ reads only its own customer's invoices; another customer's are answered as not f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db import transaction
 from django.db.models import QuerySet, Sum
+from orjson import Fragment
 from pydantic import BeforeValidator, Field
 
 from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
+from stemlink.api.streamed import BATCH_ROWS, StreamedRows, batched
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders import invoices, pdf, queries, resolvers, rules
 from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
@@ -408,7 +411,11 @@ def _invoice_row(invoice: Invoice) -> dict[str, Any]:
 
 
 # invoice.list reads plain rows from the cursor: one tuple per invoice, no model object per row
-# (a six-month answer holds tens of thousands). The same fields as `_invoice_row`.
+# (a six-month answer holds tens of thousands), and sends them as they are read, a batch at a time
+# (`StreamedRows`). The same fields as `_invoice_row`, with dates, timestamps and amounts already
+# written as `envelope.dumps` writes them (the same bytes, which a test holds), so orjson calls
+# back into Python for none of them: the database hands back UTC datetimes (USE_TZ), so dropping
+# the zone leaves the UTC wall time the envelope writes.
 _LIST_COLUMNS = (
     "id",
     "number",
@@ -435,8 +442,7 @@ _LIST_COLUMNS = (
 _STATUS_NAMES = {value: str(label) for value, label in InvoiceStatus.choices}
 
 
-def _invoice_rows(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
-    rows = []
+def _invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[dict[str, Any]]:
     for (
         pk,
         number,
@@ -459,35 +465,30 @@ def _invoice_rows(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
         total,
         is_ecommerce,
         location_id,
-    ) in invoices.values_list(*_LIST_COLUMNS).iterator(chunk_size=2000):
-        rows.append(
-            {
-                "id": pk,
-                "number": number,
-                "prefix": prefix,
-                "shipDate": ship_date,
-                "createdOn": created_on,
-                "updatedOn": updated_on,
-                "status": status,
-                "statusName": _STATUS_NAMES.get(status, str(status)),
-                "customerId": customer_id,
-                "customerName": customer_name,
-                "carrierId": carrier_id,
-                "carrierName": carrier_name or "",
-                "shipToId": ship_to_id,
-                # As `User.get_full_name() or get_username()`, from the columns.
-                "salesPersonName": (f"{rep_first} {rep_last}".strip() or rep_username)
-                if rep_username
-                else "",
-                "poNumber": po_number,
-                "invoiceNotes": notes,
-                "subtotal": subtotal,
-                "total": total,
-                "isEcommerce": is_ecommerce,
-                "locationId": location_id,
-            }
-        )
-    return rows
+    ) in invoices.values_list(*_LIST_COLUMNS).iterator(chunk_size=BATCH_ROWS):
+        yield {
+            "id": pk,
+            "number": number,
+            "prefix": prefix,
+            "shipDate": ship_date.isoformat(),
+            "createdOn": created_on.replace(tzinfo=None).isoformat(timespec="seconds"),
+            "updatedOn": updated_on.replace(tzinfo=None).isoformat(timespec="seconds"),
+            "status": status,
+            "statusName": _STATUS_NAMES.get(status, str(status)),
+            "customerId": customer_id,
+            "customerName": customer_name,
+            "carrierId": carrier_id,
+            "carrierName": carrier_name or "",
+            "shipToId": ship_to_id,
+            # As `User.get_full_name() or get_username()`, from the columns.
+            "salesPersonName": (f"{rep_first} {rep_last}".strip() or rep_username) if rep_username else "",
+            "poNumber": po_number,
+            "invoiceNotes": notes,
+            "subtotal": Fragment(format(subtotal, "f")),
+            "total": Fragment(format(total, "f")),
+            "isEcommerce": is_ecommerce,
+            "locationId": location_id,
+        }
 
 
 def _found(invoices: list[dict[str, Any]]) -> dict[str, Any]:
@@ -546,7 +547,8 @@ def invoice_list(ctx: CallContext, params: InvoiceListParams) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     invoices = _filtered(ctx, params).filter(ship_date__range=(params.orderDateFrom, params.orderDateTo))
-    return _found(_invoice_rows(invoices))
+    rows = StreamedRows(batched(_invoice_rows(invoices)))
+    return {"message": "OK" if rows else NOT_FOUND_MESSAGE, "invoices": rows}
 
 
 class InvoiceDetailsParams(InvoiceFilterParams):
