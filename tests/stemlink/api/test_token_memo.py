@@ -144,6 +144,8 @@ def test_each_call_gets_its_own_instances(world, buyer):
     first.customer.name = "changed in one call only"
     first.methods.clear()
     second = authenticate_token(raw)
+    assert second is not first and second.company is not first.company
+    assert second.customer is not first.customer
     assert second.company.name == world.company.name
     assert second.customer.name == world.customer.name
     assert second.methods
