@@ -423,6 +423,14 @@ def _report(label: str, results: list[dict]) -> None:
         )
         print(f"  per page at {large['lines']:,} over {small['lines']:,} lines: {growth}")
     for r in results:
+        # The gateway's fixed cost: the same pages through HTTP over through the handler alone.
+        overhead = (r["seconds"]["http"] - r["seconds"]["handler"]) * 1000 / r["pages"]
+        ratio = r["seconds"]["http"] / r["seconds"]["handler"]
+        print(
+            f"  gateway at {r['lines']:,} lines: HTTP / handler {ratio:.2f}x,"
+            f" {overhead:.2f} ms per call beyond the handler"
+        )
+    for r in results:
         budget = full_sync_budget(r["sellable"], ROWS, ONE_USER_QUOTA, reserve_share=0.05)
         print(
             f"  marketplace full sync of {r['lines']:,} lines: {budget.calls_per_sync} calls,"

@@ -270,7 +270,7 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
     token: ApiToken | None = None
     if spec.needs_token:
         try:
-            token = services.authenticate_token(_token_secret(request, query, body_params))
+            token, counts = services.authenticate_and_count(_token_secret(request, query, body_params), now)
         except StemlinkError:
             # Bad or missing tokens are limited per address, so guessing tokens gets slow.
             anonymous = quota.count_anonymous_burst(call.ip, now)
@@ -278,7 +278,10 @@ def _answer(call: _Call, request: HttpRequest, verb_ok: bool) -> tuple[int, byte
             quota.refuse_burst(anonymous, now)
             raise
         call.token, call.company = token, token.company
-        burst, daily = quota.count_token_call(token.pk, token.company, now)
+        if counts is None:
+            burst, daily = quota.count_token_call(token.pk, token.company, now)
+        else:  # counted by the statement that checked the token (PostgreSQL)
+            burst, daily = quota.allowances(token.pk, token.company, now, *counts)
         call.headers.update(burst.headers())
         quota.refuse_burst(burst, now)
         assert daily is not None  # only None when the burst allowance refused the call

@@ -112,39 +112,79 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
     quota: daily is None and the day's count is left as it was. On PostgreSQL both counters grow
     in one statement (one round trip, one commit); elsewhere one after the other.
     """
-    key, window = f"token:{token_id}"[:80], rules.minute_window(now)
-    day = calendar.quota_day(now)
-    limit = settings.API_BURST_PER_MINUTE
     if connection.vendor != "postgresql":
-        burst = count_burst(key, now, limit)
+        burst = count_burst(f"token:{token_id}", now, settings.API_BURST_PER_MINUTE)
         return burst, None if burst.exceeded else count_daily_call(company, now)
+    sql, params = _counters_sql(token_id, company.pk, now, source="(SELECT 1) AS one", where="TRUE")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} SELECT b.calls, d.calls FROM b CROSS JOIN d", params)  # noqa: S608 -- the counters' CTEs above; names from model metadata, values bound
+        burst_calls, daily_calls = cursor.fetchone()
+    return allowances(token_id, company, now, burst_calls, daily_calls)
+
+
+def _counters_sql(
+    token_id: int, company_id: int, now: dt.datetime, *, source: str, where: str
+) -> tuple[str, list[Any]]:
+    """`WITH b AS (…), d AS (…)`: the token's burst window and its company's day, each grown by one
+    for each row of `source` that meets `where` (PostgreSQL). The caller adds what else the statement
+    reads and its final SELECT of `b.calls` and `d.calls`."""
     qn = connection.ops.quote_name
     rates, usage, calls = qn(RateWindow._meta.db_table), qn(DailyUsage._meta.db_table), qn("calls")
     # The daily insert reads from the burst one, so the rows are always locked in the same order
     # (burst window, then the company's day) and two calls never wait on each other in a circle.
     sql = (
-        f"WITH b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) VALUES (%s, %s, 1)"  # noqa: S608 -- quota upsert, an atomic INSERT … ON CONFLICT … RETURNING the ORM cannot say
+        f"WITH b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) SELECT %s, %s, 1"  # noqa: S608 -- quota upsert, an atomic INSERT … ON CONFLICT … RETURNING the ORM cannot say
+        f" FROM {source} WHERE {where}"
         f" ON CONFLICT ({qn('key')}, {qn('window')}) DO UPDATE SET {calls} = {rates}.{calls} + 1"
         f" RETURNING {calls}),"
         f" d AS (INSERT INTO {usage} ({qn('company_id')}, {qn('day')}, {calls}) SELECT %s, %s, 1 FROM b"
         f" ON CONFLICT ({qn('company_id')}, {qn('day')}) DO UPDATE SET {calls} = {usage}.{calls} + 1"
         f" RETURNING {calls})"
-        f" SELECT b.{calls}, d.{calls} FROM b CROSS JOIN d"
     )
-    params: list[Any] = [key, window, company.pk, day.isoformat()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        burst_calls, daily_calls = cursor.fetchone()
+    key, window = f"token:{token_id}"[:80], rules.minute_window(now)
+    return sql, [key, window, company_id, calendar.quota_day(now).isoformat()]
+
+
+def allowances(
+    token_id: int, company: Company, now: dt.datetime, burst_calls: int, daily_calls: int
+) -> tuple[Allowance, Allowance | None]:
+    """Where a token's call stands once `_counters_sql` counted it (burst, daily), with the
+    housekeeping of a new minute, and the day given back its call when the burst refuses it."""
+    key, window = f"token:{token_id}"[:80], rules.minute_window(now)
     if burst_calls == 1:
         RateWindow.objects.filter(key=key, window__lt=window - 1).delete()
+    limit = settings.API_BURST_PER_MINUTE
     burst = Allowance(limit, int(burst_calls), dt.datetime.fromtimestamp((window + 1) * 60, tz=dt.UTC))
     if burst.exceeded:
         # Refused before the quota: give the day back the call it was counted for.
+        day = calendar.quota_day(now)
         DailyUsage.objects.filter(company_id=company.pk, day=day).update(calls=F("calls") - 1)
         return burst, None
     return burst, Allowance(
         rules.daily_quota(company.paid_users), int(daily_calls), rules.next_utc_midnight(now)
     )
+
+
+def check_and_count_sql(
+    check_sql: str,
+    check_params: list[Any],
+    columns: int,
+    live: str,
+    token_id: int,
+    company_id: int,
+    now: dt.datetime,
+) -> tuple[str, list[Any]]:
+    """One statement (PostgreSQL) that reads a token's check row and counts its call when `live`
+    holds for that row: `check_sql` (a SELECT of `columns` columns, named c0, c1, … in `live`), then
+    the burst and daily counters. Its rows: the check row's columns, then the burst and daily counts
+    (NULL when not counted); no row when the check finds none."""
+    names = ", ".join(f"c{i}" for i in range(columns))
+    counters, params = _counters_sql(token_id, company_id, now, source="t", where=live)
+    sql = (
+        f"WITH t ({names}) AS ({check_sql}), {counters[len('WITH ') :]}"  # noqa: S608 -- the token check and the quota upsert in one round trip, which the ORM cannot say
+        " SELECT t.*, b.calls, d.calls FROM t LEFT JOIN b ON TRUE LEFT JOIN d ON TRUE"
+    )
+    return sql, [*check_params, *params]
 
 
 def count_anonymous_burst(ip: str, now: dt.datetime) -> Allowance:

@@ -14,9 +14,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from stemlink.api import services
 from stemlink.api.errors import InvalidToken
+from stemlink.api.models import ApiToken, DailyUsage, RateWindow
 from stemlink.api.services import (
     authenticate_token,
     create_token,
@@ -144,6 +146,8 @@ def test_each_call_gets_its_own_instances(world, buyer):
     first.customer.name = "changed in one call only"
     first.methods.clear()
     second = authenticate_token(raw)
+    assert second is not first and second.company is not first.company
+    assert second.customer is not first.customer
     assert second.company.name == world.company.name
     assert second.customer.name == world.customer.name
     assert second.methods
@@ -163,3 +167,43 @@ def test_a_change_that_moves_no_stamp_is_seen_within_the_memo_s_lifetime(world, 
     later = services.time.monotonic() + services._MEMO_SECONDS + 1
     monkeypatch.setattr(services.time, "monotonic", lambda: later)
     assert authenticate_token(raw).company.paid_users == 7
+
+
+def _counts(world, token) -> tuple[int, int]:
+    """The token's calls in its burst windows and its company's calls on all days, as counted."""
+    burst = sum(RateWindow.objects.filter(key=f"token:{token.pk}").values_list("calls", flat=True))
+    daily = sum(DailyUsage.objects.filter(company=world.company).values_list("calls", flat=True))
+    return burst, daily
+
+
+def test_a_remembered_token_s_call_is_counted_once_and_checked_in_one_statement(client, world, buyer):
+    # On PostgreSQL the statement that checks a remembered token also counts its call; on SQLite
+    # the counters are their own statements. Either way each call counts once, in both counters.
+    token, raw = buyer
+    call(client, world, raw)
+    before = _counts(world, token)
+    with CaptureQueriesContext(connection) as captured:
+        status, _ = call(client, world, raw)
+    assert status == 200
+    assert _counts(world, token) == (before[0] + 1, before[1] + 1)
+    token_sql = [q["sql"] for q in captured.captured_queries if '"api_apitoken"' in q["sql"]]
+    assert len(token_sql) == 1, token_sql  # the stamp: the token was not read in full again
+    counted_with_it = '"api_dailyusage"' in token_sql[0] and '"api_ratewindow"' in token_sql[0]
+    assert counted_with_it == (connection.vendor == "postgresql"), token_sql
+
+
+def test_a_call_of_a_token_that_is_no_longer_live_is_not_counted_against_it(client, world, buyer):
+    token, raw = buyer
+    call(client, world, raw)
+    before = _counts(world, token)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_on=timezone.now())  # moves no stamp but its own
+    status, body = call(client, world, raw)
+    assert status == 401 and "revoked" in body["message"], body
+    Customer.objects.filter(pk=world.customer.pk).update(active=False)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_on=None)
+    status, body = call(client, world, raw)
+    assert status == 401 and "customer of this token is deactivated" in body["message"], body
+    assert _counts(world, token) == before  # counted against the caller's address instead
+    Customer.objects.filter(pk=world.customer.pk).update(active=True)
+    status, _ = call(client, world, raw)
+    assert status == 200 and _counts(world, token) == (before[0] + 1, before[1] + 1)
