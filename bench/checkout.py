@@ -263,8 +263,9 @@ def _baseline_side(db_url: str, seed: dict, clients: int, orders: int) -> float:
             number = cur.fetchone()[0]
             cur.execute(
                 "INSERT INTO orders_weborder (company_id, location_id, customer_id, carrier_id, ship_date,"
-                " origin, status, number, customer_po, sales_channel, expires_at, created_on, updated_on)"
-                " VALUES (%s, %s, %s, %s, %s, 1, 1, %s, '', '', %s, %s, %s) RETURNING id",
+                " origin, status, number, customer_po, sales_channel, expires_at, created_on, updated_on,"
+                " rep_entered)"
+                " VALUES (%s, %s, %s, %s, %s, 1, 1, %s, '', '', %s, %s, %s, false) RETURNING id",
                 (
                     company,
                     location,
@@ -342,9 +343,9 @@ def _baseline_side(db_url: str, seed: dict, clients: int, orders: int) -> float:
                 "INSERT INTO orders_invoice (company_id, location_id, number, prefix, customer_id,"
                 " carrier_id, ship_date, status, po_number, reference, notes, warehouse_instructions,"
                 " is_ecommerce, sales_channel, web_order_id, void_reason, subtotal, additional_charges,"
-                " total, created_on, updated_on)"
+                " total, created_on, updated_on, rep_entered)"
                 " VALUES (%s, %s, %s, 'W', %s, %s, %s, 0, '', '', '', '', true, '', %s, '', %s, 0, %s,"
-                " %s, %s)"
+                " %s, %s, false)"
                 " RETURNING id",
                 (
                     company,

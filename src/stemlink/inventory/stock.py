@@ -135,14 +135,26 @@ def _whole_boxes(boxes: Any) -> bool:
     return not isinstance(boxes, bool) and isinstance(boxes, int) and boxes >= 1
 
 
+Event = tuple[str, dict, int | None]
+
+
 def _change_lines(
-    reason: str, moves: list[StockMove], set_sql: str, guard_sql: str, company_id: int | None
+    reason: str,
+    moves: list[StockMove],
+    set_sql: str,
+    guard_sql: str,
+    company_id: int | None,
+    events_into: list[Event] | None = None,
 ) -> list[LineStock]:
     """Apply one operation to lines in the order given, then record their events in one batch.
 
     Stops at the first line whose guard refuses: the lines before it stay changed, with their
-    events, and the refusal is raised (the caller's transaction decides what is kept).
+    events, and the refusal is raised (the caller's transaction decides what is kept). With
+    `events_into` (lines of one company, `company_id` given) the events are appended to that list
+    instead, for the caller to record with its own in one batch.
     """
+    if events_into is not None and company_id is None:
+        raise ValueError("events_into needs company_id: the caller records them as its company's")
     changed: list[LineStock] = []
     refused: StockMove | None = None
     invalid: StockMove | None = None
@@ -159,7 +171,10 @@ def _change_lines(
                 refused = move
                 break
             changed.append(stock)
-        _record_changes(changed, reason, now)
+        if events_into is not None:
+            events_into.extend(_events(changed, reason, now))
+        else:
+            _record_changes(changed, reason, now)
     if invalid is not None:
         raise ValueError(f"boxes must be a whole number greater than 0, not {invalid.boxes!r}")
     if refused is not None:
@@ -168,18 +183,23 @@ def _change_lines(
     return changed
 
 
-def _record_changes(changed: list[LineStock], reason: str, now: dt.datetime) -> None:
-    by_company: dict[int, list[tuple[str, dict, int | None]]] = {}
-    for stock in changed:
-        by_company.setdefault(stock.company_id, []).append(
-            (
-                "inventory.changed",
-                inventory_changed_data(stock.origin, stock.line_id, stock.free, reason, now),
-                stock.reserved_for_id,
-            )
+def _events(changed: list[LineStock], reason: str, now: dt.datetime) -> list[Event]:
+    return [
+        (
+            "inventory.changed",
+            inventory_changed_data(stock.origin, stock.line_id, stock.free, reason, now),
+            stock.reserved_for_id,
         )
-    for company, events in by_company.items():
-        record_events(company, events)
+        for stock in changed
+    ]
+
+
+def _record_changes(changed: list[LineStock], reason: str, now: dt.datetime) -> None:
+    by_company: dict[int, list[LineStock]] = {}
+    for stock in changed:
+        by_company.setdefault(stock.company_id, []).append(stock)
+    for company, stocks in by_company.items():
+        record_events(company, _events(stocks, reason, now))
 
 
 def _refuse(reason: str, current: LineStock, boxes: int) -> LineStock:
@@ -256,9 +276,15 @@ def in_lock_order(moves: Iterable[StockMove]) -> list[StockMove]:
     return [StockMove(origin, line_id, boxes) for (origin, line_id), boxes in sorted(merged.items())]
 
 
-def sell_held_lines(moves: Iterable[StockMove], *, company_id: int | None = None) -> list[LineStock]:
-    """Sell the held boxes of several lines, in lock order. Raises as `sell_held_boxes`."""
-    return _change_lines("held_sale", in_lock_order(moves), _SELL_HELD, _HELD_GUARD, company_id)
+def sell_held_lines(
+    moves: Iterable[StockMove], *, company_id: int | None = None, events_into: list[Event] | None = None
+) -> list[LineStock]:
+    """Sell the held boxes of several lines, in lock order. Raises as `sell_held_boxes`.
+
+    With `events_into` (and `company_id`) the `inventory.changed` events are appended to that list
+    for the caller to record with its own events in one batch (checkout: one outbox write).
+    """
+    return _change_lines("held_sale", in_lock_order(moves), _SELL_HELD, _HELD_GUARD, company_id, events_into)
 
 
 def release_held_lines(moves: Iterable[StockMove], *, company_id: int | None = None) -> list[LineStock]:

@@ -505,8 +505,13 @@ def checkout_invoice(company: Company, number: str | int, location_id: int | Non
 
 
 def _invoice_event(event_type: str, invoice: Invoice) -> None:
-    record_event(
-        invoice.company_id,
+    _, data, customer_id = invoice_event(event_type, invoice)
+    record_event(invoice.company_id, event_type, data, customer_id=customer_id)
+
+
+def invoice_event(event_type: str, invoice: Invoice) -> tuple[str, dict, int | None]:
+    """Return an invoice's event as `record_events` takes it: (type, data, customer id)."""
+    return (
         event_type,
         {
             "invoiceId": invoice.pk,
@@ -516,7 +521,7 @@ def _invoice_event(event_type: str, invoice: Invoice) -> None:
             "status": int(invoice.status),
             "total": str(invoice.total),
         },
-        customer_id=invoice.customer_id,
+        invoice.customer_id,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -25,6 +27,8 @@ from stemlink.orders.models import (
 )
 from stemlink.orders.weborders import expire_overdue_web_orders
 from stemlink.tenancy.models import Company
+
+D = TypeVar("D", Invoice, Prebook)
 
 
 @dataclass(frozen=True)
@@ -145,45 +149,52 @@ class InvoiceFilter:
     search: str = ""
 
 
+def _shared_filters(
+    documents: QuerySet[D], flt: InvoiceFilter | PrebookFilter, parse_number: Callable[[str], int | None]
+) -> QuerySet[D]:
+    """Narrow invoices or prebooks by what both lists offer: customer, status, number, carrier,
+    e-commerce or not, location, changed since, part of the customer's or carrier's name, and a
+    person's search box (a number as `parse_number` reads it, else part of a customer's name)."""
+    exact = {
+        "customer": flt.customer,
+        "status": flt.status,
+        "number": flt.number,
+        "carrier_id": flt.carrier_id,
+        "is_ecommerce": flt.is_ecommerce,
+        "location_id": flt.location_id,
+        "updated_on__gte": flt.updated_since,
+    }
+    documents = documents.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
+    if flt.customer_name:
+        documents = documents.filter(customer__name__icontains=flt.customer_name)
+    if flt.carrier_name:
+        documents = documents.filter(carrier__name__icontains=flt.carrier_name)
+    text = flt.search.strip()
+    if text:
+        number = parse_number(text)
+        documents = (
+            documents.filter(number=number)
+            if number is not None
+            else documents.filter(customer__name__icontains=text)
+        )
+    return documents
+
+
 def invoices_matching(company: Company, flt: InvoiceFilter) -> QuerySet[Invoice]:
     """Return the company's invoices that match `flt` (unordered: each list orders them its own way)."""
-    invoices = Invoice.objects.filter(company=company)
-    if flt.customer is not None:
-        invoices = invoices.filter(customer=flt.customer)
-    if flt.status is not None:
-        invoices = invoices.filter(status=flt.status)
-    if flt.customer_name:
-        invoices = invoices.filter(customer__name__icontains=flt.customer_name)
-    if flt.carrier_id is not None:
-        invoices = invoices.filter(carrier_id=flt.carrier_id)
-    if flt.carrier_name:
-        invoices = invoices.filter(carrier__name__icontains=flt.carrier_name)
+    # A number in the search box may carry the W/T prefix invoices are shown with.
+    invoices = _shared_filters(Invoice.objects.filter(company=company), flt, rules.parse_invoice_number)
     if flt.product:
         invoices = invoices.filter(
             Q(items__product__description__icontains=flt.product)
             | Q(items__product__code__iexact=flt.product)
         ).distinct()
-    if flt.number is not None:
-        invoices = invoices.filter(number=flt.number)
     if flt.invoice_id is not None:
         invoices = invoices.filter(pk=flt.invoice_id)
-    if flt.is_ecommerce is not None:
-        invoices = invoices.filter(is_ecommerce=flt.is_ecommerce)
-    if flt.updated_since is not None:
-        invoices = invoices.filter(updated_on__gte=flt.updated_since)
-    if flt.location_id is not None:
-        invoices = invoices.filter(location_id=flt.location_id)
     if flt.location_ids is not None:
         invoices = invoices.filter(location_id__in=flt.location_ids)
     if flt.exclude_transfer:
         invoices = invoices.exclude(prefix=InvoicePrefix.TRANSFER)
-    if flt.search.strip():
-        number = rules.parse_invoice_number(flt.search)
-        invoices = (
-            invoices.filter(number=number)
-            if number is not None
-            else invoices.filter(customer__name__icontains=flt.search.strip())
-        )
     return invoices
 
 
@@ -216,31 +227,17 @@ class PrebookFilter:
     search: str = ""
 
 
+def _prebook_number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def prebooks_matching(company: Company, flt: PrebookFilter) -> QuerySet[Prebook]:
     """Return the company's prebooks that match `flt` (unordered: each list orders them its own way)."""
-    prebooks = Prebook.objects.filter(company=company)
-    if flt.status is not None:
-        prebooks = prebooks.filter(status=flt.status)
-    if flt.customer is not None:
-        prebooks = prebooks.filter(customer=flt.customer)
-    if flt.number is not None:
-        prebooks = prebooks.filter(number=flt.number)
-    if flt.customer_name:
-        prebooks = prebooks.filter(customer__name__icontains=flt.customer_name)
-    if flt.carrier_id is not None:
-        prebooks = prebooks.filter(carrier_id=flt.carrier_id)
-    if flt.carrier_name:
-        prebooks = prebooks.filter(carrier__name__icontains=flt.carrier_name)
+    prebooks = _shared_filters(Prebook.objects.filter(company=company), flt, _prebook_number)
     if flt.customer_po:
         prebooks = prebooks.filter(customer_po__iexact=flt.customer_po)
-    if flt.is_ecommerce is not None:
-        prebooks = prebooks.filter(is_ecommerce=flt.is_ecommerce)
     if flt.checkout_status is not None:
         prebooks = prebooks.filter(checkout_status=flt.checkout_status)
-    if flt.location_id is not None:
-        prebooks = prebooks.filter(location_id=flt.location_id)
-    if flt.updated_since is not None:
-        prebooks = prebooks.filter(updated_on__gte=flt.updated_since)
     if flt.sales_person_id is not None:
         prebooks = prebooks.filter(customer__sales_rep_id=flt.sales_person_id)
     if flt.standing_order_number is not None:
@@ -251,14 +248,6 @@ def prebooks_matching(company: Company, flt: PrebookFilter) -> QuerySet[Prebook]
         prebooks = prebooks.filter(truck_date__gte=flt.truck_date_from)
     if flt.truck_date_to is not None:
         prebooks = prebooks.filter(truck_date__lte=flt.truck_date_to)
-    text = flt.search.strip()
-    if text:
-        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
-        prebooks = (
-            prebooks.filter(number=number)
-            if number is not None
-            else prebooks.filter(customer__name__icontains=text)
-        )
     return prebooks
 
 

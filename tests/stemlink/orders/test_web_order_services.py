@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stemlink.errors import InvalidState, NotAvailable, NotFound, PriceChanged, ValidationFailed
@@ -279,6 +281,32 @@ def test_autoconfirming_companies_get_confirmed_invoices(world: World) -> None:
     assert checkout.invoices[0].status == InvoiceStatus.CONFIRMED
     assert checkout.invoices[0].confirmed_on is not None
     assert len(events("invoice.confirmed")) == 1
+
+
+def test_checkout_writes_its_events_in_one_batch_in_the_order_they_happened(world: World) -> None:
+    world.company.autoconfirm_on_checkout = True
+    world.company.save()
+    a, b = make_line(world), make_line(world)
+    first = weborders.add_web_order_item(world.company, world.customer, on_hand(world, b))
+    order = first.web_order
+    weborders.add_web_order_item(world.company, world.customer, on_hand(world, a, web_order_id=order.id))
+    before = OutboxEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    with CaptureQueriesContext(connection) as captured:
+        checkout = weborders.checkout_web_order(world.company, world.customer, order.id)
+    written = list(OutboxEvent.objects.filter(id__gt=before).order_by("id"))
+    # The sales in lock order (line ids), then the checkout, then the confirmation.
+    assert [(e.event_type, e.payload.get("inventoryId")) for e in written] == [
+        ("inventory.changed", a.id),
+        ("inventory.changed", b.id),
+        ("web_order.checked_out", None),
+        ("invoice.confirmed", None),
+    ]
+    assert written[1].payload["reason"] == "held_sale"
+    assert written[3].payload["invoiceId"] == checkout.invoices[0].id
+    inserts = [
+        q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "integrations_outboxevent"')
+    ]
+    assert len(inserts) == 1
 
 
 def test_future_lines_check_out_into_a_checked_out_prebook(world: World) -> None:
