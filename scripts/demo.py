@@ -4,8 +4,9 @@ Called by `make demo`. It migrates both databases, loads the two demo companies 
 Miami, the exporter in Bogotá), hands each one's BloomNet tokens and IDs to the marketplace (through
 environment variables of the child processes, never a file or a command line) so the marketplace
 has both as suppliers, registers the marketplace's webhooks, starts the four processes and prints
-where to go and how to sign in. The Bogotá users' password is generated here on every run and
-printed once, in that summary. Ctrl-C stops everything.
+where to go and how to sign in. One password for every demo login (the users of both companies,
+the marketplace's florist and operator) is generated here on every run, handed to the commands
+that set it through their environment, and printed once, in that summary. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ MARKETPLACE = str(BIN / "marketplace")
 HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 STEMLINK_PORT = int(os.environ.get("STEMLINK_PORT", "8000"))
 MARKETPLACE_PORT = int(os.environ.get("MARKETPLACE_PORT", "8100"))
-DEMO_PASSWORD = "flowers-demo"
 FLORIST_EMAIL = "florist@example.com"
 # The demo companies, as `stemlink demo-data` names them (the first also gets the marketplace logins).
 MIAMI = "Sunrise Flowers Miami"
@@ -79,7 +79,7 @@ def wait_for(url: str, seconds: float, procs: list[subprocess.Popen]) -> None:
 
 
 def connect_supplier(
-    company: str, env: dict[str, str], stemlink_url: str, marketplace_url: str, *, make_logins: bool
+    company: str, env: dict[str, str], stemlink_url: str, marketplace_url: str, *, logins_password: str = ""
 ) -> dict:
     """Hand one demo company's BloomNet tokens to the marketplace and register its webhook."""
     say(f"Handing {company}'s BloomNet tokens and IDs to the marketplace …")
@@ -97,7 +97,7 @@ def connect_supplier(
     )
     connect = [
         MARKETPLACE,
-        "setup-demo-supplier" if make_logins else "connect-supplier",
+        "setup-demo-supplier" if logins_password else "connect-supplier",
         "--name",
         company,
         "--base-url",
@@ -111,10 +111,10 @@ def connect_supplier(
         "--wait",
         "30",
     ]
-    if make_logins:
+    if logins_password:
         # The operator and the florist: made once, with the first supplier.
         connect += ["--operator-username", "operator", "--florist-email", FLORIST_EMAIL]
-        connect_env["MARKETPLACE_DEMO_PASSWORD"] = DEMO_PASSWORD
+        connect_env["MARKETPLACE_DEMO_PASSWORD"] = logins_password
     if handover.get("locationId"):
         connect += ["--location-id", str(handover["locationId"])]
     output = run(connect, connect_env, capture=True)
@@ -157,8 +157,9 @@ def main() -> None:
 
     say("Preparing Stemlink's database and demo data …")
     run([STEMLINK, "migrate", "--no-input", "-v", "0"], env)
-    second_password = secrets.token_urlsafe(12)
-    run([STEMLINK, "demo-data"], dict(env, STEMLINK_DEMO_SECOND_PASSWORD=second_password))
+    # One password for every demo login, new on every run: in no file, only in the summary below.
+    password = secrets.token_urlsafe(12)
+    run([STEMLINK, "demo-data"], dict(env, STEMLINK_DEMO_PASSWORD=password))
     say("Preparing the marketplace's database …")
     run([MARKETPLACE, "migrate", "--no-input", "-v", "0"], env)
 
@@ -187,8 +188,8 @@ def main() -> None:
     wait_for(f"{stemlink_url}/api/openapi.json", 60, procs)
 
     connected = [
-        connect_supplier(MIAMI, env, stemlink_url, marketplace_url, make_logins=True),
-        connect_supplier(BOGOTA, env, stemlink_url, marketplace_url, make_logins=False),
+        connect_supplier(MIAMI, env, stemlink_url, marketplace_url, logins_password=password),
+        connect_supplier(BOGOTA, env, stemlink_url, marketplace_url),
     ]
 
     procs.append(subprocess.Popen([STEMLINK, "worker"], env=env, cwd=ROOT))
@@ -205,15 +206,17 @@ def main() -> None:
 ==================================================================================
  Stemlink is running with two demo companies, both suppliers of the demo marketplace.
 
+ Password for every sign-in below:   {password}
+ (a new one on every `make demo`, shown only here)
+
  Stemlink back office   {stemlink_url}/
    {MIAMI} ({connected[0]["timeZone"]}, Company ID {connected[0]["companyId"]}):
-     admin / {DEMO_PASSWORD}   (administrator)      rep / {DEMO_PASSWORD}   (sales rep)
+     admin (administrator), rep (sales rep), warehouse, accounting
    {BOGOTA} ({connected[1]["timeZone"]}, Company ID {connected[1]["companyId"]}):
-     bogota-admin / {second_password}   bogota-rep / {second_password}
-     (a new password on every `make demo`, shown only here)
+     bogota-admin, bogota-rep, bogota-warehouse, bogota-accounting
  Stemlink API docs      {stemlink_url}/api/docs
  Marketplace            {marketplace_url}/
-     florist: {FLORIST_EMAIL} / {DEMO_PASSWORD}    operator: operator / {DEMO_PASSWORD}
+     florist: {FLORIST_EMAIL}    operator: operator
 
  Buy on the marketplace; the order waits under Orders in the back office to confirm.
  Ctrl-C stops everything.

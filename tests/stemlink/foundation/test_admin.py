@@ -73,7 +73,7 @@ def test_no_demo_user_is_a_superuser_or_staff(django_user_model):
 
 
 def test_a_demo_database_made_before_keeps_no_superuser(django_user_model):
-    django_user_model.objects.create_superuser("admin", "admin@example.com", "flowers-demo")
+    django_user_model.objects.create_superuser("admin", "admin@example.com", "an-older-demo-password")
     call_command("demo-data")
     admin = django_user_model.objects.get(username="admin")
     assert not admin.is_superuser and not admin.is_staff

@@ -2,6 +2,7 @@
 
 The demo wholesaler is in Miami (America/New_York), the second demo company in Bogotá
 (America/Bogota): each has its own master data, users and inventory, dated by its own today.
+Every demo user's password is generated on every run, never a literal in the source.
 """
 
 import datetime as dt
@@ -21,12 +22,13 @@ from stemlink.api.models import ApiToken
 from stemlink.api.services import authenticate_token
 from stemlink.catalog.models import BoxType, Carrier, Category, Product
 from stemlink.customers.models import Customer
-from stemlink.demo.build import COMPANY_NAME, SECOND_COMPANY_NAME, SECOND_USERNAMES
+from stemlink.demo.build import COMPANY_NAME, MIAMI, SECOND_COMPANY_NAME, SECOND_USERNAMES
 from stemlink.integrations.models import PartnerEndpoint
 from stemlink.inventory.models import FutureLine, InventoryLine
 from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company, Membership
 from tests.clock import at, freeze
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,12 @@ def _counts():
     }
 
 
-def test_demo_data_is_a_realistic_wholesaler(capsys):
+MIAMI_USERNAMES = tuple(username for username, *_ in MIAMI.users)
+PRINTED = re.compile(r"Every demo user's password: (\S+) \(new on every run; shown only now\)")
+
+
+def test_demo_data_is_a_realistic_wholesaler(capsys, monkeypatch):
+    monkeypatch.delenv("STEMLINK_DEMO_PASSWORD", raising=False)
     call_command("demo-data")
     company = Company.objects.get(name=COMPANY_NAME)
     assert company.time_zone == "America/New_York"  # Miami's zone: the tz database has no America/Miami
@@ -56,9 +63,9 @@ def test_demo_data_is_a_realistic_wholesaler(capsys):
     assert Customer.objects.filter(company=company, name="BloomNet").exists()
     roles = set(Membership.objects.filter(company=company).values_list("role", flat=True))
     assert roles == {"admin", "sales_rep", "warehouse", "accounting"}
-    user = get_user_model().objects.get(username="admin")
-    assert user.check_password("flowers-demo")
     out = capsys.readouterr().out
+    user = get_user_model().objects.get(username="admin")
+    assert user.check_password(PRINTED.search(out).group(1))  # type: ignore[union-attr]
     assert "On-hand lines" in out and f"Company ID {company.pk}" in out
 
 
@@ -84,9 +91,9 @@ def test_every_demo_line_has_a_consistent_pack():
 def _demo_data(monkeypatch=None, password: str = "") -> str:
     if monkeypatch is not None:
         if password:
-            monkeypatch.setenv("STEMLINK_DEMO_SECOND_PASSWORD", password)
+            monkeypatch.setenv("STEMLINK_DEMO_PASSWORD", password)
         else:
-            monkeypatch.delenv("STEMLINK_DEMO_SECOND_PASSWORD", raising=False)
+            monkeypatch.delenv("STEMLINK_DEMO_PASSWORD", raising=False)
     out = io.StringIO()
     call_command("demo-data", stdout=out)
     return out.getvalue()
@@ -116,27 +123,34 @@ def test_the_second_demo_company_is_in_bogota_with_its_own_master_data(monkeypat
     assert f"{bogota.name}, Company ID {bogota.pk} (America/Bogota)" in output
 
 
-def test_the_bogota_password_is_generated_printed_once_and_new_on_every_run(monkeypatch):
+def test_the_demo_password_is_generated_printed_once_and_new_on_every_run(monkeypatch):
+    """One password for every demo user of both companies: generated, shown once, replaced by a re-run."""
+    users = get_user_model().objects.filter(username__in=MIAMI_USERNAMES + SECOND_USERNAMES)
     first = _demo_data(monkeypatch)
-    password = re.search(r"each with (\S+) \(new on every run; shown only now\)", first).group(1)  # type: ignore[union-attr]
+    password = PRINTED.search(first).group(1)  # type: ignore[union-attr]
     assert len(password) >= 16 and password not in Path(__file__).read_text()
-    user = get_user_model().objects.get(username="bogota-rep")
-    assert user.check_password(password) and not user.check_password("flowers-demo")
     assert first.count(password) == 1
+    assert users.count() == 8 and all(user.check_password(password) for user in users)
     second = _demo_data(monkeypatch)
-    again = re.search(r"each with (\S+) \(new on every run", second).group(1)  # type: ignore[union-attr]
+    again = PRINTED.search(second).group(1)  # type: ignore[union-attr]
     assert again != password
-    user.refresh_from_db()
-    assert user.check_password(again) and not user.check_password(password)
-    # Miami's users keep the documented demo password.
-    assert get_user_model().objects.get(username="rep").check_password("flowers-demo")
+    assert all(user.check_password(again) and not user.check_password(password) for user in users.all())
 
 
-def test_the_launcher_hands_the_bogota_password_in_the_environment_and_it_is_not_printed(monkeypatch):
+def test_the_launcher_hands_the_demo_password_in_the_environment_and_it_is_not_printed(monkeypatch):
     output = _demo_data(monkeypatch, password="handed-over-by-the-launcher")
     assert "handed-over-by-the-launcher" not in output
-    assert "the password in STEMLINK_DEMO_SECOND_PASSWORD" in output
-    assert get_user_model().objects.get(username="bogota-admin").check_password("handed-over-by-the-launcher")
+    assert "the one in STEMLINK_DEMO_PASSWORD" in output
+    for username in ("admin", "rep", "bogota-admin", "bogota-accounting"):
+        assert get_user_model().objects.get(username=username).check_password("handed-over-by-the-launcher")
+
+
+def test_a_real_user_with_a_demo_username_keeps_their_password(monkeypatch, world):
+    real = make_user(world.company, username="rep", role="sales_rep", password="real-reps-own-2026")
+    _demo_data(monkeypatch, password="handed-over-by-the-launcher")
+    real.refresh_from_db()
+    assert real.check_password("real-reps-own-2026")
+    assert get_user_model().objects.get(username="warehouse").check_password("handed-over-by-the-launcher")
 
 
 def test_each_demo_company_is_dated_by_its_own_today(monkeypatch):
