@@ -22,7 +22,8 @@ what a full sync by cursor costs a marketplace (calls, seconds) and how many fit
 quota of one paid user (`marketplace.sync.rules.full_sync_budget`).
 Run: `.venv/bin/python bench/inventory_feed.py --sizes 5000,50000,500000`
 (`--only sqlite|postgresql`, `PG_URL` for the server, default the local one; `BENCH_REPEATS`,
-default 5; `BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first).
+default 5; `BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first; `BENCH_KEEP=<dir>`
+keeps the loaded databases and reuses them in the next run, which then skips the load).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 # Share of products the wholesaler has deactivated (a catalogue in service keeps old varieties):
 # their lines are left out of the feed, and of the baseline, which then also reads `active`.
 INACTIVE_SHARE = float(os.environ.get("BENCH_INACTIVE_SHARE", "0"))
+# A folder to keep the loaded databases in (SQLite files there, PostgreSQL databases named
+# stemlink_bench_kept_<lines>): a later run reuses them and skips the load. Unset: fresh, then dropped.
+KEEP = os.environ.get("BENCH_KEEP", "")
 
 
 def _child(lines: int) -> None:
@@ -56,23 +60,32 @@ def _child(lines: int) -> None:
     import django
 
     django.setup()
-    import datetime as dt
+    from django.core.management import call_command
+
+    from stemlink.customers.models import Customer
+
+    call_command("migrate", verbosity=0)
+
+    # A database kept from an earlier run (BENCH_KEEP) already holds its lines: reuse it as it is.
+    loaded_before = Customer.objects.filter(company__name="Bench Wholesaler", code="BLOOMNET").first()
+    if loaded_before is not None:
+        world_company, customer = loaded_before.company, loaded_before
+        print(f"  reused the {lines:,} lines loaded by an earlier run", flush=True)
+        loaded_at = time.perf_counter() - 3600.0
+    else:
+        world_company, customer, loaded_at = _load(lines)
+    _measure(lines, world_company, customer, loaded_at)
+
+
+def _load(lines: int) -> tuple:
+    """Load the catalogue, in one transaction: one commit, not one a statement."""
     import random
     from decimal import Decimal
 
-    import orjson
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
+    from django.db import connection, transaction
     from django.utils import timezone
-    from tests.api_helpers import issue_token
     from tests.factories import make_customer, make_product, make_world
 
-    from stemlink.api import envelope
-    from stemlink.api.registry import CU, CallContext, load_all_methods
-    from stemlink.inventory.models import FutureLine, InventoryLine
-
-    call_command("migrate", verbosity=0)
     rng = random.Random(20261128)
     world = make_world("Bench Wholesaler")
     # The run's own quota: a few thousand calls a size must never stop with quota_exceeded.
@@ -136,6 +149,30 @@ def _child(lines: int) -> None:
                 cursor.executemany(sql, values[start : start + 5000])
 
     started = time.perf_counter()
+    with transaction.atomic():
+        _load_lines(lines, rng, pack, insert, today)
+    if INACTIVE_SHARE:
+        from stemlink.catalog.models import Product
+
+        hidden = products[: int(len(products) * INACTIVE_SHARE)]
+        Product.objects.filter(pk__in=[p.pk for p in hidden]).update(active=False)
+    # A database in service has its statistics (PostgreSQL's autovacuum, SQLite's `PRAGMA optimize`):
+    # give the fresh one the same, so both the baseline and the sync are planned as in production.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+    loaded_at = time.perf_counter()
+    print(f"  loaded {lines:,} lines in {loaded_at - started:.1f}s", flush=True)
+    return world.company, customer, loaded_at
+
+
+def _load_lines(lines: int, rng, pack, insert, today) -> None:
+    import datetime as dt
+
+    from stemlink.inventory.models import FutureLine, InventoryLine
+
     on_hand_count = lines * 4 // 5
     batch: list = []
     for _ in range(on_hand_count):
@@ -168,23 +205,25 @@ def _child(lines: int) -> None:
             }
         )
     insert(FutureLine, batch)
-    if INACTIVE_SHARE:
-        from stemlink.catalog.models import Product
 
-        hidden = products[: int(len(products) * INACTIVE_SHARE)]
-        Product.objects.filter(pk__in=[p.pk for p in hidden]).update(active=False)
-    # A database in service has its statistics (PostgreSQL's autovacuum, SQLite's `PRAGMA optimize`):
-    # give the fresh one the same, so both the baseline and the sync are planned as in production.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM")
-    loaded_at = time.perf_counter()
-    print(f"  loaded {lines:,} lines in {loaded_at - started:.1f}s", flush=True)
+
+def _measure(lines: int, company, customer, loaded_at: float) -> None:
+    import datetime as dt
+
+    import orjson
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+    from tests.api_helpers import issue_token
+
+    from stemlink.api import envelope
+    from stemlink.api.registry import CU, CallContext, load_all_methods
+    from stemlink.inventory.models import FutureLine, InventoryLine
+
+    today = timezone.now().date()
 
     spec = load_all_methods()["ecommerce/inventory.list"]
-    ctx = CallContext(company=world.company, token_type=CU, customer=customer, method=spec.name)
+    ctx = CallContext(company=company, token_type=CU, customer=customer, method=spec.name)
 
     def sync_through_handler() -> int:
         seen, page = 0, 1
@@ -209,8 +248,8 @@ def _child(lines: int) -> None:
                 return seen
 
     client = Client()
-    token = issue_token(world.company, "customer", customer=customer, description="bench")
-    headers = {"authenticationToken": token, "X-ACCOUNT": str(world.company.pk)}
+    token = issue_token(company, "customer", customer=customer, description="bench")
+    headers = {"authenticationToken": token, "X-ACCOUNT": str(company.pk)}
 
     def sync_through_http(by_cursor: bool) -> int:
         seen, page, cursor = 0, 1, None
@@ -278,8 +317,8 @@ def _child(lines: int) -> None:
     def baseline() -> int:
         ops = connection.ops
         params = [
-            world.company.pk,
-            world.company.pk,
+            company.pk,
+            company.pk,
             ops.adapt_datefield_value(today),
             ops.adapt_datefield_value(ecommerce_horizon(today)),
         ]
@@ -455,24 +494,28 @@ def main() -> int:
 
         @contextlib.contextmanager
         def sqlite(lines: int) -> Iterator[str]:
-            path = Path(tmp) / f"bench-{lines}.sqlite3"
+            path = Path(KEEP or tmp) / f"bench-{lines}.sqlite3"
             try:
                 yield f"sqlite:///{path}"
             finally:
-                path.unlink(missing_ok=True)
+                if not KEEP:
+                    path.unlink(missing_ok=True)
 
         @contextlib.contextmanager
         def postgresql(lines: int) -> Iterator[str]:
             import psycopg
 
-            name = f"stemlink_bench_{os.getpid()}_{lines}"
+            name = f"stemlink_bench_kept_{lines}" if KEEP else f"stemlink_bench_{os.getpid()}_{lines}"
             with psycopg.connect(PG_URL, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
+                exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+                if not exists:
+                    admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
             finally:
-                with psycopg.connect(PG_URL, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if not KEEP:
+                    with psycopg.connect(PG_URL, autocommit=True) as admin:
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
         url_for = {"SQLite": sqlite, "PostgreSQL": postgresql}
         for label, only in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):
