@@ -13,8 +13,9 @@ itself is never refused, then times a full sync at 500 rows a page:
   whole gateway: token check, quota, audit), as a Komet client reads them;
 - cursor: through HTTP, each page asked for by the last answer's nextCursor, as the reference
   marketplace reads them;
-- busy: through the handler by cursor, the total counted again on every page (a feed whose stock
-  changes every few seconds).
+- busy: through the handler by cursor, a line changed just before the sync and nothing remembered
+  (a feed whose stock changes every few seconds): the total counted on the first page, then carried
+  with the fingerprint of the last seconds' changes (`feed._Window`).
 
 It prints, per database, the milliseconds per page at each size side by side, the full sync through
 the handler over the raw query, and the per-page cost at the largest size over the smallest; and
@@ -208,7 +209,6 @@ def _load_lines(lines: int, rng, pack, insert, today) -> None:
 
 
 def _measure(lines: int, company, customer, loaded_at: float) -> None:
-    import datetime as dt
 
     import orjson
     from django.db import connection
@@ -332,15 +332,14 @@ def _measure(lines: int, company, customer, loaded_at: float) -> None:
 
     from stemlink.inventory import feed
 
+    busy_line = InventoryLine.objects.filter(company=company).order_by("pk").values_list("pk", flat=True)[:1]
+
     def sync_busy() -> int:
-        # A feed whose stock changes every few seconds has its total counted on every page.
+        # A feed whose stock changed within the last seconds (a line just now), nothing remembered:
+        # its total is counted on the first page and carried with the state of those seconds.
+        InventoryLine.objects.filter(pk__in=list(busy_line)).update(updated_on=timezone.now())
         feed.forget_remembered_totals()
-        quiet = feed.QUIET_BEFORE_REMEMBERING
-        feed.QUIET_BEFORE_REMEMBERING = dt.timedelta(days=3650)
-        try:
-            return sync_by_cursor_through_handler()
-        finally:
-            feed.QUIET_BEFORE_REMEMBERING = quiet
+        return sync_by_cursor_through_handler()
 
     if os.environ.get("BENCH_EXPLAIN"):
         # How the database finds a page by cursor: the plan of its (first) statement.
@@ -361,8 +360,8 @@ def _measure(lines: int, company, customer, loaded_at: float) -> None:
                 cursor.execute(explain + sql)
                 print("\n".join("    " + " ".join(str(c) for c in row) for row in cursor.fetchall()))
 
-    # A quiet feed reuses its count: let the load settle past the quiet period first.
-    settle = feed.QUIET_BEFORE_REMEMBERING.total_seconds() - (time.perf_counter() - loaded_at)
+    # A quiet feed's state needs no fingerprint of its last seconds: let the load settle past them.
+    settle = feed.COMMIT_LAG.total_seconds() - (time.perf_counter() - loaded_at)
     time.sleep(max(0.0, settle) + 0.5)
     runs = {
         "raw": baseline,
