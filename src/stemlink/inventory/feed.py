@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.core import signing
@@ -263,19 +264,37 @@ class _Origin:
             )
         return sql
 
-    def columns(self, quantity_sql: str) -> str:
-        """The select list of this origin's page rows, in the order of `FEED_COLUMNS`."""
-        # Dates and the change time leave the database already written as the API writes them,
-        # so no row needs a conversion in Python.
-        on_hand = self.origin == ON_HAND
+    def columns(self, quantity_sql: str, shape: _Shape) -> str:
+        """The select list of this origin's page rows, in the order of `FEED_COLUMNS`.
+
+        Every answered value leaves the database as the API answers it (ids as text, dates and the
+        change time written out, the quantity never below 0, the on-hand ship dates and the vendor
+        filled in), so a row needs no work in Python but its price.
+        """
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's scalar MAX
+        if self.origin == ON_HAND:
+            # Literals of our own making (ISO dates), not input: the same for every line of the call.
+            first, last = (f"'{day.isoformat()}'" for day in rules.on_hand_ship_dates(shape.today))
+        else:
+            first = f"{greatest}({_date_sql('l.available_from')}, '{shape.today.isoformat()}')"
+            last = _date_sql("l.available_to")
         fill = {
             "origin": str(self.origin),
-            "quantity": quantity_sql,
-            "available_from": "NULL" if on_hand else _date_sql("l.available_from"),
-            "available_to": "NULL" if on_hand else _date_sql("l.available_to"),
+            "quantity": f"{greatest}({quantity_sql}, 0)",
+            "available_from": first,
+            "available_to": last,
+            "vendor": "v.name" if shape.show_vendors else "NULL",
             "updated_on": _timestamp_sql("l.updated_on"),
         }
         return ", ".join(sql.format(**fill) for _, sql in FEED_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What an answered row's values depend on besides the line: the company's day, its vendor setting."""
+
+    today: dt.date
+    show_vendors: bool
 
 
 # The columns of a page row, declared once: (answer key, select expression). The page statement's
@@ -284,7 +303,7 @@ class _Origin:
 # `{...}` parts depend on the origin and the call (see `_Origin.columns`).
 FEED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inventoryOrigin", "{origin}"),
-    ("inventoryIds", "l.id"),  # answered as text
+    ("inventoryIds", "CAST(l.id AS TEXT)"),  # answered as text
     ("companyProductId", "l.product_id"),
     ("productCode", "p.code"),
     ("productDescription", "p.description"),
@@ -298,22 +317,36 @@ FEED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("bunches", "l.bunches"),
     ("stemsBunch", "l.stems_bunch"),
     ("unitsPerBox", "l.units_per_box"),
-    ("quantity", "{quantity}"),  # never below 0 in the answer
+    ("quantity", "{quantity}"),  # never below 0
     ("price", "l.price"),  # the line's price; the answer has the customer's (see Pricer)
-    ("availableFrom", "{available_from}"),  # NULL on hand: the answer has the on-hand ship dates
+    ("availableFrom", "{available_from}"),  # on hand: the on-hand ship dates; future: not before today
     ("availableTo", "{available_to}"),
-    ("vendorName", "v.name"),
+    ("vendorName", "{vendor}"),  # NULL unless the company shows its vendors
     ("locationId", "l.location_id"),
     ("updatedOn", "{updated_on}"),
     # Not answered, so last: a row zipped with the answer keys stops before them.
     ("_cost", "l.unit_cost"),
+    ("_line_id", "l.id"),  # the page's order and boundary
 )
 FEED_KEYS = tuple(key for key, _ in FEED_COLUMNS)
 ANSWER_KEYS = tuple(key for key in FEED_KEYS if not key.startswith("_"))
 assert FEED_KEYS[: len(ANSWER_KEYS)] == ANSWER_KEYS, "answered columns come first"
-# The page statement adds one column after these, the change stamp (NULL on every line row), and
-# orders by origin, then line id.
-_ORDER_BY = f"{FEED_KEYS.index('inventoryOrigin') + 1}, {FEED_KEYS.index('inventoryIds') + 1}"
+# The page statement adds one column after these, the change stamp (NULL on every line row); its
+# rows are put in order (origin, then line id) by `_in_order`.
+_ROW_ORDER = itemgetter(FEED_KEYS.index("inventoryOrigin"), FEED_KEYS.index("_line_id"))
+
+
+def _in_order(rows: list[Any]) -> list[Any]:
+    """A page statement's rows by origin, then line id (the state row, origin 0, first).
+
+    Sorted here rather than by an ORDER BY over the statement: the database would copy every
+    column of the page into a sorter, where the rows almost always come in this order already
+    (a run Python's sort checks in one pass).
+    """
+    rows.sort(key=_ROW_ORDER)
+    return rows
+
+
 _ORIGIN, _PRICE, _COST = (FEED_KEYS.index(k) for k in ("inventoryOrigin", "price", "_cost"))
 
 
@@ -330,15 +363,16 @@ def _timestamp_sql(column: str) -> str:
     """SQL writing a UTC timestamp column as `YYYY-MM-DDTHH:MM:SS`, as the API answers datetimes."""
     if connection.vendor == "postgresql":
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: slicing it in Python beats strftime in SQL, and
-    # the CAST keeps the driver from parsing it into a datetime first (see _date_sql).
-    return f"CAST({column} AS TEXT)"
+    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: two substrings, cheaper than strftime; an
+    # expression, so the driver does not parse it into a datetime first (see _date_sql).
+    return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 8)"
 
 
 @dataclass(frozen=True)
 class _Plan:
     """The WHERE of one origin for one call, and the quantity each line is answered with."""
 
+    shape: _Shape
     origin: _Origin
     where: str
     where_params: list[Any]
@@ -358,10 +392,12 @@ def _plan(
     origin: _Origin, company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
 ) -> _Plan:
     today = calendar.today(company, now)
+    shape = _Shape(today, company.show_vendors)
     scope_sql, scope_params = origin.scope_condition(company.pk, customer.pk, flt)
     visible_sql, visible_params = origin.visible_condition(flt, today, company.pk)
     if flt.all_in_scope:
         return _Plan(
+            shape,
             origin,
             scope_sql,
             scope_params,
@@ -370,6 +406,7 @@ def _plan(
         )
     if flt.updated_as_of is None:
         return _Plan(
+            shape,
             origin,
             f"{scope_sql} AND {visible_sql}",
             scope_params + visible_params,
@@ -382,6 +419,7 @@ def _plan(
         origin, company, customer, flt, now, visible_sql, visible_params
     )
     return _Plan(
+        shape,
         origin,
         f"{scope_sql} AND ({delta_sql})",
         scope_params + delta_params,
@@ -473,33 +511,19 @@ class Pricer:
         )
 
 
-def _items(
-    rows: Iterable[Sequence[Any]], pricer: Pricer, today: dt.date, show_vendors: bool
-) -> list[dict[str, Any]]:
-    """Turn result rows into answer records: one pass, no query, no call per row it can avoid."""
-    on_hand_from, on_hand_to = (d.isoformat() for d in rules.on_hand_ship_dates(today))
-    today_text = today.isoformat()
+def _items(rows: Iterable[Sequence[Any]], pricer: Pricer) -> list[dict[str, Any]]:
+    """Turn result rows into answer records: a dict of the answered columns and the customer's price.
+
+    Everything else was written by the page statement as it is answered (see `_Origin.columns`).
+    """
     prices = pricer.cache
-    slice_stamps = connection.vendor != "postgresql"  # see _timestamp_sql
     items: list[dict[str, Any]] = []
     append = items.append
     for row in rows:
-        item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the stamp are no answer
-        if row[_ORIGIN] == ON_HAND:
-            item["availableFrom"], item["availableTo"] = on_hand_from, on_hand_to
-        elif item["availableFrom"] < today_text:
-            item["availableFrom"] = today_text
-        price, cost = row[_PRICE], row[_COST]
-        unit_price = prices.get((price, cost))
-        item["price"] = pricer(price, cost) if unit_price is None else unit_price
-        item["inventoryIds"] = str(item["inventoryIds"])
-        if item["quantity"] < 0:
-            item["quantity"] = 0
-        if not show_vendors:
-            item["vendorName"] = None
-        if slice_stamps:
-            updated_on = item["updatedOn"]
-            item["updatedOn"] = updated_on[:10] + "T" + updated_on[11:19]
+        item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the line id are no answer
+        key = (row[_PRICE], row[_COST])
+        unit_price = prices.get(key)
+        item["price"] = pricer(*key) if unit_price is None else unit_price
         append(item)
     return items
 
@@ -582,10 +606,10 @@ def _fingerprint_sql(company: Company, window: _Window) -> tuple[str, list[Any]]
 
 
 # The meta row's columns that carry the counts (integer columns of the line rows, for PostgreSQL's UNION).
-_COUNT_COLUMNS = (FEED_KEYS.index("inventoryIds"), FEED_KEYS.index("companyProductId"))
+_COUNT_COLUMNS = (FEED_KEYS.index("companyProductId"), FEED_KEYS.index("boxTypeId"))
 # The meta row's column that carries the window's fingerprint (a text column of the line rows).
 _FINGERPRINT = FEED_KEYS.index("productCode")
-_LINE_ID = FEED_KEYS.index("inventoryIds")
+_LINE_ID = FEED_KEYS.index("_line_id")
 
 
 def _page_part(plan: _Plan, *, after_id: int | None, limit: int, offset: int) -> tuple[str, list[Any]]:
@@ -597,7 +621,7 @@ def _page_part(plan: _Plan, *, after_id: int | None, limit: int, offset: int) ->
     seek = " AND l.id > %s" if after_id is not None else ""
     skip = " OFFSET %s" if offset else ""
     sql = (
-        f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f"SELECT {plan.origin.columns(plan.quantity, plan.shape)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
         f" FROM {plan.narrow_from()}"
         f" WHERE {plan.where}{seek} ORDER BY l.id LIMIT %s{skip}) page{n}"
         f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
@@ -642,7 +666,7 @@ def _page_sql(
         start += count
     if not selects:
         return None
-    return " UNION ALL ".join(selects) + f" ORDER BY {_ORDER_BY}", params
+    return " UNION ALL ".join(selects), params
 
 
 def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], str]:
@@ -697,8 +721,8 @@ def _seek(
         part_sql, part_params = _page_part(plan, after_id=after_id, limit=rows - len(lines), offset=0)
         if n == 0:
             meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=counted, window=window)
-            cursor.execute(f"{meta_sql} UNION ALL {part_sql} ORDER BY {_ORDER_BY}", meta_params + part_params)
-            meta, *found = cursor.fetchall()
+            cursor.execute(f"{meta_sql} UNION ALL {part_sql}", meta_params + part_params)
+            meta, *found = _in_order(cursor.fetchall())
             stamp = window.state(meta[-1], meta[_FINGERPRINT])
             if counted:
                 counts = [int(meta[column]) for column in _COUNT_COLUMNS[: len(plans)]]
@@ -708,7 +732,7 @@ def _seek(
             if counts is not None and counts[plans.index(plan)] == 0:
                 continue
             cursor.execute(part_sql, part_params)
-            found = cursor.fetchall()
+            found = _in_order(cursor.fetchall())
         lines.extend(found)
         if len(lines) >= rows:
             break
@@ -988,7 +1012,7 @@ def ecommerce_inventory(
                 )
                 assert statement is not None
                 db.execute(*statement)
-                meta, *found = db.fetchall()
+                meta, *found = _in_order(db.fetchall())
                 stamp = window.state(meta[-1], meta[_FINGERPRINT])
                 if stamp == known[0]:
                     lines, counts = found, known[1]
@@ -1000,7 +1024,7 @@ def ecommerce_inventory(
                 lines = []
                 if statement is not None:
                     db.execute(*statement)
-                    lines = db.fetchall()
+                    lines = _in_order(db.fetchall())
         if counts is None:
             counts, stamp = _count(db, plans, company, flt)
             counted = True
@@ -1009,7 +1033,7 @@ def ecommerce_inventory(
             _remember_counts(memo_key, stamp, counts)
         pricer = Pricer(customer, company, ecommerce=True)
         end = Boundary(int(lines[-1][_ORIGIN]), int(lines[-1][_LINE_ID])) if lines else None
-        items = _items(lines, pricer, today, company.show_vendors)
+        items = _items(lines, pricer)
     if boundary_key is not None:
         if end is not None:
             if len(_BOUNDARIES) >= _BOUNDARIES_MAX:
