@@ -13,8 +13,9 @@ itself is never refused, then times a full sync at 500 rows a page:
   whole gateway: token check, quota, audit), as a Komet client reads them;
 - cursor: through HTTP, each page asked for by the last answer's nextCursor, as the reference
   marketplace reads them;
-- busy: through the handler by cursor, the total counted again on every page (a feed whose stock
-  changes every few seconds).
+- busy: through the handler by cursor, a line changed just before the sync and nothing remembered
+  (a feed whose stock changes every few seconds): the total counted on the first page, then carried
+  with the fingerprint of the last seconds' changes (`feed._Window`).
 
 It prints, per database, the milliseconds per page at each size side by side, the full sync through
 the handler over the raw query, and the per-page cost at the largest size over the smallest; and
@@ -22,7 +23,9 @@ what a full sync by cursor costs a marketplace (calls, seconds) and how many fit
 quota of one paid user (`marketplace.sync.rules.full_sync_budget`).
 Run: `.venv/bin/python bench/inventory_feed.py --sizes 5000,50000,500000`
 (`--only sqlite|postgresql`, `PG_URL` for the server, default the local one; `BENCH_REPEATS`,
-default 5; `BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first).
+default 5; `BENCH_INACTIVE_SHARE=0.1` deactivates a tenth of the products first; `BENCH_KEEP=<dir>`
+keeps the loaded databases and reuses them in the next run, which then skips the load;
+`BENCH_CLOCK=cpu` times by CPU time, the whole cost on SQLite, steady on a loaded machine).
 """
 
 from __future__ import annotations
@@ -48,6 +51,13 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 # Share of products the wholesaler has deactivated (a catalogue in service keeps old varieties):
 # their lines are left out of the feed, and of the baseline, which then also reads `active`.
 INACTIVE_SHARE = float(os.environ.get("BENCH_INACTIVE_SHARE", "0"))
+# A folder to keep the loaded databases in (SQLite files there, PostgreSQL databases named
+# stemlink_bench_kept_<lines>): a later run reuses them and skips the load. Unset: fresh, then dropped.
+KEEP = os.environ.get("BENCH_KEEP", "")
+# BENCH_CLOCK=cpu times each run by the process's CPU time instead of the wall clock: on SQLite
+# (the database inside the process) that is the whole cost, and a loaded machine barely moves it.
+# Not for PostgreSQL, whose work is done by its own server process.
+CPU_CLOCK = os.environ.get("BENCH_CLOCK", "wall") == "cpu"
 
 
 def _child(lines: int) -> None:
@@ -56,23 +66,32 @@ def _child(lines: int) -> None:
     import django
 
     django.setup()
-    import datetime as dt
+    from django.core.management import call_command
+
+    from stemlink.customers.models import Customer
+
+    call_command("migrate", verbosity=0)
+
+    # A database kept from an earlier run (BENCH_KEEP) already holds its lines: reuse it as it is.
+    loaded_before = Customer.objects.filter(company__name="Bench Wholesaler", code="BLOOMNET").first()
+    if loaded_before is not None:
+        world_company, customer = loaded_before.company, loaded_before
+        print(f"  reused the {lines:,} lines loaded by an earlier run", flush=True)
+        loaded_at = time.perf_counter() - 3600.0
+    else:
+        world_company, customer, loaded_at = _load(lines)
+    _measure(lines, world_company, customer, loaded_at)
+
+
+def _load(lines: int) -> tuple:
+    """Load the catalogue, in one transaction: one commit, not one a statement."""
     import random
     from decimal import Decimal
 
-    import orjson
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
+    from django.db import connection, transaction
     from django.utils import timezone
-    from tests.api_helpers import issue_token
     from tests.factories import make_customer, make_product, make_world
 
-    from stemlink.api import envelope
-    from stemlink.api.registry import CU, CallContext, load_all_methods
-    from stemlink.inventory.models import FutureLine, InventoryLine
-
-    call_command("migrate", verbosity=0)
     rng = random.Random(20261128)
     world = make_world("Bench Wholesaler")
     # The run's own quota: a few thousand calls a size must never stop with quota_exceeded.
@@ -136,6 +155,30 @@ def _child(lines: int) -> None:
                 cursor.executemany(sql, values[start : start + 5000])
 
     started = time.perf_counter()
+    with transaction.atomic():
+        _load_lines(lines, rng, pack, insert, today)
+    if INACTIVE_SHARE:
+        from stemlink.catalog.models import Product
+
+        hidden = products[: int(len(products) * INACTIVE_SHARE)]
+        Product.objects.filter(pk__in=[p.pk for p in hidden]).update(active=False)
+    # A database in service has its statistics (PostgreSQL's autovacuum, SQLite's `PRAGMA optimize`):
+    # give the fresh one the same, so both the baseline and the sync are planned as in production.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+    loaded_at = time.perf_counter()
+    print(f"  loaded {lines:,} lines in {loaded_at - started:.1f}s", flush=True)
+    return world.company, customer, loaded_at
+
+
+def _load_lines(lines: int, rng, pack, insert, today) -> None:
+    import datetime as dt
+
+    from stemlink.inventory.models import FutureLine, InventoryLine
+
     on_hand_count = lines * 4 // 5
     batch: list = []
     for _ in range(on_hand_count):
@@ -168,23 +211,24 @@ def _child(lines: int) -> None:
             }
         )
     insert(FutureLine, batch)
-    if INACTIVE_SHARE:
-        from stemlink.catalog.models import Product
 
-        hidden = products[: int(len(products) * INACTIVE_SHARE)]
-        Product.objects.filter(pk__in=[p.pk for p in hidden]).update(active=False)
-    # A database in service has its statistics (PostgreSQL's autovacuum, SQLite's `PRAGMA optimize`):
-    # give the fresh one the same, so both the baseline and the sync are planned as in production.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM")
-    loaded_at = time.perf_counter()
-    print(f"  loaded {lines:,} lines in {loaded_at - started:.1f}s", flush=True)
+
+def _measure(lines: int, company, customer, loaded_at: float) -> None:
+
+    import orjson
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+    from tests.api_helpers import issue_token
+
+    from stemlink.api import envelope
+    from stemlink.api.registry import CU, CallContext, load_all_methods
+    from stemlink.inventory.models import FutureLine, InventoryLine
+
+    today = timezone.now().date()
 
     spec = load_all_methods()["ecommerce/inventory.list"]
-    ctx = CallContext(company=world.company, token_type=CU, customer=customer, method=spec.name)
+    ctx = CallContext(company=company, token_type=CU, customer=customer, method=spec.name)
 
     def sync_through_handler() -> int:
         seen, page = 0, 1
@@ -209,8 +253,16 @@ def _child(lines: int) -> None:
                 return seen
 
     client = Client()
-    token = issue_token(world.company, "customer", customer=customer, description="bench")
-    headers = {"authenticationToken": token, "X-ACCOUNT": str(world.company.pk)}
+    from stemlink.api.models import ApiToken
+    from stemlink.api.services import regenerate_token
+
+    # One token a customer: a database kept from an earlier run has its token, given a new secret.
+    kept_token = ApiToken.objects.filter(company=company, customer=customer).first()
+    if kept_token is not None:
+        token = regenerate_token(kept_token)[1]
+    else:
+        token = issue_token(company, "customer", customer=customer, description="bench")
+    headers = {"authenticationToken": token, "X-ACCOUNT": str(company.pk)}
 
     def sync_through_http(by_cursor: bool) -> int:
         seen, page, cursor = 0, 1, None
@@ -278,8 +330,8 @@ def _child(lines: int) -> None:
     def baseline() -> int:
         ops = connection.ops
         params = [
-            world.company.pk,
-            world.company.pk,
+            company.pk,
+            company.pk,
             ops.adapt_datefield_value(today),
             ops.adapt_datefield_value(ecommerce_horizon(today)),
         ]
@@ -293,15 +345,14 @@ def _child(lines: int) -> None:
 
     from stemlink.inventory import feed
 
+    busy_line = InventoryLine.objects.filter(company=company).order_by("pk").values_list("pk", flat=True)[:1]
+
     def sync_busy() -> int:
-        # A feed whose stock changes every few seconds has its total counted on every page.
+        # A feed whose stock changed within the last seconds (a line just now), nothing remembered:
+        # its total is counted on the first page and carried with the state of those seconds.
+        InventoryLine.objects.filter(pk__in=list(busy_line)).update(updated_on=timezone.now())
         feed.forget_remembered_totals()
-        quiet = feed.QUIET_BEFORE_REMEMBERING
-        feed.QUIET_BEFORE_REMEMBERING = dt.timedelta(days=3650)
-        try:
-            return sync_by_cursor_through_handler()
-        finally:
-            feed.QUIET_BEFORE_REMEMBERING = quiet
+        return sync_by_cursor_through_handler()
 
     if os.environ.get("BENCH_EXPLAIN"):
         # How the database finds a page by cursor: the plan of its (first) statement.
@@ -322,8 +373,8 @@ def _child(lines: int) -> None:
                 cursor.execute(explain + sql)
                 print("\n".join("    " + " ".join(str(c) for c in row) for row in cursor.fetchall()))
 
-    # A quiet feed reuses its count: let the load settle past the quiet period first.
-    settle = feed.QUIET_BEFORE_REMEMBERING.total_seconds() - (time.perf_counter() - loaded_at)
+    # A quiet feed's state needs no fingerprint of its last seconds: let the load settle past them.
+    settle = feed.COMMIT_LAG.total_seconds() - (time.perf_counter() - loaded_at)
     time.sleep(max(0.0, settle) + 0.5)
     runs = {
         "raw": baseline,
@@ -340,9 +391,10 @@ def _child(lines: int) -> None:
     # Round robin, best of each: the machine's load drifts, and so every variant sees the same drift.
     for _ in range(REPEATS):
         for name, run in runs.items():
-            t0 = time.perf_counter()
+            clock = time.process_time if CPU_CLOCK else time.perf_counter
+            t0 = clock()
             found[name] = run()
-            spent[name] = min(spent[name], time.perf_counter() - t0)
+            spent[name] = min(spent[name], clock() - t0)
     assert len(set(found.values())) == 1, found
     pages = -(-found["handler"] // ROWS)
     print(
@@ -400,7 +452,8 @@ def _report(label: str, results: list[dict]) -> None:
         ("cursor", "HTTP, by cursor"),
         ("busy", "busy feed, by cursor"),
     )
-    print(f"\n{label}: milliseconds per page of {ROWS} (best of {REPEATS})")
+    clock = "CPU time" if CPU_CLOCK else "wall clock"
+    print(f"\n{label}: milliseconds per page of {ROWS} (best of {REPEATS}, {clock})")
     print(
         f"  {'lines (sellable)':>22} | "
         + " | ".join(f"{title:>20}" for _, title in columns)
@@ -463,24 +516,28 @@ def main() -> int:
 
         @contextlib.contextmanager
         def sqlite(lines: int) -> Iterator[str]:
-            path = Path(tmp) / f"bench-{lines}.sqlite3"
+            path = Path(KEEP or tmp) / f"bench-{lines}.sqlite3"
             try:
                 yield f"sqlite:///{path}"
             finally:
-                path.unlink(missing_ok=True)
+                if not KEEP:
+                    path.unlink(missing_ok=True)
 
         @contextlib.contextmanager
         def postgresql(lines: int) -> Iterator[str]:
             import psycopg
 
-            name = f"stemlink_bench_{os.getpid()}_{lines}"
+            name = f"stemlink_bench_kept_{lines}" if KEEP else f"stemlink_bench_{os.getpid()}_{lines}"
             with psycopg.connect(PG_URL, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
+                exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+                if not exists:
+                    admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
             finally:
-                with psycopg.connect(PG_URL, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if not KEEP:
+                    with psycopg.connect(PG_URL, autocommit=True) as admin:
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
         url_for = {"SQLite": sqlite, "PostgreSQL": postgresql}
         for label, only in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):

@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.core import signing
@@ -263,19 +264,37 @@ class _Origin:
             )
         return sql
 
-    def columns(self, quantity_sql: str) -> str:
-        """The select list of this origin's page rows, in the order of `FEED_COLUMNS`."""
-        # Dates and the change time leave the database already written as the API writes them,
-        # so no row needs a conversion in Python.
-        on_hand = self.origin == ON_HAND
+    def columns(self, quantity_sql: str, shape: _Shape) -> str:
+        """The select list of this origin's page rows, in the order of `FEED_COLUMNS`.
+
+        Every answered value leaves the database as the API answers it (ids as text, dates and the
+        change time written out, the quantity never below 0, the on-hand ship dates and the vendor
+        filled in), so a row needs no work in Python but its price.
+        """
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's scalar MAX
+        if self.origin == ON_HAND:
+            # Literals of our own making (ISO dates), not input: the same for every line of the call.
+            first, last = (f"'{day.isoformat()}'" for day in rules.on_hand_ship_dates(shape.today))
+        else:
+            first = f"{greatest}({_date_sql('l.available_from')}, '{shape.today.isoformat()}')"
+            last = _date_sql("l.available_to")
         fill = {
             "origin": str(self.origin),
-            "quantity": quantity_sql,
-            "available_from": "NULL" if on_hand else _date_sql("l.available_from"),
-            "available_to": "NULL" if on_hand else _date_sql("l.available_to"),
+            "quantity": f"{greatest}({quantity_sql}, 0)",
+            "available_from": first,
+            "available_to": last,
+            "vendor": "v.name" if shape.show_vendors else "NULL",
             "updated_on": _timestamp_sql("l.updated_on"),
         }
         return ", ".join(sql.format(**fill) for _, sql in FEED_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What an answered row's values depend on besides the line: the company's day, its vendor setting."""
+
+    today: dt.date
+    show_vendors: bool
 
 
 # The columns of a page row, declared once: (answer key, select expression). The page statement's
@@ -284,7 +303,7 @@ class _Origin:
 # `{...}` parts depend on the origin and the call (see `_Origin.columns`).
 FEED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inventoryOrigin", "{origin}"),
-    ("inventoryIds", "l.id"),  # answered as text
+    ("inventoryIds", "CAST(l.id AS TEXT)"),  # answered as text
     ("companyProductId", "l.product_id"),
     ("productCode", "p.code"),
     ("productDescription", "p.description"),
@@ -298,22 +317,36 @@ FEED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("bunches", "l.bunches"),
     ("stemsBunch", "l.stems_bunch"),
     ("unitsPerBox", "l.units_per_box"),
-    ("quantity", "{quantity}"),  # never below 0 in the answer
+    ("quantity", "{quantity}"),  # never below 0
     ("price", "l.price"),  # the line's price; the answer has the customer's (see Pricer)
-    ("availableFrom", "{available_from}"),  # NULL on hand: the answer has the on-hand ship dates
+    ("availableFrom", "{available_from}"),  # on hand: the on-hand ship dates; future: not before today
     ("availableTo", "{available_to}"),
-    ("vendorName", "v.name"),
+    ("vendorName", "{vendor}"),  # NULL unless the company shows its vendors
     ("locationId", "l.location_id"),
     ("updatedOn", "{updated_on}"),
     # Not answered, so last: a row zipped with the answer keys stops before them.
     ("_cost", "l.unit_cost"),
+    ("_line_id", "l.id"),  # the page's order and boundary
 )
 FEED_KEYS = tuple(key for key, _ in FEED_COLUMNS)
 ANSWER_KEYS = tuple(key for key in FEED_KEYS if not key.startswith("_"))
 assert FEED_KEYS[: len(ANSWER_KEYS)] == ANSWER_KEYS, "answered columns come first"
-# The page statement adds one column after these, the change stamp (NULL on every line row), and
-# orders by origin, then line id.
-_ORDER_BY = f"{FEED_KEYS.index('inventoryOrigin') + 1}, {FEED_KEYS.index('inventoryIds') + 1}"
+# The page statement adds one column after these, the change stamp (NULL on every line row); its
+# rows are put in order (origin, then line id) by `_in_order`.
+_ROW_ORDER = itemgetter(FEED_KEYS.index("inventoryOrigin"), FEED_KEYS.index("_line_id"))
+
+
+def _in_order(rows: list[Any]) -> list[Any]:
+    """A page statement's rows by origin, then line id (the state row, origin 0, first).
+
+    Sorted here rather than by an ORDER BY over the statement: the database would copy every
+    column of the page into a sorter, where the rows almost always come in this order already
+    (a run Python's sort checks in one pass).
+    """
+    rows.sort(key=_ROW_ORDER)
+    return rows
+
+
 _ORIGIN, _PRICE, _COST = (FEED_KEYS.index(k) for k in ("inventoryOrigin", "price", "_cost"))
 
 
@@ -330,15 +363,16 @@ def _timestamp_sql(column: str) -> str:
     """SQL writing a UTC timestamp column as `YYYY-MM-DDTHH:MM:SS`, as the API answers datetimes."""
     if connection.vendor == "postgresql":
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: slicing it in Python beats strftime in SQL, and
-    # the CAST keeps the driver from parsing it into a datetime first (see _date_sql).
-    return f"CAST({column} AS TEXT)"
+    # SQLite keeps `YYYY-MM-DD HH:MM:SS.ffffff`: two substrings, cheaper than strftime; an
+    # expression, so the driver does not parse it into a datetime first (see _date_sql).
+    return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 8)"
 
 
 @dataclass(frozen=True)
 class _Plan:
     """The WHERE of one origin for one call, and the quantity each line is answered with."""
 
+    shape: _Shape
     origin: _Origin
     where: str
     where_params: list[Any]
@@ -358,10 +392,12 @@ def _plan(
     origin: _Origin, company: Company, customer: Customer, flt: EcommerceFilter, now: dt.datetime
 ) -> _Plan:
     today = calendar.today(company, now)
+    shape = _Shape(today, company.show_vendors)
     scope_sql, scope_params = origin.scope_condition(company.pk, customer.pk, flt)
     visible_sql, visible_params = origin.visible_condition(flt, today, company.pk)
     if flt.all_in_scope:
         return _Plan(
+            shape,
             origin,
             scope_sql,
             scope_params,
@@ -370,6 +406,7 @@ def _plan(
         )
     if flt.updated_as_of is None:
         return _Plan(
+            shape,
             origin,
             f"{scope_sql} AND {visible_sql}",
             scope_params + visible_params,
@@ -382,6 +419,7 @@ def _plan(
         origin, company, customer, flt, now, visible_sql, visible_params
     )
     return _Plan(
+        shape,
         origin,
         f"{scope_sql} AND ({delta_sql})",
         scope_params + delta_params,
@@ -473,33 +511,19 @@ class Pricer:
         )
 
 
-def _items(
-    rows: Iterable[Sequence[Any]], pricer: Pricer, today: dt.date, show_vendors: bool
-) -> list[dict[str, Any]]:
-    """Turn result rows into answer records: one pass, no query, no call per row it can avoid."""
-    on_hand_from, on_hand_to = (d.isoformat() for d in rules.on_hand_ship_dates(today))
-    today_text = today.isoformat()
+def _items(rows: Iterable[Sequence[Any]], pricer: Pricer) -> list[dict[str, Any]]:
+    """Turn result rows into answer records: a dict of the answered columns and the customer's price.
+
+    Everything else was written by the page statement as it is answered (see `_Origin.columns`).
+    """
     prices = pricer.cache
-    slice_stamps = connection.vendor != "postgresql"  # see _timestamp_sql
     items: list[dict[str, Any]] = []
     append = items.append
     for row in rows:
-        item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the stamp are no answer
-        if row[_ORIGIN] == ON_HAND:
-            item["availableFrom"], item["availableTo"] = on_hand_from, on_hand_to
-        elif item["availableFrom"] < today_text:
-            item["availableFrom"] = today_text
-        price, cost = row[_PRICE], row[_COST]
-        unit_price = prices.get((price, cost))
-        item["price"] = pricer(price, cost) if unit_price is None else unit_price
-        item["inventoryIds"] = str(item["inventoryIds"])
-        if item["quantity"] < 0:
-            item["quantity"] = 0
-        if not show_vendors:
-            item["vendorName"] = None
-        if slice_stamps:
-            updated_on = item["updatedOn"]
-            item["updatedOn"] = updated_on[:10] + "T" + updated_on[11:19]
+        item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the line id are no answer
+        key = (row[_PRICE], row[_COST])
+        unit_price = prices.get(key)
+        item["price"] = pricer(*key) if unit_price is None else unit_price
         append(item)
     return items
 
@@ -536,26 +560,56 @@ def _stamp_sql(company: Company, flt: EcommerceFilter) -> tuple[str, list[Any]]:
 
 
 def _meta_row(
-    plans: list[_Plan], company: Company, flt: EcommerceFilter, *, with_counts: bool
+    plans: list[_Plan], company: Company, flt: EcommerceFilter, *, with_counts: bool, window: _Window
 ) -> tuple[str, list[Any]]:
-    """The first row of a page statement, which is no line: the change stamp, and the counts if asked.
+    """The first row of a page statement, which is no line: the change stamp, its window's
+    fingerprint (see `_Window`), and the counts if asked.
 
     Every line column is NULL but the origin, 0, so the row sorts first; each origin's count, when
     counted in the same statement (one snapshot with the page), sits in a column of its own.
     """
     stamp_sql, stamp_params = _stamp_sql(company, flt)
     values = ["0" if i == _ORIGIN else "NULL" for i in range(len(FEED_COLUMNS))]
-    params: list[Any] = []
+    params_of: dict[int, list[Any]] = {}
     if with_counts:
         for column, plan in zip(_COUNT_COLUMNS, plans, strict=False):
             values[column] = f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
-            params.extend(plan.where_params)
+            params_of[column] = plan.where_params
+    if not window.empty:
+        values[_FINGERPRINT], params_of[_FINGERPRINT] = _fingerprint_sql(company, window)
+    params = [p for column in sorted(params_of) for p in params_of[column]]
     return f"SELECT {', '.join(values)}, {stamp_sql}", params + stamp_params
 
 
+def _fingerprint_sql(company: Company, window: _Window) -> tuple[str, list[Any]]:
+    """SQL text summing up the rows of the stamp's tables changed within the window: how many, and
+    the sum of their `updated_on` in microseconds (reduced, so it never overflows)."""
+    if connection.vendor == "postgresql":
+        micros = "(EXTRACT(EPOCH FROM updated_on) * 1000000)::bigint %% 2147483647"
+    else:  # SQLite keeps `YYYY-MM-DD HH:MM:SS[.ffffff]`
+        micros = (
+            "(CAST(strftime('%%s', updated_on) AS INTEGER) * 1000000"
+            " + CAST(substr(updated_on, 21, 6) AS INTEGER)) %% 2147483647"
+        )
+    upto = " AND updated_on <= %s" if window.upto is not None else ""
+    bounds = [_sql_datetime(window.since)]
+    if window.upto is not None:
+        bounds.append(_sql_datetime(window.upto))
+    parts, params = [], []
+    for table in (_T_ON_HAND, _T_FUTURE, _T_PRODUCT):
+        parts.append(
+            f"(SELECT COUNT(*) || ':' || COALESCE(SUM({micros}), 0) FROM {table}"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+            f" WHERE company_id = %s AND updated_on >= %s{upto})"
+        )
+        params.extend([company.pk, *bounds])
+    return " || '/' || ".join(parts), params
+
+
 # The meta row's columns that carry the counts (integer columns of the line rows, for PostgreSQL's UNION).
-_COUNT_COLUMNS = (FEED_KEYS.index("inventoryIds"), FEED_KEYS.index("companyProductId"))
-_LINE_ID = FEED_KEYS.index("inventoryIds")
+_COUNT_COLUMNS = (FEED_KEYS.index("companyProductId"), FEED_KEYS.index("boxTypeId"))
+# The meta row's column that carries the window's fingerprint (a text column of the line rows).
+_FINGERPRINT = FEED_KEYS.index("productCode")
+_LINE_ID = FEED_KEYS.index("_line_id")
 
 
 def _page_part(plan: _Plan, *, after_id: int | None, limit: int, offset: int) -> tuple[str, list[Any]]:
@@ -567,7 +621,7 @@ def _page_part(plan: _Plan, *, after_id: int | None, limit: int, offset: int) ->
     seek = " AND l.id > %s" if after_id is not None else ""
     skip = " OFFSET %s" if offset else ""
     sql = (
-        f"SELECT {plan.origin.columns(plan.quantity)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f"SELECT {plan.origin.columns(plan.quantity, plan.shape)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
         f" FROM {plan.narrow_from()}"
         f" WHERE {plan.where}{seek} ORDER BY l.id LIMIT %s{skip}) page{n}"
         f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
@@ -589,7 +643,7 @@ def _page_sql(
     *,
     rows: int,
     offset: int,
-    with_stamp: bool,
+    with_stamp: _Window | None,
 ) -> tuple[str, list[Any]] | None:
     """One statement: the stamp row if asked for, then the page's lines (on hand first, then future).
 
@@ -598,8 +652,8 @@ def _page_sql(
     """
     selects: list[str] = []
     params: list[Any] = []
-    if with_stamp:
-        meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=False)
+    if with_stamp is not None:
+        meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=False, window=with_stamp)
         selects.append(meta_sql)
         params.extend(meta_params)
     start = 0
@@ -612,18 +666,21 @@ def _page_sql(
         start += count
     if not selects:
         return None
-    return " UNION ALL ".join(selects) + f" ORDER BY {_ORDER_BY}", params
+    return " UNION ALL ".join(selects), params
 
 
-def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], Any]:
-    """Count the view's lines of each origin, and read the change stamp in the same statement."""
+def _count(cursor: Any, plans: list[_Plan], company: Company, flt: EcommerceFilter) -> tuple[list[int], str]:
+    """Count the view's lines of each origin, and read the view's state in the same statement."""
+    window = _Window.fresh()
     counts = ", ".join(f"(SELECT COUNT(*) FROM {plan.narrow_from()} WHERE {plan.where})" for plan in plans)  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+    fingerprint_sql, fingerprint_params = _fingerprint_sql(company, window)
     stamp_sql, stamp_params = _stamp_sql(company, flt)
     cursor.execute(
-        f"SELECT {counts}, {stamp_sql}", [p for plan in plans for p in plan.where_params] + stamp_params
+        f"SELECT {counts}, {fingerprint_sql}, {stamp_sql}",
+        [p for plan in plans for p in plan.where_params] + fingerprint_params + stamp_params,
     )
-    *found, stamp = cursor.fetchone()
-    return [int(n) for n in found], _stamp_text(stamp)
+    *found, fingerprint, stamp = cursor.fetchone()
+    return [int(n) for n in found], window.state(stamp, fingerprint)
 
 
 @dataclass(frozen=True)
@@ -643,14 +700,16 @@ def _seek(
     after: Boundary | None,
     rows: int,
     known: tuple[str, list[int]] | None,
+    window: _Window,
 ) -> tuple[list[Any], str | None, list[int] | None]:
-    """Read the page after `after` (from the start when None): its lines, the stamp, the counts.
+    """Read the page after `after` (from the start when None): its lines, the state, the counts.
 
-    One statement: the stamp row (with the counts, unless `known` carries counts for a stamp) and
+    One statement: the state row (with the counts, unless `known` carries counts for a state) and
     the first origin's lines after the boundary, which an index finds in the same few steps
     whatever their place. A page that runs out of one origin reads the next in a second statement,
-    unless the counts (valid for this stamp) say it has none. The counts answered are None when
-    `known` was for another stamp: they must be counted again.
+    unless the counts (valid for this state) say it has none. The counts answered are None when
+    `known` was for another state: they must be counted again. The state is read in `window`
+    (the known state's, or a fresh one when counting).
     """
     pending = [p for p in plans if after is None or p.origin.origin >= after.origin]
     counted = known is None
@@ -661,10 +720,10 @@ def _seek(
         after_id = after.line_id if after is not None and plan.origin.origin == after.origin else None
         part_sql, part_params = _page_part(plan, after_id=after_id, limit=rows - len(lines), offset=0)
         if n == 0:
-            meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=counted)
-            cursor.execute(f"{meta_sql} UNION ALL {part_sql} ORDER BY {_ORDER_BY}", meta_params + part_params)
-            meta, *found = cursor.fetchall()
-            stamp = _stamp_text(meta[-1])
+            meta_sql, meta_params = _meta_row(plans, company, flt, with_counts=counted, window=window)
+            cursor.execute(f"{meta_sql} UNION ALL {part_sql}", meta_params + part_params)
+            meta, *found = _in_order(cursor.fetchall())
+            stamp = window.state(meta[-1], meta[_FINGERPRINT])
             if counted:
                 counts = [int(meta[column]) for column in _COUNT_COLUMNS[: len(plans)]]
             elif known is not None and known[0] == stamp:
@@ -673,26 +732,81 @@ def _seek(
             if counts is not None and counts[plans.index(plan)] == 0:
                 continue
             cursor.execute(part_sql, part_params)
-            found = cursor.fetchall()
+            found = _in_order(cursor.fetchall())
         lines.extend(found)
         if len(lines) >= rows:
             break
     return lines, stamp, counts
 
 
-# Totals of full lists already counted, by view, with the change stamp they were counted at: a
-# marketplace reading 100 pages of an unchanged feed need not count it 100 times. The lines of a
-# page never come from here, only the total; and a total is kept only once the stock has been
-# quiet for a while, so a change stamped just before the count but committed after it (its stamp
-# then no longer the newest) cannot leave a wrong total behind.
+# A change commits within this long of its `updated_on` (taken by `auto_now` inside the saving
+# transaction, which a line's row lock keeps short). See `_Window`.
+COMMIT_LAG = dt.timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The changes a view's state is read over: those stamped from `since` (to `upto`, when checking).
+
+    A view's *state* is its newest change stamp plus a fingerprint of the rows of its tables
+    stamped within the window: `since` is the count's start less `COMMIT_LAG`, so a change
+    committed after the count is either stamped after the newest stamp (which then moves) or
+    stamped within the window (which then gains a row, or a row's stamp changes, and with it the
+    fingerprint: how many rows, and the sum of their stamps). Either way the state read later is
+    not the one the count was taken at, and the count is taken again; while it is the same, the
+    view is line for line what it was counted at, however recent its last change. A quiet view
+    (newest stamp before the window) has an empty window and needs no fingerprint. A busy view's
+    window holds only the changes of a few seconds, however old the count: an index range.
+    """
+
+    since: dt.datetime
+    upto: dt.datetime | None = None  # the newest stamp of the state being checked
+
+    @classmethod
+    def fresh(cls) -> _Window:
+        return cls(timezone.now() - COMMIT_LAG)
+
+    @classmethod
+    def of(cls, state: str) -> _Window | None:
+        """The window a state was read over; None for a state this version does not write."""
+        parts = state.split("|")
+        if len(parts) != 3:
+            return None
+        try:
+            since = dt.datetime.fromisoformat(parts[1])
+            return cls(since, _stamp_time(parts[0]))
+        except ValueError:
+            return None
+
+    @property
+    def empty(self) -> bool:
+        """True when the state checked was quiet: nothing stamped within its window but the stamp's."""
+        return self.upto is not None and self.upto < self.since
+
+    def state(self, stamp: Any, fingerprint: Any) -> str:
+        """The view's state: its newest stamp, this window, and the window's fingerprint."""
+        stamp_text = _stamp_text(stamp) or ""
+        newest = _stamp_time(stamp_text)
+        if newest is not None and newest < self.since:
+            fingerprint = ""  # a quiet view: nothing in the window, whatever was read
+        return f"{stamp_text}|{self.since.isoformat()}|{fingerprint or ''}"
+
+
+def _window_of(state: str | None) -> _Window:
+    found = _Window.of(state) if state else None
+    return found or _Window.fresh()
+
+
+# Totals of full lists already counted, by view, with the state (see `_Window`) they were counted
+# at: a marketplace reading 100 pages of an unchanged feed need not count it 100 times, nor a busy
+# feed more than once per change. The lines of a page never come from here, only the total.
 _TOTALS: dict[tuple[Any, ...], tuple[str, list[int]]] = {}
 _TOTALS_MAX = 10_000
-QUIET_BEFORE_REMEMBERING = dt.timedelta(seconds=5)
 # Where the last page served to a client (token) of a full list ended, by (view, client, rows):
-# (page number, stamp, boundary). The next page number is then found by seeking from the boundary,
-# but only while the view's stamp is the one it was remembered at (and was quiet then): the view
-# is then line for line what it was, so the seek answers exactly the page OFFSET would. Another
-# server process, or a changed view, finds nothing valid here and skips with OFFSET instead.
+# (page number, state, boundary). The next page number is then found by seeking from the boundary,
+# but only while the view's state is the one it was remembered at: the view is then line for line
+# what it was, so the seek answers exactly the page OFFSET would. Another server process, or a
+# changed view, finds nothing valid here and skips with OFFSET instead.
 _BOUNDARIES: dict[tuple[Any, ...], tuple[int, str, Boundary]] = {}
 _BOUNDARIES_MAX = 10_000
 
@@ -718,22 +832,12 @@ def _stamp_time(stamp: str | None) -> dt.datetime | None:
     return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
-def _quiet(stamp: str | None) -> bool:
-    """True when the newest change is old enough that no change stamped before it can still commit."""
-    newest = _stamp_time(stamp)
-    return newest is not None and newest <= timezone.now() - QUIET_BEFORE_REMEMBERING
-
-
-def _remember_counts(key: tuple[Any, ...] | None, stamp: str | None, counts: list[int]) -> None:
+def _remember_counts(key: tuple[Any, ...] | None, state: str, counts: list[int]) -> None:
     if key is None:
         return
-    if not _quiet(stamp):
-        _TOTALS.pop(key, None)
-        return
-    assert stamp is not None
     if len(_TOTALS) >= _TOTALS_MAX:
         _TOTALS.clear()
-    _TOTALS[key] = (stamp, counts)
+    _TOTALS[key] = (state, counts)
 
 
 def forget_remembered_totals() -> None:
@@ -770,10 +874,10 @@ def _binding(company: Company, customer: Customer, flt: EcommerceFilter, client:
 
 
 def _write_cursor(
-    binding: str, page: int, after: Boundary, day: dt.date, stamp: str | None, counts: list[int]
+    binding: str, page: int, after: Boundary, day: dt.date, state: str, counts: list[int]
 ) -> str:
-    # The counts travel with the cursor only when their stamp is quiet (see _remember_counts).
-    known = [stamp, counts] if _quiet(stamp) else None
+    # The counts travel with the state they were counted at (see _Window).
+    known = [state, counts]
     payload = {
         "v": CURSOR_VERSION,
         "b": binding,
@@ -865,7 +969,7 @@ def ecommerce_inventory(
     known = _TOTALS.get(memo_key) if memo_key is not None else None
     after: Boundary | None = None
     seek = True
-    expected_stamp: str | None = None  # a remembered boundary holds only at this stamp
+    expected_state: str | None = None  # a remembered boundary holds only at this state
     if cursor is not None:
         state = _read_cursor(cursor, binding)
         if page is not None and page != state.page:
@@ -880,7 +984,7 @@ def ecommerce_inventory(
     if cursor is None and page > 1:
         remembered = _BOUNDARIES.get(boundary_key) if boundary_key is not None else None
         if remembered is not None and remembered[0] == page - 1:
-            _, expected_stamp, after = remembered
+            _, expected_state, after = remembered
         else:
             seek = False
     lines: list[Any] | None = None
@@ -890,43 +994,48 @@ def ecommerce_inventory(
     with connection.cursor() as db:
         if seek:
             counted = known is None
-            lines, stamp, counts = _seek(db, plans, company, flt, after=after, rows=rows, known=known)
+            # The state is read in the window of the state it is compared with (see _Window).
+            window = _window_of(expected_state or (known[0] if known else None))
+            lines, stamp, counts = _seek(
+                db, plans, company, flt, after=after, rows=rows, known=known, window=window
+            )
             if counts is None:
-                known = None  # counted at another stamp than the view's now
-            if expected_stamp is not None and stamp != expected_stamp:
+                known = None  # counted at another state than the view's now
+            if expected_state is not None and stamp != expected_state:
                 lines = None  # the view changed since the boundary was remembered: skip instead
         if lines is None:
             offset = (page - 1) * rows
             if counts is None and known is not None:
+                window = _window_of(known[0])
                 statement = _page_sql(
-                    plans, known[1], company, flt, rows=rows, offset=offset, with_stamp=True
+                    plans, known[1], company, flt, rows=rows, offset=offset, with_stamp=window
                 )
                 assert statement is not None
                 db.execute(*statement)
-                meta, *found = db.fetchall()
-                stamp = _stamp_text(meta[-1])
+                meta, *found = _in_order(db.fetchall())
+                stamp = window.state(meta[-1], meta[_FINGERPRINT])
                 if stamp == known[0]:
                     lines, counts = found, known[1]
             if lines is None:
                 if counts is None:
                     counts, stamp = _count(db, plans, company, flt)
                     counted = True
-                statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=False)
+                statement = _page_sql(plans, counts, company, flt, rows=rows, offset=offset, with_stamp=None)
                 lines = []
                 if statement is not None:
                     db.execute(*statement)
-                    lines = db.fetchall()
+                    lines = _in_order(db.fetchall())
         if counts is None:
             counts, stamp = _count(db, plans, company, flt)
             counted = True
+        assert stamp is not None
         if counted:
             _remember_counts(memo_key, stamp, counts)
         pricer = Pricer(customer, company, ecommerce=True)
         end = Boundary(int(lines[-1][_ORIGIN]), int(lines[-1][_LINE_ID])) if lines else None
-        items = _items(lines, pricer, today, company.show_vendors)
+        items = _items(lines, pricer)
     if boundary_key is not None:
-        if end is not None and _quiet(stamp):
-            assert stamp is not None
+        if end is not None:
             if len(_BOUNDARIES) >= _BOUNDARIES_MAX:
                 _BOUNDARIES.clear()
             _BOUNDARIES[boundary_key] = (page, stamp, end)

@@ -61,6 +61,12 @@ def offset_pages(world, rows, **filters):
         page += 1
 
 
+def fresh_total(world):
+    """The total counted now, with nothing remembered or carried (the cursor's own counts aside)."""
+    feed.forget_remembered_totals()
+    return ecommerce_inventory(world.company, world.customer, EcommerceFilter(), rows=1, client="fresh").total
+
+
 def cursor_pages(world, rows, client=None, **filters):
     pages, cursor, page = [], None, 1
     while True:
@@ -142,6 +148,9 @@ def test_a_cursor_sync_lists_every_line_once_while_the_stock_changes(world, seed
     untouched = {(1 if isinstance(x, InventoryLine) else 2, str(x.pk)) for x in lines}
     while True:
         answer = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), rows=3, cursor=cursor)
+        # The total is exact for the stock as it is now, though carried between pages (the stock
+        # changed within seconds, and again between some pages and not others).
+        assert answer.total == fresh_total(world)
         seen += [key(i) for i in answer.items]
         copy.update({key(i): i for i in answer.items})
         for _ in range(rng.randint(0, 3)):
@@ -197,6 +206,52 @@ def test_the_total_is_counted_once_per_stamp_and_carried_by_the_cursor(world, dj
             world.company, world.customer, EcommerceFilter(), rows=2, cursor=second.next_cursor
         )
     assert third.total == first.total - 1
+
+
+def test_a_busy_feed_counts_its_total_once_per_change_and_carries_it(world, django_assert_num_queries):
+    """Changes within the last seconds: the count is still carried while nothing changes."""
+    lines = stock_of(world)  # every line changed just now
+    first = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), rows=2)
+    feed.forget_remembered_totals()  # as if the next call reached another server process
+    with django_assert_num_queries(1):
+        second = ecommerce_inventory(
+            world.company, world.customer, EcommerceFilter(), rows=2, cursor=first.next_cursor
+        )
+    assert second.total == first.total == fresh_total(world)
+    # Page numbers: the remembered boundary and total serve page 2, then page 3, one statement each.
+    ecommerce_inventory(world.company, world.customer, EcommerceFilter(), page=1, rows=2)
+    for page in (2, 3):
+        with django_assert_num_queries(1):
+            answer = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), page=page, rows=2)
+        assert answer.total == first.total
+    # A line sells out: the stamp moves, the total is counted again, once.
+    stock.sell_boxes(1, lines[5].pk, 6)
+    with django_assert_num_queries(2):
+        third = ecommerce_inventory(
+            world.company, world.customer, EcommerceFilter(), rows=2, cursor=second.next_cursor
+        )
+    assert third.total == first.total - 1 == fresh_total(world)
+
+
+@pytest.mark.parametrize("table", [InventoryLine, Product])
+def test_a_change_committed_late_with_an_older_stamp_is_counted(world, table):
+    """A change stamped before the newest stamp but committed after the count (its stamp then not the
+    newest) does not move the stamp: the fingerprint of the last seconds' changes catches it."""
+    lines = stock_of(world)
+    first = ecommerce_inventory(world.company, world.customer, EcommerceFilter(), rows=2)
+    newest = max(InventoryLine.objects.filter(company=world.company).values_list("updated_on", flat=True))
+    earlier = newest - dt.timedelta(milliseconds=1)
+    if table is InventoryLine:  # a line sells out
+        InventoryLine.objects.filter(pk=lines[6].pk).update(
+            boxes_sold=lines[6].boxes_on_hand, updated_on=earlier
+        )
+    else:  # a product is switched off: its lines leave the list
+        Product.objects.filter(pk=lines[6].product_id).update(active=False, updated_on=earlier)
+    second = ecommerce_inventory(
+        world.company, world.customer, EcommerceFilter(), rows=2, cursor=first.next_cursor
+    )
+    assert second.total < first.total
+    assert second.total == fresh_total(world)
 
 
 # --- through HTTP: the parameter, the answer, and the refusals -------------------------------------
