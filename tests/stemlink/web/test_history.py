@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from stemlink.catalog.models import Category, Vendor
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceItem, InvoiceStatus, Prebook
 from stemlink.web.paging import page_of
@@ -251,6 +252,44 @@ def test_pickers_send_the_chosen_option_only_and_search_the_companys_rows(
         reverse("web:fees"), {"date_from": "2026-01-01", "date_to": "2026-01-31", "customer": theirs.pk}
     )
     assert "Select a valid choice" in refused.content.decode()
+
+
+def test_growers_categories_and_a_webhooks_customer_are_searched_not_listed(
+    world: World, other_world: World, admin_client: Client
+) -> None:
+    """The inventory's grower and category filters and the endpoint's customer hold only the chosen one."""
+    Vendor.objects.bulk_create(
+        [Vendor(company=world.company, code=f"G{i}", name=f"Grower {i:02d}") for i in range(40)]
+    )
+    Category.objects.bulk_create([Category(company=world.company, name=f"Kind {i:02d}") for i in range(40)])
+    theirs = Vendor.objects.create(company=other_world.company, code="X", name="Grower Elsewhere")
+    page = admin_client.get(reverse("web:inventory")).content.decode()
+    assert "Grower 07" not in page and "Kind 07" not in page
+    assert 'id="id_vendor_search"' in page and 'id="id_category_search"' in page
+    found = admin_client.get(reverse("web:pick_vendor"), {"field": "vendor", "vendor_search": "grower"})
+    body = found.content.decode()
+    assert body.count("<option") == 1 + 30 + 1 and '<option value="">Any</option>' in body
+    assert "Elsewhere" not in body
+    kinds = admin_client.get(reverse("web:pick_category"), {"field": "category", "category_search": "kind 1"})
+    assert kinds.content.decode().count("<option") == 1 + 10
+    # Filtering by a chosen grower keeps it chosen; another company's grower is refused in words.
+    mine = Vendor.objects.get(company=world.company, name="Grower 07")
+    kept = admin_client.get(reverse("web:inventory"), {"vendor": str(mine.pk)}).content.decode()
+    assert f'<option value="{mine.pk}" selected>Grower 07</option>' in kept
+    refused = admin_client.get(reverse("web:inventory"), {"vendor": str(theirs.pk), "category": "x"})
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Choose a grower from the list." in text and "Choose a category from the list." in text
+    # The endpoint's customer: only "All customers" and the chosen one; the search keeps that wording.
+    _grow(world, 5)
+    endpoints = admin_client.get(reverse("web:endpoints")).content.decode()
+    assert "History 1" not in endpoints and 'id="id_customer_search"' in endpoints
+    assert "fixed=endpoint_customer" in endpoints
+    search = admin_client.get(
+        reverse("web:pick_customer"),
+        {"field": "customer", "customer_search": "history", "fixed": "endpoint_customer"},
+    ).content.decode()
+    assert "All customers (every event of the company)" in search and search.count("History ") == 5
 
 
 def test_a_warehouse_member_may_search_customers_but_not_without_signing_in(world: World) -> None:
