@@ -5,7 +5,9 @@
 matches and puts them in the `<select>`, after the same fixed choices (named by the field, or by
 `fixed_key` where one field name serves pickers with different fixed choices). The form's field
 still checks the value sent against the company's rows (one lookup by id), so nothing outside the
-list can be chosen.
+list can be chosen. The search box takes nothing from an htmx form around it (as the inventory's
+filters, which select `#results` from their answer and push their URL): `hx-select="unset"`,
+`hx-push-url="false"`.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class SearchSelect(forms.Select):
             '<input type="search" class="picker-search" id="{}_search" name="{}_search" autocomplete="off"'
             ' placeholder="Type to search…" aria-label="Search" aria-controls="{}"'
             ' hx-get="{}?{}" hx-trigger="input changed delay:250ms, search" hx-target="#{}"'
-            ' hx-swap="innerHTML" hx-sync="this:replace">',
+            ' hx-swap="innerHTML" hx-sync="this:replace" hx-select="unset" hx-push-url="false">',
             select_id,
             name,
             select_id,
