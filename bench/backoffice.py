@@ -78,6 +78,7 @@ def _child(args: argparse.Namespace) -> None:
         PrebookItem,
         PrebookStatus,
     )
+    from stemlink.web.paging import page_of
 
     call_command("migrate", verbosity=0)
     full = _sizes(args)
@@ -338,6 +339,11 @@ def _child(args: argparse.Namespace) -> None:
         last = lambda n, per: str(max(1, -(-n // per)))  # noqa: E731
         year = {"date_from": year_ago.isoformat(), "date_to": today.isoformat()}
         fees_year = FeeEntry.objects.filter(company=company, created_on__date__gte=year_ago).count()
+        # A middle page asked by number (offset from the nearer end) and reached by Next (seek).
+        middle = max(2, -(-invoices // 50) // 2)
+        before = page_of(
+            str(middle - 1), Invoice.objects.filter(company=company), ("-created_on", "-id"), per_page=50
+        )
         return {
             "Home": (reverse("web:home"), {}, None),
             "Orders (pending, page 1)": (reverse("web:orders"), {}, None),
@@ -345,6 +351,12 @@ def _child(args: argparse.Namespace) -> None:
             "Invoices": (reverse("web:invoices"), {}, None),
             "Invoices, status=1": (reverse("web:invoices"), {"status": "1"}, None),
             "Invoices, last page": (reverse("web:invoices"), {"page": last(invoices, 50)}, None),
+            "Invoices, middle page by number": (reverse("web:invoices"), {"page": str(middle)}, None),
+            "Invoices, middle page by Next": (
+                reverse("web:invoices"),
+                {"page": str(middle), "seek": before.next_seek},  # type: ignore[attr-defined]
+                None,
+            ),
             "Invoices, search by number": (reverse("web:invoices"), {"q": some_number}, None),
             "Invoices, search by customer": (reverse("web:invoices"), {"q": "Florist 0001"}, None),
             "Prebooks": (reverse("web:prebooks"), {}, None),

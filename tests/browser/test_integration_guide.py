@@ -225,3 +225,27 @@ def test_customer_filters_update_the_table_and_the_export_as_you_type(
     download_info.value.save_as(saved)
     rows = list(load_workbook(saved).active.iter_rows(values_only=True))
     assert [(r[0], r[1]) for r in rows[1:]] == [(rosa.pk, "ROSA")]
+
+
+def test_the_inventory_grower_filter_is_searched_then_chosen_and_filters_the_table(
+    live_server: Any, browser_page: Any
+) -> None:
+    """The grower filter lists no grower until one types; choosing a match filters the table."""
+    from stemlink.catalog.models import Vendor
+
+    world = make_world("Sunrise Flowers")
+    make_user(world.company, username="ana", role="admin")
+    flores = Vendor.objects.create(company=world.company, code="FLOR", name="Flores de la Sabana")
+    theirs = make_line(world, vendor=flores)
+    ours = make_line(world)
+    page = browser_page
+    _sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/inventory/")
+    assert page.locator("#id_vendor option").count() == 1  # "Any" only
+    page.fill("#id_vendor_search", "sabana")
+    page.wait_for_selector("#id_vendor option:has-text('Flores de la Sabana')", state="attached")
+    page.select_option("#id_vendor", label="Flores de la Sabana")
+    page.wait_for_function("document.querySelectorAll('#inventory tbody tr').length === 1")
+    row = page.inner_text("#inventory tbody tr")
+    assert "Flores de la Sabana" in row and row.split()[0] == str(theirs.pk) != str(ours.pk)
+    assert f"vendor={flores.pk}" in page.url

@@ -30,11 +30,16 @@ PICKER_FIXED: dict[str, list[tuple[str, str]]] = {
     "customer": [("", "Choose the customer…")],
     "line": [("", "Choose a line…")],
     "product": [("", "---------")],
+    "category": [("", "Any")],
+    "vendor": [("", "Any")],
+    # Fixed choices named apart from the field (`SearchSelect(fixed_key=...)`).
+    "all_customers": [("", "All customers")],
+    "endpoint_customer": [("", "All customers (every event of the company)")],
 }
 
 
 def customer_picker(
-    company: Company, fixed: list[tuple[str, str]], *, active_only: bool = False
+    company: Company, fixed: list[tuple[str, str]], *, active_only: bool = False, fixed_key: str = ""
 ) -> SearchSelect:
     """Search-as-you-type over the company's customers; the `<select>` holds only the chosen one."""
 
@@ -43,7 +48,17 @@ def customer_picker(
         return list(Customer.objects.filter(company=company, pk__in=pks).values_list("pk", "name"))
 
     url = "web:pick_customer_active" if active_only else "web:pick_customer"
-    return SearchSelect(url, labels, fixed)
+    return SearchSelect(url, labels, fixed, fixed_key=fixed_key)
+
+
+def _named_picker(url: str, model: Any, company: Company, fixed_key: str) -> SearchSelect:
+    """Search-as-you-type over the company's rows of `model` by name (categories, growers)."""
+
+    def labels(ids: list[str]) -> list[tuple[Any, str]]:
+        pks = [int(i) for i in ids if i.isdigit() and len(i) < 19]
+        return list(model.objects.filter(company=company, pk__in=pks).values_list("pk", "name"))
+
+    return SearchSelect(url, labels, PICKER_FIXED[fixed_key], fixed_key=fixed_key)
 
 
 class SignInForm(AuthenticationForm):
@@ -183,7 +198,11 @@ class EndpointForm(forms.Form):
 
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "customer").queryset = Customer.objects.filter(company=company).order_by("name")
+        field = field_of(self, "customer")
+        field.queryset = Customer.objects.filter(company=company).order_by("name")
+        field.widget = customer_picker(
+            company, PICKER_FIXED["endpoint_customer"], fixed_key="endpoint_customer"
+        )
 
 
 # --- inventory ---------------------------------------------------------------------------------
@@ -215,8 +234,9 @@ class InventoryFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "product, code, AWB, lot"}),
     )
-    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    vendor = forms.TypedChoiceField(label="Grower", required=False, coerce=int, empty_value=None)
+    # Categories and growers grow with the company: searched as one types, checked by one lookup.
+    category = forms.CharField(required=False, max_length=20)
+    vendor = forms.CharField(label="Grower", required=False, max_length=20)
     box_type = forms.TypedChoiceField(label="Box type", required=False, coerce=int, empty_value=None)
     inventory_type = forms.ChoiceField(label="Type", required=False)
     reserved_for = forms.CharField(label="Reserved for", required=False, max_length=20)
@@ -227,14 +247,8 @@ class InventoryFilterForm(forms.Form):
         from stemlink.inventory.models import InventoryType
 
         super().__init__(*args, **kwargs)
-        field_of(self, "category").choices = [
-            ("", "Any"),
-            *Category.objects.filter(company=company).values_list("id", "name"),
-        ]
-        field_of(self, "vendor").choices = [
-            ("", "Any"),
-            *Vendor.objects.filter(company=company).values_list("id", "name"),
-        ]
+        field_of(self, "category").widget = _named_picker("web:pick_category", Category, company, "category")
+        field_of(self, "vendor").widget = _named_picker("web:pick_vendor", Vendor, company, "vendor")
         field_of(self, "box_type").choices = [
             ("", "Any"),
             *BoxType.objects.filter(company=company).values_list("id", "code"),
@@ -251,6 +265,25 @@ class InventoryFilterForm(forms.Form):
         if value.isdigit() and Customer.objects.filter(company=self.company, pk=int(value)).exists():
             return value
         raise forms.ValidationError("Choose a customer from the list.")
+
+    def _one_of(self, name: str, model: Any, what: str) -> int | None:
+        value = str(self.cleaned_data.get(name) or "").strip()
+        if not value:
+            return None
+        mine = model.objects.filter(company=self.company)
+        if value.isdigit() and len(value) < 19 and mine.filter(pk=int(value)).exists():
+            return int(value)
+        raise forms.ValidationError(f"Choose a {what} from the list.")
+
+    def clean_category(self) -> int | None:
+        from stemlink.catalog.models import Category
+
+        return self._one_of("category", Category, "category")
+
+    def clean_vendor(self) -> int | None:
+        from stemlink.catalog.models import Vendor
+
+        return self._one_of("vendor", Vendor, "grower")
 
 
 class _PackForm(forms.Form):
@@ -432,7 +465,7 @@ class FeesFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = field_of(self, "customer")
         field.queryset = Customer.objects.filter(company=company).order_by("name")
-        field.widget = customer_picker(company, [("", "All customers")])
+        field.widget = customer_picker(company, PICKER_FIXED["all_customers"], fixed_key="all_customers")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

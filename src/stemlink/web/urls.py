@@ -142,6 +142,8 @@ urlpatterns: list[URLPattern] = [
     path("pick/customers/active/", pickers.pick_active_customer, name="pick_customer_active"),
     path("pick/lines/", pickers.pick_line, name="pick_line"),
     path("pick/products/", pickers.pick_product, name="pick_product"),
+    path("pick/categories/", pickers.pick_category, name="pick_category"),
+    path("pick/growers/", pickers.pick_vendor, name="pick_vendor"),
     path("fees/", fees.fees_report, name="fees"),
     path("fees/export.xlsx", fees.fees_export, name="fees_export"),
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from stemlink.catalog.models import Category, Vendor
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceItem, InvoiceStatus, Prebook
 from stemlink.web.paging import page_of
@@ -177,6 +178,57 @@ def test_seek_pages_match_offset_pages_from_either_end(world: World) -> None:
     assert page_of("9999", keys, ("id",), per_page=10).number == 13
 
 
+@pytest.mark.parametrize(
+    ("model", "ordering"),
+    [
+        (Invoice, ("-created_on", "-id")),
+        (Invoice, ("created_on", "id")),
+        (Prebook, ("-truck_date", "-id")),
+        (FeeEntry, ("created_on", "id")),
+        (ShipTo, ("id",)),
+    ],
+)
+def test_a_page_found_by_its_boundary_is_the_page_offset_gives(
+    world: World, model: type, ordering: tuple[str, ...]
+) -> None:
+    """Next and Previous carry the boundary (seek); walking either way gives every page OFFSET gives."""
+    _grow(world, 67)
+    # Ties in the first key (the same day, the same instant) are where a seek goes wrong.
+    if model is Invoice:
+        Invoice.objects.filter(pk__in=Invoice.objects.order_by("id").values("pk")[:30]).update(
+            created_on=timezone.now()
+        )
+    keys = model.objects.filter(company=world.company)  # type: ignore[attr-defined]
+    expected = Paginator(keys.order_by(*ordering), 10)
+    last = expected.num_pages
+    page = page_of("1", keys, ordering, per_page=10)
+    for number in range(2, last + 1):
+        page = page_of(str(number), keys, ordering, per_page=10, seek=page.next_seek)  # type: ignore[attr-defined]
+        assert [r.pk for r in page] == [r.pk for r in expected.page(number)], ("forward", number)
+    for number in range(last - 1, 0, -1):
+        seek = page.previous_seek  # type: ignore[attr-defined]
+        page = page_of(str(number), keys, ordering, per_page=10, seek=seek)
+        assert [r.pk for r in page] == [r.pk for r in expected.page(number)], ("back", number)
+
+
+def test_a_seek_link_reads_no_offset_and_a_bad_one_falls_back_to_the_number(
+    world: World, admin_client: Client
+) -> None:
+    _grow(world, 130)
+    first = admin_client.get(reverse("web:invoices")).content.decode()
+    href = first.split('class="button small" href="?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert href.startswith("page=2&seek=a")
+    with CaptureQueriesContext(connection) as captured:
+        second = admin_client.get(f"{reverse('web:invoices')}?{href}").content.decode()
+    assert not any("OFFSET" in q["sql"].upper() for q in captured.captured_queries)
+    by_number = admin_client.get(reverse("web:invoices"), {"page": "2"}).content.decode()
+    rows = lambda html: [line for line in html.splitlines() if '<a href="/orders/invoices/' in line]  # noqa: E731
+    assert rows(second) == rows(by_number) and len(rows(second)) == 50
+    for nonsense in ("a", "b", "x1~2", "a2026-13-45T00:00:00~1", "a~", "a" + "9" * 400, "bnull~null"):
+        answer = admin_client.get(reverse("web:invoices"), {"page": "2", "seek": nonsense})
+        assert answer.status_code == 200 and rows(answer.content.decode()) == rows(by_number), nonsense
+
+
 def test_a_fees_period_the_page_refuses_is_said_in_words_on_the_page_and_the_export(
     world: World, admin_client: Client
 ) -> None:
@@ -251,6 +303,44 @@ def test_pickers_send_the_chosen_option_only_and_search_the_companys_rows(
         reverse("web:fees"), {"date_from": "2026-01-01", "date_to": "2026-01-31", "customer": theirs.pk}
     )
     assert "Select a valid choice" in refused.content.decode()
+
+
+def test_growers_categories_and_a_webhooks_customer_are_searched_not_listed(
+    world: World, other_world: World, admin_client: Client
+) -> None:
+    """The inventory's grower and category filters and the endpoint's customer hold only the chosen one."""
+    Vendor.objects.bulk_create(
+        [Vendor(company=world.company, code=f"G{i}", name=f"Grower {i:02d}") for i in range(40)]
+    )
+    Category.objects.bulk_create([Category(company=world.company, name=f"Kind {i:02d}") for i in range(40)])
+    theirs = Vendor.objects.create(company=other_world.company, code="X", name="Grower Elsewhere")
+    page = admin_client.get(reverse("web:inventory")).content.decode()
+    assert "Grower 07" not in page and "Kind 07" not in page
+    assert 'id="id_vendor_search"' in page and 'id="id_category_search"' in page
+    found = admin_client.get(reverse("web:pick_vendor"), {"field": "vendor", "vendor_search": "grower"})
+    body = found.content.decode()
+    assert body.count("<option") == 1 + 30 + 1 and '<option value="">Any</option>' in body
+    assert "Elsewhere" not in body
+    kinds = admin_client.get(reverse("web:pick_category"), {"field": "category", "category_search": "kind 1"})
+    assert kinds.content.decode().count("<option") == 1 + 10
+    # Filtering by a chosen grower keeps it chosen; another company's grower is refused in words.
+    mine = Vendor.objects.get(company=world.company, name="Grower 07")
+    kept = admin_client.get(reverse("web:inventory"), {"vendor": str(mine.pk)}).content.decode()
+    assert f'<option value="{mine.pk}" selected>Grower 07</option>' in kept
+    refused = admin_client.get(reverse("web:inventory"), {"vendor": str(theirs.pk), "category": "x"})
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Choose a grower from the list." in text and "Choose a category from the list." in text
+    # The endpoint's customer: only "All customers" and the chosen one; the search keeps that wording.
+    _grow(world, 5)
+    endpoints = admin_client.get(reverse("web:endpoints")).content.decode()
+    assert "History 1" not in endpoints and 'id="id_customer_search"' in endpoints
+    assert "fixed=endpoint_customer" in endpoints
+    search = admin_client.get(
+        reverse("web:pick_customer"),
+        {"field": "customer", "customer_search": "history", "fixed": "endpoint_customer"},
+    ).content.decode()
+    assert "All customers (every event of the company)" in search and search.count("History ") == 5
 
 
 def test_a_warehouse_member_may_search_customers_but_not_without_signing_in(world: World) -> None:

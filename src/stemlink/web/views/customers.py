@@ -161,6 +161,7 @@ def _detail_context(
             customer.ship_tos.filter(company=request.company),
             ("id",),
             lambda rows: rows.select_related("carrier"),
+            seek=request.GET.get("ship_tos_seek"),
         ),
         "reserved": reserved_lines_for(request.company, customer),
         "section": "setup",

@@ -54,6 +54,7 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "period": period, "section": "fees"}
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("seek", None)
     context["query"] = query.urlencode()
     if period is None:
         # Refused in words next to the fields; nothing shown for a period nobody asked for.
@@ -77,6 +78,7 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
         lambda rows: rows.select_related("customer"),
         per_page=LEDGER_PAGE,
         count=sums["n"],
+        seek=request.GET.get("seek"),
     )
     context.update(
         by_customer=by_customer,

@@ -95,6 +95,7 @@ def orders_page(request: CompanyRequest) -> HttpResponse:
         PENDING_ORDER,
         _pending_rows,
         per_page=PENDING_PAGE,
+        seek=request.GET.get("seek"),
     )
     pending = list(page)
     for invoice in pending:
@@ -147,9 +148,11 @@ def invoice_list(request: CompanyRequest) -> HttpResponse:
         invoices_matching(request.company, flt),
         ("-created_on", "-id"),
         lambda rows: _with_fee(rows.select_related("customer", "ship_to")),
+        seek=request.GET.get("seek"),
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("seek", None)
     return render(
         request,
         "web/orders/invoices.html",
@@ -264,9 +267,11 @@ def prebook_list(request: CompanyRequest) -> HttpResponse:
         lambda rows: _with_fee(
             rows.select_related("customer", "carrier").annotate(lines=Count("items")), "prebook"
         ),
+        seek=request.GET.get("seek"),
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("seek", None)
     return render(
         request,
         "web/orders/prebooks.html",

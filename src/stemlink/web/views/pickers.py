@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from stemlink.catalog.models import Product
+from stemlink.catalog.models import Category, Product, Vendor
 from stemlink.customers.models import Customer
 from stemlink.inventory.models import InventoryLine
 from stemlink.tenancy.rules import Perm
@@ -24,7 +24,7 @@ def _typed(request: CompanyRequest) -> tuple[str, str]:
 
 
 def _options(request: CompanyRequest, field: str, found: list[tuple[Any, str]]) -> HttpResponse:
-    fixed = PICKER_FIXED.get(field, [("", "Choose…")])
+    fixed = PICKER_FIXED.get(request.GET.get("fixed", "")[:40] or field, [("", "Choose…")])
     return render(request, "web/_options.html", {"options": [*fixed, *found], "more": len(found) >= MATCHES})
 
 
@@ -81,3 +81,23 @@ def pick_product(request: CompanyRequest) -> HttpResponse:
         rows = rows.filter(Q(description__icontains=text) | Q(code__icontains=text))
     found = [(p.pk, str(p)) for p in rows.order_by("description", "id")[:MATCHES]]
     return _options(request, field, found)
+
+
+def _named(request: CompanyRequest, model: Any) -> HttpResponse:
+    field, text = _typed(request)
+    rows = model.objects.filter(company=request.company)
+    if text:
+        rows = rows.filter(name__icontains=text)
+    return _options(request, field, list(rows.order_by("name", "id").values_list("pk", "name")[:MATCHES]))
+
+
+@company_page(Perm.INVENTORY_VIEW)
+def pick_category(request: CompanyRequest) -> HttpResponse:
+    """The company's categories by name (the inventory's filter)."""
+    return _named(request, Category)
+
+
+@company_page(Perm.INVENTORY_VIEW)
+def pick_vendor(request: CompanyRequest) -> HttpResponse:
+    """The company's growers by name (the inventory's filter)."""
+    return _named(request, Vendor)
