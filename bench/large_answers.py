@@ -13,7 +13,8 @@ own writer is held against.
 
 Run: `.venv/bin/python bench/large_answers.py` (both databases), `--only sqlite|postgresql`,
 `--invoices N` (default 150,000: about 15,000 fee entries a year, 25,000 invoices in 6 months),
-`--repeats N` (default 5), `--profile` (`--top N`: the N costliest functions of each).
+`--repeats N` (default 5), `--profile` (`--top N`: the N costliest functions of each), `--explain`
+(the plan of invoice.list's statement).
 `PG_URL` names the PostgreSQL server.
 """
 
@@ -133,6 +134,18 @@ def _child(args: argparse.Namespace) -> None:
         "Fees CSV export, one year": (reverse("web:fees_export"), {**year, "format": "csv"}, {}),
         "API invoice.list, 6 months": ("/api/invoice.list", half, api),
     }
+    if args.explain:
+        from stemlink.api.methods.invoices import _LIST_COLUMNS
+
+        six_months = (
+            Invoice.objects.filter(company=company)
+            .filter(ship_date__range=(half["orderDateFrom"], half["orderDateTo"]))
+            .select_related("customer", "customer__sales_rep", "carrier")
+            .order_by("ship_date", "id")
+            .values_list(*_LIST_COLUMNS)
+        )
+        print("  invoice.list's plan, 6 months:")
+        print("    " + six_months.explain().replace("\n", "\n    "), flush=True)
     settings.DEBUG = True  # counts statements
     print(f"  {args.repeats} requests each after one warm-up; ms; statements; Python calls (--profile)")
     print(f"  {'answer':<30} {'p50':>8} {'p95':>8} {'size':>8} {'stmts':>6} {'calls':>11}")
@@ -227,6 +240,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=0, help="with --profile: print the N costliest functions")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--explain", action="store_true", help="print the plan of invoice.list's statement")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

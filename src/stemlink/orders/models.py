@@ -271,7 +271,8 @@ class Invoice(models.Model):
             models.Index(fields=["company", "status", "created_on", "id"], name="invoice_company_status_new"),
             models.Index(fields=["company", "created_on", "id"], name="invoice_company_created"),
             models.Index(fields=["company", "number"], name="invoice_company_number"),
-            models.Index(fields=["company", "ship_date"], name="invoice_company_shipdate"),
+            # The API's invoice.list: a range of ship dates in (ship date, id) order, read in index order.
+            models.Index(fields=["company", "ship_date", "id"], name="invoice_company_ship_id"),
             models.Index(fields=["company", "customer"], name="invoice_company_customer"),
         ]
         constraints = [

@@ -4,6 +4,7 @@ fees period is said in words, exports stream (and stop at their time limit), pic
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -363,6 +364,17 @@ def test_invoice_list_rows_from_plain_columns_equal_the_model_rows(world: World)
     Invoice.objects.filter(company=world.company).update(customer=world.customer, carrier=world.carrier)
     Invoice.objects.filter(company=world.company, number=1).update(
         customer=Customer.objects.filter(company=world.company).last(), carrier=None
+    )
+    # Amounts at the field's 12 digits and with cents, a plain invoice, a timestamp on a whole second.
+    Invoice.objects.filter(company=world.company, number=2).update(
+        subtotal=Decimal("9999999999.99"),
+        total=Decimal("0.07"),
+        is_ecommerce=False,
+        created_on=dt.datetime(2026, 3, 1, 23, 59, 59, tzinfo=dt.UTC),
+        updated_on=dt.datetime(2026, 3, 2, 0, 0, 0, 1, tzinfo=dt.UTC),
+    )
+    Invoice.objects.filter(company=world.company, number=3).update(
+        subtotal=Decimal("-12.30"), total=Decimal("1.10")
     )
     invoices = (
         Invoice.objects.filter(company=world.company)

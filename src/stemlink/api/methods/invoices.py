@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db import models, transaction
+from django.db.models import CharField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Replace, Substr
 from orjson import Fragment
 from pydantic import BeforeValidator, Field
 
@@ -19,7 +20,7 @@ from stemlink.api.answers import Amount, Answer, Day, Timestamp
 from stemlink.api.params import Bool, Date, DateTime, Id, IdList, Int, Money
 from stemlink.api.registry import CO, CU, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
-from stemlink.api.streamed import BATCH_ROWS, StreamedRows, batched
+from stemlink.api.streamed import StreamedRows, batched
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders import invoices, pdf, queries, resolvers, rules
 from stemlink.orders.models import Invoice, InvoiceItem, InvoiceStatus
@@ -412,17 +413,38 @@ def _invoice_row(invoice: Invoice) -> dict[str, Any]:
 
 # invoice.list reads plain rows from the cursor: one tuple per invoice, no model object per row
 # (a six-month answer holds tens of thousands), and sends them as they are read, a batch at a time
-# (`StreamedRows`). The same fields as `_invoice_row`, with dates, timestamps and amounts already
-# written as `envelope.dumps` writes them (the same bytes, which a test holds), so orjson calls
-# back into Python for none of them: the database hands back UTC datetimes (USE_TZ), so dropping
-# the zone leaves the UTC wall time the envelope writes.
+# (`StreamedRows`). The same fields as `_invoice_row`, written as `envelope.dumps` writes them (the
+# same bytes, which a test holds), and read so that neither Django nor the driver converts a value
+# the answer only writes out again: on SQLite a date, a timestamp, an amount and a flag each cost a
+# Django converter per row (and a timestamp two parses), on PostgreSQL a timestamp a Python loader.
+# - Dates and timestamps come as text, cut and joined by the database: a date casts to its ISO
+#   text on both; a timestamp to "YYYY-MM-DD HH:MM:SS[.ffffff][+00]" in UTC (SQLite keeps it so;
+#   PostgreSQL writes it so in the connection's zone, UTC under USE_TZ, with DateStyle ISO, which
+#   psycopg requires to read timestamps at all), of which the first 19 characters with a "T" are
+#   what the envelope writes for a UTC timestamp.
+# - Amounts and the flag as the driver hands them (`_as_read`: an output field with no converter):
+#   a Decimal on PostgreSQL, an int or a float on SQLite (which stores decimals so; 12 digits with 2
+#   decimals are exact to the cent in a double), written with 2 decimals as the envelope writes a
+#   Decimal of 2 places; the flag a bool on both (SQLite's driver reads a "bool" column so itself).
+def _day_text(field: str) -> Cast:
+    return Cast(field, CharField())
+
+
+def _utc_text(field: str) -> Replace:
+    return Replace(Substr(Cast(field, CharField()), 1, 19), Value(" "), Value("T"))
+
+
+def _as_read(field: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(field), output_field=models.Field())
+
+
 _LIST_COLUMNS = (
     "id",
     "number",
     "prefix",
-    "ship_date",
-    "created_on",
-    "updated_on",
+    _day_text("ship_date"),
+    _utc_text("created_on"),
+    _utc_text("updated_on"),
     "status",
     "customer_id",
     "customer__name",
@@ -434,12 +456,15 @@ _LIST_COLUMNS = (
     "customer__sales_rep__username",
     "po_number",
     "notes",
-    "subtotal",
-    "total",
-    "is_ecommerce",
+    _as_read("subtotal"),
+    _as_read("total"),
+    _as_read("is_ecommerce"),
     "location_id",
 )
 _STATUS_NAMES = {value: str(label) for value, label in InvoiceStatus.choices}
+# Rows fetched from the cursor at a time (a PostgreSQL round trip each); the answer's batches are
+# `streamed.BATCH_ROWS`.
+_FETCH_ROWS = 5000
 
 
 def _invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[dict[str, Any]]:
@@ -447,9 +472,9 @@ def _invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[dict[str, Any]]:
         pk,
         number,
         prefix,
-        ship_date,
-        created_on,
-        updated_on,
+        ship_day,
+        created_text,
+        updated_text,
         status,
         customer_id,
         customer_name,
@@ -465,14 +490,14 @@ def _invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[dict[str, Any]]:
         total,
         is_ecommerce,
         location_id,
-    ) in invoices.values_list(*_LIST_COLUMNS).iterator(chunk_size=BATCH_ROWS):
+    ) in invoices.values_list(*_LIST_COLUMNS).iterator(chunk_size=_FETCH_ROWS):
         yield {
             "id": pk,
             "number": number,
             "prefix": prefix,
-            "shipDate": ship_date.isoformat(),
-            "createdOn": created_on.replace(tzinfo=None).isoformat(timespec="seconds"),
-            "updatedOn": updated_on.replace(tzinfo=None).isoformat(timespec="seconds"),
+            "shipDate": ship_day,
+            "createdOn": created_text,
+            "updatedOn": updated_text,
             "status": status,
             "statusName": _STATUS_NAMES.get(status, str(status)),
             "customerId": customer_id,
@@ -484,8 +509,8 @@ def _invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[dict[str, Any]]:
             "salesPersonName": (f"{rep_first} {rep_last}".strip() or rep_username) if rep_username else "",
             "poNumber": po_number,
             "invoiceNotes": notes,
-            "subtotal": Fragment(format(subtotal, "f")),
-            "total": Fragment(format(total, "f")),
+            "subtotal": Fragment(format(subtotal, ".2f")),
+            "total": Fragment(format(total, ".2f")),
             "isEcommerce": is_ecommerce,
             "locationId": location_id,
         }
