@@ -21,7 +21,7 @@ def test_an_api_call_gets_the_envelope_with_unavailable_503_and_retry_after(db, 
     def down(*args, **kwargs):
         raise error("connection already closed")
 
-    monkeypatch.setattr(dispatch.services, "authenticate_token", down)
+    monkeypatch.setattr(dispatch.services, "authenticate_and_count", down)
     response = Client(raise_request_exception=False).post(
         "/api/web-order.create",
         data=b"{}",
