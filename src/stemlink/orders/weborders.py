@@ -35,6 +35,7 @@ from stemlink.orders.fees import adjust_fee, charge_fee, reverse_fees
 from stemlink.orders.invoices import _void, invoice_event
 from stemlink.orders.models import (
     CheckoutStatus,
+    DocumentLine,
     Invoice,
     InvoiceItem,
     InvoicePrefix,
@@ -65,12 +66,21 @@ def _carrier(company: Company, carrier_id: int | None) -> Carrier:
 
 
 def _web_order(
-    company: Company, customer: Customer, web_order_id: int, *, lock: bool = False, rep_entered: bool = False
+    company: Company,
+    customer: Customer,
+    web_order_id: int,
+    *,
+    lock: bool = False,
+    rep_entered: bool = False,
+    only: tuple[str, ...] = (),
 ) -> WebOrder:
     # The row by the company and its id; whose it is and who entered it are checked on the row
     # (two filters fewer to build). A sales rep's order entry (`orders.entry`) is a web order the
-    # API never sees, and the reverse.
+    # API never sees, and the reverse. `only` names the columns a caller reads (each column not
+    # read costs the ORM Python work per row; one read after all costs a statement).
     orders = WebOrder.objects.select_for_update() if lock else WebOrder.objects
+    if only:
+        orders = orders.only("customer", "rep_entered", *only)
     try:
         order = orders.get(company_id=company.pk, id=web_order_id)
     except WebOrder.DoesNotExist:
@@ -249,7 +259,7 @@ def add_web_order_item(
             # Lock the order first (orders before lines, as checkout does), and trust the carrier
             # it already has instead of reading it again.
             locked = (
-                _web_order(company, customer, request.web_order_id, lock=True)
+                _web_order(company, customer, request.web_order_id, lock=True, only=_ADD_READS_ORDER)
                 if request.web_order_id is not None
                 else None
             )
@@ -378,6 +388,25 @@ def lines_for_product(
     return [line.pk for line in priced if (line.units_per_box, line.location_id) == pack][:50]
 
 
+# What adding an item reads of the order it adds to (`_order_for_item`, `_require_open`, the update
+# after the hold, the answer) and of the lines it holds on (`_lines_for_sale`, `_check_price`, the
+# ship date's check, `take_pack_from`, the item's total): each column left out is Python work the
+# ORM skips per row; a column read but not listed would cost a statement (the statement budgets
+# in tests/stemlink/api/test_statement_budgets.py catch that).
+_ADD_READS_ORDER = ("status", "expires_at", "origin", "location", "carrier", "ship_to", "ship_date")
+_ADD_READS_LINE = (
+    "location",
+    "reserved_for",
+    "price",
+    "unit_cost",
+    *(name.removesuffix("_id") for name in DocumentLine.PACK_FIELDS),
+)
+_ADD_READS_LINE_OF_ORIGIN = {
+    Origin.ON_HAND: (*_ADD_READS_LINE, "inventory_type"),
+    Origin.FUTURE: (*_ADD_READS_LINE, "available_from", "available_to"),
+}
+
+
 def _lines_for_sale(
     company: Company, customer: Customer, request: ItemRequest, line_ids: list[int], transactional: bool
 ) -> list[Any]:
@@ -385,6 +414,7 @@ def _lines_for_sale(
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
     sellable = (
         model.objects.filter(company=company, id__in=line_ids)
+        .only(*_ADD_READS_LINE_OF_ORIGIN[request.origin])
         .annotate(product_active=F("product__active"), category_active=F("product__category__active"))
         .order_by()  # looked up by id below: no ORDER BY to compile
     )
