@@ -64,7 +64,9 @@ def test_redaction_and_fingerprint_never_raise_on_any_json(params):
     assert len(rules.params_fingerprint("m", params)) == 64
 
 
-FLAT_KEYS = st.text(max_size=12) | st.sampled_from(["token", "Password", "APIKEY", "a\x01token", "k\x00", "x" * 101])
+FLAT_KEYS = st.text(max_size=12) | st.sampled_from(
+    ["token", "Password", "APIKEY", "a\x01token", "k\x00", "x" * 101]
+)
 FLAT_VALUES = (
     st.none()
     | st.booleans()

@@ -82,7 +82,7 @@ def _storable_params(params: dict[str, Any]) -> dict[str, Any]:
     """
     try:
         json.dumps(params, allow_nan=False, ensure_ascii=False).encode("utf-8")
-    except (ValueError, TypeError, UnicodeEncodeError):  # UnicodeEncodeError is a ValueError; said for clarity
+    except (ValueError, TypeError):  # a UnicodeEncodeError is a ValueError
         return {"_unrecordable": True}
     return params
 
@@ -121,6 +121,6 @@ def _insert(values: dict[str, Any]) -> bool:
     except Exception:
         logger.exception("could not write the audit log entry for %s", method)
         if connection.in_atomic_block:
-            raise  # the transaction is spoiled on PostgreSQL: fail the call rather than lose its work silently
+            raise  # PostgreSQL spoiled the transaction: fail the call, never lose its work silently
         return False
     return True

@@ -401,7 +401,7 @@ _ADD_READS_LINE = (
     "unit_cost",
     *(name.removesuffix("_id") for name in DocumentLine.PACK_FIELDS),
 )
-_ADD_READS_LINE_OF_ORIGIN = {
+_ADD_READS_LINE_OF_ORIGIN: dict[int, tuple[str, ...]] = {
     Origin.ON_HAND: (*_ADD_READS_LINE, "inventory_type"),
     Origin.FUTURE: (*_ADD_READS_LINE, "available_from", "available_to"),
 }
@@ -710,7 +710,7 @@ def checkout_web_order(
 
 # What checking out reads of the locked order (`_require_open`, the documents it makes, the
 # checkout's event and the update): as `_ADD_READS_ORDER`, a column read but not listed costs a statement.
-_CHECKOUT_READS_ORDER = (
+_CHECKOUT_READS = (
     "company",
     "status",
     "expires_at",
@@ -743,7 +743,7 @@ def _check_out(
     try:
         with transaction.atomic():
             order = _web_order(
-                company, customer, web_order_id, lock=True, rep_entered=rep_entered, only=_CHECKOUT_READS_ORDER
+                company, customer, web_order_id, lock=True, rep_entered=rep_entered, only=_CHECKOUT_READS
             )
             _require_open(order, now, "be checked out")
             order.company, order.customer = company, customer  # already loaded: spare the documents a read
@@ -861,7 +861,7 @@ def _invoice_from(
                 mark_code=item.mark_code,
             ).take_pack_from(item)
             for item in items
-        ]
+        ],
     )
     if not order.rep_entered:
         charge_fee(invoice=invoice, company=order.company, customer=order.customer)
@@ -912,7 +912,7 @@ def _prebook_from(
                 mark_code=item.mark_code,
             ).take_pack_from(item)
             for item in items
-        ]
+        ],
     )
     if not order.rep_entered:
         charge_fee(prebook=prebook, company=order.company, customer=order.customer)

@@ -53,7 +53,8 @@ def test_an_address_that_is_not_one_is_left_out(world, ip):
 
 
 def test_text_with_a_lone_surrogate_nul_or_too_long_is_made_storable(world):
-    assert _record(method="m\ud800" + "x" * 300, error_code="e\x00", sales_channel="s" * 99, duration_ms=10**12)
+    long_method = "m\ud800" + "x" * 300
+    assert _record(method=long_method, error_code="e\x00", sales_channel="s" * 99, duration_ms=10**12)
     call = ApiCall.objects.get()
     assert call.method.startswith("m\\ud800") and len(call.method) == 100
     assert call.error_code == "e\\u0000" and call.sales_channel == "s" * 30
