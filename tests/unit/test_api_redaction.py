@@ -62,3 +62,42 @@ def test_redaction_and_fingerprint_never_raise_on_any_json(params):
     json.dumps(cleaned)
     assert "\x00" not in json.dumps(cleaned, ensure_ascii=False)
     assert len(rules.params_fingerprint("m", params)) == 64
+
+
+FLAT_KEYS = st.text(max_size=12) | st.sampled_from(
+    ["token", "Password", "APIKEY", "a\x01token", "k\x00", "x" * 101]
+)
+FLAT_VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.sampled_from(["a\x00b", "y" * 501, "y" * 500])
+    | st.tuples(st.integers())
+    | st.lists(st.integers(), max_size=2)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(FLAT_KEYS, FLAT_VALUES, max_size=8))
+def test_the_flat_shortcut_gives_what_the_walk_gives(params):
+    """Parameters without nesting skip the walk only when the walk would copy them unchanged."""
+    shortcut = rules._flat_copy(params)
+    if shortcut is not None:
+        assert shortcut == rules._walk(params) == params and shortcut is not params
+
+
+def test_the_flat_shortcut_refuses_what_needs_redaction():
+    for params in (
+        {"authenticationToken": "x"},
+        {"a\x01TOKEN": 1},
+        {"k": "a\x00b"},
+        {"k" * 101: 1},
+        {"k": "v" * 501},
+        {1: "not text"},
+        {"k": (1,)},
+        {str(n): n for n in range(rules.REDACT_MAX_ITEMS + 1)},
+    ):
+        assert rules._flat_copy(params) is None, params
+    assert rules._flat_copy({"customerId": 5, "price": "0.80", "ok": True, "n": None}) is not None

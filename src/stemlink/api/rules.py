@@ -174,8 +174,47 @@ def redact_params(params: Any, *, max_chars: int = 4000) -> dict[str, Any]:
 
 
 def _redact(params: Any, max_chars: int) -> dict[str, Any]:
+    root = _flat_copy(params)
+    if root is None:
+        root = _walk(params)
+        if root is None:
+            return {"_unrecordable": True}
+    text = json.dumps(root, default=str)
+    if len(text) > max_chars:
+        return {"_truncated": True, "keys": sorted(root)[:100]}
+    return root
+
+
+_FLAT_VALUE_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _flat_copy(params: Any) -> dict[str, Any] | None:
+    """Return a copy of `params` when `_walk` would return an equal one, else None (then walk).
+
+    That is a plain dict of at most REDACT_MAX_ITEMS entries whose keys are text of at most 100
+    characters, none of them a secret's name or holding NUL, and whose values are None, booleans,
+    numbers or text of at most 500 characters without NUL: nothing to drop, cut, escape, convert or
+    cap, so `_walk` would copy it unchanged (keys cannot collide, as none is cut or escaped).
+    Most calls send such parameters; the checks run in C instead of a Python step per value.
+    """
+    if type(params) is not dict or len(params) > REDACT_MAX_ITEMS:
+        return None
+    if not set(map(type, params)) <= {str} or not set(map(type, params.values())) <= _FLAT_VALUE_TYPES:
+        return None
+    keys = "\x01".join(params)  # a key holding \x01 splits into more pieces: refused, never missed
+    pieces = keys.lower().split("\x01")
+    if "\x00" in keys or not SECRET_PARAM_NAMES.isdisjoint(pieces) or max(map(len, params), default=0) > 100:
+        return None
+    texts = [value for value in params.values() if type(value) is str]
+    if texts and (max(map(len, texts)) > 500 or "\x00" in "".join(texts)):
+        return None
+    return dict(params)
+
+
+def _walk(params: Any) -> dict[str, Any] | None:
+    """Copy `params` with secrets dropped, keys and texts cut and NUL-escaped, depth and width capped."""
     if not isinstance(params, Mapping):
-        return {"_unrecordable": True}
+        return None
     root: dict[str, Any] = {}
     # (source, destination container, depth) worked through with a stack instead of recursion.
     stack: list[tuple[Any, Any, int]] = [(params, root, 0)]
@@ -208,9 +247,6 @@ def _redact(params: Any, max_chars: int) -> dict[str, Any]:
                 target[key] = cleaned
             else:
                 target.append(cleaned)
-    text = json.dumps(root, default=str)
-    if len(text) > max_chars:
-        return {"_truncated": True, "keys": sorted(root)[:100]}
     return root
 
 

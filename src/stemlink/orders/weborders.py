@@ -35,6 +35,7 @@ from stemlink.orders.fees import adjust_fee, charge_fee, reverse_fees
 from stemlink.orders.invoices import _void, invoice_event
 from stemlink.orders.models import (
     CheckoutStatus,
+    DocumentLine,
     Invoice,
     InvoiceItem,
     InvoicePrefix,
@@ -65,12 +66,21 @@ def _carrier(company: Company, carrier_id: int | None) -> Carrier:
 
 
 def _web_order(
-    company: Company, customer: Customer, web_order_id: int, *, lock: bool = False, rep_entered: bool = False
+    company: Company,
+    customer: Customer,
+    web_order_id: int,
+    *,
+    lock: bool = False,
+    rep_entered: bool = False,
+    only: tuple[str, ...] = (),
 ) -> WebOrder:
     # The row by the company and its id; whose it is and who entered it are checked on the row
     # (two filters fewer to build). A sales rep's order entry (`orders.entry`) is a web order the
-    # API never sees, and the reverse.
+    # API never sees, and the reverse. `only` names the columns a caller reads (each column not
+    # read costs the ORM Python work per row; one read after all costs a statement).
     orders = WebOrder.objects.select_for_update() if lock else WebOrder.objects
+    if only:
+        orders = orders.only("customer", "rep_entered", *only)
     try:
         order = orders.get(company_id=company.pk, id=web_order_id)
     except WebOrder.DoesNotExist:
@@ -249,7 +259,7 @@ def add_web_order_item(
             # Lock the order first (orders before lines, as checkout does), and trust the carrier
             # it already has instead of reading it again.
             locked = (
-                _web_order(company, customer, request.web_order_id, lock=True)
+                _web_order(company, customer, request.web_order_id, lock=True, only=_ADD_READS_ORDER)
                 if request.web_order_id is not None
                 else None
             )
@@ -295,7 +305,7 @@ def add_web_order_item(
                         date=request.date,
                     ).take_pack_from(line)
                 )
-            WebOrderItem.objects.bulk_create(items)
+            _insert_all(WebOrderItem.objects, items)
             # The timer counts from the latest hold: a buyer still filling the cart keeps it.
             updates: dict[str, Any] = {
                 "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
@@ -378,6 +388,25 @@ def lines_for_product(
     return [line.pk for line in priced if (line.units_per_box, line.location_id) == pack][:50]
 
 
+# What adding an item reads of the order it adds to (`_order_for_item`, `_require_open`, the update
+# after the hold, the answer) and of the lines it holds on (`_lines_for_sale`, `_check_price`, the
+# ship date's check, `take_pack_from`, the item's total): each column left out is Python work the
+# ORM skips per row; a column read but not listed would cost a statement (the statement budgets
+# in tests/stemlink/api/test_statement_budgets.py catch that).
+_ADD_READS_ORDER = ("status", "expires_at", "origin", "location", "carrier", "ship_to", "ship_date")
+_ADD_READS_LINE = (
+    "location",
+    "reserved_for",
+    "price",
+    "unit_cost",
+    *(name.removesuffix("_id") for name in DocumentLine.PACK_FIELDS),
+)
+_ADD_READS_LINE_OF_ORIGIN: dict[int, tuple[str, ...]] = {
+    Origin.ON_HAND: (*_ADD_READS_LINE, "inventory_type"),
+    Origin.FUTURE: (*_ADD_READS_LINE, "available_from", "available_to"),
+}
+
+
 def _lines_for_sale(
     company: Company, customer: Customer, request: ItemRequest, line_ids: list[int], transactional: bool
 ) -> list[Any]:
@@ -385,6 +414,7 @@ def _lines_for_sale(
     # A wholesaler deactivates a product (or its category) to stop selling it everywhere at once.
     sellable = (
         model.objects.filter(company=company, id__in=line_ids)
+        .only(*_ADD_READS_LINE_OF_ORIGIN[request.origin])
         .annotate(product_active=F("product__active"), category_active=F("product__category__active"))
         .order_by()  # looked up by id below: no ORDER BY to compile
     )
@@ -678,6 +708,21 @@ def checkout_web_order(
     )
 
 
+# What checking out reads of the locked order (`_require_open`, the documents it makes, the
+# checkout's event and the update): as `_ADD_READS_ORDER`, a column read but not listed costs a statement.
+_CHECKOUT_READS = (
+    "company",
+    "status",
+    "expires_at",
+    "location",
+    "ship_to",
+    "carrier",
+    "number",
+    "customer_po",
+    "sales_channel",
+)
+
+
 def _check_out(
     company: Company,
     customer: Customer,
@@ -697,7 +742,9 @@ def _check_out(
     `prebook_checkout`; a rep's documents get no W prefix, no web-order event and no fee."""
     try:
         with transaction.atomic():
-            order = _web_order(company, customer, web_order_id, lock=True, rep_entered=rep_entered)
+            order = _web_order(
+                company, customer, web_order_id, lock=True, rep_entered=rep_entered, only=_CHECKOUT_READS
+            )
             _require_open(order, now, "be checked out")
             order.company, order.customer = company, customer  # already loaded: spare the documents a read
             if location_id is not None and location_id != order.location_id:
@@ -800,7 +847,8 @@ def _invoice_from(
         confirmed_by=by if confirmed and order.rep_entered else None,
     )
     invoice.save(force_insert=True)
-    InvoiceItem.objects.bulk_create(
+    _insert_all(
+        InvoiceItem.objects,
         [
             InvoiceItem(
                 company_id=order.company_id,
@@ -813,7 +861,7 @@ def _invoice_from(
                 mark_code=item.mark_code,
             ).take_pack_from(item)
             for item in items
-        ]
+        ],
     )
     if not order.rep_entered:
         charge_fee(invoice=invoice, company=order.company, customer=order.customer)
@@ -850,7 +898,8 @@ def _prebook_from(
         created_by=user if getattr(user, "pk", None) else None,
         created_by_token_id=token_id,
     )
-    PrebookItem.objects.bulk_create(
+    _insert_all(
+        PrebookItem.objects,
         [
             PrebookItem(
                 company_id=order.company_id,
@@ -863,7 +912,7 @@ def _prebook_from(
                 mark_code=item.mark_code,
             ).take_pack_from(item)
             for item in items
-        ]
+        ],
     )
     if not order.rep_entered:
         charge_fee(prebook=prebook, company=order.company, customer=order.customer)
@@ -933,3 +982,11 @@ def _remove_prebook_lines(order: WebOrder, now: dt.datetime) -> None:
             adjust_fee(prebook=prebook)
         else:
             reverse_fees(prebook=prebook)
+
+
+def _insert_all(manager: Any, rows: Sequence[Any]) -> None:
+    """Insert new rows of one model: one save() for a single row (cheaper in Python), else one bulk_create."""
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    elif rows:
+        manager.bulk_create(rows)
