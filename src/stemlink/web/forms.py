@@ -35,7 +35,31 @@ PICKER_FIXED: dict[str, list[tuple[str, str]]] = {
     # Fixed choices named apart from the field (`SearchSelect(fixed_key=...)`).
     "all_customers": [("", "All customers")],
     "endpoint_customer": [("", "All customers (every event of the company)")],
+    "grower": [("", "Choose the grower…")],
+    "no_grower": [("", "---------")],
+    "token_vendor": [("", "Choose the vendor…")],
+    "open_market": [("", "Open market")],
 }
+
+
+def search_picker(
+    field: forms.ModelChoiceField, url_name: str, fixed_key: str, label: Any = None
+) -> SearchSelect:
+    """Make a model choice field's `<select>` a search picker over its queryset (set the queryset first).
+
+    The `<select>` holds only the fixed choices and the value chosen (labelled `label(obj)`, by default
+    as the picker's search labels it: a customer's or grower's name, a product's description and code);
+    the field still checks the value sent against its queryset, so another company's id is refused.
+    """
+    queryset = field.queryset
+    label_of = label or (lambda obj: getattr(obj, "name", None) or str(obj))
+
+    def labels(ids: list[str]) -> list[tuple[Any, str]]:
+        pks = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) < 19]
+        return [(obj.pk, label_of(obj)) for obj in queryset.filter(pk__in=pks)] if pks else []
+
+    field.widget = SearchSelect(url_name, labels, PICKER_FIXED[fixed_key], fixed_key=fixed_key)
+    return field.widget
 
 
 def customer_picker(
