@@ -346,6 +346,7 @@ class _PackForm(forms.Form):
         )
         field_of(self, "box_type").queryset = BoxType.objects.filter(company=company)
         field_of(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
+        search_picker(field_of(self, "vendor"), "web:pick_vendor", "no_grower")
         field_of(self, "location").queryset = Location.objects.filter(company=company, active=True)
 
     def pack_values(self) -> dict[str, Any]:
