@@ -52,6 +52,7 @@ def search_picker(
     the field still checks the value sent against its queryset, so another company's id is refused.
     """
     queryset = field.queryset
+    assert queryset is not None, "set the field's queryset before its picker"
     label_of = label or (lambda obj: getattr(obj, "name", None) or str(obj))
 
     def labels(ids: list[str]) -> list[tuple[Any, str]]:
