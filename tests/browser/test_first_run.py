@@ -141,7 +141,7 @@ def test_from_an_empty_database_to_a_product_a_line_and_a_customer_token(
             base,
             description="BloomNet customer token",
             token_type="customer",
-            customer="BloomNet (BLOOMNET)",
+            customer="BloomNet",
         )
         token = ApiToken.objects.get(company=company, token_type="customer")
         assert token.customer_id == customer_id

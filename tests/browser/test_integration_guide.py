@@ -46,6 +46,9 @@ def _new_token(
         page.wait_for_selector("#id_customer" if token_type == "customer" else "#id_vendor")
         page.fill("#id_description", description)
     if customer:
+        # The customer is searched as one types, then chosen among the matches.
+        page.fill("#id_customer_search", customer)
+        page.wait_for_selector(f"#id_customer option:has-text({customer!r})", state="attached")
         page.select_option("#id_customer", label=customer)
     page.click("#bloomnet-preset")
     page.wait_for_selector("input[name=methods]:checked")
@@ -82,7 +85,7 @@ def test_following_the_bloomnet_guide_gives_tokens_and_ids_that_work(
         base,
         description="BloomNet customer token",
         token_type="customer",
-        customer="BloomNet (BLOOMNET)",
+        customer="BloomNet",
     )
     page.goto(f"{base}/setup/settings/integrations/tokens/")
     screenshot(page, "04-tokens")

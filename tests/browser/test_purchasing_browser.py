@@ -52,8 +52,13 @@ def test_a_purchase_order_typed_confirmed_sold_and_received_in_the_browser(
     page.click("nav.mainnav >> text=Purchasing")
     page.click("text=New purchase order")
     ship = timezone.now().date() + dt.timedelta(days=2)
+    # The grower and the product are searched as one types, then chosen among the matches.
+    page.fill("#id_vendor_search", "rosas")
+    page.wait_for_selector(f"#id_vendor option[value='{world.vendor.pk}']", state="attached")
     page.select_option("#id_vendor", str(world.vendor.pk))
     page.fill("#id_ship_date", ship.isoformat())
+    page.fill("#id_line-0-product_search", world.product.code)
+    page.wait_for_selector(f"#id_line-0-product option[value='{world.product.pk}']", state="attached")
     page.select_option("#id_line-0-product", str(world.product.pk))
     page.select_option("#id_line-0-box_type", str(world.qb.pk))
     page.fill("#id_line-0-bunches", "10")

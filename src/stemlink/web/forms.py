@@ -35,7 +35,32 @@ PICKER_FIXED: dict[str, list[tuple[str, str]]] = {
     # Fixed choices named apart from the field (`SearchSelect(fixed_key=...)`).
     "all_customers": [("", "All customers")],
     "endpoint_customer": [("", "All customers (every event of the company)")],
+    "grower": [("", "Choose the grower…")],
+    "no_grower": [("", "---------")],
+    "token_vendor": [("", "Choose the vendor…")],
+    "open_market": [("", "Open market")],
 }
+
+
+def search_picker(
+    field: forms.ModelChoiceField, url_name: str, fixed_key: str, label: Any = None
+) -> SearchSelect:
+    """Make a model choice field's `<select>` a search picker over its queryset (set the queryset first).
+
+    The `<select>` holds only the fixed choices and the value chosen (labelled `label(obj)`, by default
+    as the picker's search labels it: a customer's or grower's name, a product's description and code);
+    the field still checks the value sent against its queryset, so another company's id is refused.
+    """
+    queryset = field.queryset
+    assert queryset is not None, "set the field's queryset before its picker"
+    label_of = label or (lambda obj: getattr(obj, "name", None) or str(obj))
+
+    def labels(ids: list[str]) -> list[tuple[Any, str]]:
+        pks = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) < 19]
+        return [(obj.pk, label_of(obj)) for obj in queryset.filter(pk__in=pks)] if pks else []
+
+    field.widget = SearchSelect(url_name, labels, PICKER_FIXED[fixed_key], fixed_key=fixed_key)
+    return field.widget
 
 
 def customer_picker(
@@ -322,6 +347,7 @@ class _PackForm(forms.Form):
         )
         field_of(self, "box_type").queryset = BoxType.objects.filter(company=company)
         field_of(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
+        search_picker(field_of(self, "vendor"), "web:pick_vendor", "no_grower")
         field_of(self, "location").queryset = Location.objects.filter(company=company, active=True)
 
     def pack_values(self) -> dict[str, Any]:

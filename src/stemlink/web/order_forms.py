@@ -16,7 +16,7 @@ from stemlink.catalog.models import BoxType, Carrier, Product
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.orders.periods import WEEKDAYS
 from stemlink.tenancy.models import Company, Location
-from stemlink.web.forms import DATE_INPUT, field_of
+from stemlink.web.forms import DATE_INPUT, field_of, search_picker
 
 KINDS = [("invoice", "Invoice: boxes on hand"), ("prebook", "Prebook: future boxes")]
 CHOICE_ERRORS = {"invalid_choice": "That is not one of the choices; pick one from the list."}
@@ -70,10 +70,12 @@ class _ForCustomer(forms.Form):
         self.company = company
         customers = Customer.objects.filter(company=company, active=True).order_by("name", "id")
         field_of(self, "customer").queryset = customers
-        # htmx swaps in the chosen customer's ship-tos.
-        field_of(self, "customer").widget.attrs.update(
+        # Searched as one types (the `<select>` holds only the chosen customer); htmx swaps in the
+        # chosen customer's ship-tos.
+        picker = search_picker(field_of(self, "customer"), "web:pick_customer_active", "customer")
+        picker.search_autofocus = True
+        picker.attrs.update(
             {
-                "autofocus": True,
                 "hx-get": reverse("web:entry_ship_tos"),
                 "hx-target": "#id_ship_to",
                 "hx-trigger": "change",
@@ -201,6 +203,7 @@ class StandingOrderForm(_ForCustomer):
                 label=f"Line {n + 1}: product",
                 error_messages=CHOICE_ERRORS,
             )
+            search_picker(field_of(self, f"product_{n}"), "web:pick_product", "product")
             self.fields[f"box_type_{n}"] = forms.ModelChoiceField(
                 queryset=box_types, required=False, label="Box type", error_messages=CHOICE_ERRORS
             )

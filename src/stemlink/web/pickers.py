@@ -43,6 +43,8 @@ class SearchSelect(forms.Select):
         self.labels = labels
         self.fixed = list(fixed)
         self.fixed_key = fixed_key
+        # The search box, not the `<select>`, takes the focus when the page opens (set it to want so).
+        self.search_autofocus = False
 
     def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
         fixed_values = {str(v) for v, _ in self.fixed}
@@ -63,12 +65,13 @@ class SearchSelect(forms.Select):
             '<input type="search" class="picker-search" id="{}_search" name="{}_search" autocomplete="off"'
             ' placeholder="Type to search…" aria-label="Search" aria-controls="{}"'
             ' hx-get="{}?{}" hx-trigger="input changed delay:250ms, search" hx-target="#{}"'
-            ' hx-swap="innerHTML" hx-sync="this:replace" hx-select="unset" hx-push-url="false">',
+            ' hx-swap="innerHTML" hx-sync="this:replace" hx-select="unset" hx-push-url="false"{}>',
             select_id,
             name,
             select_id,
             reverse(self.url_name),
             urlencode({"field": name, **({"fixed": self.fixed_key} if self.fixed_key else {})}),
             select_id,
+            " autofocus" if self.search_autofocus else "",  # no character to escape
         )
         return format_html('<span class="picker">{}{}</span>', search, select)

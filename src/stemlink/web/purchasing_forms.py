@@ -12,6 +12,7 @@ from stemlink.catalog.models import BoxType, Product, Vendor
 from stemlink.customers.models import Customer
 from stemlink.purchasing import services
 from stemlink.tenancy.models import Company
+from stemlink.web.forms import search_picker
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ZERO = Decimal("0")
@@ -41,6 +42,9 @@ class OrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         _field(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
         _field(self, "customer").queryset = Customer.objects.filter(company=company, active=True)
+        # Growers, customers and products grow with the company: searched as one types.
+        search_picker(_field(self, "vendor"), "web:pick_vendor", "grower")
+        search_picker(_field(self, "customer"), "web:pick_customer_active", "open_market")
 
 
 class LineForm(forms.Form):
@@ -61,6 +65,7 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         _field(self, "product").queryset = Product.objects.filter(company=company, active=True)
         _field(self, "box_type").queryset = BoxType.objects.filter(company=company)
+        search_picker(_field(self, "product"), "web:pick_product", "product")
 
     def request(self) -> services.LineRequest:
         d = self.cleaned_data
@@ -91,6 +96,7 @@ class OfferForm(forms.Form):
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _field(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
+        search_picker(_field(self, "vendor"), "web:pick_vendor", "grower")
 
 
 class BookForm(forms.Form):
@@ -116,6 +122,8 @@ class HardGoodForm(forms.Form):
         super().__init__(*args, **kwargs)
         _field(self, "product").queryset = Product.objects.filter(company=company, active=True)
         _field(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
+        search_picker(_field(self, "product"), "web:pick_product", "product")
+        search_picker(_field(self, "vendor"), "web:pick_vendor", "no_grower")
 
 
 class BuyForPrebookForm(forms.Form):
@@ -127,3 +135,4 @@ class BuyForPrebookForm(forms.Form):
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _field(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True)
+        search_picker(_field(self, "vendor"), "web:pick_vendor", "grower")

@@ -19,7 +19,7 @@ from stemlink.api.services import methods_for_type
 from stemlink.catalog.models import Vendor
 from stemlink.customers.models import Customer
 from stemlink.tenancy.models import Company
-from stemlink.web.forms import field_of
+from stemlink.web.forms import field_of, search_picker
 
 __all__ = [
     "BLOOMNET_METHODS",
@@ -112,6 +112,9 @@ class NewTokenForm(MethodsMixin):
         field_of(self, "vendor").queryset = Vendor.objects.filter(company=company, active=True).order_by(
             "name"
         )
+        # Searched as one types: the `<select>` holds only the one chosen.
+        search_picker(field_of(self, "customer"), "web:pick_customer_active", "customer")
+        search_picker(field_of(self, "vendor"), "web:pick_vendor", "token_vendor")
         field_of(self, "methods").choices = _method_choices(self.chosen_type())
 
     def chosen_type(self) -> str:

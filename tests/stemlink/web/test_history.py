@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from stemlink.catalog.models import Category, Vendor
+from stemlink.catalog.models import Category, Product, Vendor
 from stemlink.customers.models import Customer, ShipTo
 from stemlink.orders.models import FeeEntry, Invoice, InvoiceItem, InvoiceStatus, Prebook
 from stemlink.web.paging import page_of
@@ -406,3 +408,104 @@ def test_a_closed_csv_export_stops_reading(rf: object) -> None:
     response.close()
     assert len(read) < 1_000
     assert list(chunks) == []  # nothing more is produced
+
+
+# Every form that names a customer, product or grower, as (name, path, POST data or None for a GET).
+MANY = 60
+MOST_OPTIONS = 20
+SELECT = re.compile(r"<select\b[^>]*\bname=\"([^\"]+)\"[^>]*>(.*?)</select>", re.S)
+
+
+def _form_pages(world: World) -> list[tuple[str, str, dict[str, str] | None]]:
+    tokens = reverse("web:token_new")
+    return [
+        ("new order", reverse("web:entry_new"), None),
+        ("new standing order", reverse("web:standing_new"), None),
+        ("add an on-hand line", reverse("web:inventory_new", args=["onhand"]), None),
+        ("add a future line", reverse("web:inventory_new", args=["future"]), None),
+        ("inventory filters", reverse("web:inventory"), None),
+        ("customer token", tokens, {"action": "refresh", "token_type": "customer", "description": "x"}),
+        ("vendor token", tokens, {"action": "refresh", "token_type": "vendor", "description": "x"}),
+        ("endpoints", reverse("web:endpoints"), None),
+        ("fees", reverse("web:fees"), None),
+        ("new purchase order", reverse("web:purchase_order_new"), None),
+        ("growers' offers", reverse("web:availability"), None),
+        ("hard goods", reverse("web:hard_goods"), None),
+    ]
+
+
+def test_no_form_lists_every_customer_product_or_grower_in_a_select(
+    world: World, admin_client: Client
+) -> None:
+    """With many customers, products and growers, every `<select>` stays short: they are searched."""
+    _grow(world, MANY)
+    Product.objects.bulk_create(
+        [
+            Product(company=world.company, category=world.roses, code=f"MANY{i}", description=f"Rose {i}")
+            for i in range(MANY)
+        ]
+    )
+    Vendor.objects.bulk_create(
+        [Vendor(company=world.company, code=f"MG{i}", name=f"Grower {i}") for i in range(MANY)]
+    )
+    from stemlink.web.purchasing_forms import BuyForPrebookForm
+
+    rendered = []
+    for name, path, post in _form_pages(world):
+        response = admin_client.post(path, post) if post is not None else admin_client.get(path)
+        assert response.status_code == 200, name
+        rendered.append((name, response.content.decode()))
+    # Buying for a prebook shows its form only for a prebook with lines to buy: the form alone.
+    rendered.append(("buy for a prebook", str(BuyForPrebookForm(world.company))))
+    for name, html in rendered:
+        selects = SELECT.findall(html)
+        assert selects, name
+        for field, options in selects:
+            count = options.count("<option")
+            assert count <= MOST_OPTIONS, f"{name}: the <select> {field!r} lists {count} options"
+
+
+def test_the_searched_pickers_refuse_another_companys_row_in_words(world: World, other_world: World) -> None:
+    """A customer, product or grower id of another company is refused on its field, in words."""
+    from stemlink.web.forms import OnHandLineForm
+    from stemlink.web.order_forms import EntryStartForm, StandingOrderForm
+    from stemlink.web.purchasing_forms import HardGoodForm, LineForm, OrderForm
+    from stemlink.web.token_forms import NewTokenForm
+
+    theirs = other_world
+    cases: list[tuple[Any, list[str]]] = [
+        (EntryStartForm(world.company, {"customer": theirs.customer.pk}), ["customer"]),
+        (
+            StandingOrderForm(
+                world.company, {"customer": theirs.customer.pk, "product_0": theirs.product.pk}
+            ),
+            ["customer", "product_0"],
+        ),
+        (
+            OnHandLineForm(world.company, {"product": theirs.product.pk, "vendor": theirs.vendor.pk}),
+            ["product", "vendor"],
+        ),
+        (
+            OrderForm(world.company, {"vendor": theirs.vendor.pk, "customer": theirs.customer.pk}),
+            ["vendor", "customer"],
+        ),
+        (LineForm({"product": theirs.product.pk}, company=world.company), ["product"]),
+        (
+            HardGoodForm(world.company, {"product": theirs.product.pk, "vendor": theirs.vendor.pk}),
+            ["product", "vendor"],
+        ),
+        (
+            NewTokenForm(world.company, {"token_type": "customer", "customer": theirs.customer.pk}),
+            ["customer"],
+        ),
+        (NewTokenForm(world.company, {"token_type": "vendor", "vendor": theirs.vendor.pk}), ["vendor"]),
+    ]
+    for form, fields in cases:
+        assert not form.is_valid()
+        for field in fields:
+            said = " ".join(form.errors.get(field, []))
+            assert "not one of" in said or "valid choice" in said, (type(form).__name__, field, said)
+        # Only the fixed choice is offered back: nothing of the other company is shown.
+        for field in fields:
+            html = str(form[field])
+            assert theirs.customer.name not in html and str(theirs.product) not in html, field
