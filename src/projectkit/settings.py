@@ -71,24 +71,14 @@ class Environment:
         return ("HTTP_" + header.upper().replace("-", "_"), "https")
 
 
-# Read speed on SQLite, per connection: a page cache of 64 MiB (negative: KiB; SQLite's default is
-# 2 MiB, which a catalogue of hundreds of thousands of lines outgrows), reads through a memory map of
-# up to 256 MiB of the file (https://sqlite.org/mmap.html; the map is shared with the OS's cache, so
-# it costs address space, not memory), and sorts and temporary indexes kept in memory.
-SQLITE_PRAGMAS = "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
-
-
 def database(url: str, *, test_name_variable: str, test_prefix: str) -> dict[str, Any]:
     """Django's DATABASES entry for a database URL, tuned the same way for both projects."""
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock at
         # BEGIN so two writers queue instead of failing with "database is locked" halfway through.
-        # SQLITE_PRAGMAS sizes the page cache and maps the file into memory, so a large catalogue is
-        # read from the operating system's cache without a read call (and a copy) a page.
         db["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
-            + SQLITE_PRAGMAS,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
