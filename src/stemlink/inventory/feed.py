@@ -7,7 +7,8 @@ a count and a page per call whatever the page size (only the page when the stock
 since the last count), plain SQL over the line tables and their indexes, answered as plain dicts
 ready for orjson. Prices come from `stemlink.customers.services.unit_price_for`, the same function
 that prices web orders, memoised per (line price, cost) pair because thousands of lines share a
-handful of prices.
+handful of prices, and answered as the exact JSON number (an `orjson.Fragment` of the Decimal's
+digits, `json_number`), so writing a page calls no Python a line.
 
 A delta (`updatedAsOf`) answers every line of the view whose sellable quantity, price or data may
 have changed since then, those no longer sellable with quantity 0, so that a copy kept by applying
@@ -23,8 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
+import orjson
 from django.core import signing
 from django.db import connection
 from django.db.models import Q
@@ -468,8 +470,32 @@ def _delta_condition(
 # of lines meets a few hundred distinct pairs. The keys hold every input of the rule, so it is never
 # stale. Two levels, so that a line hashes only its (price, cost) pair, not the customer's terms.
 _PRICE_MEMO: dict[tuple[Any, ...], dict[tuple[Any, Any], Decimal]] = {}
+# The same prices as the answer writes them (`json_number`), by the same keys.
+_JSON_PRICE_MEMO: dict[tuple[Any, ...], dict[tuple[Any, Any], orjson.Fragment]] = {}
 _PRICE_MEMO_MAX = 200_000  # pairs per terms
 _PRICE_MEMO_TERMS_MAX = 1_000
+
+_Memoised = TypeVar("_Memoised")
+
+
+def _terms_memo(
+    memo: dict[tuple[Any, ...], dict[tuple[Any, Any], _Memoised]], prefix: tuple[Any, ...]
+) -> dict[tuple[Any, Any], _Memoised]:
+    cache = memo.get(prefix)
+    if cache is None:
+        if len(memo) >= _PRICE_MEMO_TERMS_MAX:
+            memo.clear()
+        cache = memo[prefix] = {}
+    return cache
+
+
+def json_number(value: Decimal) -> orjson.Fragment:
+    """A price as the exact JSON number it is (`0.80`), which orjson writes as given.
+
+    The same text the API envelope writes for a Decimal (`stemlink.api.envelope._default`), but
+    made once per distinct price, not by a Python call for every line of every answer.
+    """
+    return orjson.Fragment(format(value, "f"))
 
 
 class Pricer:
@@ -480,16 +506,13 @@ class Pricer:
         self.margin = company.gross_margin_percent
         self.ecommerce = ecommerce
         self.prefix = (pricing_terms_for(customer), self.margin, ecommerce)
-        cache = _PRICE_MEMO.get(self.prefix)
-        if cache is None:
-            if len(_PRICE_MEMO) >= _PRICE_MEMO_TERMS_MAX:
-                _PRICE_MEMO.clear()
-            cache = _PRICE_MEMO[self.prefix] = {}
-        # The prices of these terms by (line price, cost), shared by every call with the same terms.
-        self.cache: dict[tuple[Any, Any], Decimal] = cache
+        # The prices of these terms by (line price, cost), shared by every call with the same terms:
+        # as Decimals, and as the JSON numbers the feed answers.
+        self.cache: dict[tuple[Any, Any], Decimal] = _terms_memo(_PRICE_MEMO, self.prefix)
+        self.json_cache: dict[tuple[Any, Any], orjson.Fragment] = _terms_memo(_JSON_PRICE_MEMO, self.prefix)
 
     def __call__(self, price: Any, cost: Any) -> Decimal:
-        """The unit price as a Decimal: the envelope writes it as the exact JSON number (`12.50`)."""
+        """The unit price as a Decimal."""
         key = (price, cost)
         found = self.cache.get(key)
         if found is None:
@@ -497,6 +520,17 @@ class Pricer:
             if len(self.cache) >= _PRICE_MEMO_MAX:
                 self.cache.clear()
             self.cache[key] = found
+        return found
+
+    def json(self, price: Any, cost: Any) -> orjson.Fragment:
+        """The unit price as the exact JSON number the answer carries (`12.50`, see `json_number`)."""
+        key = (price, cost)
+        found = self.json_cache.get(key)
+        if found is None:
+            found = json_number(self(price, cost))
+            if len(self.json_cache) >= _PRICE_MEMO_MAX:
+                self.json_cache.clear()
+            self.json_cache[key] = found
         return found
 
     def decimal(self, price: Any, cost: Any) -> Decimal:
@@ -514,16 +548,17 @@ class Pricer:
 def _items(rows: Iterable[Sequence[Any]], pricer: Pricer) -> list[dict[str, Any]]:
     """Turn result rows into answer records: a dict of the answered columns and the customer's price.
 
-    Everything else was written by the page statement as it is answered (see `_Origin.columns`).
+    Everything else was written by the page statement as it is answered (see `_Origin.columns`);
+    the price is the JSON number (`json_number`), so the answer is written with no Python call a line.
     """
-    prices = pricer.cache
+    prices = pricer.json_cache
     items: list[dict[str, Any]] = []
     append = items.append
     for row in rows:
         item = dict(zip(ANSWER_KEYS, row, strict=False))  # the cost and the line id are no answer
         key = (row[_PRICE], row[_COST])
         unit_price = prices.get(key)
-        item["price"] = pricer(*key) if unit_price is None else unit_price
+        item["price"] = pricer.json(*key) if unit_price is None else unit_price
         append(item)
     return items
 

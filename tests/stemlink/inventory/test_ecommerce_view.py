@@ -17,6 +17,7 @@ from stemlink.inventory import feed, services, stock
 from stemlink.inventory.feed import EcommerceFilter, ecommerce_inventory
 from stemlink.inventory.models import FutureLine, InventoryLine
 from tests.factories import make_customer, make_future_line, make_line, make_product
+from tests.stemlink.inventory import as_read
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def full_list(world, customer=None, **filters):
     items, page = [], 1
     while True:
         answer = ecommerce_inventory(world.company, customer, EcommerceFilter(**filters), page=page, rows=7)
-        items += answer.items
+        items += as_read(answer.items)
         if page * 7 >= answer.total:
             assert len(items) == answer.total
             return items
@@ -259,7 +260,7 @@ def delta(world, since, customer=None, now=None, **filters):
             rows=5,
             now=now,
         )
-        items += answer.items
+        items += as_read(answer.items)
         if page * 5 >= answer.total:
             return items
         page += 1
@@ -416,7 +417,7 @@ def test_inventory_get_takes_at_most_500_line_ids(world):
 
 def listing(world, now, **filters):
     answer = ecommerce_inventory(world.company, world.customer, EcommerceFilter(**filters), rows=500, now=now)
-    return {key(i): i for i in answer.items}
+    return {key(i): i for i in as_read(answer.items)}
 
 
 @pytest.mark.parametrize("wanted_in_days", [None, 0, 3])
