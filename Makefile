@@ -75,7 +75,7 @@ imports: install ## Check the layers with import-linter
 check: lint typecheck imports test ## Everything CI checks on SQLite: ruff, mypy, import-linter, tests
 
 bench: install pg-up ## Run the benchmarks in bench/ (each prints a ratio against its own baseline)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean: ## Remove the virtualenv, the local database and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -26,14 +26,13 @@ import io
 import os
 import pstats
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from _each_database import run_on_each
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def _calls(profile: cProfile.Profile) -> int:
@@ -226,13 +225,6 @@ def _child(args: argparse.Namespace) -> None:
         print(f"  {label:<30} {ms:8.0f} {n:>11,}  {ms / base_ms:5.2f}x time  {n / base_calls:5.2f}x calls")
 
 
-def _run(label: str, database_url: str, argv: list[str], var_dir: str) -> int:
-    print(f"{label}:", flush=True)
-    env = dict(os.environ, DATABASE_URL=database_url, STEMLINK_VAR_DIR=var_dir, STEMLINK_LOG_LEVEL="WARNING")
-    env["STEMLINK_ALLOWED_HOSTS"] = "testserver"
-    return subprocess.call([sys.executable, __file__, "--child", *argv], env=env, cwd=ROOT)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invoices", type=int, default=150_000)
@@ -246,24 +238,7 @@ def main() -> int:
     if args.child:
         _child(args)
         return 0
-    argv = [a for a in sys.argv[1:] if not a.startswith("--only") and a not in ("sqlite", "postgresql")]
-    failures = 0
-    with tempfile.TemporaryDirectory(prefix="stemlink-bench-") as tmp:
-        if args.only in (None, "sqlite"):
-            failures += _run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", argv, tmp) != 0
-        if args.only in (None, "postgresql"):
-            import psycopg
-
-            name = f"stemlink_bench_{os.getpid()}"
-            with psycopg.connect(PG_URL, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            try:
-                url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-                failures += _run("PostgreSQL", url, argv, tmp) != 0
-            finally:
-                with psycopg.connect(PG_URL, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return 1 if failures else 0
+    return run_on_each(__file__, args.only)
 
 
 if __name__ == "__main__":
