@@ -307,6 +307,67 @@ def create_purchase_order(
         return order
 
 
+def add_to_purchase_order(
+    company: Company,
+    *,
+    number: int,
+    vendor: Vendor,
+    lines: Sequence[LineRequest],
+    location: Location | None = None,
+    confirm: bool = False,
+) -> tuple[PurchaseOrder, list[int]]:
+    """Add lines to the open purchase order `number` of this grower (Komet's `purchaseOrderNumber`
+    on purchase.order.create); `confirm`: the grower confirmed it with them. Answers the order and
+    the new lines' ids. Raises NotFound (no such order), ValidationFailed (another grower's, or a
+    number two locations share and no location given), InvalidState (no longer open).
+    """
+    if not lines:
+        raise ValidationFailed(
+            FieldError("items", "give at least one line: product, box type, pack, boxes, cost")
+        )
+    checked = [_check_line(company, line, f"items[{index}].") for index, line in enumerate(lines)]
+    with transaction.atomic():
+        orders = PurchaseOrder.objects.filter(company=company, number=number)
+        if location is not None:
+            orders = orders.filter(location=location)
+        found = list(orders.select_for_update(of=("self",)).select_related("vendor")[:2])
+        if not found:
+            raise NotFound(f"Purchase order {number} was not found; check purchase.order.list.")
+        if len(found) > 1:
+            raise ValidationFailed(
+                FieldError(
+                    "purchaseOrderNumber",
+                    f"purchase order {number} is at several locations: give companyLocationCode",
+                )
+            )
+        order = found[0]
+        if order.vendor_id != vendor.pk:
+            raise ValidationFailed(
+                FieldError(
+                    "purchaseOrderNumber",
+                    f"purchase order {number} is to {order.vendor.code}, not {vendor.code}: "
+                    "lines are added only to an order of the same grower",
+                )
+            )
+        if order.status != POStatus.OPEN:
+            raise InvalidState(
+                f"Purchase order {number} is {order.komet_status}: lines are added only to an open "
+                "(Approved) order; make a new purchase order instead"
+            )
+        if order.items.count() + len(checked) > MAX_LINES:
+            raise ValidationFailed(FieldError("items", f"at most {MAX_LINES} lines per purchase order"))
+        added = PurchaseOrderItem.objects.bulk_create(
+            [
+                PurchaseOrderItem(company=company, purchase_order=order, awb=order.awb, **fields)
+                for fields in checked
+            ]
+        )
+        ids = [item.pk for item in added]  # PostgreSQL and SQLite both answer the new ids
+        if confirm:
+            _confirm(company, order)
+        return order, ids
+
+
 def prebook_needs(company: Company, prebook: Prebook) -> tuple[list[PrebookItem], dict[int, list[Cover]]]:
     """What a prebook still needs bought: its lines that draw on no inventory and no purchase yet
     (its purchase need), and the uncovered boxes a short or cancelled purchase left (by line)."""

@@ -671,3 +671,45 @@ def test_komets_own_names_work_purchase_order_items_location_code_and_po_item_id
     assert status == 400 and body["errors"][0]["field"] == "poItemId"
     status, body = api(client, "purchase.order.item.delete", {"poItemId": 999999}, token=company_token)
     assert status == 404
+
+
+@covers("purchase.order.create")
+def test_purchase_order_number_adds_lines_to_an_open_order_of_the_same_grower(client, world, company_token):
+    """Komet's purchaseOrderNumber: the lines join that order instead of making a new one; an
+    unknown number, another grower's order or one no longer open is refused in words."""
+    order = _order(world)
+    line = {
+        "productId": world.product.pk,
+        "boxTypeCode": "QB",
+        "bunches": 10,
+        "stemsBunch": 25,
+        "boxes": 3,
+        "unitCost": "0.30",
+    }
+    params = {
+        "vendorCode": world.vendor.code,
+        "shipDate": order.ship_date.isoformat(),
+        "purchaseOrderNumber": order.number,
+        "purchaseOrderItems": [line, {**line, "boxes": 2}],
+    }
+    status, body = api(client, "purchase.order.create", params, token=company_token)
+    assert status == 200, body
+    added = list(order.items.order_by("id").values_list("pk", flat=True))[1:]
+    assert (body["purchaseOrderId"], body["purchaseOrderNumber"]) == (order.pk, order.number)
+    assert body["purchaseOrderItemIds"] == added and len(added) == 2
+    assert body["purchaseOrderStatus"] == "Approved" and PurchaseOrder.objects.count() == 1
+
+    status, body = api(
+        client, "purchase.order.create", {**params, "purchaseOrderNumber": 99999}, token=company_token
+    )
+    assert status == 404 and "99999" in body["message"]
+    other = _other_vendor(world)
+    status, body = api(
+        client, "purchase.order.create", {**params, "vendorCode": other.code}, token=company_token
+    )
+    assert status == 400 and body["errors"][0]["field"] == "purchaseOrderNumber"
+    assert "same grower" in body["errors"][0]["message"]
+    services.confirm_purchase_order(world.company, order.pk)
+    status, body = api(client, "purchase.order.create", params, token=company_token)
+    assert status == 409 and "open" in body["message"]
+    assert order.items.count() == 3

@@ -24,6 +24,7 @@ from stemlink.orders.models import Prebook
 from stemlink.orders.resolvers import resolve_location
 from stemlink.purchasing import queries, rules, services
 from stemlink.purchasing.models import PurchaseOrder, PurchaseOrderItem
+from stemlink.tenancy.models import Location
 
 AREA = "Purchasing"
 Code = Annotated[str, Field(max_length=40)]
@@ -277,6 +278,13 @@ class POHeaderParams(Params):
 
 
 class POCreateParams(POHeaderParams):
+    purchaseOrderNumber: Annotated[
+        Id | None,
+        Field(
+            description="Komet's: add the lines to this open purchase order of the same grower "
+            "instead of making a new one (the answer names only the lines added)."
+        ),
+    ] = None
     items: Annotated[list[POLineParams], Field(max_length=200)] = []
     purchaseOrderItems: Annotated[
         list[POLineParams],
@@ -348,7 +356,33 @@ def purchase_order_create(ctx: CallContext, params: POCreateParams) -> dict[str,
         raise ValidationFailed(
             FieldError("purchaseOrderItems", "give the lines once: as items or as purchaseOrderItems")
         )
-    return _create(ctx, params, [item.request() for item in params.items or params.purchaseOrderItems])
+    lines = [item.request() for item in params.items or params.purchaseOrderItems]
+    if params.purchaseOrderNumber is None:
+        return _create(ctx, params, lines)
+    order, ids = services.add_to_purchase_order(
+        ctx.company,
+        number=params.purchaseOrderNumber,
+        vendor=services.resolve_vendor(ctx.company, params.vendorId, params.vendorCode),
+        lines=lines,
+        location=_location_named(ctx, params),
+        confirm=params.confirmed,
+    )
+    return {
+        "purchaseOrderId": order.pk,
+        "purchaseOrderNumber": order.number,
+        "purchaseOrderItemIds": ids,
+        "purchaseOrderStatus": order.komet_status,
+        "message": f"{len(ids)} lines were added to purchase order {order.number}." + _mixed_note(order),
+    }
+
+
+def _location_named(ctx: CallContext, params: POHeaderParams) -> Location | None:
+    """The location the client named (None when it named none)."""
+    if params.locationId is None and not params.companyLocationCode:
+        return None
+    return resolve_location(
+        ctx.company, params.locationId, params.companyLocationCode, field_name="companyLocationCode"
+    )
 
 
 class MixedBoxParams(Params):
