@@ -256,6 +256,7 @@ def create_purchase_order(
     lines: Sequence[LineRequest],
     arrival_date: dt.date | None = None,
     awb: str = "",
+    carrier: Carrier | None = None,
     location: Location | None = None,
     customer: Customer | None = None,
     prebook: Prebook | None = None,
@@ -290,6 +291,7 @@ def create_purchase_order(
             ship_date=ship_date,
             arrival_date=arrival,
             awb=awb,
+            carrier=carrier,
             customer=customer,
             prebook=prebook,
             notes=notes,
@@ -314,12 +316,14 @@ def add_to_purchase_order(
     vendor: Vendor,
     lines: Sequence[LineRequest],
     location: Location | None = None,
+    carrier: Carrier | None = None,
     confirm: bool = False,
 ) -> tuple[PurchaseOrder, list[int]]:
     """Add lines to the open purchase order `number` of this grower (Komet's `purchaseOrderNumber`
     on purchase.order.create); `confirm`: the grower confirmed it with them. Answers the order and
-    the new lines' ids. Raises NotFound (no such order), ValidationFailed (another grower's, or a
-    number two locations share and no location given), InvalidState (no longer open).
+    the new lines' ids; `carrier`, when given, becomes the order's inbound carrier. Raises NotFound
+    (no such order), ValidationFailed (another grower's, or a number two locations share and no
+    location given), InvalidState (no longer open).
     """
     if not lines:
         raise ValidationFailed(
@@ -363,6 +367,9 @@ def add_to_purchase_order(
             ]
         )
         ids = [item.pk for item in added]  # PostgreSQL and SQLite both answer the new ids
+        if carrier is not None and order.carrier_id != carrier.pk:
+            order.carrier = carrier
+            order.save(update_fields=["carrier", "updated_on"])
         if confirm:
             _confirm(company, order)
         return order, ids

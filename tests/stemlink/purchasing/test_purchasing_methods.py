@@ -7,16 +7,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from stemlink.catalog.models import Vendor
+from stemlink.catalog.models import Carrier, Vendor
 from stemlink.inventory.models import FutureLine
 from stemlink.orders.models import Prebook, PrebookItem
 from stemlink.orders.prebooks import PrebookLineRequest, create_prebook
 from stemlink.purchasing import services
 from stemlink.purchasing.models import AvailabilityItem, Box, PurchaseOrder, PurchaseOrderItem
 from tests.api_helpers import api, covers, issue_token
-from tests.factories import make_customer
+from tests.factories import make_customer, make_user
 
 D = Decimal
 TODAY = dt.date.today
@@ -713,3 +714,52 @@ def test_purchase_order_number_adds_lines_to_an_open_order_of_the_same_grower(cl
     status, body = api(client, "purchase.order.create", params, token=company_token)
     assert status == 409 and "open" in body["message"]
     assert order.items.count() == 3
+
+
+@covers("purchase.order.create", "purchase.order.list")
+def test_the_inbound_carrier_is_kept_on_the_order_answered_and_shown(
+    client, admin_client, world, company_token
+):
+    """Komet's carrierId/carrierCode on purchase.order.create: the company's own active carrier,
+    found as every order path finds one; kept on the order, answered by the list, on its page."""
+    params = {
+        "vendorId": world.vendor.pk,
+        "shipDate": TODAY().isoformat(),
+        "carrierCode": world.carrier.code.lower(),
+        "items": _items(productCode=world.product.code),
+    }
+    status, body = api(client, "purchase.order.create", params, token=company_token)
+    assert status == 200, body
+    order = PurchaseOrder.objects.get(pk=body["purchaseOrderId"])
+    assert order.carrier_id == world.carrier.pk
+    status, body = api(
+        client, "purchase.order.list", {"number": order.number}, token=company_token, verb="GET"
+    )
+    assert status == 200, body
+    record = body["purchaseOrders"][0]
+    assert (record["carrierId"], record["carrierCode"]) == (world.carrier.pk, world.carrier.code)
+    office = Client()
+    office.force_login(make_user(world.company, username="ana", role="admin"))
+    page = office.get(f"/purchasing/{order.pk}/")
+    assert page.status_code == 200 and world.carrier.name in page.content.decode()
+
+    # Another carrier by id, on lines added to the same order.
+    other = Carrier.objects.create(company=world.company, code="FX", name="FedEx")
+    status, body = api(
+        client,
+        "purchase.order.create",
+        {**params, "carrierCode": None, "carrierId": other.pk, "purchaseOrderNumber": order.number},
+        token=company_token,
+    )
+    assert status == 200, body
+    order.refresh_from_db()
+    assert order.carrier_id == other.pk and order.items.count() == 2
+    # No such carrier, or an inactive one: refused, nothing made.
+    status, body = api(
+        client, "purchase.order.create", {**params, "carrierCode": "NOPE"}, token=company_token
+    )
+    assert status == 404 and "NOPE" in body["message"]
+    Carrier.objects.filter(pk=other.pk).update(active=False)
+    status, body = api(client, "purchase.order.create", {**params, "carrierCode": "FX"}, token=company_token)
+    assert status == 400 and body["errors"][0]["field"] == "carrierCode"
+    assert PurchaseOrder.objects.count() == 1

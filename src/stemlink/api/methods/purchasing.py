@@ -18,10 +18,10 @@ from stemlink.api.answers import Amount, Answer, Day, NoAnswer
 from stemlink.api.params import Bool, Date, Id, IdList, Int, Money
 from stemlink.api.registry import CO, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
-from stemlink.catalog.models import Vendor
+from stemlink.catalog.models import Carrier, Vendor
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders.models import Prebook
-from stemlink.orders.resolvers import resolve_location
+from stemlink.orders.resolvers import resolve_carrier, resolve_location
 from stemlink.purchasing import queries, rules, services
 from stemlink.purchasing.models import PurchaseOrder, PurchaseOrderItem
 from stemlink.tenancy.models import Location
@@ -96,6 +96,8 @@ class PORecord(Answer):
     shipDate: Day
     arrivalDate: Day
     awb: str
+    carrierId: int | None
+    carrierCode: str | None
     status: str
     statusCode: str
     locationId: int
@@ -278,6 +280,13 @@ class POHeaderParams(Params):
 
 
 class POCreateParams(POHeaderParams):
+    carrierId: Annotated[
+        Id | None,
+        Field(description="Komet's: the inbound carrier bringing the boxes from the grower (carrier.list)."),
+    ] = None
+    carrierCode: Annotated[
+        Code | None, Field(description="Komet's: the inbound carrier by its code (or give carrierId).")
+    ] = None
     purchaseOrderNumber: Annotated[
         Id | None,
         Field(
@@ -299,7 +308,12 @@ class POCreateAnswer(Answer):
     purchaseOrderStatus: str
 
 
-def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineRequest]) -> dict[str, Any]:
+def _create(
+    ctx: CallContext,
+    params: POHeaderParams,
+    lines: list[services.LineRequest],
+    carrier: Carrier | None = None,
+) -> dict[str, Any]:
     vendor = services.resolve_vendor(ctx.company, params.vendorId, params.vendorCode)
     customer = customer_for(ctx, params.customerId, include_inactive=False) if params.customerId else None
     prebook = None
@@ -313,6 +327,7 @@ def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineR
         ship_date=params.shipDate,
         arrival_date=params.arrivalDate,
         awb=params.awb,
+        carrier=carrier,
         location=resolve_location(
             ctx.company, params.locationId, params.companyLocationCode, field_name="companyLocationCode"
         ),
@@ -357,14 +372,19 @@ def purchase_order_create(ctx: CallContext, params: POCreateParams) -> dict[str,
             FieldError("purchaseOrderItems", "give the lines once: as items or as purchaseOrderItems")
         )
     lines = [item.request() for item in params.items or params.purchaseOrderItems]
+    carrier = None
+    if params.carrierId is not None or params.carrierCode:
+        # The company's own active carrier, as every order path names one (no carrier is made here).
+        carrier = resolve_carrier(ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode)
     if params.purchaseOrderNumber is None:
-        return _create(ctx, params, lines)
+        return _create(ctx, params, lines, carrier)
     order, ids = services.add_to_purchase_order(
         ctx.company,
         number=params.purchaseOrderNumber,
         vendor=services.resolve_vendor(ctx.company, params.vendorId, params.vendorCode),
         lines=lines,
         location=_location_named(ctx, params),
+        carrier=carrier,
         confirm=params.confirmed,
     )
     return {
