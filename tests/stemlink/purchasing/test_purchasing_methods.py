@@ -651,6 +651,8 @@ def test_komets_own_names_work_purchase_order_items_location_code_and_po_item_id
         token=company_token,
     )
     assert status == 200 and body["purchaseOrderItemIds"] == [first], body
+    # Komet's answer keys beside Stemlink's: no line is split, no box is labelled on shipping.
+    assert (body["newPOItemId"], body["boxCodes"]) == (None, [])
     assert PurchaseOrderItem.objects.get(pk=first).awb == "145-0000 0009"
     status, body = api(client, "purchase.order.item.delete", {"poItemId": second}, token=company_token)
     assert status == 200, body

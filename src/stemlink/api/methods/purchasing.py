@@ -565,10 +565,22 @@ class AwbAddParams(Params):
     awb: Annotated[str, Field(max_length=40)]
 
 
+NO_BOX_CODES = (
+    "Always empty: Stemlink labels boxes when they are received (purchase.order.receive answers "
+    "their codes), not when they ship."
+)
+NO_NEW_LINE = (
+    "Always null: Komet splits a line shipped short into a new one; Stemlink keeps the line whole "
+    "(what does not arrive is recorded short at receipt)."
+)
+
+
 class AwbAddAnswer(Answer):
     purchaseOrderId: int
     purchaseOrderItemIds: list[int]
     awb: str
+    newPOItemId: int | None = Field(description=NO_NEW_LINE)
+    boxCodes: list[str] = Field(description=NO_BOX_CODES)
 
 
 @api_method(
@@ -593,6 +605,8 @@ def purchase_order_item_awb_add(ctx: CallContext, params: AwbAddParams) -> dict[
         "purchaseOrderId": order_id,
         "purchaseOrderItemIds": [i.pk for i in items],
         "awb": params.awb,
+        "newPOItemId": None,
+        "boxCodes": [],
         "message": "success",
     }
 
