@@ -544,6 +544,40 @@ def add_awb(
         return list(items.order_by("id"))
 
 
+def add_awbs(
+    company: Company, lines: Sequence[tuple[int, str]], *, vendor: Vendor | None = None
+) -> list[PurchaseOrderItem]:
+    """Put an air waybill on each line named, as `(line id, awb)`: lines of several orders and
+    AWBs in one call, each order shipped as `add_awb` ships it. All or nothing: a line not found
+    (or not `vendor`'s), a missing AWB or an order not confirmed refuses the whole call.
+    """
+    if not lines:
+        raise ValidationFailed(FieldError("poItems", "give at least one line: poItemId and awb"))
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed(FieldError("poItems", f"at most {MAX_LINES} lines per call"))
+    for index, (_, awb) in enumerate(lines):
+        if not _awb(awb, f"poItems[{index}].awb"):
+            raise ValidationFailed(
+                FieldError(f"poItems[{index}].awb", "is required: the air waybill the boxes fly on")
+            )
+    found = PurchaseOrderItem.objects.filter(company=company, pk__in={item_id for item_id, _ in lines})
+    if vendor is not None:
+        found = found.filter(purchase_order__vendor=vendor)
+    order_of = dict(found.values_list("pk", "purchase_order_id"))
+    for item_id, _ in lines:
+        if item_id not in order_of:
+            raise NotFound(f"Purchase order item {item_id} was not found.")
+    # One add_awb per order and AWB, orders in id order (the same lock order in every call).
+    groups: dict[tuple[int, str], list[int]] = {}
+    for item_id, awb in lines:
+        groups.setdefault((order_of[item_id], awb.strip()), []).append(item_id)
+    with transaction.atomic():
+        for (order_id, awb), item_ids in sorted(groups.items()):
+            add_awb(company, order_id, awb=awb, item_ids=item_ids, vendor=vendor)
+    items = PurchaseOrderItem.objects.in_bulk([item_id for item_id, _ in lines])
+    return [items[item_id] for item_id, _ in lines]
+
+
 def _withdraw(company: Company, item: PurchaseOrderItem, receipt_awb: str, user: Any = None) -> None:
     """Close a line with nothing more coming (a cancelled order, a deleted line)."""
     _receive_item(company, item, received=0, close=True, awb=receipt_awb, user=user)

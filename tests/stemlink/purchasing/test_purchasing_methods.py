@@ -765,3 +765,85 @@ def test_the_inbound_carrier_is_kept_on_the_order_answered_and_shown(
     status, body = api(client, "purchase.order.create", {**params, "carrierCode": "FX"}, token=company_token)
     assert status == 400 and body["errors"][0]["field"] == "carrierCode"
     assert PurchaseOrder.objects.count() == 1
+
+
+@covers("purchase.order.items.awb.add")
+def test_several_lines_of_several_orders_get_their_awb_in_one_call(client, world, company_token):
+    """Komet's purchase.order.items.awb.add: each line its AWB, each order shipped; all or nothing;
+    a grower's token (or a company token naming vendorId) reaches only that grower's lines."""
+    one = _order(world, confirm=True)
+    two = services.create_purchase_order(
+        world.company,
+        vendor=world.vendor,
+        ship_date=TODAY(),
+        lines=[_line(world), _line(world, 4)],
+        confirm=True,
+    )
+    a = one.items.get()
+    b, c = two.items.order_by("id")
+    ship = TODAY().isoformat()
+    params = {
+        "vendorId": world.vendor.pk,
+        "poItems": [
+            {"poItemId": a.pk, "awb": "145-0000 0001", "shipDate": ship},
+            {"poItemId": b.pk, "awb": "145-0000 0002", "shipDate": ship, "boxCodes": ["1"], "lotNumber": "7"},
+        ],
+    }
+    status, body = api(client, "purchase.order.items.awb.add", params, token=company_token)
+    assert status == 200, body
+    results = body["purchaseOrderItemDetailsAWBAddAPIResultList"]
+    assert [(r["poItemId"], r["purchaseOrderId"], r["awb"], r["status"]) for r in results] == [
+        (a.pk, one.pk, "145-0000 0001", 1),
+        (b.pk, two.pk, "145-0000 0002", 1),
+    ]
+    assert results[0]["boxCodes"] == [] and results[0]["lotNumber"] is None
+    one.refresh_from_db()
+    two.refresh_from_db()
+    c.refresh_from_db()
+    assert (one.status, one.awb, two.status, two.awb, c.awb) == (
+        "shipped",
+        "145-0000 0001",
+        "shipped",
+        "",
+        "",
+    )
+
+    # Another grower's token, or a company token naming another grower: the lines are not found.
+    other = _other_vendor(world)
+    retry = {"poItems": [{"poItemId": c.pk, "awb": "145-0000 0003"}]}
+    status, body = api(
+        client,
+        "purchase.order.items.awb.add",
+        retry,
+        token=issue_token(world.company, "vendor", vendor=other),
+    )
+    assert status == 404 and str(c.pk) in body["message"]
+    status, body = api(
+        client, "purchase.order.items.awb.add", {**retry, "vendorId": other.pk}, token=company_token
+    )
+    assert status == 404
+    # A line of an order not yet confirmed refuses the whole call: nothing changed.
+    open_order = _order(world)
+    d = open_order.items.get()
+    status, body = api(
+        client,
+        "purchase.order.items.awb.add",
+        {"poItems": [*retry["poItems"], {"poItemId": d.pk, "awb": "145-0000 0003"}]},
+        token=company_token,
+    )
+    assert status == 409 and body["errorCode"] == "invalid_state"
+    c.refresh_from_db()
+    assert c.awb == ""
+    status, body = api(
+        client,
+        "purchase.order.items.awb.add",
+        {"poItems": [{"poItemId": c.pk, "awb": " "}]},
+        token=company_token,
+    )
+    assert status == 400 and body["errors"][0]["field"] in {"poItems[0].awb", "poItems.0.awb"}
+    # The grower's own token ships its own line.
+    mine = issue_token(world.company, "vendor", vendor=world.vendor)
+    status, body = api(client, "purchase.order.items.awb.add", retry, token=mine)
+    assert status == 200, body
+    c.refresh_from_db()
+    assert c.awb == "145-0000 0003"

@@ -611,6 +611,75 @@ def purchase_order_item_awb_add(ctx: CallContext, params: AwbAddParams) -> dict[
     }
 
 
+class AwbLineParams(Params):
+    poItemId: Annotated[Id, Field(description="The purchase order line shipped (purchase.order.list).")]
+    awb: Annotated[str, Field(max_length=40, description="The air waybill its boxes fly on.")]
+    shipDate: Annotated[
+        Date | None, Field(description="Komet's: the grower's ship date; accepted, not checked.")
+    ] = None
+
+
+class AwbLinesParams(Params):
+    poItems: Annotated[
+        list[AwbLineParams],
+        Field(max_length=200, description="The lines shipped: poItemId, awb, shipDate (JSON body only)."),
+    ]
+    vendorId: Annotated[
+        Id | None,
+        Field(description="Komet's: the grower whose lines these are (a Vendor token's own is used)."),
+    ] = None
+
+
+class AwbLineResult(Answer):
+    poItemId: int
+    purchaseOrderId: int
+    awb: str
+    status: int
+    message: str
+    boxCodes: list[str] = Field(description=NO_BOX_CODES)
+    lotNumber: str | None = Field(description="Always null: Stemlink keeps no lot numbers.")
+
+
+class AwbLinesAnswer(Answer):
+    purchaseOrderItemDetailsAWBAddAPIResultList: list[AwbLineResult]
+
+
+@api_method(
+    "purchase.order.items.awb.add",
+    answer=AwbLinesAnswer,
+    tokens={CO, VE},
+    params=AwbLinesParams,
+    answer_key="purchaseOrderItemDetailsAWBAddAPIResultList",
+    writes=True,
+    area=AREA,
+    summary="Put an air waybill on several purchase order lines at once, of one or more orders: each "
+    "order is shipped; all or nothing.",
+)
+def purchase_order_items_awb_add(ctx: CallContext, params: AwbLinesParams) -> dict[str, Any]:
+    vendor = _own_vendor(ctx)
+    if vendor is None and params.vendorId is not None:
+        vendor = Vendor.objects.filter(company=ctx.company, pk=params.vendorId).first()
+        if vendor is None:
+            raise NotFound(f"Vendor {params.vendorId} was not found; check vendor.list.")
+    items = services.add_awbs(
+        ctx.company, [(line.poItemId, line.awb) for line in params.poItems], vendor=vendor
+    )
+    return {
+        "purchaseOrderItemDetailsAWBAddAPIResultList": [
+            {
+                "poItemId": item.pk,
+                "purchaseOrderId": item.purchase_order_id,
+                "awb": item.awb,
+                "status": 1,
+                "message": "OK",
+                "boxCodes": [],
+                "lotNumber": None,
+            }
+            for item in items
+        ]
+    }
+
+
 def _order_of(ctx: CallContext, order_id: int | None, item_id: int | None, field: str) -> int:
     """The purchase order named, or the one the line `item_id` is on (Komet names only the line)."""
     if order_id is not None:
