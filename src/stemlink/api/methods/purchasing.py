@@ -291,7 +291,8 @@ class POCreateParams(POHeaderParams):
         Id | None,
         Field(
             description="Komet's: add the lines to this open purchase order of the same grower "
-            "instead of making a new one (the answer names only the lines added)."
+            "instead of making a new one (the answer names only the lines added); the order keeps its "
+            "ship date, AWB, customer and prebook, and takes carrierId/carrierCode when given."
         ),
     ] = None
     items: Annotated[list[POLineParams], Field(max_length=200)] = []
