@@ -16,7 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from stemlink.catalog.models import BoxType, Product, Vendor
+from stemlink.catalog.models import BoxType, Carrier, Product, Vendor
 from stemlink.customers.models import Customer
 from stemlink.inventory.models import FutureLine, InventoryLine, UnitType
 from stemlink.orders.models import Prebook, PrebookItem
@@ -42,6 +42,14 @@ class PurchaseOrder(models.Model):
     ship_date = models.DateField(help_text="The day the grower ships.")
     arrival_date = models.DateField(help_text="The day the boxes are due at the warehouse.")
     awb = models.CharField("AWB", max_length=40, blank=True)
+    carrier = models.ForeignKey(
+        Carrier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The inbound carrier: who brings the boxes from the grower (Komet's carrierId).",
+    )
     status = models.CharField(max_length=10, choices=POStatus.choices, default=POStatus.OPEN)
     customer = models.ForeignKey(
         Customer,

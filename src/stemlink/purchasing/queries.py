@@ -28,7 +28,9 @@ def purchase_orders(
     location_id: int | None = None,
 ) -> QuerySet[PurchaseOrder]:
     """The company's purchase orders by grower ship date, newest number first (a number ignores dates)."""
-    orders = PurchaseOrder.objects.filter(company=company).select_related("vendor", "location", "customer")
+    orders = PurchaseOrder.objects.filter(company=company).select_related(
+        "vendor", "location", "customer", "carrier"
+    )
     if number is not None:
         orders = orders.filter(number=number)
     else:
@@ -142,6 +144,8 @@ def order_record(
         "shipDate": order.ship_date,
         "arrivalDate": order.arrival_date,
         "awb": order.awb,
+        "carrierId": order.carrier_id,
+        "carrierCode": order.carrier.code if order.carrier else None,
         "status": order.komet_status,
         "statusCode": order.status,
         "locationId": order.location_id,

@@ -256,6 +256,7 @@ def create_purchase_order(
     lines: Sequence[LineRequest],
     arrival_date: dt.date | None = None,
     awb: str = "",
+    carrier: Carrier | None = None,
     location: Location | None = None,
     customer: Customer | None = None,
     prebook: Prebook | None = None,
@@ -290,6 +291,7 @@ def create_purchase_order(
             ship_date=ship_date,
             arrival_date=arrival,
             awb=awb,
+            carrier=carrier,
             customer=customer,
             prebook=prebook,
             notes=notes,
@@ -305,6 +307,72 @@ def create_purchase_order(
         if confirm:
             _confirm(company, order)
         return order
+
+
+def add_to_purchase_order(
+    company: Company,
+    *,
+    number: int,
+    vendor: Vendor,
+    lines: Sequence[LineRequest],
+    location: Location | None = None,
+    carrier: Carrier | None = None,
+    confirm: bool = False,
+) -> tuple[PurchaseOrder, list[int]]:
+    """Add lines to the open purchase order `number` of this grower (Komet's `purchaseOrderNumber`
+    on purchase.order.create); `confirm`: the grower confirmed it with them. Answers the order and
+    the new lines' ids; `carrier`, when given, becomes the order's inbound carrier. Raises NotFound
+    (no such order), ValidationFailed (another grower's, or a number two locations share and no
+    location given), InvalidState (no longer open).
+    """
+    if not lines:
+        raise ValidationFailed(
+            FieldError("items", "give at least one line: product, box type, pack, boxes, cost")
+        )
+    checked = [_check_line(company, line, f"items[{index}].") for index, line in enumerate(lines)]
+    with transaction.atomic():
+        orders = PurchaseOrder.objects.filter(company=company, number=number)
+        if location is not None:
+            orders = orders.filter(location=location)
+        found = list(orders.select_for_update(of=("self",)).select_related("vendor")[:2])
+        if not found:
+            raise NotFound(f"Purchase order {number} was not found; check purchase.order.list.")
+        if len(found) > 1:
+            raise ValidationFailed(
+                FieldError(
+                    "purchaseOrderNumber",
+                    f"purchase order {number} is at several locations: give companyLocationCode",
+                )
+            )
+        order = found[0]
+        if order.vendor_id != vendor.pk:
+            raise ValidationFailed(
+                FieldError(
+                    "purchaseOrderNumber",
+                    f"purchase order {number} is to {order.vendor.code}, not {vendor.code}: "
+                    "lines are added only to an order of the same grower",
+                )
+            )
+        if order.status != POStatus.OPEN:
+            raise InvalidState(
+                f"Purchase order {number} is {order.komet_status}: lines are added only to an open "
+                "(Approved) order; make a new purchase order instead"
+            )
+        if order.items.count() + len(checked) > MAX_LINES:
+            raise ValidationFailed(FieldError("items", f"at most {MAX_LINES} lines per purchase order"))
+        added = PurchaseOrderItem.objects.bulk_create(
+            [
+                PurchaseOrderItem(company=company, purchase_order=order, awb=order.awb, **fields)
+                for fields in checked
+            ]
+        )
+        ids = [item.pk for item in added]  # PostgreSQL and SQLite both answer the new ids
+        if carrier is not None and order.carrier_id != carrier.pk:
+            order.carrier = carrier
+            order.save(update_fields=["carrier", "updated_on"])
+        if confirm:
+            _confirm(company, order)
+        return order, ids
 
 
 def prebook_needs(company: Company, prebook: Prebook) -> tuple[list[PrebookItem], dict[int, list[Cover]]]:
@@ -474,6 +542,40 @@ def add_awb(
         order.status = POStatus.SHIPPED
         order.save(update_fields=["status", "awb", "updated_on"])
         return list(items.order_by("id"))
+
+
+def add_awbs(
+    company: Company, lines: Sequence[tuple[int, str]], *, vendor: Vendor | None = None
+) -> list[PurchaseOrderItem]:
+    """Put an air waybill on each line named, as `(line id, awb)`: lines of several orders and
+    AWBs in one call, each order shipped as `add_awb` ships it. All or nothing: a line not found
+    (or not `vendor`'s), a missing AWB or an order not confirmed refuses the whole call.
+    """
+    if not lines:
+        raise ValidationFailed(FieldError("poItems", "give at least one line: poItemId and awb"))
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed(FieldError("poItems", f"at most {MAX_LINES} lines per call"))
+    for index, (_, awb) in enumerate(lines):
+        if not _awb(awb, f"poItems[{index}].awb"):
+            raise ValidationFailed(
+                FieldError(f"poItems[{index}].awb", "is required: the air waybill the boxes fly on")
+            )
+    found = PurchaseOrderItem.objects.filter(company=company, pk__in={item_id for item_id, _ in lines})
+    if vendor is not None:
+        found = found.filter(purchase_order__vendor=vendor)
+    order_of = dict(found.values_list("pk", "purchase_order_id"))
+    for item_id, _ in lines:
+        if item_id not in order_of:
+            raise NotFound(f"Purchase order item {item_id} was not found.")
+    # One add_awb per order and AWB, orders in id order (the same lock order in every call).
+    groups: dict[tuple[int, str], list[int]] = {}
+    for item_id, awb in lines:
+        groups.setdefault((order_of[item_id], awb.strip()), []).append(item_id)
+    with transaction.atomic():
+        for (order_id, awb), item_ids in sorted(groups.items()):
+            add_awb(company, order_id, awb=awb, item_ids=item_ids, vendor=vendor)
+    items = PurchaseOrderItem.objects.in_bulk([item_id for item_id, _ in lines])
+    return [items[item_id] for item_id, _ in lines]
 
 
 def _withdraw(company: Company, item: PurchaseOrderItem, receipt_awb: str, user: Any = None) -> None:

@@ -155,6 +155,7 @@ METHOD_PERMISSIONS: Mapping[str, Perm | None] = {
     "purchase.order.confirm": P.PURCHASING,
     "purchase.order.receive": P.INVENTORY_EDIT,
     "purchase.order.item.awb.add": P.PURCHASING,
+    "purchase.order.items.awb.add": P.PURCHASING,
     "purchase.order.item.delete": P.PURCHASING,
     "vendor.availability.items.list": P.INVENTORY_VIEW,
     "prebook.vendor.availability.item.add": P.ORDERS_SELL,

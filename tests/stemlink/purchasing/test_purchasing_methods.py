@@ -7,16 +7,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from stemlink.catalog.models import Vendor
+from stemlink.catalog.models import Carrier, Vendor
 from stemlink.inventory.models import FutureLine
 from stemlink.orders.models import Prebook, PrebookItem
 from stemlink.orders.prebooks import PrebookLineRequest, create_prebook
 from stemlink.purchasing import services
 from stemlink.purchasing.models import AvailabilityItem, Box, PurchaseOrder, PurchaseOrderItem
 from tests.api_helpers import api, covers, issue_token
-from tests.factories import make_customer
+from tests.factories import make_customer, make_user
 
 D = Decimal
 TODAY = dt.date.today
@@ -650,6 +651,8 @@ def test_komets_own_names_work_purchase_order_items_location_code_and_po_item_id
         token=company_token,
     )
     assert status == 200 and body["purchaseOrderItemIds"] == [first], body
+    # Komet's answer keys beside Stemlink's: no line is split, no box is labelled on shipping.
+    assert (body["newPOItemId"], body["boxCodes"]) == (None, [])
     assert PurchaseOrderItem.objects.get(pk=first).awb == "145-0000 0009"
     status, body = api(client, "purchase.order.item.delete", {"poItemId": second}, token=company_token)
     assert status == 200, body
@@ -671,3 +674,176 @@ def test_komets_own_names_work_purchase_order_items_location_code_and_po_item_id
     assert status == 400 and body["errors"][0]["field"] == "poItemId"
     status, body = api(client, "purchase.order.item.delete", {"poItemId": 999999}, token=company_token)
     assert status == 404
+
+
+@covers("purchase.order.create")
+def test_purchase_order_number_adds_lines_to_an_open_order_of_the_same_grower(client, world, company_token):
+    """Komet's purchaseOrderNumber: the lines join that order instead of making a new one; an
+    unknown number, another grower's order or one no longer open is refused in words."""
+    order = _order(world)
+    line = {
+        "productId": world.product.pk,
+        "boxTypeCode": "QB",
+        "bunches": 10,
+        "stemsBunch": 25,
+        "boxes": 3,
+        "unitCost": "0.30",
+    }
+    params = {
+        "vendorCode": world.vendor.code,
+        "shipDate": order.ship_date.isoformat(),
+        "purchaseOrderNumber": order.number,
+        "purchaseOrderItems": [line, {**line, "boxes": 2}],
+    }
+    status, body = api(client, "purchase.order.create", params, token=company_token)
+    assert status == 200, body
+    added = list(order.items.order_by("id").values_list("pk", flat=True))[1:]
+    assert (body["purchaseOrderId"], body["purchaseOrderNumber"]) == (order.pk, order.number)
+    assert body["purchaseOrderItemIds"] == added and len(added) == 2
+    assert body["purchaseOrderStatus"] == "Approved" and PurchaseOrder.objects.count() == 1
+
+    status, body = api(
+        client, "purchase.order.create", {**params, "purchaseOrderNumber": 99999}, token=company_token
+    )
+    assert status == 404 and "99999" in body["message"]
+    other = _other_vendor(world)
+    status, body = api(
+        client, "purchase.order.create", {**params, "vendorCode": other.code}, token=company_token
+    )
+    assert status == 400 and body["errors"][0]["field"] == "purchaseOrderNumber"
+    assert "same grower" in body["errors"][0]["message"]
+    services.confirm_purchase_order(world.company, order.pk)
+    status, body = api(client, "purchase.order.create", params, token=company_token)
+    assert status == 409 and "open" in body["message"]
+    assert order.items.count() == 3
+
+
+@covers("purchase.order.create", "purchase.order.list")
+def test_the_inbound_carrier_is_kept_on_the_order_answered_and_shown(
+    client, admin_client, world, company_token
+):
+    """Komet's carrierId/carrierCode on purchase.order.create: the company's own active carrier,
+    found as every order path finds one; kept on the order, answered by the list, on its page."""
+    params = {
+        "vendorId": world.vendor.pk,
+        "shipDate": TODAY().isoformat(),
+        "carrierCode": world.carrier.code.lower(),
+        "items": _items(productCode=world.product.code),
+    }
+    status, body = api(client, "purchase.order.create", params, token=company_token)
+    assert status == 200, body
+    order = PurchaseOrder.objects.get(pk=body["purchaseOrderId"])
+    assert order.carrier_id == world.carrier.pk
+    status, body = api(
+        client, "purchase.order.list", {"number": order.number}, token=company_token, verb="GET"
+    )
+    assert status == 200, body
+    record = body["purchaseOrders"][0]
+    assert (record["carrierId"], record["carrierCode"]) == (world.carrier.pk, world.carrier.code)
+    office = Client()
+    office.force_login(make_user(world.company, username="ana", role="admin"))
+    page = office.get(f"/purchasing/{order.pk}/")
+    assert page.status_code == 200 and world.carrier.name in page.content.decode()
+
+    # Another carrier by id, on lines added to the same order.
+    other = Carrier.objects.create(company=world.company, code="FX", name="FedEx")
+    status, body = api(
+        client,
+        "purchase.order.create",
+        {**params, "carrierCode": None, "carrierId": other.pk, "purchaseOrderNumber": order.number},
+        token=company_token,
+    )
+    assert status == 200, body
+    order.refresh_from_db()
+    assert order.carrier_id == other.pk and order.items.count() == 2
+    # No such carrier, or an inactive one: refused, nothing made.
+    status, body = api(
+        client, "purchase.order.create", {**params, "carrierCode": "NOPE"}, token=company_token
+    )
+    assert status == 404 and "NOPE" in body["message"]
+    Carrier.objects.filter(pk=other.pk).update(active=False)
+    status, body = api(client, "purchase.order.create", {**params, "carrierCode": "FX"}, token=company_token)
+    assert status == 400 and body["errors"][0]["field"] == "carrierCode"
+    assert PurchaseOrder.objects.count() == 1
+
+
+@covers("purchase.order.items.awb.add")
+def test_several_lines_of_several_orders_get_their_awb_in_one_call(client, world, company_token):
+    """Komet's purchase.order.items.awb.add: each line its AWB, each order shipped; all or nothing;
+    a grower's token (or a company token naming vendorId) reaches only that grower's lines."""
+    one = _order(world, confirm=True)
+    two = services.create_purchase_order(
+        world.company,
+        vendor=world.vendor,
+        ship_date=TODAY(),
+        lines=[_line(world), _line(world, 4)],
+        confirm=True,
+    )
+    a = one.items.get()
+    b, c = two.items.order_by("id")
+    ship = TODAY().isoformat()
+    params = {
+        "vendorId": world.vendor.pk,
+        "poItems": [
+            {"poItemId": a.pk, "awb": "145-0000 0001", "shipDate": ship},
+            {"poItemId": b.pk, "awb": "145-0000 0002", "shipDate": ship, "boxCodes": ["1"], "lotNumber": "7"},
+        ],
+    }
+    status, body = api(client, "purchase.order.items.awb.add", params, token=company_token)
+    assert status == 200, body
+    results = body["purchaseOrderItemDetailsAWBAddAPIResultList"]
+    assert [(r["poItemId"], r["purchaseOrderId"], r["awb"], r["status"]) for r in results] == [
+        (a.pk, one.pk, "145-0000 0001", 1),
+        (b.pk, two.pk, "145-0000 0002", 1),
+    ]
+    assert results[0]["boxCodes"] == [] and results[0]["lotNumber"] is None
+    one.refresh_from_db()
+    two.refresh_from_db()
+    c.refresh_from_db()
+    assert (one.status, one.awb, two.status, two.awb, c.awb) == (
+        "shipped",
+        "145-0000 0001",
+        "shipped",
+        "",
+        "",
+    )
+
+    # Another grower's token, or a company token naming another grower: the lines are not found.
+    other = _other_vendor(world)
+    retry = {"poItems": [{"poItemId": c.pk, "awb": "145-0000 0003"}]}
+    status, body = api(
+        client,
+        "purchase.order.items.awb.add",
+        retry,
+        token=issue_token(world.company, "vendor", vendor=other),
+    )
+    assert status == 404 and str(c.pk) in body["message"]
+    status, body = api(
+        client, "purchase.order.items.awb.add", {**retry, "vendorId": other.pk}, token=company_token
+    )
+    assert status == 404
+    # A line of an order not yet confirmed refuses the whole call: nothing changed.
+    open_order = _order(world)
+    d = open_order.items.get()
+    status, body = api(
+        client,
+        "purchase.order.items.awb.add",
+        {"poItems": [*retry["poItems"], {"poItemId": d.pk, "awb": "145-0000 0003"}]},
+        token=company_token,
+    )
+    assert status == 409 and body["errorCode"] == "invalid_state"
+    c.refresh_from_db()
+    assert c.awb == ""
+    status, body = api(
+        client,
+        "purchase.order.items.awb.add",
+        {"poItems": [{"poItemId": c.pk, "awb": " "}]},
+        token=company_token,
+    )
+    assert status == 400 and body["errors"][0]["field"] in {"poItems[0].awb", "poItems.0.awb"}
+    # The grower's own token ships its own line.
+    mine = issue_token(world.company, "vendor", vendor=world.vendor)
+    status, body = api(client, "purchase.order.items.awb.add", retry, token=mine)
+    assert status == 200, body
+    c.refresh_from_db()
+    assert c.awb == "145-0000 0003"

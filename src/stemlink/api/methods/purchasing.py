@@ -18,12 +18,13 @@ from stemlink.api.answers import Amount, Answer, Day, NoAnswer
 from stemlink.api.params import Bool, Date, Id, IdList, Int, Money
 from stemlink.api.registry import CO, VE, CallContext, Params, api_method
 from stemlink.api.scoping import customer_for
-from stemlink.catalog.models import Vendor
+from stemlink.catalog.models import Carrier, Vendor
 from stemlink.errors import FieldError, NotFound, ValidationFailed
 from stemlink.orders.models import Prebook
-from stemlink.orders.resolvers import resolve_location
+from stemlink.orders.resolvers import resolve_carrier, resolve_location
 from stemlink.purchasing import queries, rules, services
 from stemlink.purchasing.models import PurchaseOrder, PurchaseOrderItem
+from stemlink.tenancy.models import Location
 
 AREA = "Purchasing"
 Code = Annotated[str, Field(max_length=40)]
@@ -95,6 +96,8 @@ class PORecord(Answer):
     shipDate: Day
     arrivalDate: Day
     awb: str
+    carrierId: int | None
+    carrierCode: str | None
     status: str
     statusCode: str
     locationId: int
@@ -277,6 +280,21 @@ class POHeaderParams(Params):
 
 
 class POCreateParams(POHeaderParams):
+    carrierId: Annotated[
+        Id | None,
+        Field(description="Komet's: the inbound carrier bringing the boxes from the grower (carrier.list)."),
+    ] = None
+    carrierCode: Annotated[
+        Code | None, Field(description="Komet's: the inbound carrier by its code (or give carrierId).")
+    ] = None
+    purchaseOrderNumber: Annotated[
+        Id | None,
+        Field(
+            description="Komet's: add the lines to this open purchase order of the same grower "
+            "instead of making a new one (the answer names only the lines added); the order keeps its "
+            "ship date, AWB, customer and prebook, and takes carrierId/carrierCode when given."
+        ),
+    ] = None
     items: Annotated[list[POLineParams], Field(max_length=200)] = []
     purchaseOrderItems: Annotated[
         list[POLineParams],
@@ -291,7 +309,12 @@ class POCreateAnswer(Answer):
     purchaseOrderStatus: str
 
 
-def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineRequest]) -> dict[str, Any]:
+def _create(
+    ctx: CallContext,
+    params: POHeaderParams,
+    lines: list[services.LineRequest],
+    carrier: Carrier | None = None,
+) -> dict[str, Any]:
     vendor = services.resolve_vendor(ctx.company, params.vendorId, params.vendorCode)
     customer = customer_for(ctx, params.customerId, include_inactive=False) if params.customerId else None
     prebook = None
@@ -305,6 +328,7 @@ def _create(ctx: CallContext, params: POHeaderParams, lines: list[services.LineR
         ship_date=params.shipDate,
         arrival_date=params.arrivalDate,
         awb=params.awb,
+        carrier=carrier,
         location=resolve_location(
             ctx.company, params.locationId, params.companyLocationCode, field_name="companyLocationCode"
         ),
@@ -348,7 +372,38 @@ def purchase_order_create(ctx: CallContext, params: POCreateParams) -> dict[str,
         raise ValidationFailed(
             FieldError("purchaseOrderItems", "give the lines once: as items or as purchaseOrderItems")
         )
-    return _create(ctx, params, [item.request() for item in params.items or params.purchaseOrderItems])
+    lines = [item.request() for item in params.items or params.purchaseOrderItems]
+    carrier = None
+    if params.carrierId is not None or params.carrierCode:
+        # The company's own active carrier, as every order path names one (no carrier is made here).
+        carrier = resolve_carrier(ctx.company, carrier_id=params.carrierId, carrier_code=params.carrierCode)
+    if params.purchaseOrderNumber is None:
+        return _create(ctx, params, lines, carrier)
+    order, ids = services.add_to_purchase_order(
+        ctx.company,
+        number=params.purchaseOrderNumber,
+        vendor=services.resolve_vendor(ctx.company, params.vendorId, params.vendorCode),
+        lines=lines,
+        location=_location_named(ctx, params),
+        carrier=carrier,
+        confirm=params.confirmed,
+    )
+    return {
+        "purchaseOrderId": order.pk,
+        "purchaseOrderNumber": order.number,
+        "purchaseOrderItemIds": ids,
+        "purchaseOrderStatus": order.komet_status,
+        "message": f"{len(ids)} lines were added to purchase order {order.number}." + _mixed_note(order),
+    }
+
+
+def _location_named(ctx: CallContext, params: POHeaderParams) -> Location | None:
+    """The location the client named (None when it named none)."""
+    if params.locationId is None and not params.companyLocationCode:
+        return None
+    return resolve_location(
+        ctx.company, params.locationId, params.companyLocationCode, field_name="companyLocationCode"
+    )
 
 
 class MixedBoxParams(Params):
@@ -511,10 +566,22 @@ class AwbAddParams(Params):
     awb: Annotated[str, Field(max_length=40)]
 
 
+NO_BOX_CODES = (
+    "Always empty: Stemlink labels boxes when they are received (purchase.order.receive answers "
+    "their codes), not when they ship."
+)
+NO_NEW_LINE = (
+    "Always null: Komet splits a line shipped short into a new one; Stemlink keeps the line whole "
+    "(what does not arrive is recorded short at receipt)."
+)
+
+
 class AwbAddAnswer(Answer):
     purchaseOrderId: int
     purchaseOrderItemIds: list[int]
     awb: str
+    newPOItemId: int | None = Field(description=NO_NEW_LINE)
+    boxCodes: list[str] = Field(description=NO_BOX_CODES)
 
 
 @api_method(
@@ -539,7 +606,78 @@ def purchase_order_item_awb_add(ctx: CallContext, params: AwbAddParams) -> dict[
         "purchaseOrderId": order_id,
         "purchaseOrderItemIds": [i.pk for i in items],
         "awb": params.awb,
+        "newPOItemId": None,
+        "boxCodes": [],
         "message": "success",
+    }
+
+
+class AwbLineParams(Params):
+    poItemId: Annotated[Id, Field(description="The purchase order line shipped (purchase.order.list).")]
+    awb: Annotated[str, Field(max_length=40, description="The air waybill its boxes fly on.")]
+    shipDate: Annotated[
+        Date | None, Field(description="Komet's: the grower's ship date; accepted, not checked.")
+    ] = None
+
+
+class AwbLinesParams(Params):
+    poItems: Annotated[
+        list[AwbLineParams],
+        Field(max_length=200, description="The lines shipped: poItemId, awb, shipDate (JSON body only)."),
+    ]
+    vendorId: Annotated[
+        Id | None,
+        Field(description="Komet's: the grower whose lines these are (a Vendor token's own is used)."),
+    ] = None
+
+
+class AwbLineResult(Answer):
+    poItemId: int
+    purchaseOrderId: int
+    awb: str
+    status: int
+    message: str
+    boxCodes: list[str] = Field(description=NO_BOX_CODES)
+    lotNumber: str | None = Field(description="Always null: Stemlink keeps no lot numbers.")
+
+
+class AwbLinesAnswer(Answer):
+    purchaseOrderItemDetailsAWBAddAPIResultList: list[AwbLineResult]
+
+
+@api_method(
+    "purchase.order.items.awb.add",
+    answer=AwbLinesAnswer,
+    tokens={CO, VE},
+    params=AwbLinesParams,
+    answer_key="purchaseOrderItemDetailsAWBAddAPIResultList",
+    writes=True,
+    area=AREA,
+    summary="Put an air waybill on several purchase order lines at once, of one or more orders: each "
+    "order is shipped; all or nothing.",
+)
+def purchase_order_items_awb_add(ctx: CallContext, params: AwbLinesParams) -> dict[str, Any]:
+    vendor = _own_vendor(ctx)
+    if vendor is None and params.vendorId is not None:
+        vendor = Vendor.objects.filter(company=ctx.company, pk=params.vendorId).first()
+        if vendor is None:
+            raise NotFound(f"Vendor {params.vendorId} was not found; check vendor.list.")
+    items = services.add_awbs(
+        ctx.company, [(line.poItemId, line.awb) for line in params.poItems], vendor=vendor
+    )
+    return {
+        "purchaseOrderItemDetailsAWBAddAPIResultList": [
+            {
+                "poItemId": item.pk,
+                "purchaseOrderId": item.purchase_order_id,
+                "awb": item.awb,
+                "status": 1,
+                "message": "OK",
+                "boxCodes": [],
+                "lotNumber": None,
+            }
+            for item in items
+        ]
     }
 
 

@@ -97,7 +97,7 @@ def order_new(request: CompanyRequest) -> HttpResponse:
 def _order(request: CompanyRequest, order_id: int) -> PurchaseOrder:
     order = (
         PurchaseOrder.objects.filter(company=request.company, pk=order_id)
-        .select_related("vendor", "customer", "location")
+        .select_related("vendor", "customer", "location", "carrier")
         .first()
     )
     if order is None:
