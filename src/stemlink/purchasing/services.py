@@ -720,37 +720,35 @@ def _receive_item(
     future = None
     line = None
     claims = _claims(item)
-    if item.future_line_id is not None:
-        # Carts first, then the line: the order a checkout locks them in (no deadlock).
-        carts = _lock_carts_holding(company, item.future_line_id)
-        line = FutureLine.objects.select_for_update().get(pk=item.future_line_id)
-        future = rules.FutureCounts(line.boxes, line.boxes_held, line.boxes_sold)
-        sold_after = rules.plan_receipt(
+
+    def plan(future: rules.FutureCounts | None) -> rules.ReceiptPlan:
+        return rules.plan_receipt(
             ordered=item.boxes,
             received_before=item.boxes_received,
             received=received,
             close=close,
             future=future,
             claims=claims,
-        ).future_sold
+        )
+
+    if item.future_line_id is not None:
+        # Carts first, then the line: the order a checkout locks them in (no deadlock).
+        carts = _lock_carts_holding(company, item.future_line_id)
+        line = FutureLine.objects.select_for_update().get(pk=item.future_line_id)
+        future = rules.FutureCounts(line.boxes, line.boxes_held, line.boxes_sold)
+        sold_after = plan(future).future_sold
         release = rules.holds_to_release(future=future, received=received, close=close, sold_after=sold_after)
         if release and _release_holds(company, line.pk, release, carts):
             line.refresh_from_db(fields=["boxes", "boxes_held", "boxes_sold"])
             future = rules.FutureCounts(line.boxes, line.boxes_held, line.boxes_sold)
-    plan = rules.plan_receipt(
-        ordered=item.boxes,
-        received_before=item.boxes_received,
-        received=received,
-        close=close,
-        future=future,
-        claims=claims,
-    )
+    # Planned again once released holds have moved the line's counts.
+    planned = plan(future)
     if line is not None and future is not None:
         inventory_services.settle_future_line(
             company,
             line.pk,
-            boxes=plan.future_boxes,
-            sold=plan.future_sold,
+            boxes=planned.future_boxes,
+            sold=planned.future_sold,
             before=(future.boxes, future.held, future.sold),
             reason="received",
         )
@@ -774,7 +772,7 @@ def _receive_item(
                 "price": item.price,
             },
             boxes=received,
-            sold=plan.covered,
+            sold=planned.covered,
             awb=awb,
             ship_date=order.ship_date,
             inventory_type=InventoryType.PREBOOK if for_customer else InventoryType.OPEN_MARKET,
@@ -786,17 +784,17 @@ def _receive_item(
         awb=awb,
         boxes=received,
         inventory_line=on_hand,
-        shortage=plan.shortage,
+        shortage=planned.shortage,
         received_by=user,
     )
     Cover.objects.bulk_create(
         [
             Cover(company=company, receipt=receipt, prebook_item_id=pid, inventory_line=on_hand, boxes=boxes)
-            for pid, boxes in plan.covers
+            for pid, boxes in planned.covers
         ]
         + [
             Cover(company=company, receipt=receipt, prebook_item_id=pid, boxes=boxes, uncovered=True)
-            for pid, boxes in plan.uncovered
+            for pid, boxes in planned.uncovered
         ]
     )
     if on_hand is not None:
@@ -814,7 +812,7 @@ def _receive_item(
             ]
         )
     item.boxes_received += received
-    item.boxes_short += plan.shortage
+    item.boxes_short += planned.shortage
     item.closed = close or item.boxes_received >= item.boxes
     if awb and not item.awb:
         item.awb = awb
