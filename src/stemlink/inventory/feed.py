@@ -648,26 +648,36 @@ _LINE_ID = FEED_KEYS.index("_line_id")
 
 
 def _page_part(plan: _Plan, *, after_id: int | None, limit: int, offset: int) -> tuple[str, list[Any]]:
-    """One origin's part of a page: its ids read from an index alone, then only those joined.
+    """One origin's part of a page.
 
-    `after_id` seeks (the lines after a boundary, whatever their number); `offset` skips.
+    `after_id` seeks (the lines after a boundary, whatever their number): the lines are read in id
+    order with their catalogue rows, stopping at the limit, so each answered line costs one index
+    step and its joins. `offset` skips: the ids are read from an index alone, past the skipped
+    ones, and only the page's ids are joined. (Seeking the same way would let PostgreSQL join the
+    page's ids to the whole line table by hash once the table outgrows a few pages: at 50,000 lines
+    a page read every line.)
     """
     n = plan.origin.origin
+    columns = plan.origin.columns(plan.quantity, plan.shape)
     seek = " AND l.id > %s" if after_id is not None else ""
-    skip = " OFFSET %s" if offset else ""
-    sql = (
-        f"SELECT {plan.origin.columns(plan.quantity, plan.shape)}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
-        f" FROM {plan.narrow_from()}"
-        f" WHERE {plan.where}{seek} ORDER BY l.id LIMIT %s{skip}) page{n}"
-        f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
-    )
     params = [*plan.quantity_params, *plan.where_params]
     if after_id is not None:
         params.append(after_id)
     params.append(limit)
-    if offset:
-        params.append(offset)
-    return sql, params
+    if not offset:
+        lines = plan.origin.from_clause(full=True, sellable=plan.sellable)
+        sql = (
+            f"SELECT page{n}.*, NULL FROM (SELECT {columns} FROM {lines}"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+            f" WHERE {plan.where}{seek} ORDER BY l.id LIMIT %s) page{n}"
+        )
+        return sql, params
+    sql = (
+        f"SELECT {columns}, NULL FROM (SELECT l.id AS page_id"  # noqa: S608 -- the e-commerce feed query (see docs/architecture.md)
+        f" FROM {plan.narrow_from()}"
+        f" WHERE {plan.where}{seek} ORDER BY l.id LIMIT %s OFFSET %s) page{n}"
+        f" JOIN {plan.origin.table} l ON l.id = page{n}.page_id{plan.origin.joins()}"
+    )
+    return sql, [*params, offset]
 
 
 def _page_sql(
