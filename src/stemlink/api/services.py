@@ -271,19 +271,18 @@ _MEMO_SECONDS = 60.0
 
 
 class _Remembered:
-    """A token as read, with its company and customer loaded, its stamp, and the query that reads
-    the stamp again (built once: filtering and choosing the columns is most of its Python work)."""
+    """A token as read, with its company and customer loaded, and its stamp: the check statement's
+    row as the database answered it, read just before the token (so a change made in between is
+    seen by the next call, which then reads the token again)."""
 
-    __slots__ = ("check_params", "check_sql", "read_at", "stamp", "stamp_query", "template")
+    __slots__ = ("check_params", "check_sql", "read_at", "stamp", "template")
 
-    def __init__(self, token: ApiToken) -> None:
+    def __init__(self, token: ApiToken, stamp: tuple[Any, ...], check: tuple[str, list[Any]]) -> None:
         # A private copy: the caller goes on with (and may change) the instance it was handed.
         self.template = copy.deepcopy(token)
-        self.stamp = _stamp_of(token)
+        self.stamp = stamp
         self.read_at = time.monotonic()
-        self.stamp_query = ApiToken.objects.filter(digest=token.digest).order_by().values_list(*_STAMP)[:1]
-        self.check_sql: str | None = None  # the stamp query's SQL, for PostgreSQL's check-and-count
-        self.check_params: list[Any] = []
+        self.check_sql, self.check_params = check
 
     def token(self) -> ApiToken:
         """Return new instances of the token and what it is bound to (its company and customer):
@@ -298,6 +297,24 @@ class _Remembered:
         if template.customer is not None:
             token.customer = _instance_copy(template.customer)
         return token
+
+
+def _check_statement(digest: str) -> tuple[str, list[Any]]:
+    """The SQL and parameters of the narrow check of a token: its stamp's columns, by its digest.
+
+    Built by the ORM once per remembered token and then run as it is, on every call: compiling the
+    query again was most of a remembered token's cost. Its row is compared as the database answers
+    it, with the row read the same way when the token was remembered, so no value is converted."""
+    query = ApiToken.objects.filter(digest=digest).order_by().values_list(*_STAMP)[:1].query
+    sql, params = query.sql_with_params()
+    return sql, list(params)
+
+
+def _read_check(check: tuple[str, list[Any]]) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(*check)
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
 
 
 _MUTABLE_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -323,22 +340,11 @@ def _instance_copy(instance: Any) -> Any:
 
 
 _memo: dict[str, _Remembered] = {}
+# Digests of the tokens met that are never remembered (User and Vendor tokens), so their calls
+# skip the stamp read and go straight to the full read.
+_never_remembered: set[str] = set()
 # A call's burst-window and daily counts, as the check statement found them after counting it.
 Counts = tuple[int, int]
-
-
-def _stamp_of(token: ApiToken) -> tuple[Any, ...]:
-    customer = token.customer
-    return (
-        token.revoked_on,
-        token.enabled,
-        token.updated_on,
-        token.company.active,
-        token.company.updated_on,
-        customer.active if customer is not None else None,
-        customer.updated_on if customer is not None else None,
-        customer.pricing_updated_on if customer is not None else None,
-    )
 
 
 # What makes a Company or Customer token live, in the stamp's columns (c0 revoked_on, c1 enabled,
@@ -353,9 +359,6 @@ def _check_and_count(
     """Read a remembered token's stamp and, when it is live, count its call (burst window and the
     company's day) in the same statement (PostgreSQL): one round trip for the token check and the
     quota. Returns the stamp (None: the token is gone) and the counts (None: not counted)."""
-    if remembered.check_sql is None:
-        compiled, compiled_params = remembered.stamp_query.query.sql_with_params()  # compiled once
-        remembered.check_sql, remembered.check_params = compiled, list(compiled_params)
     template = remembered.template
     sql, params = quota.check_and_count_sql(
         remembered.check_sql,
@@ -389,27 +392,39 @@ def _remembered_token(
         if now is not None and connection.vendor == "postgresql":
             stamp, counts = _check_and_count(remembered, now)
         else:
-            stamp = next(iter(remembered.stamp_query.all()), None)
+            stamp = _read_check((remembered.check_sql, remembered.check_params))
         if stamp is None:
             _memo.pop(digest, None)
             return None, None
         if stamp == remembered.stamp:
             return (remembered.token(), None), counts
-    found = _load_token(digest)
+        check = (remembered.check_sql, remembered.check_params)
+    elif digest in _never_remembered:  # a User or Vendor token: read in full on every call
+        return _load_token(digest), counts
+    else:
+        check = _check_statement(digest)
+    # The stamp first, then the token: a change committed in between moves the stamp the next call
+    # reads, so a token remembered older than its stamp is read again, never the other way round.
+    stamp = _read_check(check)
+    found = _load_token(digest) if stamp is not None else None
     if found is None:
         _memo.pop(digest, None)
         return None, counts
     token = found[0]
-    if token.token_type in (TokenKind.COMPANY, TokenKind.CUSTOMER):
-        if len(_memo) >= _MEMO_SIZE:
-            _memo.clear()
-        _memo[digest] = _Remembered(token)
+    if len(_memo) + len(_never_remembered) >= _MEMO_SIZE:
+        _memo.clear()
+        _never_remembered.clear()
+    if token.token_type in (TokenKind.COMPANY, TokenKind.CUSTOMER) and stamp is not None:
+        _memo[digest] = _Remembered(token, stamp, check)
+    else:
+        _never_remembered.add(digest)
     return found, counts
 
 
 def forget_tokens() -> None:
     """Empty this process's token memo (tests; nothing else needs it: every use checks the stamp)."""
     _memo.clear()
+    _never_remembered.clear()
 
 
 def authenticate_token(raw: str | None) -> ApiToken:
@@ -481,7 +496,8 @@ def record_token_use(token: ApiToken, ip: str | None, now: dt.datetime | None = 
         remembered = _memo.get(token.digest)
         if remembered is not None:  # remember the new last use, or every call would write it again
             read_at = remembered.read_at
-            remembered = _Remembered(token)
+            # The stamp stays: a queryset update() leaves updated_on as it was.
+            remembered = _Remembered(token, remembered.stamp, (remembered.check_sql, remembered.check_params))
             remembered.read_at = read_at
             _memo[token.digest] = remembered
 

@@ -207,3 +207,36 @@ def test_a_call_of_a_token_that_is_no_longer_live_is_not_counted_against_it(clie
     Customer.objects.filter(pk=world.customer.pk).update(active=True)
     status, _ = call(client, world, raw)
     assert status == 200 and _counts(world, token) == (before[0] + 1, before[1] + 1)
+
+
+def test_a_change_committed_while_a_token_is_read_reaches_the_next_call(world, monkeypatch):
+    """The memo reads the stamp before the token: a change made in between (or just after) leaves
+    the remembered stamp older than the database's, so the next call reads the token again. Read
+    the other way round, the token would be remembered older than its stamp and kept for a minute."""
+    token, raw = create_token(
+        world.company, token_type="customer", customer=world.customer, description="", methods="all"
+    )
+    load = services._load_token
+
+    def load_then_change(digest):
+        found = load(digest)
+        update_token(token, methods=[m for m in token.methods if m != FEED])  # committed after the read
+        return found
+
+    monkeypatch.setattr(services, "_load_token", load_then_change)
+    assert FEED in authenticate_token(raw).methods  # as read, before the change
+    monkeypatch.setattr(services, "_load_token", load)
+    assert FEED not in authenticate_token(raw).methods
+
+
+def test_a_user_token_is_read_in_full_once_a_call(client, world):
+    """User tokens are never remembered (their user's password and role are read with them): after
+    the first call a user token costs the full read alone, not a stamp read before it."""
+    from tests.factories import make_user
+
+    make_user(world.company, username="memo-user", role="admin", password="roses-are-red-26")
+    _, raw = services.log_in("memo-user", "roses-are-red-26", company_id=world.company.pk)
+    authenticate_token(raw)
+    with CaptureQueriesContext(connection) as captured:
+        authenticate_token(raw)
+    assert len(captured.captured_queries) == 2, [q["sql"] for q in captured.captured_queries]  # token, role
