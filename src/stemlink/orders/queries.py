@@ -156,7 +156,7 @@ def _named(company: Company, text: str) -> QuerySet[Customer]:
     first and looks up each one's customer until a page is full (10,000 invoices for a name that
     1 in 200 has); with the customers first it reads only theirs from (company, customer, ...).
     """
-    return Customer.objects.filter(company=company, name__icontains=text).values("pk")
+    return Customer.objects.filter(company=company, name__icontains=text)
 
 
 def _shared_filters(
