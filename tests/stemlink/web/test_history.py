@@ -581,6 +581,8 @@ def test_the_search_by_customer_name_narrows_by_the_companys_matching_customers(
     assert {i.pk for i in response.context["page"].object_list} == set(expected.values_list("pk", flat=True))
     ids = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "orders_invoice"."id" AS "pk"'))
     assert "JOIN" not in ids and '"customers_customer"' in ids  # customers first (IN), no join per invoice
+    rows = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "orders_invoice"."id", '))
+    assert "LIKE" not in rows  # the page's rows by id alone, not by the search again
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL scans tables this small")
