@@ -5,8 +5,15 @@ measured, then grown to the full history in the same database and measured again
 asked with a signed-in session through Django's test client (the whole middleware stack: session,
 company, permissions, templates); each API method with a company token through the gateway. It
 prints p50 / p95 per page at both sizes and the ratio full / demo, and flags a figure past the
-aims (p95 <= 300 ms and <= 3x demo per page; `invoice.list` 6 months <= 1 s; the one-year fees
-export <= 5 s).
+aims: a page's p95 <= 300 ms and <= 3x the same page on the demo data; an export (Excel or CSV)
+<= 5 s and an API list answer <= 1 s, whatever the ratio (the issue's aims for the one-year fees
+export and for `invoice.list` over 6 months).
+
+Why two kinds of aim: a page shows a fixed number of rows (a page of a list, a 28-day chart), so
+with more history it should cost about the same; an export or an API list answer holds every row
+asked for, so its size grows with the data (13 customers at demo size, 2,000 at the full history)
+and so does its time. Those are judged by an absolute time instead of the ratio; the ratio is
+still printed.
 
 Full history (the defaults): 2,000 customers (1,500 ship-tos for the marketplace customer),
 20,000 on-hand lines, 150,000 invoices with 4 lines each (45,000 from the marketplace with their
@@ -32,8 +39,18 @@ from _each_database import run_on_each
 ROOT = Path(__file__).resolve().parent.parent
 AIM_P95_MS = 300.0
 AIM_RATIO = 3.0
-# Pages and methods with their own aim (ms), instead of AIM_P95_MS and the ratio.
-OWN_AIMS = {"API invoice.list, 6 months": 1000.0, "Fees Excel export, one year": 5000.0}
+# Answers that hold every row asked for (they grow with the data): an absolute p95 (ms), no ratio.
+AIM_EXPORT_MS = 5000.0
+AIM_API_LIST_MS = 1000.0
+
+
+def own_aim(name: str) -> float | None:
+    """An export's or an API list answer's p95 aim (ms); None for a page (300 ms and 3x the demo)."""
+    if "export" in name.lower():
+        return AIM_EXPORT_MS
+    if name.startswith("API ") and ".list" in name:
+        return AIM_API_LIST_MS
+    return None
 
 
 def _sizes(args: argparse.Namespace) -> dict[str, int]:
@@ -419,7 +436,7 @@ def _child(args: argparse.Namespace) -> None:
     for name, (p50, p95, _, n_small) in small.items():
         f50, f95, size, n_big = big[name]
         ratio = f95 / p95 if p95 else float("inf")
-        aim = OWN_AIMS.get(name)
+        aim = own_aim(name)
         ok = f95 <= aim if aim is not None else (f95 <= AIM_P95_MS and ratio <= AIM_RATIO)
         misses += not ok
         print(

@@ -270,10 +270,19 @@ class Invoice(models.Model):
             # The back office's lists: newest first, by status, and its search by number; Home's days.
             models.Index(fields=["company", "status", "created_on", "id"], name="invoice_company_status_new"),
             models.Index(fields=["company", "created_on", "id"], name="invoice_company_created"),
+            # Home's today figures and 28-day chart read their window from this index alone.
+            models.Index(
+                fields=["company", "created_on", "is_ecommerce", "sales_channel", "status", "total"],
+                name="invoice_company_created_cover",
+            ),
             models.Index(fields=["company", "number"], name="invoice_company_number"),
             # The API's invoice.list: a range of ship dates in (ship date, id) order, read in index order.
             models.Index(fields=["company", "ship_date", "id"], name="invoice_company_ship_id"),
-            models.Index(fields=["company", "customer"], name="invoice_company_customer"),
+            # One customer's invoices newest first, and the search by a customer's name (the
+            # matching customers' invoices, read from this index alone, then sorted).
+            models.Index(
+                fields=["company", "customer", "created_on", "id"], name="invoice_company_cust_created"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["location", "number"], name="invoice_number_unique_per_location"),
@@ -459,7 +468,11 @@ class Prebook(models.Model):
         indexes = [
             # The Prebooks list (latest truck date first) and Home's days.
             models.Index(fields=["company", "truck_date", "id"], name="prebook_company_truck_id"),
-            models.Index(fields=["company", "created_on"], name="prebook_company_created"),
+            # Home's today figures and 28-day chart read their window from this index alone.
+            models.Index(
+                fields=["company", "created_on", "is_ecommerce", "sales_channel", "status", "total"],
+                name="prebook_company_created_cover",
+            ),
             models.Index(fields=["company", "customer"], name="prebook_company_customer"),
         ]
         constraints = [
@@ -546,8 +559,13 @@ class FeeEntry(models.Model):
         verbose_name_plural = "fee entries"
         ordering = ["id"]
         indexes = [
-            # The ledger in its order (a page of it), and one customer's entries over a period.
-            models.Index(fields=["company", "created_on", "id"], name="fee_company_created_id"),
+            # The ledger in its order (a page of it), and one customer's entries over a period. The
+            # first also covers the fees page's figures by customer and Home's fees per day: a
+            # period's entries are read from the index alone.
+            models.Index(
+                fields=["company", "created_on", "id", "customer", "entry_type", "amount", "base_amount"],
+                name="fee_company_created_cover",
+            ),
             models.Index(fields=["company", "customer", "created_on"], name="fee_company_cust_created"),
         ]
         constraints = [

@@ -49,9 +49,11 @@ class KeysetPaginator(Paginator):
         per_page: int,
         *,
         count: int | None = None,
+        rows_from: QuerySet[Any] | None = None,
     ) -> None:
         super().__init__(keys.order_by(*ordering), per_page, allow_empty_first_page=True)
         self._keys = keys
+        self._rows_from = rows_from
         self._ordering = list(ordering)
         self._rows = rows
         self._known_count = count
@@ -128,7 +130,8 @@ class KeysetPaginator(Paginator):
         return self._page_of_ids(ids, number)
 
     def _page_of_ids(self, ids: list[Any], number: int) -> Page:
-        found = {row.pk: row for row in self._rows(self._keys.order_by().filter(pk__in=ids))}
+        base = self._keys.order_by() if self._rows_from is None else self._rows_from
+        found = {row.pk: row for row in self._rows(base.filter(pk__in=ids))}
         page = Page([found[pk] for pk in ids if pk in found], number, self)
         # The links on either side start from this page's first and last rows.
         if page.object_list:
@@ -163,10 +166,16 @@ def page_of(
     per_page: int = 50,
     count: int | None = None,
     seek: str | None = None,
+    rows_from: QuerySet[Any] | None = None,
 ) -> Page:
     """The page asked for (a number; nonsense gives the first page, too far gives the last), read
-    from the boundary `seek` when the link carries one (see the module's note)."""
-    paginator = KeysetPaginator(keys, ordering, rows, per_page, count=count)
+    from the boundary `seek` when the link carries one (see the module's note).
+
+    `rows_from`: where the page's rows are read by id (default: `keys` itself). A list filtered
+    by a range (the fees ledger's period) passes its company's rows: with the range repeated next
+    to the ids, SQLite reads the rows by scanning the whole range instead of by id.
+    """
+    paginator = KeysetPaginator(keys, ordering, rows, per_page, count=count, rows_from=rows_from)
     try:
         if seek and (found := paginator.seek_page(request_page or 1, seek)) is not None:
             return found

@@ -386,3 +386,81 @@ def test_the_daily_quota_resets_at_utc_midnight_and_says_so(client, monkeypatch,
     assert response.status_code == 200
     next_utc_midnight = dt.datetime.combine(instant.date() + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     assert int(response["X-RateLimit-Reset"]) == int(next_utc_midnight.timestamp())
+
+
+# --- Home's chart buckets by instants the database compares, the same as by each row's local date -------
+
+
+@pytest.mark.parametrize("zone", [MIAMI, AMSTERDAM, PAGO_PAGO])
+def test_the_chart_agrees_with_an_independent_count_across_the_clock_changes(zone):
+    """Every few hours over five weeks (both autumn changes fall in the window), and at each local
+    midnight and the microsecond before it: each day's counts per channel and its fees are what
+    converting each document's instant to the zone and taking its date gives."""
+    from collections import Counter
+
+    from stemlink.web.channels import channel_name
+
+    world = make_world(time_zone=zone)
+    company, tz = world.company, ZoneInfo(zone)
+    last = dt.date(2026, 11, 5)  # window 9 October - 5 November: Amsterdam 25 October, Miami 1 November
+    instants = [at("2026-10-07T00:00") + dt.timedelta(minutes=187 * i) for i in range(280)]
+    for day in (last - dt.timedelta(days=n) for n in range(29)):
+        midnight = dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
+        instants += [midnight, midnight - dt.timedelta(microseconds=1)]
+    channels = [(False, ""), (True, "WEB_APP"), (True, "MOBILE_APP"), (True, "")]
+    expected_counts: Counter[tuple[str, dt.date]] = Counter()
+    expected_fees: Counter[dt.date] = Counter()
+    for i, instant in enumerate(instants):
+        ecommerce, channel = channels[i % len(channels)]
+        invoice = Invoice.objects.create(
+            company=company,
+            location=world.location,
+            number=10_000 + i,
+            customer=world.customer,
+            ship_date=last,
+            is_ecommerce=ecommerce,
+            sales_channel=channel,
+        )
+        local_day = instant.astimezone(tz).date()
+        expected_counts[channel_name(ecommerce, channel), local_day] += 1
+        Invoice.objects.filter(pk=invoice.pk).update(created_on=instant)
+        if i % 3 == 0:
+            prebook = Prebook.objects.create(
+                company=company,
+                location=world.location,
+                number=20_000 + i,
+                customer=world.customer,
+                truck_date=last,
+                is_ecommerce=True,
+                sales_channel="K2K",
+            )
+            Prebook.objects.filter(pk=prebook.pk).update(created_on=instant)
+            expected_counts["K2K", local_day] += 1
+        if i % 2 == 0:
+            fee = FeeEntry.objects.create(
+                company=company,
+                document_kind="invoice",
+                invoice=invoice,
+                document_number=str(invoice.number),
+                customer=world.customer,
+                base_amount=Decimal("100.00"),
+                rate_percent=Decimal("2.50"),
+                amount=Decimal(i % 7) + Decimal("0.25"),
+            )
+            FeeEntry.objects.filter(pk=fee.pk).update(created_on=instant)
+            expected_fees[local_day] += Decimal(i % 7) + Decimal("0.25")
+
+    days, series, fees = orders_per_day(company, last)
+    assert days[0] == last - dt.timedelta(days=27) and days[-1] == last
+    for name, counts in series.items():
+        assert counts == [expected_counts[name, d] for d in days], name
+    assert {name for name, _ in +expected_counts if days[0] <= _ <= last} == set(series)
+    assert fees == [expected_fees[d] for d in days]
+
+    # The window really holds the clock changes (a 23- or 25-hour day) and documents on each of its days.
+    def start(d: dt.date) -> dt.datetime:
+        return dt.datetime.combine(d, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
+
+    lengths = {start(d + dt.timedelta(days=1)) - start(d) for d in days}
+    assert lengths != {dt.timedelta(hours=24)} or zone == PAGO_PAGO
+    assert all(sum(counts[i] for counts in series.values()) for i in range(len(days)))

@@ -112,12 +112,14 @@ def _pages(world: World) -> dict[str, tuple[str, dict[str, str]]]:
         "invoices, status": (reverse("web:invoices"), {"status": "0"}),
         "invoices, last page": (reverse("web:invoices"), {"page": "999"}),
         "invoices, number": (reverse("web:invoices"), {"q": number}),
+        "invoices, customer": (reverse("web:invoices"), {"q": "History 1"}),
         "prebooks": (reverse("web:prebooks"), {}),
         "prebooks, last page": (reverse("web:prebooks"), {"page": "999"}),
         "customers": (reverse("web:customers"), {}),
         "customer": (reverse("web:customer", args=[world.customer.pk]), {}),
         "fees": (reverse("web:fees"), {}),
         "fees, page 2": (reverse("web:fees"), {"page": "2"}),
+        "fees, last page": (reverse("web:fees"), {"page": "999"}),
         "inventory": (reverse("web:inventory"), {}),
     }
 
@@ -509,3 +511,99 @@ def test_the_searched_pickers_refuse_another_companys_row_in_words(world: World,
         for field in fields:
             html = str(form[field])
             assert theirs.customer.name not in html and str(theirs.product) not in html, field
+
+
+def test_the_fees_page_figures_by_customer_come_from_one_pass_over_the_period(
+    world: World, admin_client: Client
+) -> None:
+    """Per customer (by name): charges, their base, all fees; the total and the count are their sums.
+    The page's rows are read by id alone, not by the period's range again."""
+    _grow(world, 120)
+    first = FeeEntry.objects.filter(company=world.company).order_by("id").first()
+    assert first is not None
+    FeeEntry.objects.create(
+        company=world.company,
+        entry_type="adjustment",
+        document_kind="invoice",
+        invoice=first.invoice,
+        document_number=first.document_number,
+        customer=first.customer,
+        base_amount=Decimal("4.00"),
+        rate_percent=Decimal("2.50"),
+        amount=Decimal("0.10"),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(reverse("web:fees"), {"page": "2"})
+    assert response.status_code == 200
+    entries = list(FeeEntry.objects.filter(company=world.company).select_related("customer"))
+    expected = {}
+    for entry in entries:
+        row = expected.setdefault(
+            entry.customer_id, {"name": entry.customer.name, "documents": 0, "base": Decimal(0), "fees": 0}
+        )
+        row["fees"] += entry.amount
+        if entry.entry_type == "charge":
+            row["documents"] += 1
+            row["base"] += entry.base_amount
+    shown = response.context["by_customer"]
+    assert [r["customer__name"] for r in shown] == sorted(r["name"] for r in expected.values())
+    for r in shown:
+        want = expected[r["customer_id"]]
+        assert (r["documents"], r["base"], r["fees"]) == (want["documents"], want["base"], want["fees"])
+        assert r["customer__code"] == Customer.objects.get(pk=r["customer_id"]).code
+    assert response.context["total"] == sum(e.amount for e in entries)
+    page = response.context["page"]
+    assert page.paginator.count == len(entries) == 121 and page.number == 2
+    assert [e.pk for e in page.object_list] == [
+        e.pk for e in sorted(entries, key=lambda e: (e.created_on, e.pk))
+    ][100:]
+    ranged = [q["sql"] for q in captured if '"orders_feeentry"."created_on" >=' in q["sql"]]
+    assert len(ranged) == 2, ranged  # the figures by customer and the page's ids; not the page's rows
+
+
+def test_the_search_by_customer_name_narrows_by_the_companys_matching_customers(
+    world: World, other_world: World, admin_client: Client
+) -> None:
+    _grow(world, 60)
+    elsewhere = make_customer(other_world.company, name="History 1 Elsewhere")
+    Invoice.objects.create(
+        company=other_world.company,
+        location=other_world.location,
+        number=1,
+        customer=elsewhere,
+        ship_date=timezone.now().date(),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(reverse("web:invoices"), {"q": "history 1"})
+    assert response.status_code == 200
+    expected = Invoice.objects.filter(company=world.company, customer__name__icontains="history 1")
+    assert expected.count() == 11  # History 1, 10 to 19
+    assert {i.pk for i in response.context["page"].object_list} == set(expected.values_list("pk", flat=True))
+    ids = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "orders_invoice"."id" AS "pk"'))
+    assert "JOIN" not in ids and '"customers_customer"' in ids  # customers first (IN), no join per invoice
+    rows = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "orders_invoice"."id", '))
+    assert "LIKE" not in rows  # the page's rows by id alone, not by the search again
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL scans tables this small")
+def test_home_and_the_fees_figures_read_a_covering_index_on_sqlite(
+    world: World, admin_client: Client
+) -> None:
+    """Home's window and the fees page's figures are read from the index alone (no row per document)."""
+    _grow(world, 30)
+    with CaptureQueriesContext(connection) as home:
+        assert admin_client.get(reverse("web:home")).status_code == 200
+    with CaptureQueriesContext(connection) as fees:
+        assert admin_client.get(reverse("web:fees")).status_code == 200
+    window = [
+        q["sql"]
+        for q in [*home.captured_queries, *fees.captured_queries]
+        if re.search(r'FROM "orders_(invoice|prebook|feeentry)" WHERE .*"created_on" >=', q["sql"])
+        and "LIMIT" not in q["sql"]
+    ]
+    assert len(window) == 7, window  # today: invoices, prebooks, fees; the chart: the same; fees by customer
+    for sql in window:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+        assert "USING COVERING INDEX" in plan and "_cover " in plan, (sql, plan)

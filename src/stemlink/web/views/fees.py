@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from stemlink.customers.models import Customer
 from stemlink.orders.models import DocumentKind, FeeEntry, FeeEntryType
 from stemlink.tenancy import calendar
 from stemlink.tenancy.models import Company
@@ -48,6 +49,44 @@ def _form(request: CompanyRequest) -> tuple[FeesFilterForm, dict[str, Any] | Non
     return form, _default_period(today)
 
 
+def _by_customer(company: Company, entries: QuerySet[FeeEntry]) -> tuple[list[dict[str, Any]], Decimal, int]:
+    """The period's figures per customer (by name), its total fees and its number of entries.
+
+    One pass over the period's entries, read from the index `fee_company_created_cover` alone
+    (company, created, id, customer, entry type, amount, base amount): grouped by customer id
+    without a join, so no customer row is read per entry; the few customers' names and codes are
+    read after, by id. The total and the count are the groups' sums (no second pass).
+    """
+    groups = list(
+        entries.order_by()
+        .values("customer_id")
+        .annotate(
+            entries=Count("id"),
+            documents=Count("id", filter=Q(entry_type=FeeEntryType.CHARGE)),
+            base=Sum("base_amount", filter=Q(entry_type=FeeEntryType.CHARGE)),
+            fees=Sum("amount"),
+        )
+    )
+    customers = (
+        Customer.objects.filter(company=company)
+        .only("name", "code")
+        .in_bulk([group["customer_id"] for group in groups])
+    )
+    rows = []
+    for group in groups:
+        customer = customers.get(group["customer_id"])
+        rows.append(
+            {
+                **group,
+                "customer__name": customer.name if customer else "",
+                "customer__code": customer.code if customer else "",
+            }
+        )
+    rows.sort(key=lambda row: (row["customer__name"], row["customer_id"]))
+    total = sum((row["fees"] or Decimal("0.00") for row in rows), Decimal("0.00"))
+    return rows, total, sum(row["entries"] for row in rows)
+
+
 @company_page(Perm.FEES_VIEW)
 def fees_report(request: CompanyRequest) -> HttpResponse:
     form, period = _form(request)
@@ -60,30 +99,21 @@ def fees_report(request: CompanyRequest) -> HttpResponse:
         # Refused in words next to the fields; nothing shown for a period nobody asked for.
         return render(request, "web/orders/fees.html", context)
     entries = _entries(request.company, period)
-    by_customer = (
-        entries.order_by()
-        .values("customer_id", "customer__name", "customer__code")
-        .annotate(
-            documents=Count("id", filter=Q(entry_type=FeeEntryType.CHARGE)),
-            base=Sum("base_amount", filter=Q(entry_type=FeeEntryType.CHARGE)),
-            fees=Sum("amount"),
-        )
-        .order_by("customer__name")
-    )
-    sums = entries.order_by().aggregate(fees=Sum("amount"), n=Count("id"))
+    by_customer, total, count = _by_customer(request.company, entries)
     page = page_of(
         request.GET.get("page"),
         entries,
         LEDGER_ORDER,
         lambda rows: rows.select_related("customer"),
         per_page=LEDGER_PAGE,
-        count=sums["n"],
+        count=count,
         seek=request.GET.get("seek"),
+        rows_from=FeeEntry.objects.filter(company=request.company),
     )
     context.update(
         by_customer=by_customer,
         page=page,
-        total=sums["fees"] or Decimal("0.00"),
+        total=total,
         export_query=request.GET.urlencode(),
     )
     return render(request, "web/orders/fees.html", context)

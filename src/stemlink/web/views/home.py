@@ -6,8 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,36 +33,53 @@ from stemlink.worker.heartbeat import worker_status
 CHART_DAYS = 28
 
 
+def day_of_window(boundaries: list[dt.datetime]) -> Case:
+    """Which of the window's days a row's `created_on` falls in (0 the first), as the database says it.
+
+    `boundaries` are the instants the days start, and the instant the last one ends (from
+    `calendar.day_start`, so a day is 23 or 25 hours when the clocks change): a CASE of plain
+    comparisons the database evaluates natively, instead of converting each row's instant to the
+    company's zone (`TruncDate` is a Python function SQLite calls once per row). None before the
+    first or from the end on.
+    """
+    return Case(
+        *(When(created_on__lt=end, then=Value(i)) for i, end in enumerate(boundaries[1:])),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
 def orders_per_day(
     company: Company, today: dt.date, days: int = CHART_DAYS
 ) -> tuple[list[dt.date], dict[str, list[int]], list[Decimal]]:
-    """Count invoices and prebooks per day of the company (in its zone) and channel; sum the fees per day."""
+    """Count invoices and prebooks per day of the company (in its zone) and channel; sum the fees per day.
+
+    The window's days' first instants are worked out here (29 of them); each statement reads the
+    window's range from an index that covers it and buckets the rows by those instants.
+    """
     first = today - dt.timedelta(days=days - 1)
     day_list = [first + dt.timedelta(days=i) for i in range(days)]
-    index = {d: i for i, d in enumerate(day_list)}
-    since = calendar.day_start(company, first)
-    zone = calendar.zone(company)
+    boundaries = [calendar.day_start(company, d) for d in [*day_list, today + dt.timedelta(days=1)]]
+    since, until = boundaries[0], boundaries[-1]
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for model in (Invoice, Prebook):
         rows = (
-            model.objects.filter(company=company, created_on__gte=since)
-            .annotate(day=TruncDate("created_on", tzinfo=zone))
-            .values("day", "is_ecommerce", "sales_channel")
-            .annotate(n=Count("id"))
+            model.objects.filter(company=company, created_on__gte=since, created_on__lt=until)
+            .values("is_ecommerce", "sales_channel", day=day_of_window(boundaries))
+            .annotate(n=Count("*"))
         )
         for row in rows:
-            if row["day"] in index:
-                counts[channel_name(row["is_ecommerce"], row["sales_channel"])][index[row["day"]]] += row["n"]
+            if row["day"] is not None:
+                counts[channel_name(row["is_ecommerce"], row["sales_channel"])][row["day"]] += row["n"]
     fees = [Decimal("0.00")] * days
     fee_rows = (
-        FeeEntry.objects.filter(company=company, created_on__gte=since)
-        .annotate(day=TruncDate("created_on", tzinfo=zone))
-        .values("day")
+        FeeEntry.objects.filter(company=company, created_on__gte=since, created_on__lt=until)
+        .values(day=day_of_window(boundaries))
         .annotate(total=Sum("amount"))
     )
     for row in fee_rows:
-        if row["day"] in index:
-            fees[index[row["day"]]] = row["total"] or Decimal("0.00")
+        if row["day"] is not None:
+            fees[row["day"]] = row["total"] or Decimal("0.00")
     ordered = dict(sorted(counts.items(), key=lambda kv: (kv[0] == BACK_OFFICE, kv[0])))
     return day_list, ordered, fees
 
@@ -85,8 +101,8 @@ def home(request: CompanyRequest) -> HttpResponse:
     live_prebooks = Prebook.objects.filter(company=company, is_ecommerce=True, created_on__gte=start).exclude(
         status=PrebookStatus.CANCELLED
     )
-    inv = live_invoices.aggregate(n=Count("id"), total=Sum("total"))
-    pre = live_prebooks.aggregate(n=Count("id"), total=Sum("total"))
+    inv = live_invoices.aggregate(n=Count("*"), total=Sum("total"))
+    pre = live_prebooks.aggregate(n=Count("*"), total=Sum("total"))
     fees_today = FeeEntry.objects.filter(company=company, created_on__gte=start).aggregate(
         total=Sum("amount")
     )
