@@ -117,23 +117,43 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
         return burst, None if burst.exceeded else count_daily_call(company, now)
     sql, params = _counters_sql(token_id, company.pk, now, source="(SELECT 1) AS one", where="TRUE")
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} SELECT b.calls, d.calls FROM b CROSS JOIN d", params)  # noqa: S608 -- the counters' CTEs above; names from model metadata, values bound
+        join = _relaxed()[1]
+        cursor.execute(f"{sql} SELECT b.calls, d.calls FROM b CROSS JOIN d{join}", params)  # noqa: S608 -- the counters' CTEs above; names from model metadata, values bound
         burst_calls, daily_calls = cursor.fetchone()
     return allowances(token_id, company, now, burst_calls, daily_calls)
+
+
+# The counters are a limit, not a record: their statement commits without waiting for the WAL to
+# reach the disk (PostgreSQL's synchronous_commit, off for that one transaction; a crash of the
+# server may forget the last fraction of a second of counts, never corrupt them). Every call's
+# audit row still commits durably, and with it the WAL written before it, the counts included. It
+# spares each call a disk flush: under load (a test suite beside) 2.2-2.8 ms against 0.06-0.22 ms.
+# The statements run before any transaction of the call (autocommit), so nothing else is relaxed;
+# `_RELAXED_JOIN` makes the final SELECT read the CTE, so PostgreSQL evaluates it.
+_RELAXED_CTE = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting), "
+_RELAXED_JOIN = " CROSS JOIN relaxed"
+
+
+def _relaxed() -> tuple[str, str]:
+    """The CTE and the join that relax the counters' commit; nothing inside a transaction (a caller's
+    own, or a test's), whose commit must stay as durable as the rest of its work."""
+    return ("", "") if connection.in_atomic_block else (_RELAXED_CTE, _RELAXED_JOIN)
 
 
 def _counters_sql(
     token_id: int, company_id: int, now: dt.datetime, *, source: str, where: str
 ) -> tuple[str, list[Any]]:
-    """`WITH b AS (…), d AS (…)`: the token's burst window and its company's day, each grown by one
-    for each row of `source` that meets `where` (PostgreSQL). The caller adds what else the statement
-    reads and its final SELECT of `b.calls` and `d.calls`."""
+    """`WITH relaxed AS (…), b AS (…), d AS (…)`: the token's burst window and its company's day, each
+    grown by one for each row of `source` that meets `where` (PostgreSQL), committed without waiting
+    for the disk (`_RELAXED_CTE`). The caller adds what else the statement reads and its final SELECT
+    of `b.calls` and `d.calls`, joined with `_relaxed()`'s join (nothing relaxed in a transaction)."""
+    relaxed = _relaxed()[0]
     qn = connection.ops.quote_name
     rates, usage, calls = qn(RateWindow._meta.db_table), qn(DailyUsage._meta.db_table), qn("calls")
     # The daily insert reads from the burst one, so the rows are always locked in the same order
     # (burst window, then the company's day) and two calls never wait on each other in a circle.
     sql = (
-        f"WITH b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) SELECT %s, %s, 1"  # noqa: S608 -- quota upsert, an atomic INSERT … ON CONFLICT … RETURNING the ORM cannot say
+        f"WITH {relaxed}b AS (INSERT INTO {rates} ({qn('key')}, {qn('window')}, {calls}) SELECT %s, %s, 1"  # noqa: S608 -- quota upsert, an atomic INSERT … ON CONFLICT … RETURNING the ORM cannot say
         f" FROM {source} WHERE {where}"
         f" ON CONFLICT ({qn('key')}, {qn('window')}) DO UPDATE SET {calls} = {rates}.{calls} + 1"
         f" RETURNING {calls}),"
@@ -182,7 +202,7 @@ def check_and_count_sql(
     counters, params = _counters_sql(token_id, company_id, now, source="t", where=live)
     sql = (
         f"WITH t ({names}) AS ({check_sql}), {counters[len('WITH ') :]}"  # noqa: S608 -- the token check and the quota upsert in one round trip, which the ORM cannot say
-        " SELECT t.*, b.calls, d.calls FROM t LEFT JOIN b ON TRUE LEFT JOIN d ON TRUE"
+        f" SELECT t.*, b.calls, d.calls FROM t{_relaxed()[1]} LEFT JOIN b ON TRUE LEFT JOIN d ON TRUE"
     )
     return sql, [*check_params, *params]
 

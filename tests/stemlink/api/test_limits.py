@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stemlink.api import quota
@@ -153,3 +153,28 @@ def test_counting_keeps_working_when_the_session_loses_its_prepared_statements(w
     burst, daily = quota.count_token_call(9, world.company, now)
     assert burst.calls == 2 and daily is not None and daily.calls == 2
     assert DailyUsage.objects.get(company=world.company).calls == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_a_call_outside_a_transaction_commits_without_waiting_for_the_disk(client, world):
+    """On PostgreSQL the counters' statement sets synchronous_commit off for its own transaction only
+    (a limit, not a record); inside a transaction nothing is relaxed, and the setting never outlives
+    the statement's transaction."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    from django.test.utils import CaptureQueriesContext
+
+    token = issue_token(world.company, "company")
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):  # the first call reads the token in full, the next ones check and count
+            assert client.get(f"/api/carrier.list?authenticationToken={token}").status_code == 200
+    counting = [q["sql"] for q in captured.captured_queries if 'INSERT INTO "api_ratewindow"' in q["sql"]]
+    assert len(counting) == 3 and all("synchronous_commit" in sql for sql in counting), counting
+    assert DailyUsage.objects.get(company=world.company).calls == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        quota.count_token_call(99, world.company, timezone.now())
+    assert not any("synchronous_commit" in q["sql"] for q in captured.captured_queries)
+    assert RateWindow.objects.get(key="token:99").calls == 1
