@@ -398,14 +398,14 @@ def _remembered_token(
             return None, None
         if stamp == remembered.stamp:
             return (remembered.token(), None), counts
-        check = (remembered.check_sql, remembered.check_params)
+        check = (remembered.check_sql, remembered.check_params)  # the stamp just read is the new one
     elif digest in _never_remembered:  # a User or Vendor token: read in full on every call
         return _load_token(digest), counts
     else:
         check = _check_statement(digest)
+        stamp = _read_check(check)
     # The stamp first, then the token: a change committed in between moves the stamp the next call
     # reads, so a token remembered older than its stamp is read again, never the other way round.
-    stamp = _read_check(check)
     found = _load_token(digest) if stamp is not None else None
     if found is None:
         _memo.pop(digest, None)
