@@ -115,9 +115,8 @@ def count_token_call(token_id: int, company: Company, now: dt.datetime) -> tuple
     if connection.vendor != "postgresql":
         burst = count_burst(f"token:{token_id}", now, settings.API_BURST_PER_MINUTE)
         return burst, None if burst.exceeded else count_daily_call(company, now)
-    sql, params = _counters_sql(token_id, company.pk, now, source="(SELECT 1) AS one", where="TRUE")
+    sql, join, params = _counters_sql(token_id, company.pk, now, source="(SELECT 1) AS one", where="TRUE")
     with connection.cursor() as cursor:
-        join = _relaxed()[1]
         cursor.execute(f"{sql} SELECT b.calls, d.calls FROM b CROSS JOIN d{join}", params)  # noqa: S608 -- the counters' CTEs above; names from model metadata, values bound
         burst_calls, daily_calls = cursor.fetchone()
     return allowances(token_id, company, now, burst_calls, daily_calls)
@@ -142,12 +141,13 @@ def _relaxed() -> tuple[str, str]:
 
 def _counters_sql(
     token_id: int, company_id: int, now: dt.datetime, *, source: str, where: str
-) -> tuple[str, list[Any]]:
+) -> tuple[str, str, list[Any]]:
     """`WITH relaxed AS (…), b AS (…), d AS (…)`: the token's burst window and its company's day, each
     grown by one for each row of `source` that meets `where` (PostgreSQL), committed without waiting
     for the disk (`_RELAXED_CTE`). The caller adds what else the statement reads and its final SELECT
-    of `b.calls` and `d.calls`, joined with `_relaxed()`'s join (nothing relaxed in a transaction)."""
-    relaxed = _relaxed()[0]
+    of `b.calls` and `d.calls` with the join returned beside the SQL (both empty of the relaxing
+    inside a transaction), so the CTE and the join that makes PostgreSQL evaluate it go together."""
+    relaxed, join = _relaxed()
     qn = connection.ops.quote_name
     rates, usage, calls = qn(RateWindow._meta.db_table), qn(DailyUsage._meta.db_table), qn("calls")
     # The daily insert reads from the burst one, so the rows are always locked in the same order
@@ -162,7 +162,7 @@ def _counters_sql(
         f" RETURNING {calls})"
     )
     key, window = f"token:{token_id}"[:80], rules.minute_window(now)
-    return sql, [key, window, company_id, calendar.quota_day(now).isoformat()]
+    return sql, join, [key, window, company_id, calendar.quota_day(now).isoformat()]
 
 
 def allowances(
@@ -199,10 +199,10 @@ def check_and_count_sql(
     the burst and daily counters. Its rows: the check row's columns, then the burst and daily counts
     (NULL when not counted); no row when the check finds none."""
     names = ", ".join(f"c{i}" for i in range(columns))
-    counters, params = _counters_sql(token_id, company_id, now, source="t", where=live)
+    counters, join, params = _counters_sql(token_id, company_id, now, source="t", where=live)
     sql = (
         f"WITH t ({names}) AS ({check_sql}), {counters[len('WITH ') :]}"  # noqa: S608 -- the token check and the quota upsert in one round trip, which the ORM cannot say
-        f" SELECT t.*, b.calls, d.calls FROM t{_relaxed()[1]} LEFT JOIN b ON TRUE LEFT JOIN d ON TRUE"
+        f" SELECT t.*, b.calls, d.calls FROM t{join} LEFT JOIN b ON TRUE LEFT JOIN d ON TRUE"
     )
     return sql, [*check_params, *params]
 
