@@ -8,6 +8,12 @@ handling; `server_error` below looks at that exception and, for these two, answe
 - under `/api/`: the API's JSON envelope, `errorCode` `unavailable`, HTTP 503, `Retry-After`;
 - elsewhere (the back office): a plain 503 page saying to try again shortly.
 
+One more path reaches the same answer: a back-office request whose session cannot be saved at its
+end (the database went away while the view ran, e.g. a sign-in during an outage) makes Django's
+session middleware raise `SessionInterrupted`, a `BadRequest`, which Django answers through its
+400 handler, not the 500 one. `bad_request` looks at that exception's chain the same way, so the
+sender gets the 503 saying to retry, not a 400 saying their request was wrong.
+
 Nothing was written: the request's transaction, if any, did not commit. The connection is
 dropped by Django's usual end-of-request check (CONN_HEALTH_CHECKS), so the same processes serve
 again as soon as the database is back, without a restart. Anything else stays a 500.
@@ -65,6 +71,13 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's handler400: 503 when the request failed because the database went away."""
+    if is_database_unavailable(exception):
+        return unavailable_response(request)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

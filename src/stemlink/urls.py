@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("stemlink.web.urls")),
 ]
 
-# An unreachable database answers 503 with Retry-After (the API's envelope under /api/).
+# An unreachable database answers 503 with Retry-After (the API's envelope under /api/), also
+# when it surfaces as a 400 (a session that could not be saved at the end of a request).
+handler400 = "stemlink.unavailable.bad_request"
 handler500 = "stemlink.unavailable.server_error"

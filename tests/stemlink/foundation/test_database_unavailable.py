@@ -54,3 +54,43 @@ def test_other_failures_stay_a_500(world, monkeypatch):
 
     monkeypatch.setattr("stemlink.web.views.home.worker_status", broken)
     assert client.get(reverse("web:home")).status_code == 500
+
+
+def _session_save_fails(monkeypatch, error: Exception) -> None:
+    """The session row cannot be updated at the end of a request (creating one still works)."""
+    from django.contrib.sessions.models import Session
+
+    original = Session.save
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("force_update"):
+            raise error
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "save", save)
+
+
+def _sign_in(client: Client):
+    return client.post(reverse("web:login"), {"username": "rita", "password": "flowers-2026"})
+
+
+def test_a_sign_in_whose_session_cannot_be_saved_because_the_database_went_away_gets_503(world, monkeypatch):
+    # Django's session middleware turns the failed save into SessionInterrupted, a 400: the
+    # sender did nothing wrong, so the answer is the outage's 503 that says to retry.
+    make_user(world.company, username="rita", role="sales_rep", password="flowers-2026")
+    _session_save_fails(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+    response = _sign_in(Client(raise_request_exception=False))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    page = response.content.decode()
+    assert "briefly unavailable" in page and "server closed" not in page
+
+
+def test_a_session_deleted_by_a_concurrent_request_stays_a_400(world, monkeypatch):
+    # What SessionInterrupted is for (the row is gone, e.g. signed out in another tab) is not an outage.
+    from django.db import DatabaseError
+
+    make_user(world.company, username="rita", role="sales_rep", password="flowers-2026")
+    _session_save_fails(monkeypatch, DatabaseError("Forced update did not affect any rows."))
+    response = _sign_in(Client(raise_request_exception=False))
+    assert response.status_code == 400
+    assert "Retry-After" not in response
