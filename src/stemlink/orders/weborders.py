@@ -281,6 +281,22 @@ def add_web_order_item(
                 company, customer, request, locked, lines, ship_to, sales_channel, token_id, user, now
             )
 
+            # The timer counts from the latest hold: a buyer still filling the cart keeps it. Written
+            # before the hold (a refused hold rolls it back with everything else): the line's row,
+            # which other buyers wait for, stays locked for as few statements as possible.
+            updates: dict[str, Any] = {
+                "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
+                "updated_on": now,
+                "carrier_id": order.carrier_id,
+                "ship_to_id": order.ship_to_id,
+                "ship_date": order.ship_date,
+            }
+            if order.origin is None:
+                updates["origin"] = request.origin
+            WebOrder.objects.filter(id=order.pk).update(**updates)
+            for name, value in updates.items():
+                setattr(order, name, value)
+
             taken, available = retry_after_releasing_overdue(
                 request.origin,
                 [line.pk for line in lines],
@@ -306,19 +322,6 @@ def add_web_order_item(
                     ).take_pack_from(line)
                 )
             _insert_all(WebOrderItem.objects, items)
-            # The timer counts from the latest hold: a buyer still filling the cart keeps it.
-            updates: dict[str, Any] = {
-                "expires_at": rules.web_order_expires_at(now, company.checkout_timer_minutes),
-                "updated_on": now,
-                "carrier_id": order.carrier_id,
-                "ship_to_id": order.ship_to_id,
-                "ship_date": order.ship_date,
-            }
-            if order.origin is None:
-                updates["origin"] = request.origin
-            WebOrder.objects.filter(id=order.pk).update(**updates)
-            for name, value in updates.items():
-                setattr(order, name, value)
     except _Overdue as overdue:
         raise _expire_and_refuse(overdue, now) from None
     return AddResult(web_order=order, items=items, available_boxes=available)
@@ -763,6 +766,17 @@ def _check_out(
             )
             result = CheckoutResult(web_order=order)
             po = (customer_po or order.customer_po or "")[:60]
+            # The order's own updates come before the documents: numbering a document takes the
+            # company's counter row, which every other checkout then waits for until this one
+            # commits, so as little as possible runs after it.
+            WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
+            WebOrder.objects.filter(id=order.pk).update(
+                status=WebOrderStatus.CHECKED_OUT,
+                checked_out_on=now,
+                customer_po=po,
+                updated_on=now,
+            )
+            order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
             by_date: dict[tuple[int, dt.date], list[WebOrderItem]] = {}
             for item in items:
                 by_date.setdefault((item.origin, item.date), []).append(item)
@@ -776,14 +790,6 @@ def _check_out(
                     result.prebooks.append(
                         _prebook_from(order, group, date, po, prebook_checkout, user, token_id)
                     )
-            WebOrderItem.objects.filter(id__in=[item.pk for item in items]).update(holding=False)
-            WebOrder.objects.filter(id=order.pk).update(
-                status=WebOrderStatus.CHECKED_OUT,
-                checked_out_on=now,
-                customer_po=po,
-                updated_on=now,
-            )
-            order.status, order.checked_out_on, order.customer_po = WebOrderStatus.CHECKED_OUT, now, po
             if not order.rep_entered:
                 events.append(
                     (
