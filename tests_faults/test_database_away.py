@@ -142,90 +142,91 @@ def test_database_away_for_twenty_seconds(fault_db: str, processes: Processes, t
     today = timezone.now().date().isoformat()
 
     def buyer(n: int) -> None:
-        try:
-            with httpx.Client(base_url=base, timeout=60) as http:
-                while not stop.is_set():
-                    customer_id = buyers[n].id
-                    order = _call(
-                        http,
-                        observed,
-                        tokens[n],
-                        company_id,
-                        "web-order.create",
-                        {"customerId": customer_id, "companyId": company_id},
-                    )
-                    _call(
-                        http,
-                        observed,
-                        tokens[n],
-                        company_id,
-                        "web-order-item.add",
-                        {
-                            "customerId": customer_id,
-                            "webOrderId": order["webOrderId"],
-                            "inventoryIds": str(line.id),
-                            "inventoryOrigin": 1,
-                            "price": "0.80",
-                            "quantity": 1,
-                            "carrierId": carrier_id,
-                            "date": today,
-                        },
-                    )
-                    _call(
-                        http,
-                        observed,
-                        tokens[n],
-                        company_id,
-                        "web-order.checkout",
-                        {"customerId": customer_id, "webOrderId": order["webOrderId"]},
-                    )
-                    flows_done[n] += 1
-                    if observed.phase == "after":
-                        after_restore[n] += 1
-        except BaseException as exc:
-            failures.append(exc)
+        with httpx.Client(base_url=base, timeout=60) as http:
+            while not stop.is_set():
+                customer_id = buyers[n].id
+                order = _call(
+                    http,
+                    observed,
+                    tokens[n],
+                    company_id,
+                    "web-order.create",
+                    {"customerId": customer_id, "companyId": company_id},
+                )
+                _call(
+                    http,
+                    observed,
+                    tokens[n],
+                    company_id,
+                    "web-order-item.add",
+                    {
+                        "customerId": customer_id,
+                        "webOrderId": order["webOrderId"],
+                        "inventoryIds": str(line.id),
+                        "inventoryOrigin": 1,
+                        "price": "0.80",
+                        "quantity": 1,
+                        "carrierId": carrier_id,
+                        "date": today,
+                    },
+                )
+                _call(
+                    http,
+                    observed,
+                    tokens[n],
+                    company_id,
+                    "web-order.checkout",
+                    {"customerId": customer_id, "webOrderId": order["webOrderId"]},
+                )
+                flows_done[n] += 1
+                if observed.phase == "after":
+                    after_restore[n] += 1
 
     def reader() -> None:
         headers = {"authenticationToken": reader_token, "X-ACCOUNT": str(company_id)}
-        try:
-            with httpx.Client(base_url=base, timeout=60) as http:
-                while not stop.is_set():
-                    observed.note(
-                        "api",
-                        http.get(
-                            "/api/ecommerce/inventory.list",
-                            params={"customerId": buyers[0].id},
-                            headers=headers,
-                        ),
-                    )
-                    time.sleep(0.2)
-        except BaseException as exc:
-            failures.append(exc)
+        with httpx.Client(base_url=base, timeout=60) as http:
+            while not stop.is_set():
+                observed.note(
+                    "api",
+                    http.get(
+                        "/api/ecommerce/inventory.list",
+                        params={"customerId": buyers[0].id},
+                        headers=headers,
+                    ),
+                )
+                time.sleep(0.2)
 
     def rep() -> None:
-        try:
-            with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as http:
-                page = http.get("/login/")
-                csrf = http.cookies.get("csrftoken", "")
-                signed_in = http.post(
-                    "/login/",
-                    data={"username": "rita", "password": "flowers-2026", "csrfmiddlewaretoken": csrf},
-                    headers={"Referer": f"{base}/login/"},
-                )
-                assert signed_in.status_code == 302, (
-                    page.status_code,
-                    signed_in.status_code,
-                    signed_in.text[:300],
-                )
-                rep_signed_in.set()
-                while not stop.is_set():
-                    observed.note("page", http.get("/"))
-                    time.sleep(0.3)
-        except BaseException as exc:
-            failures.append(exc)
+        with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as http:
+            page = http.get("/login/")
+            csrf = http.cookies.get("csrftoken", "")
+            signed_in = http.post(
+                "/login/",
+                data={"username": "rita", "password": "flowers-2026", "csrfmiddlewaretoken": csrf},
+                headers={"Referer": f"{base}/login/"},
+            )
+            assert signed_in.status_code == 302, (
+                page.status_code,
+                signed_in.status_code,
+                signed_in.text[:300],
+            )
+            rep_signed_in.set()
+            while not stop.is_set():
+                observed.note("page", http.get("/"))
+                time.sleep(0.3)
 
-    threads = [threading.Thread(target=buyer, args=(n,)) for n in range(BUYERS)]
-    threads += [threading.Thread(target=reader), threading.Thread(target=rep)]
+    def reported(body: Any, *args: Any) -> threading.Thread:
+        """A thread whose failure lands in `failures` (the main thread stops waiting and reports it)."""
+
+        def run() -> None:
+            try:
+                body(*args)
+            except BaseException as exc:
+                failures.append(exc)
+
+        return threading.Thread(target=run)
+
+    threads = [reported(buyer, n) for n in range(BUYERS)] + [reported(reader), reported(rep)]
     for thread in threads:
         thread.start()
     try:
